@@ -1,0 +1,27 @@
+/* bd-test-utils.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "bd-core.h"
+
+G_BEGIN_DECLS
+
+gint64              bd_test_time         (const char *rfc3339);
+char               *bd_test_format       (gint64      value);
+BdSubscriptionData *bd_test_subscription (const char *start,
+                                          const char *last_renewal,
+                                          const char *term_end);
+void                bd_test_assert_error (GError     *error,
+                                          const char *path);
+
+#define bd_assert_time_eq(value, rfc3339) \
+  G_STMT_START { \
+    g_autofree char *__t = bd_test_format (value); \
+    g_assert_cmpstr (__t, ==, rfc3339); \
+  } G_STMT_END
+
+G_END_DECLS

@@ -1,0 +1,292 @@
+/* test-lifecycle.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "bd-test-utils.h"
+
+typedef struct
+{
+  const char         *what;
+  BdStatus            stored_status;
+  const char         *status_changed;
+  BdRecurringBilling  recurring;
+  const char         *now;
+  BdStatus            status;
+  const char         *expected_changed;
+  const char         *last_renewal;
+  const char         *term_end;
+  BdRecurringBilling  expected_recurring;
+} DeriveCase;
+
+/* One monthly subscription, started 2026-01-31, first term to 2026-02-28. */
+#define START "2026-01-31T00:00:00Z"
+#define TERM_END "2026-02-28T00:00:00Z"
+
+static const DeriveCase derive_cases[] = {
+  /* Rule 10: Expired at termEndDate exactly, Disabled 30 days later, Deleted 90 days after that. */
+  { "off: active a second before the term ends", BD_STATUS_ACTIVE, START, BD_RECURRING_BILLING_OFF,
+    "2026-02-27T23:59:59Z", BD_STATUS_ACTIVE, START, START, TERM_END, BD_RECURRING_BILLING_OFF },
+  { "off: expired at termEndDate", BD_STATUS_ACTIVE, START, BD_RECURRING_BILLING_OFF,
+    TERM_END, BD_STATUS_EXPIRED, TERM_END, START, TERM_END, BD_RECURRING_BILLING_OFF },
+  { "off: still expired 30 days less a second later", BD_STATUS_ACTIVE, START,
+    BD_RECURRING_BILLING_OFF, "2026-03-29T23:59:59Z", BD_STATUS_EXPIRED, TERM_END, START, TERM_END,
+    BD_RECURRING_BILLING_OFF },
+  { "off: disabled 30 days after expiring", BD_STATUS_ACTIVE, START, BD_RECURRING_BILLING_OFF,
+    "2026-03-30T00:00:00Z", BD_STATUS_DISABLED, "2026-03-30T00:00:00Z", START, TERM_END,
+    BD_RECURRING_BILLING_OFF },
+  { "off: still disabled 90 days less a second later", BD_STATUS_ACTIVE, START,
+    BD_RECURRING_BILLING_OFF, "2026-06-27T23:59:59Z", BD_STATUS_DISABLED, "2026-03-30T00:00:00Z",
+    START, TERM_END, BD_RECURRING_BILLING_OFF },
+  { "off: deleted 90 days after disabling", BD_STATUS_ACTIVE, START, BD_RECURRING_BILLING_OFF,
+    "2026-06-28T00:00:00Z", BD_STATUS_DELETED, "2026-06-28T00:00:00Z", START, TERM_END,
+    BD_RECURRING_BILLING_OFF },
+  { "off: deleted stays deleted", BD_STATUS_ACTIVE, START, BD_RECURRING_BILLING_OFF,
+    "2030-01-01T00:00:00Z", BD_STATUS_DELETED, "2026-06-28T00:00:00Z", START, TERM_END,
+    BD_RECURRING_BILLING_OFF },
+
+  /* Rule 11: renewal on the start's grid, the day cut back in short months. */
+  { "on: not renewed before the term ends", BD_STATUS_ACTIVE, START, BD_RECURRING_BILLING_ON,
+    "2026-02-27T23:59:59Z", BD_STATUS_ACTIVE, START, START, TERM_END, BD_RECURRING_BILLING_ON },
+  { "on: renewed at termEndDate", BD_STATUS_ACTIVE, START, BD_RECURRING_BILLING_ON, TERM_END,
+    BD_STATUS_ACTIVE, START, TERM_END, "2026-03-31T00:00:00Z", BD_RECURRING_BILLING_ON },
+  { "on: renewed until the term holds now", BD_STATUS_ACTIVE, START, BD_RECURRING_BILLING_ON,
+    "2026-05-15T00:00:00Z", BD_STATUS_ACTIVE, START, "2026-04-30T00:00:00Z",
+    "2026-05-31T00:00:00Z", BD_RECURRING_BILLING_ON },
+  { "on: years later", BD_STATUS_ACTIVE, START, BD_RECURRING_BILLING_ON, "2031-02-28T12:00:00Z",
+    BD_STATUS_ACTIVE, START, "2031-02-28T00:00:00Z", "2031-03-31T00:00:00Z",
+    BD_RECURRING_BILLING_ON },
+
+  /* renewOnce renews once and then becomes off. */
+  { "renewOnce: renewed once", BD_STATUS_ACTIVE, START, BD_RECURRING_BILLING_RENEW_ONCE,
+    "2026-03-01T00:00:00Z", BD_STATUS_ACTIVE, START, TERM_END, "2026-03-31T00:00:00Z",
+    BD_RECURRING_BILLING_OFF },
+  { "renewOnce: expires at the end of the renewed term", BD_STATUS_ACTIVE, START,
+    BD_RECURRING_BILLING_RENEW_ONCE, "2026-03-31T00:00:00Z", BD_STATUS_EXPIRED,
+    "2026-03-31T00:00:00Z", TERM_END, "2026-03-31T00:00:00Z", BD_RECURRING_BILLING_OFF },
+
+  /* A stored Expired or Disabled counts from statusChangedDate. */
+  { "stored expired: disabled 30 days after it changed", BD_STATUS_EXPIRED,
+    "2026-10-01T00:00:00Z", BD_RECURRING_BILLING_OFF, "2026-10-31T00:00:00Z",
+    BD_STATUS_DISABLED, "2026-10-31T00:00:00Z", START, TERM_END, BD_RECURRING_BILLING_OFF },
+  { "stored expired: a second earlier", BD_STATUS_EXPIRED, "2026-10-01T00:00:00Z",
+    BD_RECURRING_BILLING_OFF, "2026-10-30T23:59:59Z", BD_STATUS_EXPIRED, "2026-10-01T00:00:00Z",
+    START, TERM_END, BD_RECURRING_BILLING_OFF },
+  { "stored disabled: deleted 90 days after it changed", BD_STATUS_DISABLED,
+    "2026-10-01T00:00:00Z", BD_RECURRING_BILLING_OFF, "2026-12-30T00:00:00Z", BD_STATUS_DELETED,
+    "2026-12-30T00:00:00Z", START, TERM_END, BD_RECURRING_BILLING_OFF },
+  { "stored disabled: a second earlier", BD_STATUS_DISABLED, "2026-10-01T00:00:00Z",
+    BD_RECURRING_BILLING_OFF, "2026-12-29T23:59:59Z", BD_STATUS_DISABLED, "2026-10-01T00:00:00Z",
+    START, TERM_END, BD_RECURRING_BILLING_OFF },
+  { "stored deleted stays", BD_STATUS_DELETED, "2026-10-01T00:00:00Z", BD_RECURRING_BILLING_OFF,
+    "2040-01-01T00:00:00Z", BD_STATUS_DELETED, "2026-10-01T00:00:00Z", START, TERM_END,
+    BD_RECURRING_BILLING_OFF },
+};
+
+static BdSubscriptionData *
+make_case_subscription (const DeriveCase *c)
+{
+  BdSubscriptionData *data = bd_test_subscription (START, START, TERM_END);
+
+  data->status = c->stored_status;
+  data->status_changed_date = bd_test_time (c->status_changed);
+  data->recurring_billing = c->recurring;
+
+  return data;
+}
+
+static void
+test_derive (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (derive_cases); i++)
+    {
+      const DeriveCase *c = &derive_cases[i];
+      g_autoptr(BdSubscriptionData) data = make_case_subscription (c);
+
+      g_test_message ("%s", c->what);
+      bd_lifecycle_derive (data, bd_test_time (c->now));
+
+      g_assert_cmpint (data->status, ==, c->status);
+      bd_assert_time_eq (data->status_changed_date, c->expected_changed);
+      bd_assert_time_eq (data->last_renewal_date, c->last_renewal);
+      bd_assert_time_eq (data->term_end_date, c->term_end);
+      g_assert_cmpint (data->recurring_billing, ==, c->expected_recurring);
+    }
+}
+
+/* Deriving at t1 and then at t2 equals deriving once at t2: the service may
+ * derive lazily on every read, or store what it derived, and agree.
+ */
+static void
+test_derive_is_monotonic (void)
+{
+  gint64 base = bd_test_time (START);
+  gint64 step = 7 * BD_SECONDS_PER_DAY + 3 * BD_SECONDS_PER_HOUR + 17;
+
+  for (guint i = 0; i < G_N_ELEMENTS (derive_cases); i++)
+    {
+      for (gint64 t1 = base; t1 < base + 400 * BD_SECONDS_PER_DAY; t1 += step)
+        {
+          gint64 t2 = t1 + 11 * BD_SECONDS_PER_DAY + 13;
+          g_autoptr(BdSubscriptionData) twice = make_case_subscription (&derive_cases[i]);
+          g_autoptr(BdSubscriptionData) once = make_case_subscription (&derive_cases[i]);
+
+          bd_lifecycle_derive (twice, t1);
+          bd_lifecycle_derive (twice, t2);
+          bd_lifecycle_derive (once, t2);
+          g_assert_true (bd_subscription_data_equal (twice, once));
+          g_assert_false (bd_lifecycle_derive (once, t2));
+        }
+    }
+}
+
+static void
+test_annual_leap_day (void)
+{
+  static const struct {
+    const char *now;
+    const char *last_renewal;
+    const char *term_end;
+  } cases[] = {
+    { "2025-02-28T00:00:00Z", "2025-02-28T00:00:00Z", "2026-02-28T00:00:00Z" },
+    { "2027-06-01T00:00:00Z", "2027-02-28T00:00:00Z", "2028-02-29T00:00:00Z" },
+    { "2028-02-29T00:00:00Z", "2028-02-29T00:00:00Z", "2029-02-28T00:00:00Z" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BdSubscriptionData) data =
+        bd_test_subscription ("2024-02-29T00:00:00Z", "2024-02-29T00:00:00Z",
+                              "2025-02-28T00:00:00Z");
+
+      data->billing_frequency = BD_BILLING_FREQUENCY_ANNUAL;
+      bd_lifecycle_derive (data, bd_test_time (cases[i].now));
+      bd_assert_time_eq (data->last_renewal_date, cases[i].last_renewal);
+      bd_assert_time_eq (data->term_end_date, cases[i].term_end);
+    }
+}
+
+static void
+test_next_date (void)
+{
+  static const struct {
+    BdStatus status;
+    BdRecurringBilling recurring;
+    const char *expected;
+  } cases[] = {
+    { BD_STATUS_ACTIVE, BD_RECURRING_BILLING_ON, "none" },
+    { BD_STATUS_ACTIVE, BD_RECURRING_BILLING_OFF, TERM_END },
+    { BD_STATUS_ACTIVE, BD_RECURRING_BILLING_RENEW_ONCE, "2026-03-31T00:00:00Z" },
+    { BD_STATUS_EXPIRED, BD_RECURRING_BILLING_OFF, "2026-03-05T00:00:00Z" },
+    { BD_STATUS_DISABLED, BD_RECURRING_BILLING_OFF, "2026-05-04T00:00:00Z" },
+    { BD_STATUS_DELETED, BD_RECURRING_BILLING_OFF, "none" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BdSubscriptionData) data = bd_test_subscription (START, START, TERM_END);
+
+      data->status = cases[i].status;
+      data->recurring_billing = cases[i].recurring;
+      data->status_changed_date = bd_test_time ("2026-02-03T00:00:00Z");
+      bd_assert_time_eq (bd_lifecycle_next_date (data), cases[i].expected);
+    }
+}
+
+/* Rule 9: Disabled at once, term ends at the cancel, Deleted 90 days later. */
+static void
+test_cancel (void)
+{
+  g_autoptr(BdSubscriptionData) data =
+    bd_test_subscription ("2026-11-01T00:00:00Z", "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z");
+  gint64 cancelled = bd_test_time ("2026-11-03T00:00:00Z");
+  gint64 deletable_from, deleted_by;
+
+  bd_lifecycle_cancel (data, cancelled);
+  g_assert_cmpint (data->status, ==, BD_STATUS_DISABLED);
+  g_assert_cmpint (data->status_changed_date, ==, cancelled);
+  g_assert_cmpint (data->term_end_date, ==, cancelled);
+  g_assert_cmpint (data->recurring_billing, ==, BD_RECURRING_BILLING_OFF);
+  bd_assert_time_eq (bd_lifecycle_next_date (data), "2027-02-01T00:00:00Z");
+
+  bd_lifecycle_derive (data, bd_test_time ("2027-01-31T23:59:59Z"));
+  g_assert_cmpint (data->status, ==, BD_STATUS_DISABLED);
+  bd_lifecycle_derive (data, bd_test_time ("2027-02-01T00:00:00Z"));
+  g_assert_cmpint (data->status, ==, BD_STATUS_DELETED);
+
+  /* The data dates of DESIGN.md's example. */
+  bd_lifecycle_data_retention (cancelled, &deletable_from, &deleted_by);
+  bd_assert_time_eq (deletable_from, "2026-12-03T00:00:00Z");
+  bd_assert_time_eq (deleted_by, "2027-05-02T00:00:00Z");
+}
+
+/* Rule 12: Active with recurring billing on; a new commitment starts now. */
+static void
+test_reactivate (void)
+{
+  g_autoptr(BdSubscriptionData) data = bd_test_subscription (START, START, TERM_END);
+  gint64 now = bd_test_time ("2026-03-10T09:30:00Z");
+
+  data->recurring_billing = BD_RECURRING_BILLING_OFF;
+  bd_lifecycle_derive (data, now);
+  g_assert_cmpint (data->status, ==, BD_STATUS_EXPIRED);
+
+  bd_lifecycle_reactivate (data, now);
+  g_assert_cmpint (data->status, ==, BD_STATUS_ACTIVE);
+  g_assert_cmpint (data->recurring_billing, ==, BD_RECURRING_BILLING_ON);
+  g_assert_cmpint (data->start_date, ==, now);
+  g_assert_cmpint (data->last_renewal_date, ==, now);
+  bd_assert_time_eq (data->term_end_date, "2026-04-10T09:30:00Z");
+  g_assert_cmpint (data->status_changed_date, ==, now);
+
+  /* The new term renews on its own grid. */
+  bd_lifecycle_derive (data, bd_test_time ("2026-04-10T09:30:00Z"));
+  bd_assert_time_eq (data->last_renewal_date, "2026-04-10T09:30:00Z");
+  bd_assert_time_eq (data->term_end_date, "2026-05-10T09:30:00Z");
+}
+
+static void
+test_reactivate_after_cancel (void)
+{
+  g_autoptr(BdSubscriptionData) data = bd_test_subscription (START, START, TERM_END);
+
+  bd_lifecycle_cancel (data, bd_test_time ("2026-02-02T00:00:00Z"));
+  bd_lifecycle_reactivate (data, bd_test_time ("2026-02-05T00:00:00Z"));
+  g_assert_cmpint (data->status, ==, BD_STATUS_ACTIVE);
+  bd_assert_time_eq (data->start_date, "2026-02-05T00:00:00Z");
+  bd_assert_time_eq (data->term_end_date, "2026-03-05T00:00:00Z");
+}
+
+static void
+test_delete (void)
+{
+  g_autoptr(BdSubscriptionData) data = bd_test_subscription (START, START, TERM_END);
+  gint64 now = bd_test_time ("2026-02-02T00:00:00Z");
+
+  bd_lifecycle_delete (data, now);
+  g_assert_cmpint (data->status, ==, BD_STATUS_DELETED);
+  g_assert_cmpint (data->status_changed_date, ==, now);
+  g_assert_cmpint (data->recurring_billing, ==, BD_RECURRING_BILLING_OFF);
+  g_assert_cmpint (bd_lifecycle_next_date (data), ==, BD_TIME_NONE);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/lifecycle/derive", test_derive);
+  g_test_add_func ("/lifecycle/derive-is-monotonic", test_derive_is_monotonic);
+  g_test_add_func ("/lifecycle/annual-leap-day", test_annual_leap_day);
+  g_test_add_func ("/lifecycle/next-date", test_next_date);
+  g_test_add_func ("/lifecycle/cancel", test_cancel);
+  g_test_add_func ("/lifecycle/reactivate", test_reactivate);
+  g_test_add_func ("/lifecycle/reactivate-after-cancel", test_reactivate_after_cancel);
+  g_test_add_func ("/lifecycle/delete", test_delete);
+
+  return g_test_run ();
+}
