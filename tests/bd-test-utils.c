@@ -60,3 +60,52 @@ bd_test_assert_error (GError     *error,
   if (path != NULL)
     g_assert_true (g_str_has_prefix (error->message, path));
 }
+
+/**
+ * bd_test_add_row:
+ * @paths: the paths taken so far (owned strings), to keep each one unique
+ *
+ * Registers @func for @row as @prefix/@name. A '/' in @name becomes '-', and
+ * a path that is taken already gets " (2)", " (3)" and so on.
+ */
+void
+bd_test_add_row (GHashTable    *paths,
+                 const char    *prefix,
+                 const char    *name,
+                 gconstpointer  row,
+                 GTestDataFunc  func)
+{
+  g_autofree char *base = g_strdup_printf ("%s/%s", prefix, name);
+  g_autofree char *path = NULL;
+
+  g_strdelimit (base + strlen (prefix) + 1, "/", '-');
+  path = g_strdup (base);
+  for (guint n = 2; g_hash_table_contains (paths, path); n++)
+    {
+      g_free (path);
+      path = g_strdup_printf ("%s (%u)", base, n);
+    }
+
+  g_test_add_data_func (path, row, func);
+  g_hash_table_add (paths, g_steal_pointer (&path));
+}
+
+/* Registers one test case per row of @table, named @prefix/description:
+ * every row type starts with its description, a const char *.
+ */
+void
+bd_test_add_table (const char    *prefix,
+                   gconstpointer  table,
+                   gsize          row_size,
+                   gsize          n_rows,
+                   GTestDataFunc  test_func)
+{
+  g_autoptr(GHashTable) paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  for (gsize i = 0; i < n_rows; i++)
+    {
+      gconstpointer row = (const guint8 *) table + i * row_size;
+
+      bd_test_add_row (paths, prefix, *(const char * const *) row, row, test_func);
+    }
+}

@@ -17,6 +17,16 @@ BdSubscriptionData *bd_test_subscription (const char *start,
                                           const char *term_end);
 void                bd_test_assert_error (GError     *error,
                                           const char *path);
+void                bd_test_add_row      (GHashTable    *paths,
+                                          const char    *prefix,
+                                          const char    *name,
+                                          gconstpointer  row,
+                                          GTestDataFunc  func);
+void                bd_test_add_table    (const char    *prefix,
+                                          gconstpointer  table,
+                                          gsize          row_size,
+                                          gsize          n_rows,
+                                          GTestDataFunc  test_func);
 
 #define bd_assert_time_eq(value, rfc3339) \
   G_STMT_START { \

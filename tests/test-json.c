@@ -11,6 +11,7 @@
 
 #include "bd-error.h"
 #include "bd-json.h"
+#include "bd-test-utils.h"
 
 /* 2026-11-03T00:00:00Z */
 #define TEST_TIME ((gint64) 1793664000)
@@ -93,35 +94,33 @@ static const RoundTripCase round_trip_cases[] = {
 };
 
 static void
-test_parse_valid (void)
+test_parse_valid (gconstpointer test_data)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (round_trip_cases); i++)
-    {
-      const RoundTripCase *c = &round_trip_cases[i];
-      const char *expected = c->output != NULL ? c->output : c->input;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) node = NULL;
-      g_autoptr(JsonNode) again = NULL;
-      g_autofree char *data = NULL;
-      g_autofree char *data_again = NULL;
-      gsize length = 0;
+  const RoundTripCase *c = test_data;
+  gsize i = (gsize) (c - round_trip_cases);
+  const char *expected = c->output != NULL ? c->output : c->input;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) again = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *data_again = NULL;
+  gsize length = 0;
 
-      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, c->input);
+  g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, c->input);
 
-      node = bd_json_parse (c->input, -1, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (node);
+  node = bd_json_parse (c->input, -1, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
 
-      data = bd_json_to_data (node, &length);
-      g_assert_cmpstr (data, ==, expected);
-      g_assert_cmpuint (length, ==, strlen (expected));
+  data = bd_json_to_data (node, &length);
+  g_assert_cmpstr (data, ==, expected);
+  g_assert_cmpuint (length, ==, strlen (expected));
 
-      /* What we write, we read back the same. */
-      again = bd_json_parse (data, (gssize) length, &error);
-      g_assert_no_error (error);
-      data_again = bd_json_to_data (again, NULL);
-      g_assert_cmpstr (data_again, ==, data);
-    }
+  /* What we write, we read back the same. */
+  again = bd_json_parse (data, (gssize) length, &error);
+  g_assert_no_error (error);
+  data_again = bd_json_to_data (again, NULL);
+  g_assert_cmpstr (data_again, ==, data);
 }
 
 static void
@@ -333,25 +332,23 @@ static const InvalidCase invalid_cases[] = {
 };
 
 static void
-test_parse_invalid (void)
+test_parse_invalid (gconstpointer test_data)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS (invalid_cases); i++)
-    {
-      const InvalidCase *c = &invalid_cases[i];
-      gssize length = c->length > 0 ? (gssize) c->length : -1;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) node = NULL;
-      g_autofree char *shown = g_strescape (c->input, NULL);
+  const InvalidCase *c = test_data;
+  gsize i = (gsize) (c - invalid_cases);
+  gssize length = c->length > 0 ? (gssize) c->length : -1;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autofree char *shown = g_strescape (c->input, NULL);
 
-      g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, shown);
+  g_test_message ("case %" G_GSIZE_FORMAT ": %s", i, shown);
 
-      node = bd_json_parse (c->input, length, &error);
-      g_assert_null (node);
-      assert_invalid (error, c->path, c->message);
+  node = bd_json_parse (c->input, length, &error);
+  g_assert_null (node);
+  assert_invalid (error, c->path, c->message);
 
-      /* Without a GError, failing is enough. */
-      g_assert_null (bd_json_parse (c->input, length, NULL));
-    }
+  /* Without a GError, failing is enough. */
+  g_assert_null (bd_json_parse (c->input, length, NULL));
 }
 
 static char *
@@ -452,28 +449,37 @@ test_parse_large (void)
  * Paths
  */
 
-static void
-test_paths (void)
+typedef struct
 {
-  struct {
-    char       *path;
-    const char *expected;
-  } cases[] = {
-    { bd_json_path_member (NULL, "tenant"), "tenant" },
-    { bd_json_path_member ("", "tenant"), "tenant" },
-    { bd_json_path_member ("tenant", "currency"), "tenant.currency" },
-    { bd_json_path_member ("subscriptions[3]", "quantity"), "subscriptions[3].quantity" },
-    { bd_json_path_index (NULL, 3), "[3]" },
-    { bd_json_path_index ("", 0), "[0]" },
-    { bd_json_path_index ("subscriptions", 0), "subscriptions[0]" },
-    { bd_json_path_index ("a[1]", 2), "a[1][2]" },
-  };
+  const char *parent;
+  const char *key;       /* NULL: bd_json_path_index () */
+  guint       index;
+  const char *expected;
+} PathCase;
 
-  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_assert_cmpstr (cases[i].path, ==, cases[i].expected);
-      g_free (cases[i].path);
-    }
+static const PathCase path_cases[] = {
+  { NULL, "tenant", 0, "tenant" },
+  { "", "tenant", 0, "tenant" },
+  { "tenant", "currency", 0, "tenant.currency" },
+  { "subscriptions[3]", "quantity", 0, "subscriptions[3].quantity" },
+  { NULL, NULL, 3, "[3]" },
+  { "", NULL, 0, "[0]" },
+  { "subscriptions", NULL, 0, "subscriptions[0]" },
+  { "a[1]", NULL, 2, "a[1][2]" },
+};
+
+static void
+test_paths (gconstpointer test_data)
+{
+  const PathCase *c = test_data;
+  g_autofree char *path = NULL;
+
+  if (c->key != NULL)
+    path = bd_json_path_member (c->parent, c->key);
+  else
+    path = bd_json_path_index (c->parent, c->index);
+
+  g_assert_cmpstr (path, ==, c->expected);
 }
 
 /*
@@ -871,20 +877,79 @@ test_unknown_value (void)
   g_assert_cmpuint (g_utf8_strlen (error->message, -1), <, 120);
 }
 
+/*
+ * One test case per table row
+ */
+
+/* A test name for a document: escaped, NUL bytes too (@length 0: up to the
+ * first NUL), cut to 40 characters.
+ */
+static char *
+input_name (const char *input,
+            gsize       length)
+{
+  g_autoptr(GString) name = g_string_new (NULL);
+  gsize n = length > 0 ? length : strlen (input);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      char byte[2] = { input[i], '\0' };
+      g_autofree char *escaped = byte[0] != '\0' ? g_strescape (byte, NULL) : g_strdup ("\\000");
+
+      g_string_append (name, escaped);
+    }
+
+  if (name->len == 0)
+    g_string_append (name, "(empty)");
+  else if (name->len > 40)
+    g_string_truncate (name, 40);
+
+  return g_string_free (g_steal_pointer (&name), FALSE);
+}
+
+/* A test name for a path case: the call it makes. */
+static char *
+path_case_name (const PathCase *c)
+{
+  const char *parent = c->parent == NULL ? "NULL" : c->parent[0] == '\0' ? "\"\"" : c->parent;
+
+  if (c->key != NULL)
+    return g_strdup_printf ("member (%s, %s)", parent, c->key);
+
+  return g_strdup_printf ("index (%s, %u)", parent, c->index);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GHashTable) paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/json/parse/valid", test_parse_valid);
+  for (gsize i = 0; i < G_N_ELEMENTS (round_trip_cases); i++)
+    {
+      g_autofree char *name = input_name (round_trip_cases[i].input, 0);
+
+      bd_test_add_row (paths, "/json/parse/valid", name, &round_trip_cases[i], test_parse_valid);
+    }
   g_test_add_func ("/json/parse/values", test_parse_values);
   g_test_add_func ("/json/parse/length", test_parse_length);
   g_test_add_func ("/json/write", test_write);
-  g_test_add_func ("/json/parse/invalid", test_parse_invalid);
+  for (gsize i = 0; i < G_N_ELEMENTS (invalid_cases); i++)
+    {
+      g_autofree char *name = input_name (invalid_cases[i].input, invalid_cases[i].length);
+
+      bd_test_add_row (paths, "/json/parse/invalid", name, &invalid_cases[i], test_parse_invalid);
+    }
   g_test_add_func ("/json/parse/depth", test_parse_depth);
   g_test_add_func ("/json/parse/large", test_parse_large);
-  g_test_add_func ("/json/paths", test_paths);
+  for (gsize i = 0; i < G_N_ELEMENTS (path_cases); i++)
+    {
+      g_autofree char *name = path_case_name (&path_cases[i]);
+
+      bd_test_add_row (paths, "/json/paths", name, &path_cases[i], test_paths);
+    }
   g_test_add_func ("/json/read/string", test_read_string);
   g_test_add_func ("/json/read/int", test_read_int);
   g_test_add_func ("/json/read/bool", test_read_bool);

@@ -99,22 +99,18 @@ make_case_subscription (const DeriveCase *c)
 }
 
 static void
-test_derive (void)
+test_derive (gconstpointer user_data)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (derive_cases); i++)
-    {
-      const DeriveCase *c = &derive_cases[i];
-      g_autoptr(BdSubscriptionData) data = make_case_subscription (c);
+  const DeriveCase *c = user_data;
+  g_autoptr(BdSubscriptionData) data = make_case_subscription (c);
 
-      g_test_message ("%s", c->what);
-      bd_lifecycle_derive (data, bd_test_time (c->now));
+  bd_lifecycle_derive (data, bd_test_time (c->now));
 
-      g_assert_cmpint (data->status, ==, c->status);
-      bd_assert_time_eq (data->status_changed_date, c->expected_changed);
-      bd_assert_time_eq (data->last_renewal_date, c->last_renewal);
-      bd_assert_time_eq (data->term_end_date, c->term_end);
-      g_assert_cmpint (data->recurring_billing, ==, c->expected_recurring);
-    }
+  g_assert_cmpint (data->status, ==, c->status);
+  bd_assert_time_eq (data->status_changed_date, c->expected_changed);
+  bd_assert_time_eq (data->last_renewal_date, c->last_renewal);
+  bd_assert_time_eq (data->term_end_date, c->term_end);
+  g_assert_cmpint (data->recurring_billing, ==, c->expected_recurring);
 }
 
 /* Deriving at t1 and then at t2 equals deriving once at t2: the service may
@@ -279,7 +275,8 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/lifecycle/derive", test_derive);
+  bd_test_add_table ("/lifecycle/derive", derive_cases, sizeof derive_cases[0],
+                     G_N_ELEMENTS (derive_cases), test_derive);
   g_test_add_func ("/lifecycle/derive-is-monotonic", test_derive_is_monotonic);
   g_test_add_func ("/lifecycle/annual-leap-day", test_annual_leap_day);
   g_test_add_func ("/lifecycle/next-date", test_next_date);

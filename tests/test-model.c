@@ -15,6 +15,7 @@
 #include "bd-error.h"
 #include "bd-json.h"
 #include "bd-tenant.h"
+#include "bd-test-utils.h"
 #include "bd-user.h"
 
 /*
@@ -106,11 +107,14 @@ test_tenant_new (void)
   g_assert_finalize_object (g_steal_pointer (&tenant));
 }
 
-static const struct {
+typedef struct
+{
   guint        roles;
   const char  *words[5];
   gboolean     can_manage;
-} user_cases[] = {
+} UserCase;
+
+static const UserCase user_cases[] = {
   { BD_ROLE_MASK (BD_ROLE_GLOBAL_ADMIN), { "globalAdmin" }, TRUE },
   { BD_ROLE_MASK (BD_ROLE_BILLING_ADMIN), { "billingAdmin" }, TRUE },
   { BD_ROLE_MASK (BD_ROLE_GLOBAL_READER), { "globalReader" }, FALSE },
@@ -126,39 +130,38 @@ static const struct {
 };
 
 static void
-test_user_new (void)
+test_user_new (gconstpointer test_data)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (user_cases); i++)
-    {
-      g_autoptr(BdUser) user = NULL;
-      g_autofree char *id = NULL;
-      g_autofree char *display_name = NULL;
-      g_auto(GStrv) roles = NULL;
+  const UserCase *c = test_data;
+  guint i = (guint) (c - user_cases);
+  g_autoptr(BdUser) user = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *display_name = NULL;
+  g_auto(GStrv) roles = NULL;
 
-      g_test_message ("case %u", i);
+  g_test_message ("case %u", i);
 
-      user = bd_user_new ("u1", "Anne Berg", user_cases[i].roles);
-      g_assert_cmpstr (bd_user_get_id (user), ==, "u1");
-      g_assert_cmpstr (bd_user_get_display_name (user), ==, "Anne Berg");
-      g_assert_cmpuint (bd_user_get_roles (user), ==, user_cases[i].roles);
-      g_assert_cmpint (bd_user_can_manage (user), ==, user_cases[i].can_manage);
+  user = bd_user_new ("u1", "Anne Berg", user_cases[i].roles);
+  g_assert_cmpstr (bd_user_get_id (user), ==, "u1");
+  g_assert_cmpstr (bd_user_get_display_name (user), ==, "Anne Berg");
+  g_assert_cmpuint (bd_user_get_roles (user), ==, user_cases[i].roles);
+  g_assert_cmpint (bd_user_can_manage (user), ==, user_cases[i].can_manage);
 
-      for (guint role = BD_ROLE_GLOBAL_ADMIN; role <= BD_ROLE_USER; role++)
-        g_assert_cmpint (bd_user_has_role (user, role), ==,
-                         (user_cases[i].roles & BD_ROLE_MASK (role)) != 0);
+  for (guint role = BD_ROLE_GLOBAL_ADMIN; role <= BD_ROLE_USER; role++)
+    g_assert_cmpint (bd_user_has_role (user, role), ==,
+                     (user_cases[i].roles & BD_ROLE_MASK (role)) != 0);
 
-      g_object_get (user,
-                    "id", &id,
-                    "display-name", &display_name,
-                    "roles", &roles,
-                    NULL);
-      g_assert_cmpstr (id, ==, "u1");
-      g_assert_cmpstr (display_name, ==, "Anne Berg");
-      g_assert_nonnull (roles);
-      g_assert_cmpstrv (roles, user_cases[i].words);
+  g_object_get (user,
+                "id", &id,
+                "display-name", &display_name,
+                "roles", &roles,
+                NULL);
+  g_assert_cmpstr (id, ==, "u1");
+  g_assert_cmpstr (display_name, ==, "Anne Berg");
+  g_assert_nonnull (roles);
+  g_assert_cmpstrv (roles, user_cases[i].words);
 
-      g_assert_finalize_object (g_steal_pointer (&user));
-    }
+  g_assert_finalize_object (g_steal_pointer (&user));
 }
 
 static void
@@ -232,72 +235,68 @@ test_domain_new (void)
  * Round trips
  */
 
+static const BdCloud round_trip_clouds[] = { BD_CLOUD_WORLDWIDE, BD_CLOUD_21VIANET };
+
 static void
-test_tenant_round_trip (void)
+test_tenant_round_trip (gconstpointer test_data)
 {
-  const BdCloud clouds[] = { BD_CLOUD_WORLDWIDE, BD_CLOUD_21VIANET };
+  BdCloud cloud = *(const BdCloud *) test_data;
+  g_autoptr(BdTenant) tenant = bd_tenant_new ("Contoso A/S \"æøå\"", cloud, "EUR");
+  g_autoptr(BdTenant) copy = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (clouds); i++)
-    {
-      g_autoptr(BdTenant) tenant = bd_tenant_new ("Contoso A/S \"æøå\"", clouds[i], "EUR");
-      g_autoptr(BdTenant) copy = NULL;
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) node = NULL;
-      g_autoptr(GError) error = NULL;
+  bd_tenant_to_json (tenant, builder);
+  node = generate_and_parse (builder, NULL);
+  copy = bd_tenant_new_from_json (node, "tenant", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (copy);
 
-      bd_tenant_to_json (tenant, builder);
-      node = generate_and_parse (builder, NULL);
-      copy = bd_tenant_new_from_json (node, "tenant", &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (copy);
+  g_assert_cmpstr (bd_tenant_get_display_name (copy), ==, "Contoso A/S \"æøå\"");
+  g_assert_cmpint (bd_tenant_get_cloud (copy), ==, cloud);
+  g_assert_cmpstr (bd_tenant_get_currency (copy), ==, "EUR");
 
-      g_assert_cmpstr (bd_tenant_get_display_name (copy), ==, "Contoso A/S \"æøå\"");
-      g_assert_cmpint (bd_tenant_get_cloud (copy), ==, clouds[i]);
-      g_assert_cmpstr (bd_tenant_get_currency (copy), ==, "EUR");
-
-      g_assert_finalize_object (g_steal_pointer (&copy));
-      g_assert_finalize_object (g_steal_pointer (&tenant));
-    }
+  g_assert_finalize_object (g_steal_pointer (&copy));
+  g_assert_finalize_object (g_steal_pointer (&tenant));
 }
 
+/* Registered only for rows with a role: the API requires at least one. */
 static void
-test_user_round_trip (void)
+test_user_round_trip (gconstpointer test_data)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (user_cases); i++)
-    {
-      g_autoptr(BdUser) user = NULL;
-      g_autoptr(BdUser) copy = NULL;
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) node = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *data = NULL;
-      const char *token = "untouched";
+  const UserCase *c = test_data;
+  guint i = (guint) (c - user_cases);
+  g_autoptr(BdUser) user = NULL;
+  g_autoptr(BdUser) copy = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  const char *token = "untouched";
 
-      /* The API requires at least one role. */
-      if (user_cases[i].roles == 0)
-        continue;
+  g_assert_cmpuint (user_cases[i].roles, !=, 0);
 
-      user = bd_user_new ("u1", "Anne Berg", user_cases[i].roles);
-      bd_user_to_json (user, builder);
-      node = generate_and_parse (builder, &data);
-      g_assert_null (strstr (data, "token"));
+  user = bd_user_new ("u1", "Anne Berg", user_cases[i].roles);
+  bd_user_to_json (user, builder);
+  node = generate_and_parse (builder, &data);
+  g_assert_null (strstr (data, "token"));
 
-      copy = bd_user_new_from_json (node, "user", NULL, &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (copy);
-      g_assert_cmpstr (bd_user_get_id (copy), ==, "u1");
-      g_assert_cmpstr (bd_user_get_display_name (copy), ==, "Anne Berg");
-      g_assert_cmpuint (bd_user_get_roles (copy), ==, user_cases[i].roles);
+  copy = bd_user_new_from_json (node, "user", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (copy);
+  g_assert_cmpstr (bd_user_get_id (copy), ==, "u1");
+  g_assert_cmpstr (bd_user_get_display_name (copy), ==, "Anne Berg");
+  g_assert_cmpuint (bd_user_get_roles (copy), ==, user_cases[i].roles);
 
-      /* As a tenant file, the written user lacks its token. */
-      g_assert_null (bd_user_new_from_json (node, "users[0]", &token, &error));
-      g_assert_error (error, BD_CORE_ERROR, BD_CORE_ERROR_INVALID);
-      g_assert_cmpstr (bd_core_error_get_path (error), ==, "users[0].token");
-      g_assert_cmpstr (token, ==, "untouched");
+  /* As a tenant file, the written user lacks its token. */
+  g_assert_null (bd_user_new_from_json (node, "users[0]", &token, &error));
+  g_assert_error (error, BD_CORE_ERROR, BD_CORE_ERROR_INVALID);
+  g_assert_cmpstr (bd_core_error_get_path (error), ==, "users[0].token");
+  g_assert_cmpstr (token, ==, "untouched");
 
-      g_assert_finalize_object (g_steal_pointer (&copy));
-      g_assert_finalize_object (g_steal_pointer (&user));
-    }
+  g_assert_finalize_object (g_steal_pointer (&copy));
+  g_assert_finalize_object (g_steal_pointer (&user));
 }
 
 static void
@@ -332,129 +331,138 @@ test_user_token (void)
   g_assert_finalize_object (g_steal_pointer (&user));
 }
 
+static const BdPaymentMethod round_trip_methods[] = {
+  BD_PAYMENT_METHOD_INVOICE, BD_PAYMENT_METHOD_CARD
+};
+
 static void
-test_billing_profile_round_trip (void)
+test_billing_profile_round_trip (gconstpointer test_data)
 {
-  const BdPaymentMethod methods[] = { BD_PAYMENT_METHOD_INVOICE, BD_PAYMENT_METHOD_CARD };
+  BdPaymentMethod method = *(const BdPaymentMethod *) test_data;
+  g_autoptr(BdBillingProfile) profile = bd_billing_profile_new ("bp1", "Invoices", method);
+  g_autoptr(BdBillingProfile) copy = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
-    {
-      g_autoptr(BdBillingProfile) profile = bd_billing_profile_new ("bp1", "Invoices", methods[i]);
-      g_autoptr(BdBillingProfile) copy = NULL;
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) node = NULL;
-      g_autoptr(GError) error = NULL;
+  bd_billing_profile_to_json (profile, builder);
+  node = generate_and_parse (builder, NULL);
+  copy = bd_billing_profile_new_from_json (node, "billingProfiles[0]", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (copy);
 
-      bd_billing_profile_to_json (profile, builder);
-      node = generate_and_parse (builder, NULL);
-      copy = bd_billing_profile_new_from_json (node, "billingProfiles[0]", &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (copy);
+  g_assert_cmpstr (bd_billing_profile_get_id (copy), ==, "bp1");
+  g_assert_cmpstr (bd_billing_profile_get_display_name (copy), ==, "Invoices");
+  g_assert_cmpint (bd_billing_profile_get_payment_method (copy), ==, method);
 
-      g_assert_cmpstr (bd_billing_profile_get_id (copy), ==, "bp1");
-      g_assert_cmpstr (bd_billing_profile_get_display_name (copy), ==, "Invoices");
-      g_assert_cmpint (bd_billing_profile_get_payment_method (copy), ==, methods[i]);
-
-      g_assert_finalize_object (g_steal_pointer (&copy));
-      g_assert_finalize_object (g_steal_pointer (&profile));
-    }
+  g_assert_finalize_object (g_steal_pointer (&copy));
+  g_assert_finalize_object (g_steal_pointer (&profile));
 }
 
-static void
-test_domain_round_trip (void)
+static const char * const ids_many[] = { "s1", "s2", "s3", NULL };
+static const char * const ids_none[] = { NULL };
+
+typedef struct
 {
+  const char         *name;  /* NULL: the longest name */
+  const char * const *ids;
+} DomainCase;
+
+static const DomainCase domain_cases[] = {
+  { "contoso.dk", ids_none },
+  { "mail.xn--bcher-kva.example", ids_many },
+  { "A-1.B-2.c0m", ids_many },
+  { NULL, ids_none },
+};
+
+static void
+test_domain_round_trip (gconstpointer test_data)
+{
+  const DomainCase *c = test_data;
+  guint i = (guint) (c - domain_cases);
   g_autofree char *label = repeat ('a', 63);
   g_autofree char *longest = NULL;
-  const char * const ids_many[] = { "s1", "s2", "s3", NULL };
-  const char * const ids_none[] = { NULL };
-  struct {
-    const char         *name;
-    const char * const *ids;
-  } cases[] = {
-    { "contoso.dk", ids_none },
-    { "mail.xn--bcher-kva.example", ids_many },
-    { "A-1.B-2.c0m", ids_many },
-    { NULL, ids_none },
-  };
+  const char *name = c->name;
+  g_autoptr(BdDomain) domain = NULL;
+  g_autoptr(BdDomain) copy = NULL;
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
 
   /* The longest name: 253 characters. */
-  longest = g_strdup_printf ("%s.%s.%s.%.61s", label, label, label, label);
-  g_assert_cmpuint (strlen (longest), ==, 253);
-  cases[3].name = longest;
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  if (name == NULL)
     {
-      g_autoptr(BdDomain) domain = bd_domain_new (cases[i].name, cases[i].ids);
-      g_autoptr(BdDomain) copy = NULL;
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonNode) node = NULL;
-      g_autoptr(GError) error = NULL;
-
-      g_test_message ("case %u: %s", i, cases[i].name);
-
-      bd_domain_to_json (domain, builder);
-      node = generate_and_parse (builder, NULL);
-      copy = bd_domain_new_from_json (node, "domains[0]", &error);
-      g_assert_no_error (error);
-      g_assert_nonnull (copy);
-
-      g_assert_cmpstr (bd_domain_get_name (copy), ==, cases[i].name);
-      g_assert_cmpstrv (bd_domain_get_subscription_ids (copy), cases[i].ids);
-
-      g_assert_finalize_object (g_steal_pointer (&copy));
-      g_assert_finalize_object (g_steal_pointer (&domain));
+      longest = g_strdup_printf ("%s.%s.%s.%.61s", label, label, label, label);
+      g_assert_cmpuint (strlen (longest), ==, 253);
+      name = longest;
     }
+
+  g_test_message ("case %u: %s", i, name);
+
+  domain = bd_domain_new (name, c->ids);
+  bd_domain_to_json (domain, builder);
+  node = generate_and_parse (builder, NULL);
+  copy = bd_domain_new_from_json (node, "domains[0]", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (copy);
+
+  g_assert_cmpstr (bd_domain_get_name (copy), ==, name);
+  g_assert_cmpstrv (bd_domain_get_subscription_ids (copy), c->ids);
+
+  g_assert_finalize_object (g_steal_pointer (&copy));
+  g_assert_finalize_object (g_steal_pointer (&domain));
 }
 
-static void
-test_api_error_round_trip (void)
+typedef struct
 {
-  struct {
-    BdErrorCode  code;
-    const char  *message;
-    const char  *target;
-  } cases[] = {
-    { BD_ERROR_CODE_INVALID_REQUEST, "quantity must be from 1 to 100000", "quantity" },
-    { BD_ERROR_CODE_CANCELLATION_WINDOW_CLOSED, "The cancellation window closed.", NULL },
-    { BD_ERROR_CODE_UNAVAILABLE, "", NULL },
-  };
+  BdErrorCode  code;
+  const char  *message;
+  const char  *target;
+} ApiErrorCase;
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(JsonNode) built = NULL;
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) node = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autofree char *data = NULL;
-      g_autofree char *code_word = NULL;
-      g_autofree char *message = NULL;
-      g_autofree char *target = g_strdup ("garbage");
-      BdErrorCode code = BD_ERROR_CODE_UNKNOWN;
-      JsonObject *inner;
+static const ApiErrorCase api_error_cases[] = {
+  { BD_ERROR_CODE_INVALID_REQUEST, "quantity must be from 1 to 100000", "quantity" },
+  { BD_ERROR_CODE_CANCELLATION_WINDOW_CLOSED, "The cancellation window closed.", NULL },
+  { BD_ERROR_CODE_UNAVAILABLE, "", NULL },
+};
 
-      built = bd_api_error_build (cases[i].code, cases[i].message, cases[i].target);
-      g_assert_nonnull (built);
-      inner = json_object_get_object_member (json_node_get_object (built), "error");
-      g_assert_cmpint (json_object_has_member (inner, "target"), ==, cases[i].target != NULL);
+static void
+test_api_error_round_trip (gconstpointer test_data)
+{
+  const ApiErrorCase *c = test_data;
+  g_autoptr(JsonNode) built = NULL;
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *code_word = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *target = g_strdup ("garbage");
+  BdErrorCode code = BD_ERROR_CODE_UNKNOWN;
+  JsonObject *inner;
 
-      json_generator_set_root (generator, built);
-      data = json_generator_to_data (generator, NULL);
-      node = parse (data);
+  built = bd_api_error_build (c->code, c->message, c->target);
+  g_assert_nonnull (built);
+  inner = json_object_get_object_member (json_node_get_object (built), "error");
+  g_assert_cmpint (json_object_has_member (inner, "target"), ==, c->target != NULL);
 
-      g_clear_pointer (&target, g_free);
-      g_assert_true (bd_api_error_read (node, &code, &code_word, &message, &target, &error));
-      g_assert_no_error (error);
-      g_assert_cmpint (code, ==, cases[i].code);
-      g_assert_cmpstr (code_word, ==, bd_error_code_to_string (cases[i].code));
-      g_assert_cmpstr (message, ==, cases[i].message);
-      g_assert_cmpstr (target, ==, cases[i].target);
+  json_generator_set_root (generator, built);
+  data = json_generator_to_data (generator, NULL);
+  node = parse (data);
 
-      /* Every out parameter but the code is optional. */
-      code = BD_ERROR_CODE_UNKNOWN;
-      g_assert_true (bd_api_error_read (node, &code, NULL, NULL, NULL, &error));
-      g_assert_no_error (error);
-      g_assert_cmpint (code, ==, cases[i].code);
-    }
+  g_clear_pointer (&target, g_free);
+  g_assert_true (bd_api_error_read (node, &code, &code_word, &message, &target, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (code, ==, c->code);
+  g_assert_cmpstr (code_word, ==, bd_error_code_to_string (c->code));
+  g_assert_cmpstr (message, ==, c->message);
+  g_assert_cmpstr (target, ==, c->target);
+
+  /* Every out parameter but the code is optional. */
+  code = BD_ERROR_CODE_UNKNOWN;
+  g_assert_true (bd_api_error_read (node, &code, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (code, ==, c->code);
 }
 
 static void
@@ -491,12 +499,15 @@ typedef enum
   KIND_API_ERROR,
 } Kind;
 
-static const struct {
+typedef struct
+{
   Kind        kind;
   const char *path;
   const char *json;
   const char *error_path;
-} bad_cases[] = {
+} BadCase;
+
+static const BadCase bad_cases[] = {
   /* Tenants */
   { KIND_TENANT, "tenant", "[]", "tenant" },
   { KIND_TENANT, "tenant",
@@ -663,24 +674,23 @@ read_as (Kind         kind,
 }
 
 static void
-test_malformed (void)
+test_malformed (gconstpointer test_data)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
-    {
-      g_autoptr(JsonNode) node = NULL;
-      g_autoptr(GError) error = NULL;
+  const BadCase *c = test_data;
+  guint i = (guint) (c - bad_cases);
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
 
-      g_test_message ("case %u: %s", i, bad_cases[i].json);
+  g_test_message ("case %u: %s", i, bad_cases[i].json);
 
-      node = parse (bad_cases[i].json);
-      g_assert_false (read_as (bad_cases[i].kind, node, bad_cases[i].path, &error));
-      g_assert_error (error, BD_CORE_ERROR, BD_CORE_ERROR_INVALID);
-      g_assert_cmpstr (bd_core_error_get_path (error), ==, bad_cases[i].error_path);
-      g_assert_true (g_str_has_prefix (error->message, bad_cases[i].error_path));
+  node = parse (bad_cases[i].json);
+  g_assert_false (read_as (bad_cases[i].kind, node, bad_cases[i].path, &error));
+  g_assert_error (error, BD_CORE_ERROR, BD_CORE_ERROR_INVALID);
+  g_assert_cmpstr (bd_core_error_get_path (error), ==, bad_cases[i].error_path);
+  g_assert_true (g_str_has_prefix (error->message, bad_cases[i].error_path));
 
-      /* A NULL error is allowed too. */
-      g_assert_false (read_as (bad_cases[i].kind, node, bad_cases[i].path, NULL));
-    }
+  /* A NULL error is allowed too. */
+  g_assert_false (read_as (bad_cases[i].kind, node, bad_cases[i].path, NULL));
 }
 
 static void
@@ -713,24 +723,71 @@ test_malformed_lengths (void)
   g_assert_cmpstr (bd_core_error_get_path (error), ==, "users[1].token");
 }
 
+/*
+ * One test case per table row
+ */
+
+/* A test name for a user case: its roles' API words. */
+static char *
+user_case_name (const UserCase *c)
+{
+  if (c->words[0] == NULL)
+    return g_strdup ("no roles");
+
+  return g_strjoinv ("+", (char **) c->words);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GHashTable) paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/model/tenant/new", test_tenant_new);
-  g_test_add_func ("/model/tenant/round-trip", test_tenant_round_trip);
-  g_test_add_func ("/model/user/new", test_user_new);
-  g_test_add_func ("/model/user/round-trip", test_user_round_trip);
+  for (guint i = 0; i < G_N_ELEMENTS (round_trip_clouds); i++)
+    bd_test_add_row (paths, "/model/tenant/round-trip", bd_cloud_to_string (round_trip_clouds[i]),
+                  &round_trip_clouds[i], test_tenant_round_trip);
+  for (guint i = 0; i < G_N_ELEMENTS (user_cases); i++)
+    {
+      g_autofree char *name = user_case_name (&user_cases[i]);
+
+      bd_test_add_row (paths, "/model/user/new", name, &user_cases[i], test_user_new);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (user_cases); i++)
+    {
+      g_autofree char *name = NULL;
+
+      /* The API requires at least one role. */
+      if (user_cases[i].roles == 0)
+        continue;
+
+      name = user_case_name (&user_cases[i]);
+      bd_test_add_row (paths, "/model/user/round-trip", name, &user_cases[i], test_user_round_trip);
+    }
   g_test_add_func ("/model/user/token", test_user_token);
   g_test_add_func ("/model/billing-profile/new", test_billing_profile_new);
-  g_test_add_func ("/model/billing-profile/round-trip", test_billing_profile_round_trip);
+  for (guint i = 0; i < G_N_ELEMENTS (round_trip_methods); i++)
+    bd_test_add_row (paths, "/model/billing-profile/round-trip",
+                  bd_payment_method_to_string (round_trip_methods[i]), &round_trip_methods[i],
+                  test_billing_profile_round_trip);
   g_test_add_func ("/model/domain/new", test_domain_new);
-  g_test_add_func ("/model/domain/round-trip", test_domain_round_trip);
-  g_test_add_func ("/model/api-error/round-trip", test_api_error_round_trip);
+  for (guint i = 0; i < G_N_ELEMENTS (domain_cases); i++)
+    bd_test_add_row (paths, "/model/domain/round-trip",
+                  domain_cases[i].name != NULL ? domain_cases[i].name : "the longest name",
+                  &domain_cases[i], test_domain_round_trip);
+  for (guint i = 0; i < G_N_ELEMENTS (api_error_cases); i++)
+    bd_test_add_row (paths, "/model/api-error/round-trip",
+                  bd_error_code_to_string (api_error_cases[i].code), &api_error_cases[i],
+                  test_api_error_round_trip);
   g_test_add_func ("/model/api-error/forward-compatible", test_api_error_forward_compatible);
-  g_test_add_func ("/model/malformed", test_malformed);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%u", i);
+
+      bd_test_add_row (paths, "/model/malformed", name, &bad_cases[i], test_malformed);
+    }
   g_test_add_func ("/model/malformed/lengths", test_malformed_lengths);
 
   return g_test_run ();

@@ -185,161 +185,156 @@ static const Case cancel_cases[] = {
 };
 
 static void
-test_cancel_blockers (void)
+test_cancel_blockers (gconstpointer user_data)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (cancel_cases); i++)
-    {
-      const Case *c = &cancel_cases[i];
-      BdRuleContext ctx;
-      g_autoptr(BdSubscriptionData) data = make_subscription (c, &ctx);
-      g_autoptr(BdCancellation) cancellation = bd_cancellation_evaluate (data, &ctx);
-      g_autofree char *rendered = render_blockers (cancellation);
-      BdBlocker first = bd_rules_first_blocker (data, &ctx, BD_ACTION_CANCEL);
-      BdMoney refund;
+  const Case *c = user_data;
+  BdRuleContext ctx;
+  g_autoptr(BdSubscriptionData) data = make_subscription (c, &ctx);
+  g_autoptr(BdCancellation) cancellation = bd_cancellation_evaluate (data, &ctx);
+  g_autofree char *rendered = render_blockers (cancellation);
+  BdBlocker first = bd_rules_first_blocker (data, &ctx, BD_ACTION_CANCEL);
+  BdMoney refund;
 
-      g_test_message ("%s", c->what);
-      g_assert_cmpstr (rendered, ==, c->blockers);
-      g_assert_cmpint (bd_cancellation_get_allowed (cancellation), ==, *c->blockers == '\0');
+  g_assert_cmpstr (rendered, ==, c->blockers);
+  g_assert_cmpint (bd_cancellation_get_allowed (cancellation), ==, *c->blockers == '\0');
 
-      /* A refused cancel answers with the first blocker. */
-      if (*c->blockers == '\0')
-        g_assert_cmpint (first, ==, BD_BLOCKER_NONE);
-      else
-        g_assert_cmpint (first, ==, bd_cancellation_get_blocker (cancellation, 0));
+  /* A refused cancel answers with the first blocker. */
+  if (*c->blockers == '\0')
+    g_assert_cmpint (first, ==, BD_BLOCKER_NONE);
+  else
+    g_assert_cmpint (first, ==, bd_cancellation_get_blocker (cancellation, 0));
 
-      /* A refund only for an allowed cancel, never for a trial (rule 6). */
-      g_assert_cmpint (bd_cancellation_get_refund (cancellation, &refund, NULL), ==,
-                       *c->blockers == '\0' && !c->trial);
+  /* A refund only for an allowed cancel, never for a trial (rule 6). */
+  g_assert_cmpint (bd_cancellation_get_refund (cancellation, &refund, NULL), ==,
+                   *c->blockers == '\0' && !c->trial);
 
-      /* The window end whenever there is a billing profile. */
-      if (c->profile == NO_PROFILE)
-        g_assert_cmpint (bd_cancellation_get_window_end (cancellation), ==, BD_TIME_NONE);
-      else
-        bd_assert_time_eq (bd_cancellation_get_window_end (cancellation), "2026-11-08T00:00:00Z");
-    }
+  /* The window end whenever there is a billing profile. */
+  if (c->profile == NO_PROFILE)
+    g_assert_cmpint (bd_cancellation_get_window_end (cancellation), ==, BD_TIME_NONE);
+  else
+    bd_assert_time_eq (bd_cancellation_get_window_end (cancellation), "2026-11-08T00:00:00Z");
 }
 
 /* Rule 4, with DESIGN.md's example and Microsoft's. */
-static void
-test_refund (void)
+typedef struct
 {
-  static const struct {
-    const char *what;
-    Profile profile;
-    const char *roles;
-    gint64 unit;
-    guint quantity;
-    const char *renewed;
-    const char *term_end;
-    const char *now;
-    gint64 amount;  /* -1: none */
-    BdRefundMethod method;
-  } cases[] = {
-    { "s1 on 2026-11-03, invoice", INVOICE, NULL, 15900, 10, RENEWED, TERM_END,
-      "2026-11-03T00:00:00Z", 148400, BD_REFUND_METHOD_CREDIT_NEXT_INVOICE },
-    { "s1 paid by card", CARD, NULL, 15900, 10, RENEWED, TERM_END, "2026-11-03T00:00:00Z",
-      148400, BD_REFUND_METHOD_REFUND_NEXT_CYCLE },
-    { "no billing profile", NO_PROFILE, NULL, 15900, 10, RENEWED, TERM_END,
-      "2026-11-20T00:00:00Z", 58300, BD_REFUND_METHOD_REFUND_NEXT_CYCLE },
-    { "Microsoft: $20, 2 days into a 28-day month", INVOICE, NULL, 2000, 1,
-      "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", "2026-02-03T00:00:00Z", 1857,
-      BD_REFUND_METHOD_CREDIT_NEXT_INVOICE },
-    { "to the second", NO_PROFILE, NULL, 2000, 1, "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z",
-      "2026-02-03T00:00:01Z", 1857, BD_REFUND_METHOD_REFUND_NEXT_CYCLE },
-    { "reader: no refund", INVOICE, "globalReader", 15900, 10, RENEWED, TERM_END,
-      "2026-11-03T00:00:00Z", -1, 0 },
-    { "window closed: no refund", INVOICE, NULL, 15900, 10, RENEWED, TERM_END,
-      "2026-11-08T00:00:00Z", -1, 0 },
+  const char     *what;
+  Profile         profile;
+  const char     *roles;
+  gint64          unit;
+  guint           quantity;
+  const char     *renewed;
+  const char     *term_end;
+  const char     *now;
+  gint64          amount;  /* -1: none */
+  BdRefundMethod  method;
+} RefundCase;
+
+static const RefundCase refund_cases[] = {
+  { "s1 on 2026-11-03, invoice", INVOICE, NULL, 15900, 10, RENEWED, TERM_END,
+    "2026-11-03T00:00:00Z", 148400, BD_REFUND_METHOD_CREDIT_NEXT_INVOICE },
+  { "s1 paid by card", CARD, NULL, 15900, 10, RENEWED, TERM_END, "2026-11-03T00:00:00Z",
+    148400, BD_REFUND_METHOD_REFUND_NEXT_CYCLE },
+  { "no billing profile", NO_PROFILE, NULL, 15900, 10, RENEWED, TERM_END,
+    "2026-11-20T00:00:00Z", 58300, BD_REFUND_METHOD_REFUND_NEXT_CYCLE },
+  { "Microsoft: $20, 2 days into a 28-day month", INVOICE, NULL, 2000, 1,
+    "2026-02-01T00:00:00Z", "2026-03-01T00:00:00Z", "2026-02-03T00:00:00Z", 1857,
+    BD_REFUND_METHOD_CREDIT_NEXT_INVOICE },
+  { "one second later, still 1857", NO_PROFILE, NULL, 2000, 1, "2026-02-01T00:00:00Z",
+    "2026-03-01T00:00:00Z", "2026-02-03T00:00:01Z", 1857, BD_REFUND_METHOD_REFUND_NEXT_CYCLE },
+  { "reader: no refund", INVOICE, "globalReader", 15900, 10, RENEWED, TERM_END,
+    "2026-11-03T00:00:00Z", -1, 0 },
+  { "window closed: no refund", INVOICE, NULL, 15900, 10, RENEWED, TERM_END,
+    "2026-11-08T00:00:00Z", -1, 0 },
+};
+
+static void
+test_refund (gconstpointer user_data)
+{
+  const RefundCase *c = user_data;
+  g_autoptr(BdSubscriptionData) data = bd_test_subscription (c->renewed, c->renewed, c->term_end);
+  BdRuleContext ctx = {
+    .roles = parse_roles (c->roles),
+    .has_billing_profile = c->profile != NO_PROFILE,
+    .paid_by_invoice = c->profile == INVOICE,
+    .now = bd_test_time (c->now),
   };
+  BdRefundMethod method = 99;
+  BdMoney amount = { 0 };
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  data->unit_price.amount = c->unit;
+  data->quantity = c->quantity;
+  if (c->profile != NO_PROFILE)
+    data->billing_profile_id = g_strdup ("bp1");
+
+  if (c->amount < 0)
     {
-      g_autoptr(BdSubscriptionData) data =
-        bd_test_subscription (cases[i].renewed, cases[i].renewed, cases[i].term_end);
-      BdRuleContext ctx = {
-        .roles = parse_roles (cases[i].roles),
-        .has_billing_profile = cases[i].profile != NO_PROFILE,
-        .paid_by_invoice = cases[i].profile == INVOICE,
-        .now = bd_test_time (cases[i].now),
-      };
-      BdRefundMethod method = 99;
-      BdMoney amount = { 0 };
-
-      g_test_message ("%s", cases[i].what);
-      data->unit_price.amount = cases[i].unit;
-      data->quantity = cases[i].quantity;
-      if (cases[i].profile != NO_PROFILE)
-        data->billing_profile_id = g_strdup ("bp1");
-
-      if (cases[i].amount < 0)
-        {
-          g_assert_false (bd_rules_refund (data, &ctx, &amount, &method));
-        }
-      else
-        {
-          g_assert_true (bd_rules_refund (data, &ctx, &amount, &method));
-          g_assert_cmpint (amount.amount, ==, cases[i].amount);
-          g_assert_cmpstr (amount.currency, ==, "DKK");
-          g_assert_cmpint (method, ==, cases[i].method);
-        }
+      g_assert_false (bd_rules_refund (data, &ctx, &amount, &method));
+    }
+  else
+    {
+      g_assert_true (bd_rules_refund (data, &ctx, &amount, &method));
+      g_assert_cmpint (amount.amount, ==, c->amount);
+      g_assert_cmpstr (amount.currency, ==, "DKK");
+      g_assert_cmpint (method, ==, c->method);
     }
 }
 
 /* allowedActions and actionBlockers (DESIGN.md section 3), rules 12-15. */
-static void
-test_allowed_actions (void)
+typedef struct
 {
-  static const struct {
-    Case c;
-    /* cancel, changeRecurringBilling, changeQuantity, reactivate, delete: "" if allowed */
-    const char *expected[BD_N_ACTIONS];
-  } cases[] = {
-    { { "admin, active, direct" },
-      { "", "", "", "invalidState", "" } },
-    { { "billing admin, window closed", .roles = "billingAdmin", .profile = INVOICE,
-        .now = "2026-11-10T00:00:00Z" },
-      { "cancellationWindowClosed", "", "", "invalidState", "" } },
-    { { "global reader", .roles = "globalReader" },
-      { "insufficientRole", "insufficientRole", "insufficientRole", "insufficientRole",
-        "insufficientRole" } },
-    { { "user, expired", .roles = "user", .status = BD_STATUS_EXPIRED },
-      { "insufficientRole", "insufficientRole", "insufficientRole", "insufficientRole",
-        "insufficientRole" } },
-    { { "expired", .status = BD_STATUS_EXPIRED, .recurring = BD_RECURRING_BILLING_OFF },
-      { "notActive", "notActive", "notActive", "", "" } },
-    { { "disabled", .status = BD_STATUS_DISABLED, .recurring = BD_RECURRING_BILLING_OFF },
-      { "notActive", "notActive", "notActive", "", "" } },
-    { { "deleted", .status = BD_STATUS_DELETED, .recurring = BD_RECURRING_BILLING_OFF },
-      { "invalidState", "invalidState", "invalidState", "invalidState", "invalidState" } },
-    { { "trial", .trial = TRUE },
-      { "", "", "quantityLocked", "invalidState", "" } },
-    { { "prepaid", .channel = BD_PURCHASE_CHANNEL_PREPAID },
-      { "", "", "quantityLocked", "invalidState", "" } },
-    { { "reseller", .channel = BD_PURCHASE_CHANNEL_RESELLER },
-      { "purchasedThroughPartner", "", "quantityLocked", "invalidState", "" } },
-    { { "domain subscription", .domain_subscription = TRUE },
-      { "domainSubscription", "", "", "invalidState", "" } },
-    { { "too many licenses", .quantity = 26 },
-      { "tooManyLicenses", "", "", "invalidState", "" } },
-  };
+  Case        c;
+  /* cancel, changeRecurringBilling, changeQuantity, reactivate, delete: "" if allowed */
+  const char *expected[BD_N_ACTIONS];
+} ActionsCase;
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+static const ActionsCase actions_cases[] = {
+  { { "admin, active, direct" },
+    { "", "", "", "invalidState", "" } },
+  { { "billing admin, window closed", .roles = "billingAdmin", .profile = INVOICE,
+      .now = "2026-11-10T00:00:00Z" },
+    { "cancellationWindowClosed", "", "", "invalidState", "" } },
+  { { "global reader", .roles = "globalReader" },
+    { "insufficientRole", "insufficientRole", "insufficientRole", "insufficientRole",
+      "insufficientRole" } },
+  { { "user, expired", .roles = "user", .status = BD_STATUS_EXPIRED },
+    { "insufficientRole", "insufficientRole", "insufficientRole", "insufficientRole",
+      "insufficientRole" } },
+  { { "expired", .status = BD_STATUS_EXPIRED, .recurring = BD_RECURRING_BILLING_OFF },
+    { "notActive", "notActive", "notActive", "", "" } },
+  { { "disabled", .status = BD_STATUS_DISABLED, .recurring = BD_RECURRING_BILLING_OFF },
+    { "notActive", "notActive", "notActive", "", "" } },
+  { { "deleted", .status = BD_STATUS_DELETED, .recurring = BD_RECURRING_BILLING_OFF },
+    { "invalidState", "invalidState", "invalidState", "invalidState", "invalidState" } },
+  { { "trial", .trial = TRUE },
+    { "", "", "quantityLocked", "invalidState", "" } },
+  { { "prepaid", .channel = BD_PURCHASE_CHANNEL_PREPAID },
+    { "", "", "quantityLocked", "invalidState", "" } },
+  { { "reseller", .channel = BD_PURCHASE_CHANNEL_RESELLER },
+    { "purchasedThroughPartner", "", "quantityLocked", "invalidState", "" } },
+  { { "domain subscription", .domain_subscription = TRUE },
+    { "domainSubscription", "", "", "invalidState", "" } },
+  { { "too many licenses", .quantity = 26 },
+    { "tooManyLicenses", "", "", "invalidState", "" } },
+};
+
+static void
+test_allowed_actions (gconstpointer user_data)
+{
+  const ActionsCase *c = user_data;
+  BdRuleContext ctx;
+  g_autoptr(BdSubscriptionData) data = make_subscription (&c->c, &ctx);
+
+  bd_rules_annotate (data, &ctx);
+
+  for (guint action = 0; action < BD_N_ACTIONS; action++)
     {
-      BdRuleContext ctx;
-      g_autoptr(BdSubscriptionData) data = make_subscription (&cases[i].c, &ctx);
+      const char *blocker = bd_blocker_to_string (data->action_blockers[action]);
+      gboolean allowed = (data->allowed_actions & BD_ACTION_MASK (action)) != 0;
 
-      g_test_message ("%s", cases[i].c.what);
-      bd_rules_annotate (data, &ctx);
-
-      for (guint action = 0; action < BD_N_ACTIONS; action++)
-        {
-          const char *blocker = bd_blocker_to_string (data->action_blockers[action]);
-          gboolean allowed = (data->allowed_actions & BD_ACTION_MASK (action)) != 0;
-
-          g_test_message ("  %s", bd_action_to_string (action));
-          g_assert_cmpstr (blocker != NULL ? blocker : "", ==, cases[i].expected[action]);
-          g_assert_cmpint (allowed, ==, *cases[i].expected[action] == '\0');
-        }
+      g_test_message ("%s", bd_action_to_string (action));
+      g_assert_cmpstr (blocker != NULL ? blocker : "", ==, c->expected[action]);
+      g_assert_cmpint (allowed, ==, *c->expected[action] == '\0');
     }
 }
 
@@ -456,9 +451,12 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, NULL);
 
-  g_test_add_func ("/rules/cancel-blockers", test_cancel_blockers);
-  g_test_add_func ("/rules/refund", test_refund);
-  g_test_add_func ("/rules/allowed-actions", test_allowed_actions);
+  bd_test_add_table ("/rules/cancel", cancel_cases, sizeof cancel_cases[0],
+             G_N_ELEMENTS (cancel_cases), test_cancel_blockers);
+  bd_test_add_table ("/rules/refund", refund_cases, sizeof refund_cases[0],
+             G_N_ELEMENTS (refund_cases), test_refund);
+  bd_test_add_table ("/rules/allowed-actions", actions_cases, sizeof actions_cases[0],
+             G_N_ELEMENTS (actions_cases), test_allowed_actions);
   g_test_add_func ("/rules/quantity", test_quantity);
   g_test_add_func ("/rules/feedback", test_feedback);
   g_test_add_func ("/rules/etag", test_etag);

@@ -145,6 +145,13 @@ read_blockers (BdCancellation  *self,
           return FALSE;
         }
 
+      /* Rule 7's order, each blocker once: the enum follows that order. */
+      if (i > 0 && blocker->code <= self->blockers[i - 1].code)
+        {
+          bd_set_invalid_error (error, code_path, _("out of order or listed twice"));
+          return FALSE;
+        }
+
       if (json_array_get_length (alternatives) > BD_MAX_ALTERNATIVES)
         {
           bd_set_invalid_error (error, alternatives_path, _("too many items"));
@@ -163,6 +170,14 @@ read_blockers (BdCancellation  *self,
             {
               bd_json_set_unknown_value (error, alternative_path, word);
               return FALSE;
+            }
+          for (guint k = 0; k < j; k++)
+            {
+              if (blocker->alternatives[k] == blocker->alternatives[j])
+                {
+                  bd_set_invalid_error (error, alternative_path, _("listed twice"));
+                  return FALSE;
+                }
             }
         }
 
@@ -357,6 +372,14 @@ bd_cancellation_new_from_json (JsonNode    *node,
       !bd_json_read_time (retention, retention_path, "deletedBy", BD_JSON_REQUIRED,
                           BD_TIME_NONE, &self->deleted_by, error))
     return NULL;
+
+  if (self->deleted_by < self->deletable_from)
+    {
+      g_autofree char *deleted_by_path = bd_json_path_member (retention_path, "deletedBy");
+
+      bd_set_invalid_error (error, deleted_by_path, _("must not be before deletableFrom"));
+      return NULL;
+    }
 
   if (self->allowed != (self->n_blockers == 0))
     {

@@ -66,6 +66,9 @@ typedef enum
   BD_ROLE_USER,
 } BdRole;
 
+/* A user's roles are a mask of these bits. */
+#define BD_ROLE_MASK(role) (1u << (role))
+
 typedef enum
 {
   BD_PAYMENT_METHOD_INVOICE,

@@ -105,7 +105,7 @@ read_subscription_ids (JsonObject  *object,
 
       if (!g_hash_table_add (seen, (gpointer) id))
         {
-          bd_set_invalid_error (error, item_path, _("is listed twice"));
+          bd_set_invalid_error (error, item_path, _("listed twice"));
           return NULL;
         }
 

@@ -288,9 +288,9 @@ parse_escape (Parser   *self,
         }
       self->pos += 4;
 
+      /* Every string ends up NUL-terminated in GLib. */
       if (ch == 0)
         {
-          /* Every string ends up NUL-terminated in GLib. */
           set_parse_error (self, start, error, _("“\\u0000” is not supported"));
           return FALSE;
         }

@@ -13,13 +13,17 @@ G_BEGIN_DECLS
 /* Strict JSON for every document Billing Desk reads: a parser that refuses
  * what json-glib 1.6 lets through, and readers that type-check each member
  * and name its path (`subscriptions[3].quantity`) in a BD_CORE_ERROR_INVALID.
+ * bd_json_to_data () writes with its own writer: json-glib 1.6's generator
+ * leaves U+001F unescaped and writes 5e50 as `5e+50.0`, which no strict
+ * reader takes back.
  */
 
 typedef enum
 {
   BD_JSON_OPTIONAL  = 0,
   BD_JSON_REQUIRED  = 1 << 0,  /* the key must be present */
-  BD_JSON_NULLABLE  = 1 << 1,  /* null is accepted and reads as absent */
+  BD_JSON_NULLABLE  = 1 << 1,  /* null is accepted: pointers read NULL, scalars stay as
+                                * they are; with REQUIRED, present but maybe null */
   BD_JSON_NON_EMPTY = 1 << 2,  /* strings: at least one character */
   BD_JSON_RELATIVE  = 1 << 3,  /* times: `now`, `now-3d`, `now+27d12h` too */
 } BdJsonFlags;

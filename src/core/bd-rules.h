@@ -33,8 +33,6 @@ typedef struct
   gint64   now;
 } BdRuleContext;
 
-#define BD_ROLE_MASK(role) (1u << (role))
-
 gboolean  bd_roles_can_manage              (guint                     roles);
 gint64    bd_rules_window_end              (const BdSubscriptionData *data);
 guint     bd_rules_cancel_blockers         (const BdSubscriptionData *data,

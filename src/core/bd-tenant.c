@@ -196,7 +196,7 @@ bd_tenant_new_from_json (JsonNode    *node,
       g_autofree char *currency_path = bd_json_path_member (path, "currency");
 
       bd_set_invalid_error (error, currency_path,
-                            _("must be an ISO 4217 currency code of three capital letters"));
+                            _("expected a currency code of three capital letters, such as DKK"));
       return NULL;
     }
 

@@ -97,7 +97,7 @@ read_roles (JsonObject  *object,
 
       if ((mask & BD_ROLE_MASK (role)) != 0)
         {
-          bd_set_invalid_error (error, item_path, _("is listed twice"));
+          bd_set_invalid_error (error, item_path, _("listed twice"));
           return FALSE;
         }
 

@@ -12,9 +12,6 @@
 
 G_BEGIN_DECLS
 
-/* A user's roles are a mask of these bits. */
-#define BD_ROLE_MASK(role) (1u << (role))
-
 #define BD_TYPE_USER (bd_user_get_type ())
 
 G_DECLARE_FINAL_TYPE (BdUser, bd_user, BD, USER, GObject)
