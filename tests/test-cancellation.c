@@ -514,16 +514,13 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GHashTable) paths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
   g_test_init (&argc, &argv, NULL);
 
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    bd_test_add_row (paths, "/cancellation/round-trip", cases[i].what, &cases[i], test_round_trip);
+  bd_test_add_table ("/cancellation/round-trip", cases, sizeof cases[0],
+                     G_N_ELEMENTS (cases), test_round_trip);
   g_test_add_func ("/cancellation/malformed", test_malformed);
-  for (guint i = 0; i < G_N_ELEMENTS (malformed); i++)
-    bd_test_add_row (paths, "/cancellation/malformed", malformed[i].what, &malformed[i],
-                  test_malformed_row);
+  bd_test_add_table ("/cancellation/malformed", malformed, sizeof malformed[0],
+                     G_N_ELEMENTS (malformed), test_malformed_row);
 
   return g_test_run ();
 }

@@ -269,6 +269,57 @@ test_delete (void)
   g_assert_cmpint (bd_lifecycle_next_date (data), ==, BD_TIME_NONE);
 }
 
+/* A tenant file's stored state; where the dates give a later one, it wins. */
+typedef struct
+{
+  const char *what;
+  BdStatus    stored;
+  const char *status_changed;
+  const char *term_end;
+  BdStatus    status;
+  const char *since;
+} ImportCase;
+
+#define IMPORT_NOW "2026-11-03T00:00:00Z"
+
+static const ImportCase import_cases[] = {
+  { "expired, term ended 10 days ago: stays", BD_STATUS_EXPIRED, IMPORT_NOW,
+    "2026-10-24T00:00:00Z", BD_STATUS_EXPIRED, IMPORT_NOW },
+  { "expired, term ended 30 days ago: disabled by the dates", BD_STATUS_EXPIRED, IMPORT_NOW,
+    "2026-10-04T00:00:00Z", BD_STATUS_DISABLED, "2026-11-03T00:00:00Z" },
+  { "expired, term ended 30 days less a second ago: stays", BD_STATUS_EXPIRED, IMPORT_NOW,
+    "2026-10-04T00:00:01Z", BD_STATUS_EXPIRED, IMPORT_NOW },
+  { "disabled, term ended 120 days ago: deleted by the dates", BD_STATUS_DISABLED, IMPORT_NOW,
+    "2026-07-06T00:00:00Z", BD_STATUS_DELETED, "2026-11-03T00:00:00Z" },
+  { "disabled, term ended 40 days ago: stays disabled from when it says", BD_STATUS_DISABLED,
+    "2026-11-01T00:00:00Z", "2026-09-24T00:00:00Z", BD_STATUS_DISABLED, "2026-11-01T00:00:00Z" },
+  { "expired, term ended 200 days ago: deleted", BD_STATUS_EXPIRED, "2026-10-01T00:00:00Z",
+    "2026-04-17T00:00:00Z", BD_STATUS_DELETED, "2026-08-15T00:00:00Z" },
+  { "deleted stays deleted", BD_STATUS_DELETED, "2026-10-01T00:00:00Z", "2026-09-01T00:00:00Z",
+    BD_STATUS_DELETED, "2026-10-01T00:00:00Z" },
+  { "disabled with a term still running: stays", BD_STATUS_DISABLED, "2026-11-02T00:00:00Z",
+    "2026-12-01T00:00:00Z", BD_STATUS_DISABLED, "2026-11-02T00:00:00Z" },
+};
+
+static void
+test_import (gconstpointer user_data)
+{
+  const ImportCase *c = user_data;
+  g_autoptr(BdSubscriptionData) data =
+    bd_test_subscription ("2026-01-01T00:00:00Z", "2026-01-01T00:00:00Z", c->term_end);
+
+  data->status = c->stored;
+  data->status_changed_date = bd_test_time (c->status_changed);
+
+  bd_lifecycle_import (data, bd_test_time (IMPORT_NOW));
+  g_assert_cmpint (data->status, ==, c->status);
+  bd_assert_time_eq (data->status_changed_date, c->since);
+  /* Not Active: it does not renew. */
+  g_assert_cmpint (data->recurring_billing, ==, BD_RECURRING_BILLING_OFF);
+  /* Importing again changes nothing. */
+  g_assert_false (bd_lifecycle_import (data, bd_test_time (IMPORT_NOW)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -277,6 +328,8 @@ main (int   argc,
 
   bd_test_add_table ("/lifecycle/derive", derive_cases, sizeof derive_cases[0],
                      G_N_ELEMENTS (derive_cases), test_derive);
+  bd_test_add_table ("/lifecycle/import", import_cases, sizeof import_cases[0],
+                     G_N_ELEMENTS (import_cases), test_import);
   g_test_add_func ("/lifecycle/derive-is-monotonic", test_derive_is_monotonic);
   g_test_add_func ("/lifecycle/annual-leap-day", test_annual_leap_day);
   g_test_add_func ("/lifecycle/next-date", test_next_date);

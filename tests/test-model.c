@@ -748,7 +748,7 @@ main (int   argc,
   g_test_add_func ("/model/tenant/new", test_tenant_new);
   for (guint i = 0; i < G_N_ELEMENTS (round_trip_clouds); i++)
     bd_test_add_row (paths, "/model/tenant/round-trip", bd_cloud_to_string (round_trip_clouds[i]),
-                  &round_trip_clouds[i], test_tenant_round_trip);
+                     &round_trip_clouds[i], test_tenant_round_trip);
   for (guint i = 0; i < G_N_ELEMENTS (user_cases); i++)
     {
       g_autofree char *name = user_case_name (&user_cases[i]);
@@ -770,17 +770,17 @@ main (int   argc,
   g_test_add_func ("/model/billing-profile/new", test_billing_profile_new);
   for (guint i = 0; i < G_N_ELEMENTS (round_trip_methods); i++)
     bd_test_add_row (paths, "/model/billing-profile/round-trip",
-                  bd_payment_method_to_string (round_trip_methods[i]), &round_trip_methods[i],
-                  test_billing_profile_round_trip);
+                     bd_payment_method_to_string (round_trip_methods[i]), &round_trip_methods[i],
+                     test_billing_profile_round_trip);
   g_test_add_func ("/model/domain/new", test_domain_new);
   for (guint i = 0; i < G_N_ELEMENTS (domain_cases); i++)
     bd_test_add_row (paths, "/model/domain/round-trip",
-                  domain_cases[i].name != NULL ? domain_cases[i].name : "the longest name",
-                  &domain_cases[i], test_domain_round_trip);
+                     domain_cases[i].name != NULL ? domain_cases[i].name : "the longest name",
+                     &domain_cases[i], test_domain_round_trip);
   for (guint i = 0; i < G_N_ELEMENTS (api_error_cases); i++)
     bd_test_add_row (paths, "/model/api-error/round-trip",
-                  bd_error_code_to_string (api_error_cases[i].code), &api_error_cases[i],
-                  test_api_error_round_trip);
+                     bd_error_code_to_string (api_error_cases[i].code), &api_error_cases[i],
+                     test_api_error_round_trip);
   g_test_add_func ("/model/api-error/forward-compatible", test_api_error_forward_compatible);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {

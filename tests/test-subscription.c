@@ -301,12 +301,11 @@ main (int   argc,
 
   g_test_add_func ("/subscription/api-round-trip", test_api_round_trip);
   g_test_add_func ("/subscription/tenant-file-defaults", test_tenant_file_defaults);
-  for (guint i = 0; i < G_N_ELEMENTS (api_malformed); i++)
-    bd_test_add_row (paths, "/subscription/api-malformed", api_malformed[i].what, &api_malformed[i],
-                  test_api_malformed);
+  bd_test_add_table ("/subscription/api-malformed", api_malformed, sizeof api_malformed[0],
+                     G_N_ELEMENTS (api_malformed), test_api_malformed);
   for (guint i = 0; i < G_N_ELEMENTS (tenant_file_malformed); i++)
     bd_test_add_row (paths, "/subscription/tenant-file-malformed", tenant_file_malformed[i].what,
-                  &tenant_file_malformed[i], test_tenant_file_malformed);
+                     &tenant_file_malformed[i], test_tenant_file_malformed);
   g_test_add_func ("/subscription/object", test_object);
 
   return g_test_run ();

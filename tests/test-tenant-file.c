@@ -899,10 +899,10 @@ main (int   argc,
   g_test_add_func ("/tenant-file/full", test_full);
   for (guint i = 0; i < G_N_ELEMENTS (expected_users); i++)
     bd_test_add_row (paths, "/tenant-file/full/users", expected_users[i].id, &expected_users[i],
-                  test_full_user);
+                     test_full_user);
   for (guint i = 0; i < G_N_ELEMENTS (expected_subscriptions); i++)
     bd_test_add_row (paths, "/tenant-file/full/subscriptions", expected_subscriptions[i].id,
-                  &expected_subscriptions[i], test_full_subscription);
+                     &expected_subscriptions[i], test_full_subscription);
   g_test_add_func ("/tenant-file/rule-context", test_rule_context);
   for (guint i = 0; i < G_N_ELEMENTS (rule_context_cases); i++)
     {
@@ -915,12 +915,11 @@ main (int   argc,
       bd_test_add_row (paths, "/tenant-file/rule-context", name, c, test_rule_context_row);
     }
   g_test_add_func ("/tenant-file/round-trip", test_round_trip);
-  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
-    bd_test_add_row (paths, "/tenant-file/accepted", accepted[i].what, &accepted[i], test_accepted);
+  bd_test_add_table ("/tenant-file/accepted", accepted, sizeof accepted[0],
+                     G_N_ELEMENTS (accepted), test_accepted);
   g_test_add_func ("/tenant-file/malformed", test_malformed);
-  for (guint i = 0; i < G_N_ELEMENTS (malformed); i++)
-    bd_test_add_row (paths, "/tenant-file/malformed", malformed[i].what, &malformed[i],
-                  test_malformed_row);
+  bd_test_add_table ("/tenant-file/malformed", malformed, sizeof malformed[0],
+                     G_N_ELEMENTS (malformed), test_malformed_row);
   g_test_add_func ("/tenant-file/length", test_length);
 
   return g_test_run ();

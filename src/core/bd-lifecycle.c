@@ -119,6 +119,72 @@ bd_lifecycle_derive (BdSubscriptionData *data,
 }
 
 /**
+ * bd_lifecycle_import:
+ * @data: a subscription as a tenant file states it
+ * @now: the clock at import
+ *
+ * A tenant file states a stored state; where the dates give a later one
+ * (rule 10 counted from `termEndDate`: Expired at it, Disabled 30 days
+ * later, Deleted 90 days after that), the later state wins, from the date
+ * the dates give it. A subscription that is not Active does not renew, so
+ * its recurring billing is off. Active ones are left to
+ * bd_lifecycle_derive (), which renews them.
+ *
+ * Returns: whether anything changed
+ */
+gboolean
+bd_lifecycle_import (BdSubscriptionData *data,
+                     gint64              now)
+{
+  gint64 expired = data->term_end_date;
+  gint64 disabled = add_days (expired, BD_EXPIRED_DAYS);
+  gint64 deleted = add_days (disabled, BD_DISABLED_DAYS);
+  gboolean changed = FALSE;
+  BdStatus by_dates;
+  gint64 since;
+
+  g_return_val_if_fail (data != NULL, FALSE);
+
+  if (data->status == BD_STATUS_ACTIVE)
+    return FALSE;
+
+  if (data->recurring_billing != BD_RECURRING_BILLING_OFF)
+    {
+      data->recurring_billing = BD_RECURRING_BILLING_OFF;
+      changed = TRUE;
+    }
+
+  if (now < expired)
+    return changed;
+
+  if (now >= deleted)
+    {
+      by_dates = BD_STATUS_DELETED;
+      since = deleted;
+    }
+  else if (now >= disabled)
+    {
+      by_dates = BD_STATUS_DISABLED;
+      since = disabled;
+    }
+  else
+    {
+      by_dates = BD_STATUS_EXPIRED;
+      since = expired;
+    }
+
+  /* The enum follows the lifecycle's order. */
+  if (by_dates > data->status)
+    {
+      data->status = by_dates;
+      data->status_changed_date = since;
+      changed = TRUE;
+    }
+
+  return changed;
+}
+
+/**
  * bd_lifecycle_next_date:
  *
  * Returns: when the derived state changes next if nothing is done

@@ -13,6 +13,7 @@
 
 #include "bd-error.h"
 #include "bd-json.h"
+#include "bd-lifecycle.h"
 #include "bd-tenant-file.h"
 
 static const char * const file_keys[] = {
@@ -171,6 +172,8 @@ read_subscription (BdTenantFile  *self,
                                          error);
   if (data == NULL || !check_unique (seen, data->id, id_path, error))
     return FALSE;
+
+  bd_lifecycle_import (data, now);
 
   if (data->billing_profile_id != NULL &&
       bd_tenant_file_find_billing_profile (self, data->billing_profile_id) == NULL)
