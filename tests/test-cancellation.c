@@ -132,7 +132,6 @@ make_subscription (const Case    *c,
 
   /* BD_ROLE_GLOBAL_ADMIN is 0: the default. */
   ctx->roles = BD_ROLE_MASK (c->role);
-  ctx->has_billing_profile = c->profile != NO_PROFILE;
   ctx->paid_by_invoice = c->profile == INVOICE;
   ctx->custom_domain_attached = c->custom_domain;
   ctx->now = bd_test_time (c->now != NULL ? c->now : NOW);
@@ -418,6 +417,13 @@ static const Edit malformed[] = {
     TOO_MANY_LICENSES "," TOO_MANY_LICENSES "," TOO_MANY_LICENSES "," TOO_MANY_LICENSES ","
     TOO_MANY_LICENSES "]", "blockers" },
 
+  { "licensesAssigned is no cancel blocker", B, "\"tooManyLicenses\"", "\"licensesAssigned\"",
+    "blockers[0].code" },
+  { "quantityLocked is no cancel blocker", B, "\"tooManyLicenses\"", "\"quantityLocked\"",
+    "blockers[0].code" },
+  { "notActive followed by an Active-only blocker", B, "[" TOO_MANY_LICENSES "]",
+    "[{\"code\":\"notActive\",\"alternatives\":[\"reactivate\"]}," TOO_MANY_LICENSES "]",
+    "blockers[1].code" },
   { "the same blocker twice", B, "[" TOO_MANY_LICENSES "]",
     "[" TOO_MANY_LICENSES "," TOO_MANY_LICENSES "]", "blockers[1].code" },
   { "blockers out of rule 7's order", B, "[" TOO_MANY_LICENSES "]",

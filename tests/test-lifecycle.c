@@ -165,6 +165,22 @@ test_annual_leap_day (void)
     }
 }
 
+/* Past year 9999 nothing renews: an Active subscription expires at its term's end. */
+static void
+test_next_date_at_the_end_of_time (void)
+{
+  g_autoptr(BdSubscriptionData) data =
+    bd_test_subscription ("9999-11-15T00:00:00Z", "9999-11-15T00:00:00Z", "9999-12-15T00:00:00Z");
+
+  bd_assert_time_eq (bd_lifecycle_next_date (data), "9999-12-15T00:00:00Z");
+  data->recurring_billing = BD_RECURRING_BILLING_RENEW_ONCE;
+  bd_assert_time_eq (bd_lifecycle_next_date (data), "9999-12-15T00:00:00Z");
+
+  bd_lifecycle_derive (data, bd_test_time ("9999-12-15T00:00:00Z"));
+  g_assert_cmpint (data->status, ==, BD_STATUS_EXPIRED);
+  bd_assert_time_eq (data->status_changed_date, "9999-12-15T00:00:00Z");
+}
+
 static void
 test_next_date (void)
 {
@@ -333,6 +349,7 @@ main (int   argc,
   g_test_add_func ("/lifecycle/derive-is-monotonic", test_derive_is_monotonic);
   g_test_add_func ("/lifecycle/annual-leap-day", test_annual_leap_day);
   g_test_add_func ("/lifecycle/next-date", test_next_date);
+  g_test_add_func ("/lifecycle/next-date-at-the-end-of-time", test_next_date_at_the_end_of_time);
   g_test_add_func ("/lifecycle/cancel", test_cancel);
   g_test_add_func ("/lifecycle/reactivate", test_reactivate);
   g_test_add_func ("/lifecycle/reactivate-after-cancel", test_reactivate_after_cancel);

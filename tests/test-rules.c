@@ -76,7 +76,6 @@ make_subscription (const Case    *c,
     data->billing_profile_id = g_strdup ("bp1");
 
   ctx->roles = parse_roles (c->roles);
-  ctx->has_billing_profile = c->profile != NO_PROFILE;
   ctx->paid_by_invoice = c->profile == INVOICE;
   ctx->custom_domain_attached = c->custom_domain;
   ctx->now = bd_test_time (c->now != NULL ? c->now : "2026-11-03T00:00:00Z");
@@ -161,7 +160,9 @@ static const Case cancel_cases[] = {
                 "cancellationWindowClosed:turnOffRecurringBilling" },
   { "rule 7: reseller with 30 licenses", .channel = BD_PURCHASE_CHANNEL_RESELLER, .quantity = 30,
     .blockers = "purchasedThroughPartner:contactSeller "
-                "tooManyLicenses:reduceLicenses,turnOffRecurringBilling,contactSupport" },
+                "tooManyLicenses:turnOffRecurringBilling,contactSupport" },
+  { "rule 3: prepaid with 30 licenses cannot reduce them", .channel = BD_PURCHASE_CHANNEL_PREPAID,
+    .quantity = 30, .blockers = "tooManyLicenses:turnOffRecurringBilling,contactSupport" },
   { "rule 7: expired", .status = BD_STATUS_EXPIRED, .recurring = BD_RECURRING_BILLING_OFF,
     .channel = BD_PURCHASE_CHANNEL_RESELLER, .blockers = "notActive:reactivate" },
   { "rule 7: disabled", .status = BD_STATUS_DISABLED, .recurring = BD_RECURRING_BILLING_OFF,
@@ -255,7 +256,6 @@ test_refund (gconstpointer user_data)
   g_autoptr(BdSubscriptionData) data = bd_test_subscription (c->renewed, c->renewed, c->term_end);
   BdRuleContext ctx = {
     .roles = parse_roles (c->roles),
-    .has_billing_profile = c->profile != NO_PROFILE,
     .paid_by_invoice = c->profile == INVOICE,
     .now = bd_test_time (c->now),
   };
@@ -404,6 +404,8 @@ test_feedback (void)
   g_assert_false (bd_rules_feedback_is_valid (BD_CANCEL_REASON_OTHER, ""));
   g_assert_false (bd_rules_feedback_is_valid (BD_CANCEL_REASON_OTHER, " \t\r\n"));
   g_assert_false (bd_rules_feedback_is_valid (BD_CANCEL_REASON_OTHER, "\u3000\u2028\u00a0"));
+  g_assert_false (bd_rules_feedback_is_valid (BD_CANCEL_REASON_OTHER, "\v\xc2\x85\u1680\u202f"));
+  g_assert_true (bd_rules_feedback_is_valid (BD_CANCEL_REASON_OTHER, "\u200b"));
   g_assert_true (bd_rules_feedback_is_valid (BD_CANCEL_REASON_OTHER, " Vi flytter \u3000"));
   g_assert_true (bd_rules_feedback_is_valid (BD_CANCEL_REASON_OTHER, max_ascii));
   g_assert_false (bd_rules_feedback_is_valid (BD_CANCEL_REASON_NO_LONGER_NEEDED, over_ascii));

@@ -16,7 +16,7 @@ annotated_subscription (void)
   BdSubscriptionData *data =
     bd_test_subscription ("2026-11-01T00:00:00Z", "2026-11-01T00:00:00Z", "2026-12-01T00:00:00Z");
   BdRuleContext ctx = { .roles = BD_ROLE_MASK (BD_ROLE_BILLING_ADMIN),
-                        .has_billing_profile = TRUE, .paid_by_invoice = TRUE,
+                        .paid_by_invoice = TRUE,
                         .now = bd_test_time ("2026-11-10T00:00:00Z") };
 
   data->billing_profile_id = g_strdup ("bp1");
@@ -155,6 +155,11 @@ static const ApiEdit api_malformed[] = {
     "\"allowedActions\":[\"reactivate\"", "value[2].actionBlockers.reactivate" },
   { "blocked without a blocker", "\"cancel\":\"cancellationWindowClosed\",", "",
     "value[2].actionBlockers" },
+  { "etag with a quote inside", "\"etag\":\"\\\"", "\"etag\":\"\\\"a\\\"b", "value[2].etag" },
+  { "a blocker that cannot stop the action", "\"reactivate\":\"invalidState\"",
+    "\"reactivate\":\"quantityLocked\"", "value[2].actionBlockers.reactivate" },
+  { "licensesAssigned stops no action", "\"cancel\":\"cancellationWindowClosed\"",
+    "\"cancel\":\"licensesAssigned\"", "value[2].actionBlockers.cancel" },
   { "unknown blocker", "\"cancellationWindowClosed\"", "\"tooLate\"",
     "value[2].actionBlockers.cancel" },
   { "etag not quoted", "\"etag\":\"\\\"", "\"etag\":\"", "value[2].etag" },
@@ -192,7 +197,27 @@ typedef struct
   const char *path;
 } TenantFileCase;
 
+#define TENANT_SUBSCRIPTION(status, dates) \
+  "{\"id\":\"s1\",\"productName\":\"P\",\"status\":\"" status "\",\"quantity\":1," \
+  "\"billingFrequency\":\"monthly\",\"unitPrice\":{\"amount\":1,\"currency\":\"DKK\"}," dates "}"
+
 static const TenantFileCase tenant_file_malformed[] = {
+  { "expired while its term still runs",
+    TENANT_SUBSCRIPTION ("expired", "\"startDate\":\"now-10d\",\"lastRenewalDate\":\"now-10d\","
+                         "\"termEndDate\":\"now+20d\",\"statusChangedDate\":\"now-1d\""),
+    "value[2].termEndDate" },
+  { "disabled before its term ended",
+    TENANT_SUBSCRIPTION ("disabled", "\"startDate\":\"now-50d\",\"lastRenewalDate\":\"now-50d\","
+                         "\"termEndDate\":\"now-20d\",\"statusChangedDate\":\"now-21d\""),
+    "value[2].termEndDate" },
+  { "status changed before the start",
+    TENANT_SUBSCRIPTION ("deleted", "\"startDate\":\"now-10d\",\"lastRenewalDate\":\"now-10d\","
+                         "\"termEndDate\":\"now+20d\",\"statusChangedDate\":\"now-11d\""),
+    "value[2].statusChangedDate" },
+  { "disabled, term ends before its renewal",
+    TENANT_SUBSCRIPTION ("disabled", "\"startDate\":\"now-10d\",\"lastRenewalDate\":\"now-10d\","
+                         "\"termEndDate\":\"now-11d\",\"statusChangedDate\":\"now-1d\""),
+    "value[2].termEndDate" },
   { "API key in a tenant file",
     "{\"id\":\"s1\",\"productName\":\"P\",\"status\":\"active\",\"quantity\":1,"
     "\"billingFrequency\":\"monthly\",\"unitPrice\":{\"amount\":1,\"currency\":\"DKK\"},"
@@ -232,6 +257,24 @@ test_tenant_file_malformed (gconstpointer test_data)
   read = read_json (row->json, BD_SUBSCRIPTION_JSON_TENANT_FILE, &error);
   g_assert_null (read);
   bd_test_assert_error (error, row->path);
+}
+
+/* What the lifecycle produces reads back: a cancel at the very second of a
+ * renewal leaves a disabled subscription with a term of no length.
+ */
+static void
+test_tenant_file_cancelled_at_renewal (void)
+{
+  static const char *text =
+    TENANT_SUBSCRIPTION ("disabled", "\"startDate\":\"now-10d\",\"lastRenewalDate\":\"now-10d\","
+                         "\"termEndDate\":\"now-10d\",\"statusChangedDate\":\"now-10d\"");
+  g_autoptr(BdSubscriptionData) read = NULL;
+  g_autoptr(GError) error = NULL;
+
+  read = read_json (text, BD_SUBSCRIPTION_JSON_TENANT_FILE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (read->status, ==, BD_STATUS_DISABLED);
+  g_assert_cmpint (read->term_end_date, ==, read->last_renewal_date);
 }
 
 static void
@@ -306,6 +349,8 @@ main (int   argc,
   for (guint i = 0; i < G_N_ELEMENTS (tenant_file_malformed); i++)
     bd_test_add_row (paths, "/subscription/tenant-file-malformed", tenant_file_malformed[i].what,
                      &tenant_file_malformed[i], test_tenant_file_malformed);
+  g_test_add_func ("/subscription/tenant-file-cancelled-at-renewal",
+                   test_tenant_file_cancelled_at_renewal);
   g_test_add_func ("/subscription/object", test_object);
 
   return g_test_run ();

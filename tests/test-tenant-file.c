@@ -310,7 +310,7 @@ test_rule_context_row (gconstpointer test_data)
   ctx.now = 1;
   bd_tenant_file_init_rule_context (file, data, bd_user_get_roles (user), now, &ctx);
   g_assert_cmpuint (ctx.roles, ==, bd_user_get_roles (user));
-  g_assert_cmpint (ctx.has_billing_profile, ==, c->has_billing_profile);
+  g_assert_cmpint (data->billing_profile_id != NULL, ==, c->has_billing_profile);
   g_assert_cmpint (ctx.paid_by_invoice, ==, c->paid_by_invoice);
   g_assert_cmpint (ctx.custom_domain_attached, ==, c->custom_domain_attached);
   g_assert_cmpint (ctx.now, ==, now);

@@ -145,10 +145,25 @@ read_blockers (BdCancellation  *self,
           return FALSE;
         }
 
+      if (!bd_rules_blocker_can_stop (BD_ACTION_CANCEL, blocker->code))
+        {
+          bd_set_invalid_error (error, code_path, _("this blocker cannot stop this action"));
+          return FALSE;
+        }
+
       /* Rule 7's order, each blocker once: the enum follows that order. */
       if (i > 0 && blocker->code <= self->blockers[i - 1].code)
         {
           bd_set_invalid_error (error, code_path, _("out of order or listed twice"));
+          return FALSE;
+        }
+
+      /* A subscription that is not Active has only the state blockers. */
+      if (i > 0 && (self->blockers[i - 1].code == BD_BLOCKER_INVALID_STATE ||
+                    self->blockers[i - 1].code == BD_BLOCKER_NOT_ACTIVE))
+        {
+          bd_set_invalid_error (error, code_path,
+                                _("no other blocker follows invalidState or notActive"));
           return FALSE;
         }
 

@@ -198,12 +198,21 @@ bd_lifecycle_next_date (const BdSubscriptionData *data)
   switch (data->status)
     {
     case BD_STATUS_ACTIVE:
-      if (data->recurring_billing == BD_RECURRING_BILLING_OFF)
-        return data->term_end_date;
-      if (data->recurring_billing == BD_RECURRING_BILLING_RENEW_ONCE)
-        return bd_time_next_on_grid (data->start_date, data->billing_frequency,
-                                     data->term_end_date);
-      return BD_TIME_NONE;
+      {
+        gint64 renewed_end;
+
+        if (data->recurring_billing == BD_RECURRING_BILLING_OFF)
+          return data->term_end_date;
+
+        /* Past year 9999 there is no renewal: it expires at the term's end. */
+        renewed_end = bd_time_next_on_grid (data->start_date, data->billing_frequency,
+                                            data->term_end_date);
+        if (renewed_end == BD_TIME_NONE)
+          return data->term_end_date;
+        if (data->recurring_billing == BD_RECURRING_BILLING_RENEW_ONCE)
+          return renewed_end;
+        return BD_TIME_NONE;
+      }
     case BD_STATUS_EXPIRED:
       return add_days (data->status_changed_date, BD_EXPIRED_DAYS);
     case BD_STATUS_DISABLED:

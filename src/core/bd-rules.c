@@ -107,13 +107,21 @@ bd_rules_cancel_blockers (const BdSubscriptionData *data,
   return n;
 }
 
+/* Rule 14: trials, prepaid and reseller purchases keep their quantity. */
+static gboolean
+quantity_can_change (const BdSubscriptionData *data)
+{
+  return !data->is_trial && data->purchase_channel == BD_PURCHASE_CHANNEL_DIRECT;
+}
+
 /**
  * bd_rules_alternatives:
  * @alternatives: (out caller-allocates) (array fixed-size=3): what to do instead
  *
  * What the user can do instead when @blocker stops a cancel. Turning off
  * recurring billing is offered only while it is not off already; reducing
- * licenses only while 25 or fewer are assigned (rule 3).
+ * licenses only while 25 or fewer are assigned (rule 3) and the quantity
+ * can change at all (rule 14).
  *
  * Returns: the number of alternatives
  */
@@ -122,10 +130,12 @@ bd_rules_alternatives (const BdSubscriptionData *data,
                        BdBlocker                 blocker,
                        BdAlternative            *alternatives)
 {
-  gboolean can_turn_off = data->recurring_billing != BD_RECURRING_BILLING_OFF;
+  gboolean can_turn_off;
   guint n = 0;
 
   g_return_val_if_fail (data != NULL && alternatives != NULL, 0);
+
+  can_turn_off = data->recurring_billing != BD_RECURRING_BILLING_OFF;
 
   switch (blocker)
     {
@@ -149,7 +159,7 @@ bd_rules_alternatives (const BdSubscriptionData *data,
       break;
 
     case BD_BLOCKER_TOO_MANY_LICENSES:
-      if (data->assigned_licenses <= BD_MAX_LICENSES_TO_CANCEL)
+      if (data->assigned_licenses <= BD_MAX_LICENSES_TO_CANCEL && quantity_can_change (data))
         alternatives[n++] = BD_ALTERNATIVE_REDUCE_LICENSES;
       if (can_turn_off)
         alternatives[n++] = BD_ALTERNATIVE_TURN_OFF_RECURRING_BILLING;
@@ -204,7 +214,7 @@ bd_rules_refund (const BdSubscriptionData *data,
                    bd_money_prorate (data->unit_price.amount, data->quantity, remaining, term),
                    data->unit_price.currency);
   if (method != NULL)
-    *method = ctx->has_billing_profile && ctx->paid_by_invoice
+    *method = data->billing_profile_id != NULL && ctx->paid_by_invoice
             ? BD_REFUND_METHOD_CREDIT_NEXT_INVOICE
             : BD_REFUND_METHOD_REFUND_NEXT_CYCLE;
 
@@ -255,7 +265,7 @@ bd_rules_first_blocker (const BdSubscriptionData *data,
       /* Rule 14. */
       if (data->status != BD_STATUS_ACTIVE)
         return BD_BLOCKER_NOT_ACTIVE;
-      if (data->is_trial || data->purchase_channel != BD_PURCHASE_CHANNEL_DIRECT)
+      if (!quantity_can_change (data))
         return BD_BLOCKER_QUANTITY_LOCKED;
       return BD_BLOCKER_NONE;
 
@@ -271,6 +281,41 @@ bd_rules_first_blocker (const BdSubscriptionData *data,
 
     default:
       g_return_val_if_reached (BD_BLOCKER_INVALID_STATE);
+    }
+}
+
+/**
+ * bd_rules_blocker_can_stop:
+ *
+ * Returns: whether @blocker is one that can stop @action as a whole: what
+ *   bd_rules_first_blocker () may answer for it (and, for a cancel, what may
+ *   stand among its blockers)
+ */
+gboolean
+bd_rules_blocker_can_stop (BdAction  action,
+                           BdBlocker blocker)
+{
+  switch (blocker)
+    {
+    case BD_BLOCKER_INSUFFICIENT_ROLE:
+    case BD_BLOCKER_INVALID_STATE:
+      return TRUE;
+    case BD_BLOCKER_NOT_ACTIVE:
+      return action == BD_ACTION_CANCEL || action == BD_ACTION_CHANGE_RECURRING_BILLING ||
+             action == BD_ACTION_CHANGE_QUANTITY;
+    case BD_BLOCKER_QUANTITY_LOCKED:
+      return action == BD_ACTION_CHANGE_QUANTITY;
+    case BD_BLOCKER_DOMAIN_SUBSCRIPTION:
+    case BD_BLOCKER_PURCHASED_THROUGH_PARTNER:
+    case BD_BLOCKER_CUSTOM_DOMAIN_ATTACHED:
+    case BD_BLOCKER_CANCELLATION_WINDOW_CLOSED:
+    case BD_BLOCKER_TOO_MANY_LICENSES:
+      return action == BD_ACTION_CANCEL;
+    case BD_BLOCKER_NONE:
+    case BD_BLOCKER_LICENSES_ASSIGNED:
+    default:
+      /* licensesAssigned stops one quantity, never the action. */
+      return FALSE;
     }
 }
 
@@ -318,7 +363,12 @@ bd_rules_feedback_is_valid (BdCancelReason  reason,
         return FALSE;
 
       for (const char *p = feedback; *p != '\0' && !has_text; p = g_utf8_next_char (p))
-        has_text = !g_unichar_isspace (g_utf8_get_char (p));
+        {
+          gunichar c = g_utf8_get_char (p);
+
+          /* Unicode's White_Space: g_unichar_isspace () plus VT and NEL. */
+          has_text = !g_unichar_isspace (c) && c != 0x0B && c != 0x85;
+        }
     }
 
   return reason != BD_CANCEL_REASON_OTHER || has_text;

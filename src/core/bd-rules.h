@@ -27,8 +27,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   guint    roles;                   /* BD_ROLE_MASK () of the acting user */
-  gboolean has_billing_profile;     /* the subscription's profile exists */
-  gboolean paid_by_invoice;         /* ... and its payment method is invoice */
+  gboolean paid_by_invoice;         /* its billing profile is paid by invoice */
   gboolean custom_domain_attached;  /* a tenant domain lists the subscription */
   gint64   now;
 } BdRuleContext;
@@ -51,6 +50,8 @@ BdBlocker bd_rules_first_blocker           (const BdSubscriptionData *data,
 BdBlocker bd_rules_check_quantity          (const BdSubscriptionData *data,
                                             const BdRuleContext      *ctx,
                                             gint64                    quantity);
+gboolean  bd_rules_blocker_can_stop       (BdAction                  action,
+                                            BdBlocker                 blocker);
 gboolean  bd_rules_feedback_is_valid       (BdCancelReason            reason,
                                             const char               *feedback);
 void      bd_rules_annotate                (BdSubscriptionData       *data,

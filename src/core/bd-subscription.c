@@ -14,6 +14,7 @@
 #include "bd-core-enums.h"
 #include "bd-error.h"
 #include "bd-json.h"
+#include "bd-rules.h"
 #include "bd-subscription.h"
 #include "bd-time.h"
 
@@ -194,38 +195,36 @@ bd_subscription_data_compute_etag (const BdSubscriptionData *data)
   return g_strdup_printf ("\"%.32s\"", digest);
 }
 
-static gboolean
-read_enum_word (JsonObject   *object,
-                const char   *parent,
-                const char   *key,
-                BdJsonFlags   flags,
-                gboolean    (*from_string) (const char *, int *),
-                int          *value,
-                GError      **error)
-{
-  const char *word = NULL;
+/* A reader per enum: its API word, or an error naming the path. */
+#define DEFINE_ENUM_READER(Type, type)                                        \
+  static gboolean                                                             \
+  read_##type (JsonObject   *object,                                          \
+               const char   *parent,                                          \
+               const char   *key,                                             \
+               BdJsonFlags   flags,                                           \
+               Type         *value,                                           \
+               GError      **error)                                           \
+  {                                                                           \
+    const char *word = NULL;                                                  \
+                                                                              \
+    if (!bd_json_read_string (object, parent, key, flags, &word, error))      \
+      return FALSE;                                                           \
+                                                                              \
+    if (word != NULL && !bd_##type##_from_string (word, value))               \
+      {                                                                       \
+        g_autofree char *path = bd_json_path_member (parent, key);            \
+                                                                              \
+        bd_json_set_unknown_value (error, path, word);                        \
+        return FALSE;                                                         \
+      }                                                                       \
+                                                                              \
+    return TRUE;                                                              \
+  }
 
-  if (!bd_json_read_string (object, parent, key, flags, &word, error))
-    return FALSE;
-
-  if (word != NULL && !from_string (word, value))
-    {
-      g_autofree char *path = bd_json_path_member (parent, key);
-
-      bd_json_set_unknown_value (error, path, word);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-/* The from_string functions take a pointer to their own enum type; every enum
- * here is an int-sized enum, so an int pointer is passed through a cast.
- */
-#define READ_ENUM(object, parent, key, flags, type, field, error) \
-  read_enum_word (object, parent, key, flags, \
-                  (gboolean (*) (const char *, int *)) bd_##type##_from_string, \
-                  (int *) &(field), error)
+DEFINE_ENUM_READER (BdStatus, status)
+DEFINE_ENUM_READER (BdBillingFrequency, billing_frequency)
+DEFINE_ENUM_READER (BdRecurringBilling, recurring_billing)
+DEFINE_ENUM_READER (BdPurchaseChannel, purchase_channel)
 
 static gboolean
 check_order (gint64       earlier,
@@ -245,6 +244,51 @@ check_order (gint64       earlier,
     bd_set_invalid_error (error, path, "%s", message);
   }
   return FALSE;
+}
+
+/* A strong entity tag (RFC 9110): a quoted string of visible ASCII
+ * characters other than the quote itself.
+ */
+static gboolean
+is_strong_etag (const char *etag)
+{
+  gsize length = strlen (etag);
+
+  if (length < 2 || etag[0] != '"' || etag[length - 1] != '"')
+    return FALSE;
+
+  for (gsize i = 1; i + 1 < length; i++)
+    {
+      if (etag[i] < 0x21 || etag[i] > 0x7e || etag[i] == '"')
+        return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* Dates in an order the lifecycle can produce. An Active term has a length;
+ * a cancel at the very second of a renewal leaves a term of none, and an
+ * Expired or Disabled subscription's term ended by the time it got there.
+ */
+static gboolean
+check_dates (const BdSubscriptionData  *data,
+             const char                *path,
+             GError                   **error)
+{
+  gboolean active = data->status == BD_STATUS_ACTIVE;
+  gboolean ended = data->status == BD_STATUS_EXPIRED || data->status == BD_STATUS_DISABLED;
+
+  return check_order (data->start_date, data->last_renewal_date, FALSE, path, "lastRenewalDate",
+                      _("must not be before startDate"), error) &&
+         check_order (data->last_renewal_date, data->term_end_date, active, path, "termEndDate",
+                      active ? _("must be after lastRenewalDate")
+                             : _("must not be before lastRenewalDate"), error) &&
+         check_order (data->start_date, data->status_changed_date, FALSE, path,
+                      "statusChangedDate", _("must not be before startDate"), error) &&
+         (!ended ||
+          check_order (data->term_end_date, data->status_changed_date, FALSE, path, "termEndDate",
+                       _("must not be after statusChangedDate while expired or disabled"),
+                       error));
 }
 
 static gboolean
@@ -271,8 +315,7 @@ read_api_annotations (JsonObject          *object,
                             &blockers, error))
     return FALSE;
 
-  /* A strong ETag is a quoted string (RFC 9110). */
-  if (strlen (etag) < 2 || etag[0] != '"' || etag[strlen (etag) - 1] != '"')
+  if (!is_strong_etag (etag))
     {
       bd_set_invalid_error (error, etag_path, _("expected a quoted entity tag"));
       return FALSE;
@@ -331,6 +374,11 @@ read_api_annotations (JsonObject          *object,
                                   _("an allowed action cannot have a blocker"));
             return FALSE;
           }
+        if (!bd_rules_blocker_can_stop (action, blocker))
+          {
+            bd_set_invalid_error (error, item_path, _("this blocker cannot stop this action"));
+            return FALSE;
+          }
         data->action_blockers[action] = blocker;
       }
   }
@@ -386,7 +434,7 @@ bd_subscription_data_read_json (JsonNode                *node,
   if (!bd_json_read_string (object, path, "id", BD_JSON_REQUIRED | BD_JSON_NON_EMPTY, &id, error) ||
       !bd_json_read_string (object, path, "productName", BD_JSON_REQUIRED | BD_JSON_NON_EMPTY,
                             &product_name, error) ||
-      !READ_ENUM (object, path, "status", BD_JSON_REQUIRED, status, data->status, error) ||
+      !read_status (object, path, "status", BD_JSON_REQUIRED, &data->status, error) ||
       !bd_json_read_bool (object, path, "isTrial", optional, &data->is_trial, error) ||
       !bd_json_read_bool (object, path, "isDomainSubscription", optional,
                           &data->is_domain_subscription, error) ||
@@ -396,8 +444,8 @@ bd_subscription_data_read_json (JsonNode                *node,
                          error) ||
       !bd_json_read_string (object, path, "billingProfileId",
                             optional | BD_JSON_NULLABLE | BD_JSON_NON_EMPTY, &profile, error) ||
-      !READ_ENUM (object, path, "billingFrequency", BD_JSON_REQUIRED, billing_frequency,
-                  data->billing_frequency, error))
+      !read_billing_frequency (object, path, "billingFrequency", BD_JSON_REQUIRED,
+                               &data->billing_frequency, error))
     return NULL;
 
   if (!json_object_has_member (object, "unitPrice"))
@@ -409,10 +457,10 @@ bd_subscription_data_read_json (JsonNode                *node,
                            BD_UNIT_PRICE_MAX, &data->unit_price, error))
     return NULL;
 
-  if (!READ_ENUM (object, path, "recurringBilling", optional, recurring_billing,
-                  data->recurring_billing, error) ||
-      !READ_ENUM (object, path, "purchaseChannel", optional, purchase_channel,
-                  data->purchase_channel, error) ||
+  if (!read_recurring_billing (object, path, "recurringBilling", optional,
+                               &data->recurring_billing, error) ||
+      !read_purchase_channel (object, path, "purchaseChannel", optional,
+                              &data->purchase_channel, error) ||
       !bd_json_read_time (object, path, "startDate", time_flags, now, &data->start_date, error) ||
       !bd_json_read_time (object, path, "lastRenewalDate", time_flags, now,
                           &data->last_renewal_date, error) ||
@@ -429,28 +477,20 @@ bd_subscription_data_read_json (JsonNode                *node,
   data->assigned_licenses = (guint) assigned;
   data->billing_profile_id = g_strdup (profile);
 
-  if (!check_order (data->start_date, data->last_renewal_date, FALSE, path, "lastRenewalDate",
-                    _("must not be before startDate"), error))
+  if (!api && data->status_changed_date == BD_TIME_NONE)
+    data->status_changed_date = now;
+
+  if (!check_dates (data, path, error))
     return NULL;
 
   if (api)
     {
-      /* A subscription cancelled at the very second of its renewal has a
-       * term of zero length; the service may answer that.
-       */
-      if (!check_order (data->last_renewal_date, data->term_end_date, FALSE, path,
-                        "termEndDate", _("must not be before lastRenewalDate"), error) ||
-          !read_api_annotations (object, path, data, error))
+      if (!read_api_annotations (object, path, data, error))
         return NULL;
     }
   else
     {
-      if (data->status_changed_date == BD_TIME_NONE)
-        data->status_changed_date = now;
-
-      if (!check_order (data->last_renewal_date, data->term_end_date, TRUE, path,
-                        "termEndDate", _("must be after lastRenewalDate"), error) ||
-          !check_order (data->last_renewal_date, now, FALSE, path, "lastRenewalDate",
+      if (!check_order (data->last_renewal_date, now, FALSE, path, "lastRenewalDate",
                         _("must not be in the future"), error) ||
           !check_order (data->status_changed_date, now, FALSE, path, "statusChangedDate",
                         _("must not be in the future"), error))

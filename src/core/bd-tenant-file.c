@@ -31,6 +31,9 @@ tenant_file_new (void)
   self->domains = g_ptr_array_new_with_free_func (g_object_unref);
   self->subscriptions =
     g_ptr_array_new_with_free_func ((GDestroyNotify) bd_subscription_data_free);
+  self->profile_by_id = g_hash_table_new (g_str_hash, g_str_equal);
+  self->domain_of = g_hash_table_new (g_str_hash, g_str_equal);
+  self->token_set = g_hash_table_new (g_str_hash, g_str_equal);
 
   return self;
 }
@@ -47,6 +50,9 @@ bd_tenant_file_free (BdTenantFile *self)
   g_ptr_array_unref (self->billing_profiles);
   g_ptr_array_unref (self->domains);
   g_ptr_array_unref (self->subscriptions);
+  g_hash_table_unref (self->profile_by_id);
+  g_hash_table_unref (self->domain_of);
+  g_hash_table_unref (self->token_set);
   g_free (self);
 }
 
@@ -119,18 +125,16 @@ read_user (BdTenantFile  *self,
   if (user == NULL || !check_unique (seen, bd_user_get_id (user), id_path, error))
     return FALSE;
 
-  for (guint i = 0; i < self->tokens->len; i++)
+  if (g_hash_table_contains (self->token_set, token))
     {
-      if (strcmp (g_ptr_array_index (self->tokens, i), token) == 0)
-        {
-          /* Never echo a token back into a message or a log. */
-          bd_set_invalid_error (error, token_path, _("another user has the same token"));
-          return FALSE;
-        }
+      /* Never echo a token back into a message or a log. */
+      bd_set_invalid_error (error, token_path, _("another user has the same token"));
+      return FALSE;
     }
 
   g_ptr_array_add (self->users, g_steal_pointer (&user));
   g_ptr_array_add (self->tokens, g_strdup (token));
+  g_hash_table_add (self->token_set, g_ptr_array_index (self->tokens, self->tokens->len - 1));
   return TRUE;
 }
 
@@ -150,6 +154,8 @@ read_billing_profile (BdTenantFile  *self,
       !check_unique (seen, bd_billing_profile_get_id (profile), id_path, error))
     return FALSE;
 
+  g_hash_table_insert (self->profile_by_id, (gpointer) bd_billing_profile_get_id (profile),
+                       profile);
   g_ptr_array_add (self->billing_profiles, g_steal_pointer (&profile));
   return TRUE;
 }
@@ -175,6 +181,9 @@ read_subscription (BdTenantFile  *self,
 
   bd_lifecycle_import (data, now);
 
+  /* No domain lists it yet; the domains come after the subscriptions. */
+  g_hash_table_insert (self->domain_of, data->id, NULL);
+
   if (data->billing_profile_id != NULL &&
       bd_tenant_file_find_billing_profile (self, data->billing_profile_id) == NULL)
     {
@@ -192,21 +201,6 @@ read_subscription (BdTenantFile  *self,
 
   g_ptr_array_add (self->subscriptions, g_steal_pointer (&data));
   return TRUE;
-}
-
-static gboolean
-has_subscription (BdTenantFile *self,
-                  const char   *id)
-{
-  for (guint i = 0; i < self->subscriptions->len; i++)
-    {
-      const BdSubscriptionData *data = g_ptr_array_index (self->subscriptions, i);
-
-      if (strcmp (data->id, id) == 0)
-        return TRUE;
-    }
-
-  return FALSE;
 }
 
 static gboolean
@@ -235,13 +229,22 @@ read_domain (BdTenantFile  *self,
   ids = bd_domain_get_subscription_ids (domain);
   for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
     {
-      if (!has_subscription (self, ids[i]))
+      if (!g_hash_table_contains (self->domain_of, ids[i]))
         {
           g_autofree char *id_path = bd_json_path_index (ids_path, i);
 
           bd_set_invalid_error (error, id_path, _("there is no subscription “%s”"), ids[i]);
           return FALSE;
         }
+    }
+
+  /* The keys stay the subscriptions' own ids; the domain list owns @domain. */
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    {
+      gpointer key = NULL;
+
+      g_hash_table_lookup_extended (self->domain_of, ids[i], &key, NULL);
+      g_hash_table_insert (self->domain_of, key, domain);
     }
 
   g_ptr_array_add (self->domains, g_steal_pointer (&domain));
@@ -389,15 +392,10 @@ bd_tenant_file_find_billing_profile (BdTenantFile *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
 
-  for (guint i = 0; id != NULL && i < self->billing_profiles->len; i++)
-    {
-      BdBillingProfile *profile = g_ptr_array_index (self->billing_profiles, i);
+  if (id == NULL)
+    return NULL;
 
-      if (strcmp (bd_billing_profile_get_id (profile), id) == 0)
-        return profile;
-    }
-
-  return NULL;
+  return g_hash_table_lookup (self->profile_by_id, id);
 }
 
 /**
@@ -410,14 +408,9 @@ bd_tenant_file_has_domain_attached (BdTenantFile *self,
                                     const char   *subscription_id)
 {
   g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (subscription_id != NULL, FALSE);
 
-  for (guint i = 0; i < self->domains->len; i++)
-    {
-      if (bd_domain_has_subscription (g_ptr_array_index (self->domains, i), subscription_id))
-        return TRUE;
-    }
-
-  return FALSE;
+  return g_hash_table_lookup (self->domain_of, subscription_id) != NULL;
 }
 
 /**
@@ -440,7 +433,6 @@ bd_tenant_file_init_rule_context (BdTenantFile             *self,
   profile = bd_tenant_file_find_billing_profile (self, data->billing_profile_id);
 
   ctx->roles = roles;
-  ctx->has_billing_profile = profile != NULL;
   ctx->paid_by_invoice = profile != NULL &&
     bd_billing_profile_get_payment_method (profile) == BD_PAYMENT_METHOD_INVOICE;
   ctx->custom_domain_attached = bd_tenant_file_has_domain_attached (self, data->id);

@@ -26,6 +26,11 @@ struct _BdTenantFile
   GPtrArray *billing_profiles;  /* BdBillingProfile */
   GPtrArray *domains;           /* BdDomain */
   GPtrArray *subscriptions;     /* BdSubscriptionData, as stored at import */
+
+  /*< private >*/
+  GHashTable *profile_by_id;    /* billing profile id -> BdBillingProfile */
+  GHashTable *domain_of;        /* subscription id -> its BdDomain, or NULL */
+  GHashTable *token_set;        /* the tokens, to refuse a repeat at once */
 };
 
 BdTenantFile     *bd_tenant_file_read_json             (JsonNode                  *node,
