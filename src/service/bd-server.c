@@ -1,0 +1,850 @@
+/* bd-server.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-server"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "bd-api-error.h"
+#include "bd-json.h"
+#include "bd-server.h"
+
+#define SERVER_HEADER "billing-desk-service/" PACKAGE_VERSION
+
+/* A connection refused with 413 is not closed at once: closing a TCP socket
+ * with unread data in it makes the kernel send a reset, which can throw the
+ * 413 away at the client before the client has read it. So the refusal
+ * half-closes (the client sees the end of the answer), then reads and drops
+ * what the client still sends, within these bounds.
+ */
+#define REFUSAL_SECONDS   5
+#define REFUSAL_MAX_DRAIN (8 * BD_API_MAX_BODY)
+
+/* Paths longer than this are cut short in the log. */
+#define LOG_PATH_MAX 256
+
+#define REQUEST_STATE_KEY "bd-server-request-state"
+
+struct _BdServer
+{
+  GObject     parent_instance;
+
+  BdApi      *api;
+  SoupServer *soup;
+  char       *url;
+  guint       n_in_flight;
+  guint       allow_remote : 1;
+  guint       stopping : 1;
+};
+
+G_DEFINE_FINAL_TYPE (BdServer, bd_server, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (bd-server-error-quark, bd_server_error)
+
+enum {
+  PROP_0,
+  PROP_API,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+/* What the server keeps about one message, on the message itself. */
+typedef struct
+{
+  gint64  started;     /* monotonic time of got-headers, in µs */
+  guint64 body_bytes;  /* of the request body, read so far */
+  guint   counted : 1; /* counted in n_in_flight */
+  guint   refused : 1; /* its connection was taken for a 413 */
+} RequestState;
+
+/* A connection taken from libsoup to answer 413 on it. */
+typedef struct
+{
+  BdServer     *server;       /* owned: the refusal is in flight */
+  GIOStream    *stream;
+  GSocket      *socket;
+  GBytes       *answer;
+  GCancellable *cancellable;  /* cancelled at the deadline */
+  guint         deadline_id;
+  guint64       drained;
+  guint8        buffer[16 * 1024];
+} Refusal;
+
+/*
+ * Helpers
+ */
+
+/* The path as a log may show it: printable ASCII only, so that a decoded
+ * "%0A" cannot forge a log line, and not longer than LOG_PATH_MAX.
+ */
+static char *
+format_log_path (const char *path)
+{
+  g_autofree char *escaped = NULL;
+
+  if (path == NULL)
+    return g_strdup ("-");
+
+  escaped = g_strescape (path, NULL);
+  if (strlen (escaped) > LOG_PATH_MAX)
+    return g_strdup_printf ("%.*s...", LOG_PATH_MAX, escaped);
+
+  return g_steal_pointer (&escaped);
+}
+
+/* One line per request. Never the query (it may hold a skipToken) and never
+ * a header value (Authorization holds the bearer token).
+ */
+static void
+log_request (const char *method,
+             const char *path,
+             guint       status,
+             gint64      started)
+{
+  g_autofree char *safe_method = NULL;
+  g_autofree char *safe_path = NULL;
+  char ms[G_ASCII_DTOSTR_BUF_SIZE];
+
+  safe_method = format_log_path (method);
+  safe_path = format_log_path (path);
+
+  /* "%.1f" under a Danish locale would print "0,3": logs are for machines
+   * too, so the decimal point is always a point.
+   */
+  g_ascii_formatd (ms, sizeof ms, "%.1f",
+                   (double) (g_get_monotonic_time () - started) / 1000.0);
+
+  g_message ("%s %s %u %s ms", safe_method, safe_path, status, ms);
+}
+
+static void
+request_done (BdServer     *self,
+              RequestState *state)
+{
+  if (!state->counted)
+    return;
+
+  state->counted = FALSE;
+  g_assert (self->n_in_flight > 0);
+  self->n_in_flight--;
+}
+
+/* The whole 413 answer, as bytes on the wire. The body is the API's error
+ * document, so a client reads it as any other error.
+ */
+static GBytes *
+build_too_large_answer (void)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GDateTime) now = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *date = NULL;
+  GString *answer;
+  gsize body_length = 0;
+
+  node = bd_api_error_build (BD_ERROR_CODE_PAYLOAD_TOO_LARGE,
+                             "The request body is larger than 1 MiB.",
+                             NULL);
+  body = bd_json_to_data (node, &body_length);
+
+  now = g_date_time_new_now_utc ();
+  date = soup_date_time_to_string (now, SOUP_DATE_HTTP);
+
+  answer = g_string_new (NULL);
+  g_string_append_printf (answer,
+                          "HTTP/1.1 %u %s\r\n"
+                          "Date: %s\r\n"
+                          "Server: %s\r\n"
+                          "Content-Type: application/json\r\n"
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                          "Connection: close\r\n"
+                          "\r\n",
+                          (guint) SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+                          soup_status_get_phrase (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE),
+                          date,
+                          SERVER_HEADER,
+                          body_length);
+  g_string_append_len (answer, body, body_length);
+
+  return g_string_free_to_bytes (answer);
+}
+
+/* HOST:PORT, where HOST is an IPv4 address or an IPv6 address in brackets.
+ * Names ("localhost") are not resolved: the service binds exactly the
+ * address it was given.
+ */
+static gboolean
+parse_address (const char    *address,
+               GInetAddress **host,
+               guint16       *port,
+               GError       **error)
+{
+  g_autoptr(GInetAddress) inet_address = NULL;
+  g_autofree char *host_part = NULL;
+  const char *port_part;
+  gboolean bracketed = FALSE;
+  guint64 value = 0;
+
+  if (address[0] == '[')
+    {
+      const char *end = strchr (address, ']');
+
+      if (end != NULL && end[1] == ':')
+        {
+          host_part = g_strndup (address + 1, end - address - 1);
+          port_part = end + 2;
+          bracketed = TRUE;
+        }
+      else
+        port_part = NULL;
+    }
+  else
+    {
+      const char *colon = strrchr (address, ':');
+
+      if (colon != NULL)
+        {
+          host_part = g_strndup (address, colon - address);
+          port_part = colon + 1;
+        }
+      else
+        port_part = NULL;
+    }
+
+  if (port_part != NULL &&
+      g_ascii_string_to_unsigned (port_part, 10, 0, G_MAXUINT16, &value, NULL))
+    inet_address = g_inet_address_new_from_string (host_part);
+
+  /* An IPv6 address must be in brackets, and only an IPv6 address may be. */
+  if (inet_address == NULL ||
+      bracketed != (g_inet_address_get_family (inet_address) == G_SOCKET_FAMILY_IPV6))
+    {
+      g_set_error (error, BD_SERVER_ERROR, BD_SERVER_ERROR_INVALID_ADDRESS,
+                   /* Translators: %s is what the user gave, such as "localhost:80" */
+                   _("“%s” is not an address to listen on: give an IP address and a port, "
+                     "such as 127.0.0.1:8421 or [::1]:8421"),
+                   address);
+      return FALSE;
+    }
+
+  *host = g_steal_pointer (&inet_address);
+  *port = (guint16) value;
+  return TRUE;
+}
+
+/* soup_server_get_uris () answers "http://127.0.0.1:8421/"; the base URL
+ * that nextLink is built on has no path.
+ */
+static char *
+url_without_path (GUri *uri)
+{
+  g_autoptr(GUri) bare = NULL;
+
+  bare = g_uri_build (G_URI_FLAGS_NONE,
+                      g_uri_get_scheme (uri),
+                      NULL,
+                      g_uri_get_host (uri),
+                      g_uri_get_port (uri),
+                      "",
+                      NULL,
+                      NULL);
+
+  return g_uri_to_string (bare);
+}
+
+/*
+ * Refusing a body over 1 MiB
+ */
+
+static void
+refusal_free (Refusal *refusal)
+{
+  g_clear_handle_id (&refusal->deadline_id, g_source_remove);
+  g_clear_object (&refusal->cancellable);
+  g_clear_pointer (&refusal->answer, g_bytes_unref);
+  g_clear_object (&refusal->socket);
+  g_clear_object (&refusal->stream);
+  g_clear_object (&refusal->server);
+  g_free (refusal);
+}
+
+static void
+refusal_close_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+  BdServer *self = refusal->server;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_io_stream_close_finish (G_IO_STREAM (object), result, &error))
+    g_debug ("Closing a refused connection: %s", error->message);
+
+  g_assert (self->n_in_flight > 0);
+  self->n_in_flight--;
+
+  refusal_free (refusal);
+}
+
+static void
+refusal_close (Refusal *refusal)
+{
+  g_clear_handle_id (&refusal->deadline_id, g_source_remove);
+  g_io_stream_close_async (refusal->stream,
+                           G_PRIORITY_DEFAULT,
+                           NULL,
+                           refusal_close_cb,
+                           refusal);
+}
+
+static void refusal_drain (Refusal *refusal);
+
+static void
+refusal_drain_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize n_read;
+
+  n_read = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
+
+  if (n_read > 0 && refusal->drained + (guint64) n_read <= REFUSAL_MAX_DRAIN)
+    {
+      refusal->drained += (guint64) n_read;
+      refusal_drain (refusal);
+      return;
+    }
+
+  /* The client is done (0), gone or too slow (an error), or sends on and
+   * on: close.
+   */
+  refusal_close (refusal);
+}
+
+static void
+refusal_drain (Refusal *refusal)
+{
+  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream),
+                             refusal->buffer,
+                             sizeof refusal->buffer,
+                             G_PRIORITY_DEFAULT,
+                             refusal->cancellable,
+                             refusal_drain_cb,
+                             refusal);
+}
+
+static void
+refusal_write_cb (GObject      *object,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  Refusal *refusal = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
+    {
+      g_debug ("Writing a 413 answer: %s", error->message);
+      refusal_close (refusal);
+      return;
+    }
+
+  /* The answer is complete: send the end of the stream, so the client
+   * knows, and then read what it still sends.
+   */
+  if (refusal->socket != NULL && !g_socket_shutdown (refusal->socket, FALSE, TRUE, &error))
+    {
+      g_debug ("Half-closing a refused connection: %s", error->message);
+      refusal_close (refusal);
+      return;
+    }
+
+  refusal_drain (refusal);
+}
+
+static gboolean
+refusal_deadline_cb (gpointer user_data)
+{
+  Refusal *refusal = user_data;
+
+  /* The pending write or read fails with G_IO_ERROR_CANCELLED and closes. */
+  refusal->deadline_id = 0;
+  g_cancellable_cancel (refusal->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* Answers 413 to a request whose body is over 1 MiB, without reading that
+ * body: libsoup 3.2 reads a whole body before any handler runs, so the
+ * connection is taken away from it (TOOLCHAIN.md section 10).
+ *
+ * This happens before bd_api_handle () would check the Authorization
+ * header, so a too-large request gets 413 even without a valid token,
+ * although DESIGN.md puts 401 first: the body is never read, and the
+ * answer says nothing about the tenant.
+ */
+static void
+refuse_too_large (BdServer          *self,
+                  SoupServerMessage *msg,
+                  RequestState      *state)
+{
+  g_autoptr(GIOStream) stream = NULL;
+  GSocket *socket;
+  Refusal *refusal;
+
+  state->refused = TRUE;
+
+  log_request (soup_server_message_get_method (msg),
+               g_uri_get_path (soup_server_message_get_uri (msg)),
+               SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+               state->started);
+
+  refusal = g_new0 (Refusal, 1);
+  refusal->server = g_object_ref (self);
+  refusal->cancellable = g_cancellable_new ();
+  refusal->answer = build_too_large_answer ();
+  socket = soup_server_message_get_socket (msg);
+  if (socket != NULL)
+    refusal->socket = g_object_ref (socket);
+
+  /* The refusal is in flight until its connection is closed; the message
+   * itself stops counting when stealing disconnects it.
+   */
+  self->n_in_flight++;
+
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    {
+      self->n_in_flight--;
+      refusal_free (refusal);
+      return;
+    }
+
+  refusal->stream = g_steal_pointer (&stream);
+  refusal->deadline_id = g_timeout_add_seconds (REFUSAL_SECONDS, refusal_deadline_cb, refusal);
+
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
+                                   g_bytes_get_data (refusal->answer, NULL),
+                                   g_bytes_get_size (refusal->answer),
+                                   G_PRIORITY_DEFAULT,
+                                   refusal->cancellable,
+                                   refusal_write_cb,
+                                   refusal);
+}
+
+/*
+ * Callbacks
+ */
+
+static void
+on_message_got_headers_cb (SoupServerMessage *msg,
+                           BdServer          *self)
+{
+  RequestState *state = g_object_get_data (G_OBJECT (msg), REQUEST_STATE_KEY);
+  SoupMessageHeaders *headers;
+
+  g_return_if_fail (state != NULL);
+
+  /* A request is in flight from its headers on, not from request-started:
+   * libsoup starts the next message of a kept-alive connection as soon as
+   * the last one is done, and an idle connection must not hold up exit.
+   */
+  state->started = g_get_monotonic_time ();
+  state->counted = TRUE;
+  self->n_in_flight++;
+
+  if (self->stopping)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "Connection", "close");
+
+  /* libsoup refused it already (a bad request line, say). */
+  if (soup_server_message_get_status (msg) != 0)
+    return;
+
+  headers = soup_server_message_get_request_headers (msg);
+  if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
+      soup_message_headers_get_content_length (headers) > BD_API_MAX_BODY)
+    refuse_too_large (self, msg, state);
+}
+
+/* A chunked body has no length up front: count it as it comes. */
+static void
+on_message_got_chunk_cb (SoupServerMessage *msg,
+                         GBytes            *chunk,
+                         BdServer          *self)
+{
+  RequestState *state = g_object_get_data (G_OBJECT (msg), REQUEST_STATE_KEY);
+
+  g_return_if_fail (state != NULL);
+
+  state->body_bytes += g_bytes_get_size (chunk);
+  if (!state->refused && state->body_bytes > BD_API_MAX_BODY)
+    refuse_too_large (self, msg, state);
+}
+
+static void
+on_message_finished_cb (SoupServerMessage *msg,
+                        BdServer          *self)
+{
+  RequestState *state = g_object_get_data (G_OBJECT (msg), REQUEST_STATE_KEY);
+
+  g_return_if_fail (state != NULL);
+
+  if (!state->counted)
+    return;
+
+  log_request (soup_server_message_get_method (msg),
+               g_uri_get_path (soup_server_message_get_uri (msg)),
+               soup_server_message_get_status (msg),
+               state->started);
+  request_done (self, state);
+}
+
+static void
+on_message_disconnected_cb (SoupServerMessage *msg,
+                            BdServer          *self)
+{
+  RequestState *state = g_object_get_data (G_OBJECT (msg), REQUEST_STATE_KEY);
+
+  g_return_if_fail (state != NULL);
+
+  /* A refused message was logged when it was refused. */
+  if (state->counted && !state->refused)
+    log_request (soup_server_message_get_method (msg),
+                 g_uri_get_path (soup_server_message_get_uri (msg)),
+                 soup_server_message_get_status (msg),
+                 state->started);
+  request_done (self, state);
+}
+
+static void
+on_soup_request_started_cb (SoupServer        *soup,
+                            SoupServerMessage *msg,
+                            BdServer          *self)
+{
+  g_object_set_data_full (G_OBJECT (msg), REQUEST_STATE_KEY,
+                          g_new0 (RequestState, 1), g_free);
+
+  /* The message may outlive self (libsoup holds it until its connection
+   * closes): the handlers go away with self.
+   */
+  g_signal_connect_object (msg, "got-headers",
+                           G_CALLBACK (on_message_got_headers_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (msg, "got-chunk",
+                           G_CALLBACK (on_message_got_chunk_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (msg, "finished",
+                           G_CALLBACK (on_message_finished_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (msg, "disconnected",
+                           G_CALLBACK (on_message_disconnected_cb), self, G_CONNECT_DEFAULT);
+}
+
+/* Every path: the routes are bd_api_handle ()'s business. */
+static void
+handle_message_cb (SoupServer        *soup,
+                   SoupServerMessage *msg,
+                   const char        *path,
+                   GHashTable        *query,
+                   gpointer           user_data)
+{
+  BdServer *self = user_data;
+  g_autoptr(BdApiResponse) response = NULL;
+  g_autoptr(GBytes) body = NULL;
+  SoupMessageHeaders *request_headers;
+  SoupMessageHeaders *response_headers;
+  BdApiRequest request = { 0 };
+  GUri *uri;
+
+  uri = soup_server_message_get_uri (msg);
+  request_headers = soup_server_message_get_request_headers (msg);
+  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+
+  request.method = soup_server_message_get_method (msg);
+  request.path = g_uri_get_path (uri);
+  request.query = g_uri_get_query (uri);
+  request.authorization = soup_message_headers_get_one (request_headers, "Authorization");
+  request.content_type = soup_message_headers_get_one (request_headers, "Content-Type");
+  request.if_match = soup_message_headers_get_one (request_headers, "If-Match");
+  request.idempotency_key = soup_message_headers_get_one (request_headers, "Idempotency-Key");
+
+  /* got-headers and got-chunk refuse a longer body before it is read; this
+   * only keeps the promise of BD_API_MAX_BODY should one slip through.
+   */
+  if (g_bytes_get_size (body) > BD_API_MAX_BODY)
+    request.body_too_large = TRUE;
+  else
+    request.body = g_bytes_get_data (body, &request.body_length);
+
+  response = bd_api_handle (self->api, &request);
+
+  soup_server_message_set_status (msg, response->status, NULL);
+
+  response_headers = soup_server_message_get_response_headers (msg);
+  if (response->etag != NULL)
+    soup_message_headers_replace (response_headers, "ETag", response->etag);
+  if (self->stopping)
+    soup_message_headers_replace (response_headers, "Connection", "close");
+
+  if (response->body != NULL)
+    {
+      gsize length = 0;
+      const char *data = g_bytes_get_data (response->body, &length);
+
+      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, data, length);
+    }
+}
+
+/*
+ * GObject overrides
+ */
+
+static void
+bd_server_dispose (GObject *object)
+{
+  BdServer *self = (BdServer *)object;
+
+  if (self->soup != NULL)
+    soup_server_disconnect (self->soup);
+  g_clear_object (&self->soup);
+  g_clear_object (&self->api);
+
+  G_OBJECT_CLASS (bd_server_parent_class)->dispose (object);
+}
+
+static void
+bd_server_finalize (GObject *object)
+{
+  BdServer *self = (BdServer *)object;
+
+  g_clear_pointer (&self->url, g_free);
+
+  G_OBJECT_CLASS (bd_server_parent_class)->finalize (object);
+}
+
+static void
+bd_server_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  BdServer *self = BD_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_API:
+      g_value_set_object (value, self->api);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bd_server_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  BdServer *self = BD_SERVER (object);
+
+  switch (prop_id)
+    {
+    case PROP_API:
+      self->api = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bd_server_class_init (BdServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bd_server_dispose;
+  object_class->finalize = bd_server_finalize;
+  object_class->get_property = bd_server_get_property;
+  object_class->set_property = bd_server_set_property;
+
+  properties [PROP_API] =
+    g_param_spec_object ("api", NULL, NULL,
+                         BD_TYPE_API,
+                         (G_PARAM_READWRITE |
+                          G_PARAM_CONSTRUCT_ONLY |
+                          G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+bd_server_init (BdServer *self)
+{
+  /* No trailing space: libsoup would append its own name and version. */
+  self->soup = soup_server_new ("server-header", SERVER_HEADER, NULL);
+
+  g_signal_connect (self->soup, "request-started",
+                    G_CALLBACK (on_soup_request_started_cb), self);
+  soup_server_add_handler (self->soup, NULL, handle_message_cb, self, NULL);
+}
+
+/*
+ * Public API
+ */
+
+/**
+ * bd_server_new:
+ * @api: the API to serve
+ *
+ * Returns: (transfer full): a new server, not yet listening
+ */
+BdServer *
+bd_server_new (BdApi *api)
+{
+  g_return_val_if_fail (BD_IS_API (api), NULL);
+
+  return g_object_new (BD_TYPE_SERVER,
+                       "api", api,
+                       NULL);
+}
+
+/**
+ * bd_server_set_allow_remote:
+ * @allow_remote: whether bd_server_listen () may bind an address that is
+ *   not a loopback address
+ *
+ * The service speaks plain HTTP with bearer tokens, so by default it only
+ * listens where nobody else can listen in.
+ */
+void
+bd_server_set_allow_remote (BdServer *self,
+                            gboolean  allow_remote)
+{
+  g_return_if_fail (BD_IS_SERVER (self));
+
+  self->allow_remote = !!allow_remote;
+}
+
+/**
+ * bd_server_listen:
+ * @address: `HOST:PORT`, such as `127.0.0.1:8421` or `[::1]:0` (port 0
+ *   picks a free port)
+ *
+ * Starts listening on @address and tells the API its base URL. Call it once.
+ *
+ * Returns: %TRUE on success; %FALSE with %BD_SERVER_ERROR for a bad or a
+ *   remote address, or a #GIOError when the address cannot be bound
+ */
+gboolean
+bd_server_listen (BdServer    *self,
+                  const char  *address,
+                  GError     **error)
+{
+  g_autoptr(GInetAddress) host = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoslist(GUri) uris = NULL;
+  guint16 port = 0;
+
+  g_return_val_if_fail (BD_IS_SERVER (self), FALSE);
+  g_return_val_if_fail (address != NULL, FALSE);
+  g_return_val_if_fail (self->url == NULL, FALSE);
+  g_return_val_if_fail (!self->stopping, FALSE);
+
+  if (!parse_address (address, &host, &port, error))
+    return FALSE;
+
+  if (!self->allow_remote && !g_inet_address_get_is_loopback (host))
+    {
+      g_set_error (error, BD_SERVER_ERROR, BD_SERVER_ERROR_NOT_LOOPBACK,
+                   /* Translators: %s is an address such as 0.0.0.0:8421 */
+                   _("Refusing to listen on %s: the service speaks plain HTTP, so it "
+                     "listens only on a loopback address such as 127.0.0.1 or [::1]"),
+                   address);
+      return FALSE;
+    }
+
+  socket_address = g_inet_socket_address_new (host, port);
+  if (!soup_server_listen (self->soup, socket_address, 0, error))
+    return FALSE;
+
+  uris = soup_server_get_uris (self->soup);
+  g_return_val_if_fail (uris != NULL, FALSE);
+
+  self->url = url_without_path (uris->data);
+  bd_api_set_base_url (self->api, self->url);
+
+  return TRUE;
+}
+
+/**
+ * bd_server_get_url:
+ *
+ * Returns: (transfer full) (nullable): the base URL, such as
+ *   `http://127.0.0.1:8421`, or %NULL before bd_server_listen ()
+ */
+char *
+bd_server_get_url (BdServer *self)
+{
+  g_return_val_if_fail (BD_IS_SERVER (self), NULL);
+
+  return g_strdup (self->url);
+}
+
+/**
+ * bd_server_get_n_in_flight:
+ *
+ * Returns: the requests whose headers have arrived and whose answer is not
+ *   yet sent, refused connections not yet closed included
+ */
+guint
+bd_server_get_n_in_flight (BdServer *self)
+{
+  g_return_val_if_fail (BD_IS_SERVER (self), 0);
+
+  return self->n_in_flight;
+}
+
+/**
+ * bd_server_disconnect:
+ *
+ * Stops accepting connections; the requests in flight go on and are
+ * answered with `Connection: close`. Dispose the server to drop the
+ * connections that are left.
+ */
+void
+bd_server_disconnect (BdServer *self)
+{
+  GSList *listeners;
+  const GSList *l;
+
+  g_return_if_fail (BD_IS_SERVER (self));
+
+  if (self->stopping)
+    return;
+
+  self->stopping = TRUE;
+
+  /* soup_server_disconnect () would drop the connections of the requests in
+   * flight as well, so only the listening sockets are closed here; libsoup's
+   * accept source then finds its socket closed and goes away.
+   */
+  listeners = soup_server_get_listeners (self->soup);
+  for (l = listeners; l != NULL; l = l->next)
+    {
+      g_autoptr(GError) error = NULL;
+
+      if (!g_socket_close (l->data, &error))
+        g_warning ("Closing a listening socket: %s", error->message);
+    }
+  g_slist_free (listeners);
+}

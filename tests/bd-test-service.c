@@ -1,0 +1,289 @@
+/* bd-test-service.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "bd-test-service.h"
+
+static gboolean
+tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Spins the main context until @done says so, or fails after @timeout_ms. */
+gboolean
+bd_test_wait_until (gboolean (*done) (gpointer),
+                    gpointer   data,
+                    guint      timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint source = g_timeout_add (10, tick, NULL);
+  gboolean ok;
+
+  while (!(ok = done (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (source);
+  return ok;
+}
+
+BdTestService *
+bd_test_service_new (const char *tenant_json,
+                     const char *now)
+{
+  BdTestService *service = g_new0 (BdTestService, 1);
+  g_autoptr(BdTenantFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db = NULL;
+
+  service->dir = g_dir_make_tmp ("billing-desk-test-XXXXXX", &error);
+  g_assert_no_error (error);
+  db = g_build_filename (service->dir, "billing.sqlite", NULL);
+
+  file = bd_tenant_file_read (tenant_json, -1, bd_test_time (now), &error);
+  g_assert_no_error (error);
+
+  service->store = bd_store_open (db, BD_STORE_DURABLE, &error);
+  g_assert_no_error (error);
+  bd_store_seed (service->store, file, &error);
+  g_assert_no_error (error);
+
+  service->api = bd_api_new (service->store);
+  bd_api_set_frozen_now (service->api, bd_test_time (now));
+  service->server = bd_server_new (service->api);
+  bd_server_listen (service->server, "127.0.0.1:0", &error);
+  g_assert_no_error (error);
+  service->url = bd_server_get_url (service->server);
+
+  service->session = soup_session_new ();
+  soup_session_set_timeout (service->session, 10);
+
+  return service;
+}
+
+static void
+remove_dir (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+void
+bd_test_service_free (BdTestService *service)
+{
+  if (service == NULL)
+    return;
+
+  g_clear_object (&service->session);
+  g_clear_object (&service->server);
+  g_clear_object (&service->api);
+  g_clear_object (&service->store);
+  remove_dir (service->dir);
+  g_free (service->dir);
+  g_free (service->url);
+  g_free (service);
+}
+
+void
+bd_test_service_set_now (BdTestService *service,
+                         const char    *now)
+{
+  bd_api_set_frozen_now (service->api, bd_test_time (now));
+}
+
+typedef struct
+{
+  SoupMessage *message;
+  GBytes      *body;
+  GError      *error;
+  gboolean     done;
+} Exchange;
+
+static void
+send_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Exchange *exchange = user_data;
+
+  exchange->body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
+                                                      &exchange->error);
+  exchange->done = TRUE;
+}
+
+static gboolean
+exchange_done (gpointer data)
+{
+  return ((Exchange *) data)->done;
+}
+
+/**
+ * bd_test_service_request:
+ * @token: (nullable): sent as `Authorization: Bearer`
+ * @body: (nullable): sent as application/json
+ * @...: header name and value pairs, then %NULL
+ *
+ * One HTTP exchange with the service, over the socket.
+ */
+BdTestAnswer *
+bd_test_service_request (BdTestService *service,
+                         const char    *method,
+                         const char    *path,
+                         const char    *token,
+                         const char    *body,
+                         ...)
+{
+  g_autofree char *uri = g_strconcat (service->url, path, NULL);
+  BdTestAnswer *answer = g_new0 (BdTestAnswer, 1);
+  Exchange exchange = { 0 };
+  SoupMessageHeaders *headers;
+  const char *name;
+  va_list args;
+  gsize length = 0;
+  const char *data;
+
+  exchange.message = soup_message_new (method, uri);
+  g_assert_nonnull (exchange.message);
+  headers = soup_message_get_request_headers (exchange.message);
+
+  if (token != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (headers, "Authorization", authorization);
+    }
+
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (exchange.message, "application/json", bytes);
+    }
+
+  va_start (args, body);
+  while ((name = va_arg (args, const char *)) != NULL)
+    soup_message_headers_replace (headers, name, va_arg (args, const char *));
+  va_end (args);
+
+  soup_session_send_and_read_async (service->session, exchange.message, G_PRIORITY_DEFAULT,
+                                    NULL, send_cb, &exchange);
+  g_assert_true (bd_test_wait_until (exchange_done, &exchange, 20000));
+  g_assert_no_error (exchange.error);
+
+  answer->status = soup_message_get_status (exchange.message);
+  answer->etag = g_strdup (soup_message_headers_get_one (
+    soup_message_get_response_headers (exchange.message), "ETag"));
+  data = g_bytes_get_data (exchange.body, &length);
+  answer->text = g_strndup (data != NULL ? data : "", length);
+  answer->json = bd_json_parse (answer->text, -1, NULL);
+
+  g_bytes_unref (exchange.body);
+  g_object_unref (exchange.message);
+
+  return answer;
+}
+
+void
+bd_test_answer_free (BdTestAnswer *answer)
+{
+  if (answer == NULL)
+    return;
+
+  g_free (answer->etag);
+  g_free (answer->text);
+  g_clear_pointer (&answer->json, json_node_unref);
+  g_free (answer);
+}
+
+/* A member by a dotted path with [i] indexes: "subscription.status",
+ * "value[2].id", "error.code". Fails the test when it is not there.
+ */
+static JsonNode *
+find (BdTestAnswer *answer,
+      const char   *json_path)
+{
+  g_auto(GStrv) steps = g_strsplit (json_path, ".", -1);
+  JsonNode *node = answer->json;
+
+  g_assert_nonnull (node);
+
+  for (guint i = 0; steps[i] != NULL; i++)
+    {
+      g_autofree char *name = g_strdup (steps[i]);
+      char *bracket = strchr (name, '[');
+      guint index = 0;
+      gboolean indexed = bracket != NULL;
+
+      if (indexed)
+        {
+          index = (guint) g_ascii_strtoull (bracket + 1, NULL, 10);
+          *bracket = '\0';
+        }
+
+      if (*name != '\0')
+        {
+          if (!JSON_NODE_HOLDS_OBJECT (node) ||
+              !json_object_has_member (json_node_get_object (node), name))
+            g_error ("%s: no “%s” in %s", json_path, name, answer->text);
+          node = json_object_get_member (json_node_get_object (node), name);
+        }
+
+      if (indexed)
+        {
+          if (!JSON_NODE_HOLDS_ARRAY (node) ||
+              index >= json_array_get_length (json_node_get_array (node)))
+            g_error ("%s: no item %u in %s", json_path, index, answer->text);
+          node = json_array_get_element (json_node_get_array (node), index);
+        }
+    }
+
+  return node;
+}
+
+/* A string member, or NULL for null. */
+const char *
+bd_test_answer_string (BdTestAnswer *answer,
+                       const char   *json_path)
+{
+  JsonNode *node = find (answer, json_path);
+
+  if (JSON_NODE_HOLDS_NULL (node))
+    return NULL;
+  g_assert_cmpint (json_node_get_value_type (node), ==, G_TYPE_STRING);
+  return json_node_get_string (node);
+}
+
+gint64
+bd_test_answer_int (BdTestAnswer *answer,
+                    const char   *json_path)
+{
+  JsonNode *node = find (answer, json_path);
+
+  g_assert_cmpint (json_node_get_value_type (node), ==, G_TYPE_INT64);
+  return json_node_get_int (node);
+}
+
+void
+bd_test_assert_api_error (BdTestAnswer *answer,
+                          guint         status,
+                          const char   *code)
+{
+  if (answer->status != status)
+    g_error ("expected %u %s, got %u: %s", status, code, answer->status, answer->text);
+  g_assert_cmpstr (bd_test_answer_string (answer, "error.code"), ==, code);
+}

@@ -1,0 +1,65 @@
+/* bd-test-service.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <libsoup/soup.h>
+
+#include "bd-api.h"
+#include "bd-server.h"
+#include "bd-test-utils.h"
+
+G_BEGIN_DECLS
+
+/* A real service in the test process: a SQLite file in a temporary
+ * directory, seeded from a tenant file the test writes, a BdServer on
+ * 127.0.0.1:0, and a SoupSession that talks HTTP to it.
+ */
+typedef struct
+{
+  char        *dir;
+  BdStore     *store;
+  BdApi       *api;
+  BdServer    *server;
+  char        *url;
+  SoupSession *session;
+} BdTestService;
+
+typedef struct
+{
+  guint       status;
+  char       *etag;
+  char       *text;
+  JsonNode   *json;    /* (nullable): the body, when it is JSON */
+} BdTestAnswer;
+
+BdTestService *bd_test_service_new        (const char     *tenant_json,
+                                           const char     *now);
+void           bd_test_service_free       (BdTestService  *service);
+void           bd_test_service_set_now    (BdTestService  *service,
+                                           const char     *now);
+BdTestAnswer  *bd_test_service_request    (BdTestService  *service,
+                                           const char     *method,
+                                           const char     *path,
+                                           const char     *token,
+                                           const char     *body,
+                                           ...) G_GNUC_NULL_TERMINATED;
+void           bd_test_answer_free        (BdTestAnswer   *answer);
+const char    *bd_test_answer_string      (BdTestAnswer   *answer,
+                                           const char     *json_path);
+gint64         bd_test_answer_int         (BdTestAnswer   *answer,
+                                           const char     *json_path);
+void           bd_test_assert_api_error   (BdTestAnswer   *answer,
+                                           guint           status,
+                                           const char     *code);
+gboolean       bd_test_wait_until         (gboolean      (*done) (gpointer),
+                                           gpointer        data,
+                                           guint           timeout_ms);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdTestService, bd_test_service_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdTestAnswer, bd_test_answer_free)
+
+G_END_DECLS

@@ -1,0 +1,954 @@
+/* test-service.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The billing service over HTTP: every endpoint, every rule through the
+ * API, every role, paging, idempotency, preconditions and the order in which
+ * errors win (DESIGN.md section 3).
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "bd-test-service.h"
+#include "service-tenant.h"
+
+#define KEY(k) "Idempotency-Key", k
+#define IF_MATCH(e) "If-Match", e
+#define CANCEL_BODY "{\"reason\":\"tooExpensive\"}"
+
+static BdTestService *
+start (void)
+{
+  return bd_test_service_new (TENANT, NOW);
+}
+
+/* The error's target, or NULL when the error names none. */
+static const char *
+error_target (BdTestAnswer *answer)
+{
+  JsonObject *error = json_object_get_object_member (json_node_get_object (answer->json), "error");
+
+  if (!json_object_has_member (error, "target"))
+    return NULL;
+  return bd_test_answer_string (answer, "error.target");
+}
+
+static char *
+etag_of (BdTestService *service,
+         const char    *id)
+{
+  g_autofree char *path = g_strconcat ("/v1/subscriptions/", id, NULL);
+  g_autoptr(BdTestAnswer) answer = bd_test_service_request (service, "GET", path, ADMIN, NULL,
+                                                            NULL);
+
+  g_assert_cmpuint (answer->status, ==, 200);
+  g_assert_cmpstr (answer->etag, ==, bd_test_answer_string (answer, "etag"));
+  return g_strdup (answer->etag);
+}
+
+static guint
+count_operations (BdTestService *service,
+                  const char    *id)
+{
+  g_autofree char *path = g_strconcat ("/v1/operations?subscriptionId=", id, NULL);
+  g_autoptr(BdTestAnswer) answer = bd_test_service_request (service, "GET", path, ADMIN, NULL,
+                                                            NULL);
+
+  g_assert_cmpuint (answer->status, ==, 200);
+  return json_array_get_length (json_object_get_array_member (json_node_get_object (answer->json),
+                                                              "value"));
+}
+
+/*
+ * Reading
+ */
+
+static void
+test_health (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(BdTestAnswer) answer = bd_test_service_request (service, "GET", "/v1/health", NULL,
+                                                            NULL, NULL);
+
+  g_assert_cmpuint (answer->status, ==, 200);
+  g_assert_cmpstr (bd_test_answer_string (answer, "status"), ==, "ok");
+}
+
+static void
+test_unauthenticated (void)
+{
+  static const char * const tokens[] = { NULL, "wrong-token", "" };
+  g_autoptr(BdTestService) service = start ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (tokens); i++)
+    {
+      g_autoptr(BdTestAnswer) me = NULL;
+      g_autoptr(BdTestAnswer) unknown = NULL;
+
+      me = bd_test_service_request (service, "GET", "/v1/me", tokens[i], NULL, NULL);
+      bd_test_assert_api_error (me, 401, "unauthenticated");
+      /* 401 wins over 404 */
+      unknown = bd_test_service_request (service, "GET", "/v1/nothing", tokens[i], NULL, NULL);
+      bd_test_assert_api_error (unknown, 401, "unauthenticated");
+    }
+
+  {
+    g_autoptr(BdTestAnswer) basic = NULL;
+
+    basic = bd_test_service_request (service, "GET", "/v1/me", NULL, NULL,
+                                     "Authorization", "Basic " ADMIN, NULL);
+    bd_test_assert_api_error (basic, 401, "unauthenticated");
+  }
+}
+
+static void
+test_me (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(BdTestAnswer) answer = bd_test_service_request (service, "GET", "/v1/me", BILLING,
+                                                            NULL, NULL);
+
+  g_assert_cmpuint (answer->status, ==, 200);
+  g_assert_cmpstr (bd_test_answer_string (answer, "user.id"), ==, "u2");
+  g_assert_cmpstr (bd_test_answer_string (answer, "user.displayName"), ==, "Søren Kjær");
+  g_assert_cmpstr (bd_test_answer_string (answer, "user.roles[0]"), ==, "billingAdmin");
+  g_assert_cmpstr (bd_test_answer_string (answer, "tenant.displayName"), ==, "Contoso A/S");
+  g_assert_cmpstr (bd_test_answer_string (answer, "tenant.cloud"), ==, "worldwide");
+  g_assert_cmpstr (bd_test_answer_string (answer, "tenant.currency"), ==, "DKK");
+  g_assert_cmpstr (bd_test_answer_string (answer, "serverTime"), ==, NOW);
+  g_assert_null (strstr (answer->text, "token"));
+}
+
+static void
+test_unknown_route (void)
+{
+  static const char * const routes[][2] = {
+    { "GET", "/v1/nothing" }, { "GET", "/v2/me" }, { "POST", "/v1/me" },
+    { "PUT", "/v1/subscriptions/s1" }, { "GET", "/v1/subscriptions/s1/cancel" },
+    { "POST", "/v1/subscriptions/s1/cancellation" }, { "GET", "/v1/subscriptions/s1/x/y" },
+    { "GET", "/v1/subscriptions/nope" }, { "GET", "/v1/subscriptions/nope/cancellation" },
+    { "GET", "/" },
+  };
+  g_autoptr(BdTestService) service = start ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (routes); i++)
+    {
+      g_autoptr(BdTestAnswer) answer = NULL;
+
+      g_test_message ("%s %s", routes[i][0], routes[i][1]);
+      answer = bd_test_service_request (service, routes[i][0], routes[i][1], ADMIN, NULL, NULL);
+      bd_test_assert_api_error (answer, 404, "notFound");
+    }
+}
+
+/* Pages of 3 over the 11 subscriptions that are not Deleted, in product name
+ * order (then id); nothing skipped, nothing repeated, nextLink absolute.
+ */
+static void
+test_paging (void)
+{
+  static const char * const expected[] = {
+    "s7", "s5", "s6", "s8", "s1", "s2", "s3", "s4", "s12", "s9", "s10", NULL
+  };
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *path = g_strdup ("/v1/subscriptions?top=3");
+  guint pages = 0;
+
+  while (path != NULL)
+    {
+      g_autoptr(BdTestAnswer) answer = NULL;
+      JsonArray *value;
+      const char *next;
+
+      answer = bd_test_service_request (service, "GET", path, READER, NULL, NULL);
+      g_assert_cmpuint (answer->status, ==, 200);
+      value = json_object_get_array_member (json_node_get_object (answer->json), "value");
+      for (guint i = 0; i < json_array_get_length (value); i++)
+        g_ptr_array_add (seen, g_strdup (json_object_get_string_member (
+          json_array_get_object_element (value, i), "id")));
+
+      next = bd_test_answer_string (answer, "nextLink");
+      g_clear_pointer (&path, g_free);
+      if (next != NULL)
+        {
+          g_assert_true (g_str_has_prefix (next, service->url));
+          g_assert_cmpuint (json_array_get_length (value), ==, 3);
+          path = g_strdup (next + strlen (service->url));
+        }
+      pages++;
+    }
+
+  g_assert_cmpuint (pages, ==, 4);
+  g_ptr_array_add (seen, NULL);
+  g_assert_cmpstrv ((char **) seen->pdata, expected);
+}
+
+static void
+test_paging_deleted (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(BdTestAnswer) all = NULL;
+  g_autoptr(BdTestAnswer) deleted = NULL;
+
+  all = bd_test_service_request (service, "GET", "/v1/subscriptions?includeDeleted=true&top=500",
+                                 ADMIN, NULL, NULL);
+  g_assert_cmpuint (all->status, ==, 200);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+    json_node_get_object (all->json), "value")), ==, 12);
+  g_assert_null (bd_test_answer_string (all, "nextLink"));
+
+  /* Deleted ones stay readable one by one. */
+  deleted = bd_test_service_request (service, "GET", "/v1/subscriptions/s11", ADMIN, NULL, NULL);
+  g_assert_cmpuint (deleted->status, ==, 200);
+  g_assert_cmpstr (bd_test_answer_string (deleted, "status"), ==, "deleted");
+}
+
+static void
+test_paging_bad_query (void)
+{
+  static const struct {
+    const char *query;
+    const char *target;
+  } cases[] = {
+    { "?top=0", "top" }, { "?top=501", "top" }, { "?top=abc", "top" }, { "?top=-1", "top" },
+    { "?top=1.5", "top" }, { "?skipToken=!!!", "skipToken" }, { "?skipToken=bm9wZQ", "skipToken" },
+    { "?includeDeleted=yes", "includeDeleted" }, { "?colour=red", "colour" },
+  };
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(BdTestAnswer) top500 = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/v1/subscriptions", cases[i].query, NULL);
+      g_autoptr(BdTestAnswer) answer = NULL;
+
+      g_test_message ("%s", cases[i].query);
+      answer = bd_test_service_request (service, "GET", path, ADMIN, NULL, NULL);
+      bd_test_assert_api_error (answer, 400, "invalidRequest");
+      if (cases[i].target != NULL)
+        g_assert_cmpstr (error_target (answer), ==, cases[i].target);
+    }
+
+  top500 = bd_test_service_request (service, "GET", "/v1/subscriptions?top=500", ADMIN, NULL,
+                                    NULL);
+  g_assert_cmpuint (top500->status, ==, 200);
+}
+
+static void
+test_subscription_resource (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(BdTestAnswer) answer = NULL;
+  g_autoptr(BdTestAnswer) reader = NULL;
+  g_autoptr(BdTestAnswer) expired = NULL;
+
+  answer = bd_test_service_request (service, "GET", "/v1/subscriptions/s1", ADMIN, NULL, NULL);
+  g_assert_cmpuint (answer->status, ==, 200);
+  g_assert_nonnull (answer->etag);
+  g_assert_cmpstr (answer->etag, ==, bd_test_answer_string (answer, "etag"));
+  g_assert_cmpstr (bd_test_answer_string (answer, "status"), ==, "active");
+  g_assert_cmpstr (bd_test_answer_string (answer, "cancellationWindowEnd"), ==,
+                   "2026-11-08T00:00:00Z");
+  g_assert_null (bd_test_answer_string (answer, "nextLifecycleDate"));
+  g_assert_cmpstr (bd_test_answer_string (answer, "allowedActions[0]"), ==, "cancel");
+  g_assert_cmpstr (bd_test_answer_string (answer, "actionBlockers.reactivate"), ==,
+                   "invalidState");
+
+  /* The same ETag for every user; a reader may do nothing, and is told why. */
+  reader = bd_test_service_request (service, "GET", "/v1/subscriptions/s1", READER, NULL, NULL);
+  g_assert_cmpstr (reader->etag, ==, answer->etag);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+    json_node_get_object (reader->json), "allowedActions")), ==, 0);
+  g_assert_cmpstr (bd_test_answer_string (reader, "actionBlockers.cancel"), ==,
+                   "insufficientRole");
+
+  expired = bd_test_service_request (service, "GET", "/v1/subscriptions/s9", ADMIN, NULL, NULL);
+  g_assert_cmpstr (bd_test_answer_string (expired, "status"), ==, "expired");
+  g_assert_cmpstr (bd_test_answer_string (expired, "nextLifecycleDate"), ==,
+                   "2026-11-29T00:00:00Z");
+}
+
+static void
+test_profiles_and_domains (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(BdTestAnswer) profiles = NULL;
+  g_autoptr(BdTestAnswer) domains = NULL;
+
+  profiles = bd_test_service_request (service, "GET", "/v1/billing-profiles", USER, NULL, NULL);
+  g_assert_cmpuint (profiles->status, ==, 200);
+  g_assert_cmpstr (bd_test_answer_string (profiles, "value[0].id"), ==, "bp1");
+  g_assert_cmpstr (bd_test_answer_string (profiles, "value[0].paymentMethod"), ==, "invoice");
+
+  domains = bd_test_service_request (service, "GET", "/v1/domains", USER, NULL, NULL);
+  g_assert_cmpuint (domains->status, ==, 200);
+  g_assert_cmpstr (bd_test_answer_string (domains, "value[0].name"), ==, "contoso.dk");
+  g_assert_cmpstr (bd_test_answer_string (domains, "value[0].subscriptionIds[0]"), ==, "s6");
+}
+
+/*
+ * The cancellation answer: every rule through the API, both sides of each
+ * boundary
+ */
+
+typedef struct
+{
+  const char *what;
+  const char *id;
+  const char *token;
+  const char *now;
+  const char *blockers;  /* "code:alternative,... code:..." */
+  gint64      refund;    /* -1: null */
+} CancellationCase;
+
+static const CancellationCase cancellation_cases[] = {
+  { "rule 2: 167h59m59s after renewal", "s1", ADMIN, "2026-11-07T23:59:59Z", "", 0 },
+  { "rule 2: 168h after renewal", "s1", ADMIN, "2026-11-08T00:00:00Z",
+    "cancellationWindowClosed:turnOffRecurringBilling", -1 },
+  { "rule 4: DESIGN's s1 example", "s1", ADMIN, NOW, "", 148400 },
+  { "rule 3: 25 licenses", "s3", BILLING, NOW, "", 371000 },
+  { "rule 3: 26 licenses", "s4", BILLING, NOW,
+    "tooManyLicenses:reduceLicenses,turnOffRecurringBilling,contactSupport", -1 },
+  { "rule 6: trial outside the window", "s5", ADMIN, "2026-11-20T00:00:00Z", "", -1 },
+  { "rule 5: custom domain", "s6", ADMIN, NOW, "customDomainAttached:removeDomain", -1 },
+  { "rule 5: domain subscription", "s7", ADMIN, NOW,
+    "domainSubscription:turnOffRecurringBilling", -1 },
+  { "rule 5: reseller", "s8", ADMIN, NOW, "purchasedThroughPartner:contactSeller", -1 },
+  { "rule 7: expired", "s9", ADMIN, NOW, "notActive:reactivate", -1 },
+  { "rule 7: disabled", "s10", ADMIN, NOW, "notActive:reactivate", -1 },
+  { "rule 7: deleted", "s11", ADMIN, NOW, "invalidState:", -1 },
+  { "rule 1: global reader", "s1", READER, NOW, "insufficientRole:", -1 },
+  { "rule 1: user sees what an admin would", "s4", USER, NOW,
+    "insufficientRole: tooManyLicenses:reduceLicenses,turnOffRecurringBilling,contactSupport",
+    -1 },
+  { "rule 11: a renewal opens a new window", "s1", ADMIN, "2026-12-01T00:00:00Z", "", 159000 },
+  { "rule 11: and it closes 168h later", "s1", ADMIN, "2026-12-08T00:00:00Z",
+    "cancellationWindowClosed:turnOffRecurringBilling", -1 },
+};
+
+static char *
+render_blockers (BdTestAnswer *answer)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+  JsonArray *blockers = json_object_get_array_member (json_node_get_object (answer->json),
+                                                      "blockers");
+
+  for (guint i = 0; i < json_array_get_length (blockers); i++)
+    {
+      JsonObject *blocker = json_array_get_object_element (blockers, i);
+      JsonArray *alternatives = json_object_get_array_member (blocker, "alternatives");
+
+      g_string_append_printf (out, "%s%s:", i > 0 ? " " : "",
+                              json_object_get_string_member (blocker, "code"));
+      for (guint j = 0; j < json_array_get_length (alternatives); j++)
+        g_string_append_printf (out, "%s%s", j > 0 ? "," : "",
+                                json_array_get_string_element (alternatives, j));
+    }
+
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static void
+test_cancellation (gconstpointer data)
+{
+  const CancellationCase *c = data;
+  g_autoptr(BdTestService) service = start ();
+  g_autofree char *path = g_strdup_printf ("/v1/subscriptions/%s/cancellation", c->id);
+  g_autoptr(BdTestAnswer) answer = NULL;
+  g_autofree char *rendered = NULL;
+
+  bd_test_service_set_now (service, c->now);
+  answer = bd_test_service_request (service, "GET", path, c->token, NULL, NULL);
+  g_assert_cmpuint (answer->status, ==, 200);
+
+  rendered = render_blockers (answer);
+  g_assert_cmpstr (rendered, ==, c->blockers);
+  g_assert_cmpint (json_object_get_boolean_member (json_node_get_object (answer->json), "allowed"),
+                   ==, *c->blockers == '\0');
+  if (c->refund < 0)
+    g_assert_true (json_object_get_null_member (json_node_get_object (answer->json), "refund"));
+  else if (c->refund > 0)
+    g_assert_cmpint (bd_test_answer_int (answer, "refund.amount"), ==, c->refund);
+  g_assert_nonnull (bd_test_answer_string (answer, "dataRetention.deletedBy"));
+}
+
+/*
+ * Cancelling
+ */
+
+static void
+test_cancel (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(BdTestAnswer) answer = NULL;
+  g_autoptr(BdTestAnswer) other = NULL;
+  g_autoptr(BdTestAnswer) ledger = NULL;
+
+  answer = bd_test_service_request (service, "POST", "/v1/subscriptions/s1/cancel", ADMIN,
+                                    "{\"reason\":\"other\",\"feedback\":\"Vi flytter.\"}",
+                                    KEY ("cancel-s1-1"), NULL);
+  g_assert_cmpuint (answer->status, ==, 200);
+  g_assert_cmpstr (bd_test_answer_string (answer, "subscription.status"), ==, "disabled");
+  g_assert_cmpstr (bd_test_answer_string (answer, "subscription.recurringBilling"), ==, "off");
+  g_assert_cmpstr (bd_test_answer_string (answer, "subscription.termEndDate"), ==, NOW);
+  g_assert_cmpint (bd_test_answer_int (answer, "refund.amount"), ==, 148400);
+  g_assert_cmpstr (bd_test_answer_string (answer, "refund.method"), ==, "creditNextInvoice");
+  g_assert_cmpstr (bd_test_answer_string (answer, "dataRetention.deletableFrom"), ==,
+                   "2026-12-03T00:00:00Z");
+  g_assert_cmpstr (bd_test_answer_string (answer, "dataRetention.deletedBy"), ==,
+                   "2027-05-02T00:00:00Z");
+  g_assert_cmpstr (answer->etag, ==, bd_test_answer_string (answer, "subscription.etag"));
+
+  /* Rule 7: the other subscription of the same product is untouched. */
+  other = bd_test_service_request (service, "GET", "/v1/subscriptions/s2", ADMIN, NULL, NULL);
+  g_assert_cmpstr (bd_test_answer_string (other, "status"), ==, "active");
+  g_assert_cmpstr (bd_test_answer_string (other, "recurringBilling"), ==, "on");
+
+  ledger = bd_test_service_request (service, "GET", "/v1/operations", ADMIN, NULL, NULL);
+  g_assert_cmpuint (ledger->status, ==, 200);
+  g_assert_cmpstr (bd_test_answer_string (ledger, "value[0].action"), ==, "cancel");
+  g_assert_cmpstr (bd_test_answer_string (ledger, "value[0].userId"), ==, "u1");
+  g_assert_cmpstr (bd_test_answer_string (ledger, "value[0].subscriptionId"), ==, "s1");
+  g_assert_cmpstr (bd_test_answer_string (ledger, "value[0].idempotencyKey"), ==, "cancel-s1-1");
+  g_assert_cmpstr (bd_test_answer_string (ledger, "value[0].detail.reason"), ==, "other");
+  g_assert_cmpint (bd_test_answer_int (ledger, "value[0].detail.refund.amount"), ==, 148400);
+  g_assert_cmpuint (count_operations (service, "s2"), ==, 0);
+}
+
+/* The same key and body replay the first answer, changing nothing; the same
+ * key with another body is 422; the ledger shows one entry.
+ */
+static void
+test_cancel_replay (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(BdTestAnswer) first = NULL;
+  g_autoptr(BdTestAnswer) again = NULL;
+  g_autoptr(BdTestAnswer) other_body = NULL;
+  g_autoptr(BdTestAnswer) other_key = NULL;
+  g_autoptr(BdTestAnswer) other_user = NULL;
+
+  first = bd_test_service_request (service, "POST", "/v1/subscriptions/s1/cancel", ADMIN,
+                                   CANCEL_BODY, KEY ("k-1"), NULL);
+  g_assert_cmpuint (first->status, ==, 200);
+
+  /* A later clock, so that a second effect would show. */
+  bd_test_service_set_now (service, "2026-11-04T00:00:00Z");
+  again = bd_test_service_request (service, "POST", "/v1/subscriptions/s1/cancel", ADMIN,
+                                   CANCEL_BODY, KEY ("k-1"), NULL);
+  g_assert_cmpuint (again->status, ==, 200);
+  g_assert_cmpstr (again->text, ==, first->text);
+  g_assert_cmpstr (again->etag, ==, first->etag);
+
+  other_body = bd_test_service_request (service, "POST", "/v1/subscriptions/s1/cancel", ADMIN,
+                                        "{\"reason\":\"noLongerNeeded\"}", KEY ("k-1"), NULL);
+  bd_test_assert_api_error (other_body, 422, "idempotencyKeyReused");
+
+  other_key = bd_test_service_request (service, "POST", "/v1/subscriptions/s1/cancel", ADMIN,
+                                       CANCEL_BODY, KEY ("k-2"), NULL);
+  bd_test_assert_api_error (other_key, 409, "notActive");
+
+  /* Keys are scoped to the user: another admin's k-1 is a new request. */
+  other_user = bd_test_service_request (service, "POST", "/v1/subscriptions/s1/cancel", BILLING,
+                                        CANCEL_BODY, KEY ("k-1"), NULL);
+  bd_test_assert_api_error (other_user, 409, "notActive");
+
+  g_assert_cmpuint (count_operations (service, "s1"), ==, 1);
+}
+
+/* A refusal is kept under its key and replayed the same way. */
+static void
+test_cancel_refusal_replay (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(BdTestAnswer) first = NULL;
+  g_autoptr(BdTestAnswer) again = NULL;
+  g_autoptr(GError) error = NULL;
+
+  first = bd_test_service_request (service, "POST", "/v1/subscriptions/s4/cancel", ADMIN,
+                                   CANCEL_BODY, KEY ("k-s4"), NULL);
+  bd_test_assert_api_error (first, 409, "tooManyLicenses");
+
+  /* Even after the licenses drop to 25, the key answers what it answered. */
+  {
+    g_autofree char *etag = etag_of (service, "s4");
+    g_autoptr(BdTestAnswer) patch = NULL;
+
+    patch = bd_test_service_request (service, "PATCH", "/v1/subscriptions/s4", ADMIN,
+                                     "{\"quantity\":25}", IF_MATCH (etag), NULL);
+    g_assert_cmpuint (patch->status, ==, 200);
+  }
+
+  again = bd_test_service_request (service, "POST", "/v1/subscriptions/s4/cancel", ADMIN,
+                                   CANCEL_BODY, KEY ("k-s4"), NULL);
+  bd_test_assert_api_error (again, 409, "tooManyLicenses");
+  g_assert_cmpstr (again->text, ==, first->text);
+}
+
+static void
+test_cancel_bad_requests (void)
+{
+  static const struct {
+    const char *what;
+    const char *body;
+    const char *key;
+    guint status;
+    const char *code;
+    const char *target;
+  } cases[] = {
+    { "no key", CANCEL_BODY, NULL, 400, "idempotencyKeyRequired", "Idempotency-Key" },
+    { "empty body", NULL, "k", 400, "invalidRequest", NULL },
+    { "not JSON", "reason=tooExpensive", "k", 400, "invalidRequest", NULL },
+    { "unknown reason", "{\"reason\":\"bored\"}", "k", 400, "invalidRequest", "reason" },
+    { "missing reason", "{\"feedback\":\"x\"}", "k", 400, "invalidRequest", "reason" },
+    { "unknown key", "{\"reason\":\"other\",\"feedback\":\"x\",\"mood\":1}", "k", 400,
+      "invalidRequest", "mood" },
+    { "other without feedback", "{\"reason\":\"other\"}", "k", 400, "invalidRequest",
+      "feedback" },
+    { "other with blank feedback", "{\"reason\":\"other\",\"feedback\":\" \\t\\n\"}", "k", 400,
+      "invalidRequest", "feedback" },
+    { "feedback a number", "{\"reason\":\"other\",\"feedback\":3}", "k", 400, "invalidRequest",
+      "feedback" },
+    { "duplicate key", "{\"reason\":\"other\",\"reason\":\"tooExpensive\"}", "k", 400,
+      "invalidRequest", "reason" },
+    { "bad UTF-8", "{\"reason\":\"tooExpensive\",\"feedback\":\"\xff\"}", "k", 400,
+      "invalidRequest", "feedback" },
+  };
+  g_autoptr(BdTestService) service = start ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BdTestAnswer) answer = NULL;
+
+      g_test_message ("%s", cases[i].what);
+      if (cases[i].key != NULL)
+        answer = bd_test_service_request (service, "POST", "/v1/subscriptions/s1/cancel", ADMIN,
+                                          cases[i].body, KEY (cases[i].key), NULL);
+      else
+        answer = bd_test_service_request (service, "POST", "/v1/subscriptions/s1/cancel", ADMIN,
+                                          cases[i].body, NULL);
+      bd_test_assert_api_error (answer, cases[i].status, cases[i].code);
+      g_assert_cmpstr (error_target (answer), ==, cases[i].target);
+    }
+
+  g_assert_cmpuint (count_operations (service, "s1"), ==, 0);
+}
+
+static void
+test_idempotency_key_shape (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autofree char *long_key = g_strnfill (256, 'k');
+  g_autofree char *longest_key = g_strnfill (255, 'k');
+  g_autoptr(BdTestAnswer) too_long = NULL;
+  g_autoptr(BdTestAnswer) longest = NULL;
+
+  too_long = bd_test_service_request (service, "POST", "/v1/subscriptions/s1/cancel", ADMIN,
+                                      CANCEL_BODY, KEY (long_key), NULL);
+  bd_test_assert_api_error (too_long, 400, "invalidRequest");
+  g_assert_cmpstr (error_target (too_long), ==, "Idempotency-Key");
+
+  longest = bd_test_service_request (service, "POST", "/v1/subscriptions/s1/cancel", ADMIN,
+                                     CANCEL_BODY, KEY (longest_key), NULL);
+  g_assert_cmpuint (longest->status, ==, 200);
+}
+
+/* When several errors apply, the first in DESIGN.md's order wins. */
+static void
+test_precedence (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autofree char *etag = etag_of (service, "s1");
+  g_autoptr(BdTestAnswer) a = NULL, b = NULL, c = NULL, d = NULL, e = NULL, f = NULL, g = NULL;
+  g_autoptr(BdTestAnswer) h = NULL, i = NULL;
+
+  /* 415 before 404 */
+  a = bd_test_service_request (service, "POST", "/v1/subscriptions/nope/cancel", ADMIN, NULL,
+                               "Content-Type", "text/plain", NULL);
+  bd_test_assert_api_error (a, 404, "notFound");
+  {
+    g_autoptr(BdTestAnswer) typed = NULL;
+
+    typed = bd_test_service_request (service, "POST", "/v1/subscriptions/nope/cancel", ADMIN,
+                                     "x", "Content-Type", "text/plain", KEY ("p1"), NULL);
+    bd_test_assert_api_error (typed, 415, "unsupportedMediaType");
+  }
+
+  /* 404 before 400 */
+  b = bd_test_service_request (service, "POST", "/v1/subscriptions/nope/cancel", ADMIN, "{",
+                               KEY ("p2"), NULL);
+  bd_test_assert_api_error (b, 404, "notFound");
+
+  /* 400 (the body) before 403 */
+  c = bd_test_service_request (service, "POST", "/v1/subscriptions/s1/cancel", READER, "{",
+                               KEY ("p3"), NULL);
+  bd_test_assert_api_error (c, 400, "invalidRequest");
+
+  /* 403 before a missing Idempotency-Key */
+  d = bd_test_service_request (service, "POST", "/v1/subscriptions/s1/cancel", READER,
+                               CANCEL_BODY, NULL);
+  bd_test_assert_api_error (d, 403, "forbidden");
+
+  /* 403 before 428 */
+  e = bd_test_service_request (service, "PATCH", "/v1/subscriptions/s1", USER,
+                               "{\"recurringBilling\":\"off\"}", NULL);
+  bd_test_assert_api_error (e, 403, "forbidden");
+
+  /* 428 */
+  f = bd_test_service_request (service, "PATCH", "/v1/subscriptions/s1", ADMIN,
+                               "{\"recurringBilling\":\"off\"}", NULL);
+  bd_test_assert_api_error (f, 428, "preconditionRequired");
+
+  /* 412 before 409: a stale ETag on an Expired subscription */
+  g = bd_test_service_request (service, "PATCH", "/v1/subscriptions/s9", ADMIN,
+                               "{\"recurringBilling\":\"on\"}", IF_MATCH ("\"stale\""), NULL);
+  bd_test_assert_api_error (g, 412, "preconditionFailed");
+
+  /* 409 with the right ETag */
+  {
+    g_autofree char *expired_etag = etag_of (service, "s9");
+
+    h = bd_test_service_request (service, "PATCH", "/v1/subscriptions/s9", ADMIN,
+                                 "{\"recurringBilling\":\"on\"}", IF_MATCH (expired_etag), NULL);
+    bd_test_assert_api_error (h, 409, "notActive");
+  }
+
+  /* An empty body is no change at all. */
+  i = bd_test_service_request (service, "PATCH", "/v1/subscriptions/s1", ADMIN, "{}",
+                               IF_MATCH (etag), NULL);
+  bd_test_assert_api_error (i, 400, "invalidRequest");
+}
+
+/*
+ * Recurring billing, licenses, reactivation, deletion
+ */
+
+static void
+test_patch (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autofree char *etag = etag_of (service, "s1");
+  g_autoptr(BdTestAnswer) both = NULL;
+  g_autoptr(BdTestAnswer) stale = NULL;
+  g_autoptr(BdTestAnswer) same = NULL;
+  g_autoptr(BdTestAnswer) below = NULL;
+
+  both = bd_test_service_request (service, "PATCH", "/v1/subscriptions/s1", BILLING,
+                                  "{\"recurringBilling\":\"off\",\"quantity\":12}",
+                                  IF_MATCH (etag), NULL);
+  g_assert_cmpuint (both->status, ==, 200);
+  g_assert_cmpstr (bd_test_answer_string (both, "recurringBilling"), ==, "off");
+  g_assert_cmpint (bd_test_answer_int (both, "quantity"), ==, 12);
+  g_assert_cmpstr (bd_test_answer_string (both, "status"), ==, "active");
+  g_assert_cmpstr (bd_test_answer_string (both, "nextLifecycleDate"), ==, "2026-12-01T00:00:00Z");
+  g_assert_cmpstr (both->etag, !=, etag);
+  g_assert_cmpuint (count_operations (service, "s1"), ==, 2);
+
+  /* The old ETag is stale now. */
+  stale = bd_test_service_request (service, "PATCH", "/v1/subscriptions/s1", BILLING,
+                                   "{\"quantity\":11}", IF_MATCH (etag), NULL);
+  bd_test_assert_api_error (stale, 412, "preconditionFailed");
+
+  /* The same values change nothing and record nothing. */
+  same = bd_test_service_request (service, "PATCH", "/v1/subscriptions/s1", BILLING,
+                                  "{\"recurringBilling\":\"off\",\"quantity\":12}",
+                                  IF_MATCH (both->etag), NULL);
+  g_assert_cmpuint (same->status, ==, 200);
+  g_assert_cmpstr (same->etag, ==, both->etag);
+  g_assert_cmpuint (count_operations (service, "s1"), ==, 2);
+
+  /* Rule 14: never below the assigned licenses. */
+  below = bd_test_service_request (service, "PATCH", "/v1/subscriptions/s1", BILLING,
+                                   "{\"quantity\":7}", IF_MATCH (both->etag), NULL);
+  bd_test_assert_api_error (below, 409, "licensesAssigned");
+}
+
+static void
+test_patch_rules (void)
+{
+  static const struct {
+    const char *what;
+    const char *id;
+    const char *body;
+    guint status;
+    const char *code;
+  } cases[] = {
+    { "quantity 0", "s1", "{\"quantity\":0}", 400, "invalidRequest" },
+    { "quantity 100001", "s1", "{\"quantity\":100001}", 400, "invalidRequest" },
+    { "quantity as text", "s1", "{\"quantity\":\"5\"}", 400, "invalidRequest" },
+    { "unknown recurring billing", "s1", "{\"recurringBilling\":\"sometimes\"}", 400,
+      "invalidRequest" },
+    { "unknown key", "s1", "{\"status\":\"active\"}", 400, "invalidRequest" },
+    { "trial quantity", "s5", "{\"quantity\":4}", 409, "quantityLocked" },
+    { "prepaid quantity", "s12", "{\"quantity\":4}", 409, "quantityLocked" },
+    { "reseller quantity", "s8", "{\"quantity\":4}", 409, "quantityLocked" },
+    { "expired recurring billing", "s9", "{\"recurringBilling\":\"on\"}", 409, "notActive" },
+    { "disabled quantity", "s10", "{\"quantity\":3}", 409, "notActive" },
+    { "deleted", "s11", "{\"recurringBilling\":\"off\"}", 409, "invalidState" },
+    { "renewOnce", "s2", "{\"recurringBilling\":\"renewOnce\"}", 200, NULL },
+    { "100000 licenses", "s3", "{\"quantity\":100000}", 200, NULL },
+    { "down to the assigned", "s2", "{\"quantity\":5}", 200, NULL },
+  };
+  g_autoptr(BdTestService) service = start ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strconcat ("/v1/subscriptions/", cases[i].id, NULL);
+      g_autofree char *etag = etag_of (service, cases[i].id);
+      g_autoptr(BdTestAnswer) answer = NULL;
+
+      g_test_message ("%s", cases[i].what);
+      answer = bd_test_service_request (service, "PATCH", path, ADMIN, cases[i].body,
+                                        IF_MATCH (etag), NULL);
+      if (cases[i].code != NULL)
+        bd_test_assert_api_error (answer, cases[i].status, cases[i].code);
+      else
+        g_assert_cmpuint (answer->status, ==, cases[i].status);
+    }
+}
+
+static void
+test_reactivate (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(BdTestAnswer) answer = NULL;
+  g_autoptr(BdTestAnswer) again = NULL;
+  g_autoptr(BdTestAnswer) active = NULL;
+  g_autoptr(BdTestAnswer) deleted = NULL;
+  g_autoptr(BdTestAnswer) reader = NULL;
+
+  reader = bd_test_service_request (service, "POST", "/v1/subscriptions/s9/reactivate", READER,
+                                    NULL, NULL);
+  bd_test_assert_api_error (reader, 403, "forbidden");
+
+  answer = bd_test_service_request (service, "POST", "/v1/subscriptions/s9/reactivate", ADMIN,
+                                    NULL, KEY ("r-1"), NULL);
+  g_assert_cmpuint (answer->status, ==, 200);
+  g_assert_cmpstr (bd_test_answer_string (answer, "status"), ==, "active");
+  g_assert_cmpstr (bd_test_answer_string (answer, "recurringBilling"), ==, "on");
+  /* Rule 12: the term had ended; a new commitment starts now. */
+  g_assert_cmpstr (bd_test_answer_string (answer, "startDate"), ==, NOW);
+  g_assert_cmpstr (bd_test_answer_string (answer, "lastRenewalDate"), ==, NOW);
+  g_assert_cmpstr (bd_test_answer_string (answer, "termEndDate"), ==, "2026-12-03T00:00:00Z");
+
+  again = bd_test_service_request (service, "POST", "/v1/subscriptions/s9/reactivate", ADMIN,
+                                   NULL, KEY ("r-1"), NULL);
+  g_assert_cmpstr (again->text, ==, answer->text);
+  g_assert_cmpuint (count_operations (service, "s9"), ==, 1);
+
+  active = bd_test_service_request (service, "POST", "/v1/subscriptions/s1/reactivate", ADMIN,
+                                    "{}", NULL);
+  bd_test_assert_api_error (active, 409, "invalidState");
+
+  deleted = bd_test_service_request (service, "POST", "/v1/subscriptions/s11/reactivate", ADMIN,
+                                     NULL, NULL);
+  bd_test_assert_api_error (deleted, 409, "invalidState");
+
+  /* Reactivated from Disabled too. */
+  {
+    g_autoptr(BdTestAnswer) disabled = NULL;
+
+    disabled = bd_test_service_request (service, "POST", "/v1/subscriptions/s10/reactivate",
+                                        BILLING, NULL, NULL);
+    g_assert_cmpuint (disabled->status, ==, 200);
+    g_assert_cmpstr (bd_test_answer_string (disabled, "status"), ==, "active");
+  }
+}
+
+static void
+test_delete (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autofree char *etag = etag_of (service, "s2");
+  g_autoptr(BdTestAnswer) wrong = NULL;
+  g_autoptr(BdTestAnswer) answer = NULL;
+  g_autoptr(BdTestAnswer) listed = NULL;
+  g_autoptr(BdTestAnswer) cancellation = NULL;
+  g_autoptr(BdTestAnswer) again = NULL;
+
+  wrong = bd_test_service_request (service, "DELETE", "/v1/subscriptions/s2", ADMIN,
+                                   "{\"confirm\":\"microsoft 365 business premium\"}",
+                                   IF_MATCH (etag), NULL);
+  bd_test_assert_api_error (wrong, 400, "invalidRequest");
+  g_assert_cmpstr (error_target (wrong), ==, "confirm");
+
+  answer = bd_test_service_request (service, "DELETE", "/v1/subscriptions/s2", ADMIN,
+                                    "{\"confirm\":\"Microsoft 365 Business Premium\"}",
+                                    IF_MATCH (etag), NULL);
+  g_assert_cmpuint (answer->status, ==, 200);
+  g_assert_cmpstr (bd_test_answer_string (answer, "status"), ==, "deleted");
+  g_assert_cmpstr (bd_test_answer_string (answer, "recurringBilling"), ==, "off");
+
+  listed = bd_test_service_request (service, "GET", "/v1/subscriptions?top=500", ADMIN, NULL,
+                                    NULL);
+  g_assert_null (strstr (listed->text, "\"id\":\"s2\""));
+
+  cancellation = bd_test_service_request (service, "GET", "/v1/subscriptions/s2/cancellation",
+                                          ADMIN, NULL, NULL);
+  g_assert_cmpstr (bd_test_answer_string (cancellation, "blockers[0].code"), ==, "invalidState");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (
+    json_node_get_object (cancellation->json), "blockers")), ==, 1);
+
+  again = bd_test_service_request (service, "DELETE", "/v1/subscriptions/s2", ADMIN,
+                                   "{\"confirm\":\"Microsoft 365 Business Premium\"}",
+                                   IF_MATCH (answer->etag), NULL);
+  bd_test_assert_api_error (again, 409, "invalidState");
+}
+
+/*
+ * The ledger
+ */
+
+static void
+test_operations (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(BdTestAnswer) reader = NULL;
+  g_autoptr(BdTestAnswer) unknown = NULL;
+  g_autoptr(BdTestAnswer) page = NULL;
+  g_autoptr(BdTestAnswer) next = NULL;
+  const char *link;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *etag = etag_of (service, "s3");
+      g_autofree char *body = g_strdup_printf ("{\"quantity\":%u}", 21 + i);
+      g_autoptr(BdTestAnswer) answer = NULL;
+
+      answer = bd_test_service_request (service, "PATCH", "/v1/subscriptions/s3", ADMIN, body,
+                                        IF_MATCH (etag), NULL);
+      g_assert_cmpuint (answer->status, ==, 200);
+    }
+
+  reader = bd_test_service_request (service, "GET", "/v1/operations", READER, NULL, NULL);
+  bd_test_assert_api_error (reader, 403, "forbidden");
+
+  unknown = bd_test_service_request (service, "GET", "/v1/operations?subscriptionId=nope", ADMIN,
+                                     NULL, NULL);
+  bd_test_assert_api_error (unknown, 404, "notFound");
+
+  page = bd_test_service_request (service, "GET", "/v1/operations?top=2", BILLING, NULL, NULL);
+  g_assert_cmpuint (page->status, ==, 200);
+  g_assert_cmpint (bd_test_answer_int (page, "value[0].detail.from"), ==, 25);
+  g_assert_cmpint (bd_test_answer_int (page, "value[1].detail.to"), ==, 22);
+  link = bd_test_answer_string (page, "nextLink");
+  g_assert_nonnull (link);
+
+  next = bd_test_service_request (service, "GET", link + strlen (service->url), BILLING, NULL,
+                                  NULL);
+  g_assert_cmpint (bd_test_answer_int (next, "value[0].detail.to"), ==, 23);
+  g_assert_null (bd_test_answer_string (next, "nextLink"));
+}
+
+/*
+ * Eight simultaneous cancels with different keys: exactly one succeeds
+ */
+
+typedef struct
+{
+  guint n_done;
+  guint statuses[8];
+} Race;
+
+typedef struct
+{
+  Race        *race;
+  guint        index;
+  SoupMessage *message;
+} Runner;
+
+static void
+race_cb (GObject      *source,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  Runner *runner = user_data;
+  g_autoptr(GBytes) body = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  runner->race->statuses[runner->index] = soup_message_get_status (runner->message);
+  runner->race->n_done++;
+}
+
+static gboolean
+race_done (gpointer data)
+{
+  return ((Race *) data)->n_done == 8;
+}
+
+static void
+test_race (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autofree char *uri = g_strconcat (service->url, "/v1/subscriptions/s3/cancel", NULL);
+  Runner runners[8];
+  Race race = { 0 };
+  guint ok = 0, refused = 0;
+
+  for (guint i = 0; i < 8; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("race-%u", i);
+      g_autoptr(GBytes) body = g_bytes_new_static (CANCEL_BODY, strlen (CANCEL_BODY));
+      SoupMessageHeaders *headers;
+
+      runners[i] = (Runner) { .race = &race, .index = i, .message = soup_message_new ("POST", uri) };
+      headers = soup_message_get_request_headers (runners[i].message);
+      soup_message_headers_replace (headers, "Authorization", "Bearer " ADMIN);
+      soup_message_headers_replace (headers, "Idempotency-Key", key);
+      soup_message_set_request_body_from_bytes (runners[i].message, "application/json", body);
+    }
+
+  for (guint i = 0; i < 8; i++)
+    soup_session_send_and_read_async (service->session, runners[i].message, G_PRIORITY_DEFAULT,
+                                      NULL, race_cb, &runners[i]);
+
+  g_assert_true (bd_test_wait_until (race_done, &race, 20000));
+
+  for (guint i = 0; i < 8; i++)
+    {
+      ok += race.statuses[i] == 200;
+      refused += race.statuses[i] == 409;
+      g_object_unref (runners[i].message);
+    }
+
+  g_assert_cmpuint (ok, ==, 1);
+  g_assert_cmpuint (refused, ==, 7);
+  g_assert_cmpuint (count_operations (service, "s3"), ==, 1);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/service/health", test_health);
+  g_test_add_func ("/service/unauthenticated", test_unauthenticated);
+  g_test_add_func ("/service/me", test_me);
+  g_test_add_func ("/service/unknown-route", test_unknown_route);
+  g_test_add_func ("/service/list/paging", test_paging);
+  g_test_add_func ("/service/list/deleted", test_paging_deleted);
+  g_test_add_func ("/service/list/bad-query", test_paging_bad_query);
+  g_test_add_func ("/service/subscription", test_subscription_resource);
+  g_test_add_func ("/service/profiles-and-domains", test_profiles_and_domains);
+  bd_test_add_table ("/service/cancellation", cancellation_cases, sizeof cancellation_cases[0],
+                     G_N_ELEMENTS (cancellation_cases), test_cancellation);
+  g_test_add_func ("/service/cancel", test_cancel);
+  g_test_add_func ("/service/cancel/replay", test_cancel_replay);
+  g_test_add_func ("/service/cancel/refusal-replay", test_cancel_refusal_replay);
+  g_test_add_func ("/service/cancel/bad-requests", test_cancel_bad_requests);
+  g_test_add_func ("/service/cancel/idempotency-key-shape", test_idempotency_key_shape);
+  g_test_add_func ("/service/precedence", test_precedence);
+  g_test_add_func ("/service/patch", test_patch);
+  g_test_add_func ("/service/patch/rules", test_patch_rules);
+  g_test_add_func ("/service/reactivate", test_reactivate);
+  g_test_add_func ("/service/delete", test_delete);
+  g_test_add_func ("/service/operations", test_operations);
+  g_test_add_func ("/service/race", test_race);
+
+  return g_test_run ();
+}
