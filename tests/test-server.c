@@ -1470,6 +1470,83 @@ test_binary_bad_listen (BinaryFixture *f,
   g_assert_cmpint (child_stop (first, &first_stderr), ==, 0);
 }
 
+/* Durability: kill -9 right after a 200, restart on the same data
+ * directory, and the change is there — once.
+ */
+static void
+test_binary_kill_after_commit (BinaryFixture *f,
+                               gconstpointer  data)
+{
+  const char * const args[] = {
+    "--data-dir", f->data_dir, "--tenant-file", f->tenant_path,
+    "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+  static const char cancel_body[] = "{\"reason\":\"noLongerNeeded\"}";
+  g_autoptr(Child) first = NULL;
+  g_autoptr(Child) second = NULL;
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) cancel = NULL;
+  g_autoptr(SoupMessage) get = NULL;
+  g_autoptr(SoupMessage) ledger = NULL;
+  g_autoptr(GBytes) cancel_answer = NULL;
+  g_autoptr(GBytes) get_answer = NULL;
+  g_autoptr(GBytes) ledger_answer = NULL;
+  g_autoptr(GBytes) request = g_bytes_new_static (cancel_body, strlen (cancel_body));
+  g_autoptr(JsonObject) subscription = NULL;
+  g_autoptr(JsonObject) operations = NULL;
+
+  if (service_path () == NULL)
+    return;
+
+  first = child_spawn (args, NULL);
+  child_wait_listening (first);
+
+  session = new_session ();
+  cancel = new_message (first->url, "POST", "/v1/subscriptions/s1/cancel", CONTOSO_TOKEN);
+  soup_message_headers_replace (soup_message_get_request_headers (cancel), "Idempotency-Key",
+                                "durable-1");
+  soup_message_set_request_body_from_bytes (cancel, "application/json", request);
+  cancel_answer = exchange_message (session, cancel);
+  g_assert_cmpuint (soup_message_get_status (cancel), ==, SOUP_STATUS_OK);
+
+  /* No chance to flush anything after the answer. */
+  g_subprocess_send_signal (first->process, SIGKILL);
+  g_assert_true (wait_until (is_set, &first->exited, WAIT_MS));
+  g_assert_true (g_subprocess_get_if_signaled (first->process));
+  g_clear_object (&session);
+
+  second = child_spawn (args, NULL);
+  child_wait_listening (second);
+  session = new_session ();
+
+  get = new_message (second->url, "GET", "/v1/subscriptions/s1", CONTOSO_TOKEN);
+  get_answer = exchange_message (session, get);
+  g_assert_cmpuint (soup_message_get_status (get), ==, SOUP_STATUS_OK);
+  subscription = parse_object (get_answer);
+  g_assert_cmpstr (json_object_get_string_member (subscription, "status"), ==, "disabled");
+
+  ledger = new_message (second->url, "GET", "/v1/operations?subscriptionId=s1", CONTOSO_TOKEN);
+  ledger_answer = exchange_message (session, ledger);
+  g_assert_cmpuint (soup_message_get_status (ledger), ==, SOUP_STATUS_OK);
+  operations = parse_object (ledger_answer);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (operations, "value")),
+                    ==, 1);
+
+  /* The same request again is the same answer, not a second cancel. */
+  {
+    g_autoptr(SoupMessage) replay = NULL;
+    g_autoptr(GBytes) replay_answer = NULL;
+
+    replay = new_message (second->url, "POST", "/v1/subscriptions/s1/cancel", CONTOSO_TOKEN);
+    soup_message_headers_replace (soup_message_get_request_headers (replay), "Idempotency-Key",
+                                  "durable-1");
+    soup_message_set_request_body_from_bytes (replay, "application/json", request);
+    replay_answer = exchange_message (session, replay);
+    g_assert_cmpuint (soup_message_get_status (replay), ==, SOUP_STATUS_OK);
+    g_assert_true (g_bytes_equal (replay_answer, cancel_answer));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1517,6 +1594,8 @@ main (int   argc,
               binary_set_up, test_binary_bad_tenant_file, binary_tear_down);
   g_test_add ("/service/no-tenant", BinaryFixture, NULL,
               binary_set_up, test_binary_no_tenant, binary_tear_down);
+  g_test_add ("/service/kill-after-commit", BinaryFixture, NULL,
+              binary_set_up, test_binary_kill_after_commit, binary_tear_down);
   g_test_add ("/service/keeps-data", BinaryFixture, NULL,
               binary_set_up, test_binary_keeps_data, binary_tear_down);
   g_test_add ("/service/bad-now", BinaryFixture, NULL,

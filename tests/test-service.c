@@ -920,6 +920,134 @@ test_race (void)
   g_assert_cmpuint (count_operations (service, "s3"), ==, 1);
 }
 
+/*
+ * The demo tenant shows every rule on the subscription meant to show it
+ */
+
+typedef struct
+{
+  const char *id;
+  const char *status;
+  const char *blockers;
+  gboolean    refund;
+} DemoCase;
+
+static const DemoCase demo_cases[] = {
+  { "s01", "active", "", TRUE },    /* billing profile, inside the 7-day window */
+  { "s02", "active", "cancellationWindowClosed:turnOffRecurringBilling", FALSE },
+  { "s03", "active", "", TRUE },    /* no billing profile, 10 licenses */
+  { "s04", "active", "tooManyLicenses:reduceLicenses,turnOffRecurringBilling,contactSupport",
+    FALSE },
+  { "s05", "active", "", FALSE },   /* a trial: no refund */
+  { "s06", "active", "customDomainAttached:removeDomain", FALSE },
+  { "s07", "active", "domainSubscription:turnOffRecurringBilling", FALSE },
+  { "s08", "active", "purchasedThroughPartner:contactSeller", FALSE },
+  { "s09", "active", "", TRUE },    /* two subscriptions of one product */
+  { "s10", "active", "", TRUE },
+  { "s11", "active", "", TRUE },    /* recurring billing off */
+  { "s12", "expired", "notActive:reactivate", FALSE },
+  { "s13", "disabled", "notActive:reactivate", FALSE },
+  { "s14", "active", "cancellationWindowClosed:turnOffRecurringBilling", FALSE },
+  { "s15", "active", "", TRUE },    /* prepaid */
+  { "s16", "active", "", TRUE },    /* renewOnce */
+};
+
+static void
+test_demo_tenant (void)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "..", "data", "demo-tenant.json",
+                                                 NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(BdTenantFile) file = NULL;
+  g_autoptr(BdTestService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *admin, *reader;
+
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  file = bd_tenant_file_read (text, -1, bd_test_time (NOW), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (file->users->len, ==, 3);
+  g_assert_true (bd_user_has_role (g_ptr_array_index (file->users, 0), BD_ROLE_GLOBAL_ADMIN));
+  g_assert_true (bd_user_has_role (g_ptr_array_index (file->users, 1), BD_ROLE_BILLING_ADMIN));
+  g_assert_true (bd_user_has_role (g_ptr_array_index (file->users, 2), BD_ROLE_GLOBAL_READER));
+  g_assert_cmpuint (file->subscriptions->len, >=, 14);
+  admin = g_ptr_array_index (file->tokens, 0);
+  reader = g_ptr_array_index (file->tokens, 2);
+
+  service = bd_test_service_new (text, NOW);
+
+  for (guint i = 0; i < G_N_ELEMENTS (demo_cases); i++)
+    {
+      const DemoCase *c = &demo_cases[i];
+      g_autofree char *resource = g_strconcat ("/v1/subscriptions/", c->id, NULL);
+      g_autofree char *cancellation = g_strconcat (resource, "/cancellation", NULL);
+      g_autoptr(BdTestAnswer) subscription = NULL;
+      g_autoptr(BdTestAnswer) answer = NULL;
+      g_autoptr(BdTestAnswer) as_reader = NULL;
+      g_autofree char *rendered = NULL;
+      g_autofree char *reader_rendered = NULL;
+      g_autofree char *expected_reader = NULL;
+
+      g_test_message ("%s", c->id);
+      subscription = bd_test_service_request (service, "GET", resource, admin, NULL, NULL);
+      g_assert_cmpuint (subscription->status, ==, 200);
+      g_assert_cmpstr (bd_test_answer_string (subscription, "status"), ==, c->status);
+
+      answer = bd_test_service_request (service, "GET", cancellation, admin, NULL, NULL);
+      rendered = render_blockers (answer);
+      g_assert_cmpstr (rendered, ==, c->blockers);
+      g_assert_cmpint (!json_object_get_null_member (json_node_get_object (answer->json),
+                                                     "refund"), ==, c->refund);
+
+      /* The reader sees why, first, and then what an admin would. */
+      as_reader = bd_test_service_request (service, "GET", cancellation, reader, NULL, NULL);
+      reader_rendered = render_blockers (as_reader);
+      expected_reader = *c->blockers != '\0' ? g_strconcat ("insufficientRole: ", c->blockers, NULL)
+                                             : g_strdup ("insufficientRole:");
+      g_assert_cmpstr (reader_rendered, ==, expected_reader);
+    }
+
+  /* The cases the table's comments name, from the resources themselves. */
+  {
+    g_autoptr(BdTestAnswer) s09 = bd_test_service_request (service, "GET",
+                                                           "/v1/subscriptions/s09", admin,
+                                                           NULL, NULL);
+    g_autoptr(BdTestAnswer) s10 = bd_test_service_request (service, "GET",
+                                                           "/v1/subscriptions/s10", admin,
+                                                           NULL, NULL);
+    g_autoptr(BdTestAnswer) s03 = bd_test_service_request (service, "GET",
+                                                           "/v1/subscriptions/s03", admin,
+                                                           NULL, NULL);
+    g_autoptr(BdTestAnswer) s04 = bd_test_service_request (service, "GET",
+                                                           "/v1/subscriptions/s04", admin,
+                                                           NULL, NULL);
+    g_autoptr(BdTestAnswer) s05 = bd_test_service_request (service, "GET",
+                                                           "/v1/subscriptions/s05", admin,
+                                                           NULL, NULL);
+    g_autoptr(BdTestAnswer) s08 = bd_test_service_request (service, "GET",
+                                                           "/v1/subscriptions/s08", admin,
+                                                           NULL, NULL);
+    g_autoptr(BdTestAnswer) s11 = bd_test_service_request (service, "GET",
+                                                           "/v1/subscriptions/s11", admin,
+                                                           NULL, NULL);
+    g_autoptr(BdTestAnswer) s14 = bd_test_service_request (service, "GET",
+                                                           "/v1/subscriptions/s14", admin,
+                                                           NULL, NULL);
+
+    g_assert_cmpstr (bd_test_answer_string (s09, "productName"), ==,
+                     bd_test_answer_string (s10, "productName"));
+    g_assert_null (bd_test_answer_string (s03, "billingProfileId"));
+    g_assert_cmpint (bd_test_answer_int (s03, "quantity"), ==, 10);
+    g_assert_null (bd_test_answer_string (s04, "billingProfileId"));
+    g_assert_cmpint (bd_test_answer_int (s04, "quantity"), ==, 30);
+    g_assert_true (json_object_get_boolean_member (json_node_get_object (s05->json), "isTrial"));
+    g_assert_cmpstr (bd_test_answer_string (s08, "purchaseChannel"), ==, "reseller");
+    g_assert_cmpstr (bd_test_answer_string (s11, "recurringBilling"), ==, "off");
+    g_assert_cmpstr (bd_test_answer_string (s14, "billingFrequency"), ==, "annual");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -949,6 +1077,7 @@ main (int   argc,
   g_test_add_func ("/service/delete", test_delete);
   g_test_add_func ("/service/operations", test_operations);
   g_test_add_func ("/service/race", test_race);
+  g_test_add_func ("/service/demo-tenant", test_demo_tenant);
 
   return g_test_run ();
 }
