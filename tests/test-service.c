@@ -831,6 +831,19 @@ test_operations (void)
                                      NULL, NULL);
   bd_test_assert_api_error (unknown, 404, "notFound");
 
+  /* 404 wins over a bad top, which wins over 403. */
+  {
+    g_autoptr(BdTestAnswer) both = NULL;
+    g_autoptr(BdTestAnswer) bad_top = NULL;
+
+    both = bd_test_service_request (service, "GET", "/v1/operations?top=0&subscriptionId=nope",
+                                    ADMIN, NULL, NULL);
+    bd_test_assert_api_error (both, 404, "notFound");
+    bad_top = bd_test_service_request (service, "GET", "/v1/operations?top=0", READER, NULL,
+                                       NULL);
+    bd_test_assert_api_error (bad_top, 400, "invalidRequest");
+  }
+
   page = bd_test_service_request (service, "GET", "/v1/operations?top=2", BILLING, NULL, NULL);
   g_assert_cmpuint (page->status, ==, 200);
   g_assert_cmpint (bd_test_answer_int (page, "value[0].detail.from"), ==, 25);

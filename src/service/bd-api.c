@@ -270,7 +270,9 @@ query_clear (Query *query)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Query, query_clear)
 
 /* Reads the query of a list; a parameter the endpoint does not know is a
- * mistake of the caller's, refused like a bad body.
+ * mistake of the caller's, refused like a bad body. Every parameter is read
+ * even after a bad one, so that the caller can answer a 404 for an unknown
+ * subscriptionId first (DESIGN.md's order); the first 400 is returned.
  */
 static BdApiResponse *
 parse_query (const char         *raw,
@@ -279,6 +281,7 @@ parse_query (const char         *raw,
 {
   g_autoptr(GHashTable) params = NULL;
   g_autoptr(GError) error = NULL;
+  BdApiResponse *invalid = NULL;
   GHashTableIter iter;
   const char *key, *value;
 
@@ -295,18 +298,21 @@ parse_query (const char         *raw,
   g_hash_table_iter_init (&iter, params);
   while (g_hash_table_iter_next (&iter, (gpointer *) &key, (gpointer *) &value))
     {
-      if (!g_strv_contains (known, key))
-        return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, key,
-                              "Unknown query parameter.");
+      BdApiResponse *bad = NULL;
 
-      if (strcmp (key, "top") == 0)
+      if (!g_strv_contains (known, key))
+        {
+          bad = _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, key, "Unknown query parameter.");
+        }
+      else if (strcmp (key, "top") == 0)
         {
           guint64 top = 0;
 
-          if (!g_ascii_string_to_unsigned (value, 10, 1, MAX_TOP, &top, NULL))
-            return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "top",
-                                  "top must be an integer from 1 to %d.", MAX_TOP);
-          query->top = (guint) top;
+          if (g_ascii_string_to_unsigned (value, 10, 1, MAX_TOP, &top, NULL))
+            query->top = (guint) top;
+          else
+            bad = _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "top",
+                                 "top must be an integer from 1 to %d.", MAX_TOP);
         }
       else if (strcmp (key, "skipToken") == 0)
         {
@@ -314,18 +320,24 @@ parse_query (const char         *raw,
         }
       else if (strcmp (key, "includeDeleted") == 0)
         {
-          if (strcmp (value, "true") != 0 && strcmp (value, "false") != 0)
-            return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "includeDeleted",
-                                  "includeDeleted must be true or false.");
-          query->include_deleted = strcmp (value, "true") == 0;
+          if (strcmp (value, "true") == 0 || strcmp (value, "false") == 0)
+            query->include_deleted = strcmp (value, "true") == 0;
+          else
+            bad = _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "includeDeleted",
+                                 "includeDeleted must be true or false.");
         }
       else if (strcmp (key, "subscriptionId") == 0)
         {
           query->subscription_id = g_strdup (value);
         }
+
+      if (bad != NULL && invalid == NULL)
+        invalid = bad;
+      else if (bad != NULL)
+        bd_api_response_free (bad);
     }
 
-  return NULL;
+  return invalid;
 }
 
 static char *
@@ -642,21 +654,28 @@ list_operations (BdApiCall *call)
   gint64 after_seq = 0;
 
   invalid = parse_query (call->request->query, known, &query);
-  if (invalid != NULL)
-    return invalid;
 
-  /* 404 before 403 (DESIGN.md section 3). */
+  /* 404 before 400 and 403 (DESIGN.md section 3). */
   if (query.subscription_id != NULL)
     {
       g_autoptr(BdSubscriptionData) data = NULL;
 
       data = bd_store_get_subscription (call->store, query.subscription_id, &error);
       if (data == NULL && error != NULL)
-        return _bd_api_store_error (error);
+        {
+          g_clear_pointer (&invalid, bd_api_response_free);
+          return _bd_api_store_error (error);
+        }
       if (data == NULL)
-        return _bd_api_error (BD_ERROR_CODE_NOT_FOUND, "subscriptionId",
-                              "There is no such subscription.");
+        {
+          g_clear_pointer (&invalid, bd_api_response_free);
+          return _bd_api_error (BD_ERROR_CODE_NOT_FOUND, "subscriptionId",
+                                "There is no such subscription.");
+        }
     }
+
+  if (invalid != NULL)
+    return invalid;
 
   if (query.skip_token != NULL)
     {
