@@ -968,6 +968,31 @@ bd_api_handle (BdApi              *self,
   return response;
 }
 
+/**
+ * bd_api_authenticates:
+ * @authorization: (nullable): the Authorization header
+ *
+ * Whether @authorization names a user of the tenant: for the transport,
+ * which refuses a too-large body before reading it, and must still answer
+ * 401 first (DESIGN.md's order).
+ */
+gboolean
+bd_api_authenticates (BdApi      *self,
+                      const char *authorization)
+{
+  g_autoptr(BdUser) user = NULL;
+  const char *token;
+
+  g_return_val_if_fail (BD_IS_API (self), FALSE);
+
+  token = bearer_token (authorization);
+  if (token == NULL)
+    return FALSE;
+
+  user = bd_store_find_user_by_token (self->store, token, NULL);
+  return user != NULL;
+}
+
 /*
  * GObject overrides
  */

@@ -49,6 +49,8 @@ void           bd_api_set_base_url      (BdApi              *self,
 void           bd_api_set_frozen_now    (BdApi              *self,
                                          gint64              now);
 gint64         bd_api_get_now           (BdApi              *self);
+gboolean       bd_api_authenticates     (BdApi              *self,
+                                         const char         *authorization);
 BdApiResponse *bd_api_handle            (BdApi              *self,
                                          const BdApiRequest *request);
 void           bd_api_response_free     (BdApiResponse      *response);

@@ -137,22 +137,23 @@ request_done (BdServer     *self,
   self->n_in_flight--;
 }
 
-/* The whole 413 answer, as bytes on the wire. The body is the API's error
- * document, so a client reads it as any other error.
+/* The whole refusal (413, or 401 when the request has no valid token), as
+ * bytes on the wire. The body is the API's error document, so a client
+ * reads it as any other error.
  */
 static GBytes *
-build_too_large_answer (void)
+build_refusal_answer (BdErrorCode  code,
+                      const char  *message)
 {
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GDateTime) now = NULL;
   g_autofree char *body = NULL;
   g_autofree char *date = NULL;
+  guint status = bd_error_code_get_http_status (code);
   GString *answer;
   gsize body_length = 0;
 
-  node = bd_api_error_build (BD_ERROR_CODE_PAYLOAD_TOO_LARGE,
-                             "The request body is larger than 1 MiB.",
-                             NULL);
+  node = bd_api_error_build (code, message, NULL);
   body = bd_json_to_data (node, &body_length);
 
   now = g_date_time_new_now_utc ();
@@ -167,8 +168,8 @@ build_too_large_answer (void)
                           "Content-Length: %" G_GSIZE_FORMAT "\r\n"
                           "Connection: close\r\n"
                           "\r\n",
-                          (guint) SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
-                          soup_status_get_phrase (SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE),
+                          status,
+                          soup_status_get_phrase (status),
                           date,
                           SERVER_HEADER,
                           body_length);
@@ -387,10 +388,8 @@ refusal_deadline_cb (gpointer user_data)
  * body: libsoup 3.2 reads a whole body before any handler runs, so the
  * connection is taken away from it (TOOLCHAIN.md section 10).
  *
- * This happens before bd_api_handle () would check the Authorization
- * header, so a too-large request gets 413 even without a valid token,
- * although DESIGN.md puts 401 first: the body is never read, and the
- * answer says nothing about the tenant.
+ * DESIGN.md puts 401 before 413, so the token is checked here first, from
+ * the headers: a request without a valid one is answered 401 the same way.
  */
 static void
 refuse_too_large (BdServer          *self,
@@ -398,20 +397,31 @@ refuse_too_large (BdServer          *self,
                   RequestState      *state)
 {
   g_autoptr(GIOStream) stream = NULL;
+  const char *authorization;
+  gboolean authenticated;
   GSocket *socket;
   Refusal *refusal;
 
   state->refused = TRUE;
 
+  authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                "Authorization");
+  authenticated = bd_api_authenticates (self->api, authorization);
+
   log_request (soup_server_message_get_method (msg),
                g_uri_get_path (soup_server_message_get_uri (msg)),
-               SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE,
+               authenticated ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_UNAUTHORIZED,
                state->started);
 
   refusal = g_new0 (Refusal, 1);
   refusal->server = g_object_ref (self);
   refusal->cancellable = g_cancellable_new ();
-  refusal->answer = build_too_large_answer ();
+  if (authenticated)
+    refusal->answer = build_refusal_answer (BD_ERROR_CODE_PAYLOAD_TOO_LARGE,
+                                            "The request body is larger than 1 MiB.");
+  else
+    refusal->answer = build_refusal_answer (BD_ERROR_CODE_UNAUTHENTICATED,
+                                            "A valid bearer token is required.");
   socket = soup_server_message_get_socket (msg);
   if (socket != NULL)
     refusal->socket = g_object_ref (socket);
