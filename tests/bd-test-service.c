@@ -64,6 +64,8 @@ bd_test_service_new (const char *tenant_json,
 
   service->session = soup_session_new ();
   soup_session_set_timeout (service->session, 10);
+  /* Loopback only: no proxy from the environment (libproxy also trips ASan). */
+  soup_session_set_proxy_resolver (service->session, NULL);
 
   return service;
 }

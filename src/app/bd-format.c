@@ -1,0 +1,398 @@
+/* bd-format.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-format"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+#include <string.h>
+#include <unicode/ucurr.h>
+#include <unicode/udat.h>
+#include <unicode/uloc.h>
+#include <unicode/unum.h>
+#include <unicode/ustring.h>
+
+#include "bd-format.h"
+
+G_STATIC_ASSERT (sizeof (UChar) == sizeof (gunichar2));
+
+/* The interface language, interned (so a returned pointer stays valid);
+ * NULL until looked up or after bd_format_set_language (NULL).
+ */
+static const char *interface_language;
+
+/* ICU's formatters are not thread-safe. Like everything that shows text, they
+ * are used from the main thread only, so one of each per language is opened
+ * on first use and kept for the life of the process. Keyed by the interned
+ * language's pointer: UNumberFormat * or UDateFormat *.
+ */
+static GHashTable *number_formats;
+static GHashTable *date_formats;
+static GHashTable *date_time_formats;
+
+/* Whether the app has a catalog for @name in the directory gettext reads. */
+static gboolean
+has_catalog (const char *dir,
+             const char *name)
+{
+  g_autofree char *path = NULL;
+
+  path = g_build_filename (dir, name, "LC_MESSAGES", GETTEXT_PACKAGE ".mo", NULL);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+/* The language gettext shows the interface in: the first of the user's
+ * languages with a catalog, else the English of the source strings.
+ */
+static const char *
+look_up_language (void)
+{
+  const char * const *names = g_get_language_names ();
+  const char *messages = setlocale (LC_MESSAGES, NULL);
+  const char *dir = bindtextdomain (GETTEXT_PACKAGE, NULL);
+
+  /* gettext ignores LANGUAGE while the messages locale is C (as under
+   * LANGUAGE=da LANG=C), and then shows English: so must we.
+   */
+  if (messages == NULL || g_str_equal (messages, "C") || g_str_equal (messages, "POSIX"))
+    return "en";
+  if (dir == NULL)
+    return "en";
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      if (g_str_equal (names[i], "C") || g_str_equal (names[i], "POSIX"))
+        break;
+      if (has_catalog (dir, names[i]))
+        return names[i];
+    }
+
+  return "en";
+}
+
+static char *
+uchars_to_utf8 (const UChar *chars,
+                int32_t      length)
+{
+  char *utf8 = g_utf16_to_utf8 ((const gunichar2 *) chars, length, NULL, NULL, NULL);
+
+  /* ICU writes well-formed UTF-16; keep the caller's contract anyway. */
+  return utf8 != NULL ? utf8 : g_strdup ("");
+}
+
+/* @amount minor units with @digits decimals as ICU's decimal number syntax:
+ * 69002, 2 -> "690.02"; -5, 2 -> "-0.05"; 1234, 0 -> "1234". No floats.
+ */
+static char *
+minor_units_to_decimal (gint64 amount,
+                        guint  digits)
+{
+  guint64 magnitude = amount < 0 ? -(guint64) amount : (guint64) amount;
+  const char *sign = amount < 0 ? "-" : "";
+  g_autofree char *units = NULL;
+  gsize length;
+
+  /* At least one digit before the point: 5 with 2 decimals is "005". */
+  units = g_strdup_printf ("%0*" G_GUINT64_FORMAT, (int) digits + 1, magnitude);
+  if (digits == 0)
+    return g_strconcat (sign, units, NULL);
+
+  length = strlen (units);
+  return g_strdup_printf ("%s%.*s.%s", sign, (int) (length - digits), units,
+                          units + length - digits);
+}
+
+/* @language as an ICU locale ID: gettext's "sr@latin" would be read as
+ * keywords and fall back to the root locale; canonicalized it is "sr__LATIN",
+ * which ICU falls back to Serbian.
+ */
+static void
+to_icu_locale (const char *language,
+               char        locale[ULOC_FULLNAME_CAPACITY])
+{
+  UErrorCode status = U_ZERO_ERROR;
+
+  uloc_canonicalize (language, locale, ULOC_FULLNAME_CAPACITY, &status);
+  if (U_FAILURE (status) || status == U_STRING_NOT_TERMINATED_WARNING)
+    g_strlcpy (locale, language, ULOC_FULLNAME_CAPACITY);
+}
+
+static UNumberFormat *
+get_number_format (const char *language)
+{
+  UNumberFormat *format;
+  UErrorCode status = U_ZERO_ERROR;
+  char locale[ULOC_FULLNAME_CAPACITY];
+
+  if (number_formats == NULL)
+    number_formats = g_hash_table_new (NULL, NULL);
+
+  format = g_hash_table_lookup (number_formats, language);
+  if (format != NULL)
+    return format;
+
+  to_icu_locale (language, locale);
+  format = unum_open (UNUM_CURRENCY, NULL, 0, locale, NULL, &status);
+  if (U_FAILURE (status))
+    {
+      g_warning ("Could not open ICU's currency format for %s: %s", locale,
+                 u_errorName (status));
+      return NULL;
+    }
+
+  g_hash_table_insert (number_formats, (gpointer) language, format);
+  return format;
+}
+
+static UDateFormat *
+get_date_format (const char *language,
+                 gboolean    with_time)
+{
+  GHashTable **formats = with_time ? &date_time_formats : &date_formats;
+  UDateFormat *format;
+  UErrorCode status = U_ZERO_ERROR;
+  char locale[ULOC_FULLNAME_CAPACITY];
+
+  if (*formats == NULL)
+    *formats = g_hash_table_new (NULL, NULL);
+
+  format = g_hash_table_lookup (*formats, language);
+  if (format != NULL)
+    return format;
+
+  /* No zone: ICU's default, the desktop's local one, read once (TZ or
+   * /etc/localtime) at ICU's first use.
+   */
+  to_icu_locale (language, locale);
+  format = udat_open (with_time ? UDAT_SHORT : UDAT_NONE, UDAT_MEDIUM, locale,
+                      NULL, -1, NULL, -1, &status);
+  if (U_FAILURE (status))
+    {
+      g_warning ("Could not open ICU's date format for %s: %s", locale, u_errorName (status));
+      return NULL;
+    }
+
+  g_hash_table_insert (*formats, (gpointer) language, format);
+  return format;
+}
+
+static char *
+format_date (gint64   time,
+             gboolean with_time)
+{
+  UDateFormat *format = get_date_format (bd_format_get_language (), with_time);
+  UErrorCode status = U_ZERO_ERROR;
+  UChar buffer[128];
+  g_autofree UChar *heap = NULL;
+  UDate date = (UDate) time * 1000.0;
+  int32_t length;
+
+  if (format == NULL)
+    return bd_time_format (time);
+
+  length = udat_format (format, date, buffer, G_N_ELEMENTS (buffer), NULL, &status);
+  if (status == U_BUFFER_OVERFLOW_ERROR)
+    {
+      heap = g_new (UChar, length + 1);
+      status = U_ZERO_ERROR;
+      length = udat_format (format, date, heap, length + 1, NULL, &status);
+    }
+  if (U_FAILURE (status))
+    {
+      g_warning ("Could not format a date with ICU: %s", u_errorName (status));
+      return bd_time_format (time);
+    }
+
+  return uchars_to_utf8 (heap != NULL ? heap : buffer, length);
+}
+
+/**
+ * bd_format_get_language:
+ *
+ * The language the interface is shown in: the first of
+ * g_get_language_names () for which the app's gettext domain has a catalog
+ * in the directory bound with bindtextdomain (), or "en" (the source
+ * strings) when there is none, under the C locale, or for "C"/"POSIX". Looked
+ * up once; give it to ICU, whose default locale ignores LANGUAGE.
+ *
+ * Returns: (transfer none): a language such as "da" or "en", valid for the
+ *   life of the process
+ */
+const char *
+bd_format_get_language (void)
+{
+  if (interface_language == NULL)
+    interface_language = g_intern_string (look_up_language ());
+
+  return interface_language;
+}
+
+/**
+ * bd_format_set_language:
+ * @language: (nullable): a language such as "da", or %NULL to look it up
+ *   again on the next use
+ *
+ * Overrides the interface language, for tests.
+ */
+void
+bd_format_set_language (const char *language)
+{
+  interface_language = language != NULL ? g_intern_string (language) : NULL;
+}
+
+/**
+ * bd_format_money:
+ * @money: an amount in minor units and its currency
+ *
+ * Formats @money in the interface language with its currency's decimals,
+ * through ICU: "690,02 kr." in Danish, "DKK 690.02" in English.
+ *
+ * Returns: (transfer full): the amount as the user reads it
+ */
+char *
+bd_format_money (const BdMoney *money)
+{
+  UNumberFormat *format;
+  UErrorCode status = U_ZERO_ERROR;
+  UChar currency[4];
+  UChar buffer[128];
+  g_autofree UChar *heap = NULL;
+  g_autofree char *decimal = NULL;
+  int32_t digits;
+  int32_t length = 0;
+
+  g_return_val_if_fail (money != NULL, NULL);
+  g_return_val_if_fail (bd_currency_is_valid (money->currency), NULL);
+
+  u_charsToUChars (money->currency, currency, G_N_ELEMENTS (currency));
+
+  digits = ucurr_getDefaultFractionDigits (currency, &status);
+  if (U_FAILURE (status) || digits < 0 || digits > 9)
+    digits = 2;
+  decimal = minor_units_to_decimal (money->amount, (guint) digits);
+
+  format = get_number_format (bd_format_get_language ());
+  if (format == NULL)
+    return g_strdup_printf ("%s %s", money->currency, decimal);
+
+  /* The shared format takes each amount's currency, and with it the
+   * currency's decimals and symbol.
+   */
+  status = U_ZERO_ERROR;
+  unum_setTextAttribute (format, UNUM_CURRENCY_CODE, currency, 3, &status);
+  if (U_SUCCESS (status))
+    length = unum_formatDecimal (format, decimal, -1, buffer, G_N_ELEMENTS (buffer), NULL,
+                                 &status);
+  if (status == U_BUFFER_OVERFLOW_ERROR)
+    {
+      heap = g_new (UChar, length + 1);
+      status = U_ZERO_ERROR;
+      length = unum_formatDecimal (format, decimal, -1, heap, length + 1, NULL, &status);
+    }
+  if (U_FAILURE (status))
+    {
+      g_warning ("Could not format %s %s with ICU: %s", money->currency, decimal,
+                 u_errorName (status));
+      return g_strdup_printf ("%s %s", money->currency, decimal);
+    }
+
+  return uchars_to_utf8 (heap != NULL ? heap : buffer, length);
+}
+
+/**
+ * bd_format_date:
+ * @time: a time, not %BD_TIME_NONE
+ *
+ * Formats the day of @time in the desktop's time zone, medium length, in the
+ * interface language: "20. nov. 2026" in Danish, "Nov 20, 2026" in English.
+ *
+ * Returns: (transfer full): the date
+ */
+char *
+bd_format_date (gint64 time)
+{
+  g_return_val_if_fail (time != BD_TIME_NONE, NULL);
+
+  return format_date (time, FALSE);
+}
+
+/**
+ * bd_format_date_time:
+ * @time: a time, not %BD_TIME_NONE
+ *
+ * Like bd_format_date (), with the time of day, short: "20. nov. 2026 12.01"
+ * in Danish.
+ *
+ * Returns: (transfer full): the date and time
+ */
+char *
+bd_format_date_time (gint64 time)
+{
+  g_return_val_if_fail (time != BD_TIME_NONE, NULL);
+
+  return format_date (time, TRUE);
+}
+
+/**
+ * bd_format_time_until:
+ * @time: when something happens
+ * @now: the service's clock now
+ *
+ * How long until @time, rounded up: whole days; under a day, hours; under an
+ * hour, minutes. A count that rounds up to the next unit is said in that unit:
+ * 23 hours and a second is "in 1 day", 59 minutes and a second "in 1 hour".
+ *
+ * Returns: (transfer full) (nullable): a phrase to place in a sentence, such
+ *   as "in 3 days", or %NULL when @time is not after @now (the caller words
+ *   the past)
+ */
+char *
+bd_format_time_until (gint64 time,
+                      gint64 now)
+{
+  guint64 seconds;
+  guint64 minutes;
+  guint64 hours;
+  guint days;
+
+  if (time <= now)
+    return NULL;
+
+  /* Unsigned: exact for any two gint64 values with time > now. */
+  seconds = (guint64) time - (guint64) now;
+  minutes = seconds / 60 + (seconds % 60 != 0);
+  hours = seconds / 3600 + (seconds % 3600 != 0);
+
+  if (minutes < 60)
+    {
+      guint n = (guint) minutes;
+
+      /* Translators: how long until a deadline, rounded up, placed in a
+       * sentence such as "The refund window closes in 5 minutes".
+       */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %u minute", "in %u minutes", n),
+                              n);
+    }
+
+  if (hours < 24)
+    {
+      guint n = (guint) hours;
+
+      /* Translators: how long until a deadline, rounded up, placed in a
+       * sentence such as "The refund window closes in 5 hours".
+       */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %u hour", "in %u hours", n), n);
+    }
+
+  days = (guint) MIN (seconds / 86400 + (seconds % 86400 != 0), G_MAXUINT);
+
+  /* Translators: how long until a deadline, rounded up to whole days, placed
+   * in a sentence such as "The refund window closes in 2 days".
+   */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %u day", "in %u days", days), days);
+}

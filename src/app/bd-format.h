@@ -1,0 +1,27 @@
+/* bd-format.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "bd-core.h"
+
+G_BEGIN_DECLS
+
+/* Money, dates and "in N days" in the interface language (UX.md "Numbers,
+ * dates, money"), through ICU: the language is the first of
+ * g_get_language_names () for which the app has a catalog (or "en"), not
+ * ICU's default locale, which ignores LANGUAGE.
+ */
+
+const char *bd_format_get_language      (void);
+void        bd_format_set_language      (const char    *language);
+char       *bd_format_money             (const BdMoney *money);
+char       *bd_format_date              (gint64         time);
+char       *bd_format_date_time         (gint64         time);
+char       *bd_format_time_until        (gint64         time,
+                                         gint64         now);
+
+G_END_DECLS

@@ -1,0 +1,294 @@
+/* bd-product-row.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-product-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bd-format.h"
+#include "bd-product-row.h"
+
+/* One subscription on Your Products: product, licenses, status, what
+ * happens next and when, recurring billing, billing profile, and the
+ * refund window while it is open (UX.md).
+ */
+struct _BdProductRow
+{
+  GtkWidget       parent_instance;
+
+  BdSubscription *subscription;
+  char           *profile_name;
+  gint64          now;
+  gulong          notify_id;
+
+  GtkWidget      *box;
+  GtkLabel       *product_label;
+  GtkLabel       *channel_tag;
+  GtkLabel       *trial_tag;
+  GtkLabel       *details_label;
+  GtkLabel       *window_label;
+  GtkLabel       *licenses_label;
+  GtkLabel       *status_label;
+};
+
+G_DEFINE_FINAL_TYPE (BdProductRow, bd_product_row, GTK_TYPE_WIDGET)
+
+static const char *
+status_text (BdStatus status)
+{
+  switch (status)
+    {
+    case BD_STATUS_ACTIVE:
+      return C_("subscription status", "Active");
+    case BD_STATUS_EXPIRED:
+      return C_("subscription status", "Expired");
+    case BD_STATUS_DISABLED:
+      return C_("subscription status", "Disabled");
+    case BD_STATUS_DELETED:
+      return C_("subscription status", "Deleted");
+    default:
+      return "";
+    }
+}
+
+static const char *
+recurring_text (BdRecurringBilling recurring)
+{
+  switch (recurring)
+    {
+    case BD_RECURRING_BILLING_ON:
+      return _("Recurring billing on");
+    case BD_RECURRING_BILLING_RENEW_ONCE:
+      return _("Renews once more");
+    case BD_RECURRING_BILLING_OFF:
+      return _("Recurring billing off");
+    default:
+      return "";
+    }
+}
+
+/* What happens next, and when. */
+static char *
+lifecycle_text (const BdSubscriptionData *data)
+{
+  g_autofree char *term_end = bd_format_date (data->term_end_date);
+  g_autofree char *changed = bd_format_date (data->status_changed_date);
+  g_autofree char *next = data->next_lifecycle_date != BD_TIME_NONE
+                          ? bd_format_date (data->next_lifecycle_date) : NULL;
+
+  switch (data->status)
+    {
+    case BD_STATUS_ACTIVE:
+      if (data->recurring_billing == BD_RECURRING_BILLING_ON)
+        /* Translators: %s is a date, such as "1 Dec 2026" */
+        return g_strdup_printf (_("Renews %s"), term_end);
+      if (data->recurring_billing == BD_RECURRING_BILLING_RENEW_ONCE && next != NULL)
+        /* Translators: both are dates */
+        return g_strdup_printf (_("Renews %1$s, then ends %2$s"), term_end, next);
+      /* Translators: %s is a date */
+      return g_strdup_printf (_("Ends %s"), term_end);
+
+    case BD_STATUS_EXPIRED:
+      /* Translators: both are dates; an expired subscription is disabled later */
+      return g_strdup_printf (_("Expired %1$s, disabled %2$s"), changed, next != NULL ? next : "");
+
+    case BD_STATUS_DISABLED:
+      /* Translators: both are dates; a disabled subscription is deleted later */
+      return g_strdup_printf (_("Disabled since %1$s, deleted %2$s"), changed,
+                              next != NULL ? next : "");
+
+    case BD_STATUS_DELETED:
+      /* Translators: %s is a date */
+      return g_strdup_printf (_("Deleted %s"), changed);
+
+    default:
+      return g_strdup ("");
+    }
+}
+
+static void
+update (BdProductRow *self)
+{
+  const BdSubscriptionData *data;
+  g_autofree char *licenses = NULL;
+  g_autofree char *lifecycle = NULL;
+  g_autofree char *details = NULL;
+  const char *profile;
+  gboolean window_open;
+  const char *css_classes[] = { "bd-status", NULL, NULL };
+
+  if (self->subscription == NULL)
+    return;
+
+  data = bd_subscription_get_data (self->subscription);
+
+  gtk_label_set_label (self->product_label, data->product_name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  data->product_name, -1);
+
+  /* Translators: licenses assigned of licenses purchased */
+  licenses = g_strdup_printf (ngettext ("%1$u of %2$u license", "%1$u of %2$u licenses",
+                                        data->quantity),
+                              data->assigned_licenses, data->quantity);
+  gtk_label_set_label (self->licenses_label, licenses);
+
+  gtk_label_set_label (self->status_label, status_text (data->status));
+  css_classes[1] = bd_status_to_string (data->status);
+  gtk_widget_set_css_classes (GTK_WIDGET (self->status_label), css_classes);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->trial_tag), data->is_trial);
+  gtk_widget_set_visible (GTK_WIDGET (self->channel_tag),
+                          data->purchase_channel != BD_PURCHASE_CHANNEL_DIRECT);
+  if (data->purchase_channel == BD_PURCHASE_CHANNEL_RESELLER)
+    gtk_label_set_label (self->channel_tag, _("Reseller"));
+  else if (data->purchase_channel == BD_PURCHASE_CHANNEL_PREPAID)
+    gtk_label_set_label (self->channel_tag, _("Prepaid"));
+
+  if (data->billing_profile_id == NULL)
+    profile = _("No billing profile");
+  else if (self->profile_name != NULL)
+    profile = self->profile_name;
+  else
+    profile = _("Billing profile");
+
+  lifecycle = lifecycle_text (data);
+  if (data->status == BD_STATUS_ACTIVE)
+    /* Translators: the parts of a row's second line, such as
+     * "Renews 1 Dec 2026 · Recurring billing on · Contoso invoices" */
+    details = g_strdup_printf (_("%1$s · %2$s · %3$s"), lifecycle,
+                               recurring_text (data->recurring_billing), profile);
+  else
+    details = g_strdup_printf (_("%1$s · %2$s"), lifecycle, profile);
+  gtk_label_set_label (self->details_label, details);
+
+  /* Rule 2: the 7-day window, while it is open. */
+  window_open = data->status == BD_STATUS_ACTIVE &&
+                data->cancellation_window_end != BD_TIME_NONE &&
+                self->now != BD_TIME_NONE && self->now < data->cancellation_window_end;
+  gtk_widget_set_visible (GTK_WIDGET (self->window_label), window_open);
+  if (window_open)
+    {
+      g_autofree char *until = bd_format_time_until (data->cancellation_window_end, self->now);
+      /* Translators: %s is a time to come, such as "in 2 days" or "in 5 hours" */
+      g_autofree char *text = g_strdup_printf (_("Refund window closes %s"), until);
+
+      gtk_label_set_label (self->window_label, text);
+    }
+}
+
+static void
+on_subscription_notify_cb (BdProductRow *self)
+{
+  update (self);
+}
+
+/*
+ * GObject overrides
+ */
+
+static void
+bd_product_row_dispose (GObject *object)
+{
+  BdProductRow *self = (BdProductRow *)object;
+
+  if (self->subscription != NULL)
+    g_clear_signal_handler (&self->notify_id, self->subscription);
+  g_clear_object (&self->subscription);
+  g_clear_pointer (&self->profile_name, g_free);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_PRODUCT_ROW);
+
+  G_OBJECT_CLASS (bd_product_row_parent_class)->dispose (object);
+}
+
+static void
+bd_product_row_class_init (BdProductRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bd_product_row_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/billingdesk/BillingDesk/bd-product-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, BdProductRow, box);
+  gtk_widget_class_bind_template_child (widget_class, BdProductRow, product_label);
+  gtk_widget_class_bind_template_child (widget_class, BdProductRow, channel_tag);
+  gtk_widget_class_bind_template_child (widget_class, BdProductRow, trial_tag);
+  gtk_widget_class_bind_template_child (widget_class, BdProductRow, details_label);
+  gtk_widget_class_bind_template_child (widget_class, BdProductRow, window_label);
+  gtk_widget_class_bind_template_child (widget_class, BdProductRow, licenses_label);
+  gtk_widget_class_bind_template_child (widget_class, BdProductRow, status_label);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "bdproductrow");
+}
+
+static void
+bd_product_row_init (BdProductRow *self)
+{
+  self->now = BD_TIME_NONE;
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+/*
+ * Public API
+ */
+
+BdProductRow *
+bd_product_row_new (void)
+{
+  return g_object_new (BD_TYPE_PRODUCT_ROW, NULL);
+}
+
+/**
+ * bd_product_row_get_subscription:
+ *
+ * Returns: (transfer none) (nullable): the subscription shown
+ */
+BdSubscription *
+bd_product_row_get_subscription (BdProductRow *self)
+{
+  g_return_val_if_fail (BD_IS_PRODUCT_ROW (self), NULL);
+
+  return self->subscription;
+}
+
+/**
+ * bd_product_row_set_subscription:
+ * @subscription: (nullable): what to show; rows are recycled
+ * @profile_name: (nullable): the name of its billing profile, when known
+ * @now: the service's clock, for "Refund window closes in N days"
+ *
+ * Shows @subscription, and follows its changes in place.
+ */
+void
+bd_product_row_set_subscription (BdProductRow   *self,
+                                 BdSubscription *subscription,
+                                 const char     *profile_name,
+                                 gint64          now)
+{
+  g_return_if_fail (BD_IS_PRODUCT_ROW (self));
+  g_return_if_fail (subscription == NULL || BD_IS_SUBSCRIPTION (subscription));
+
+  if (self->subscription != subscription)
+    {
+      if (self->subscription != NULL)
+        g_clear_signal_handler (&self->notify_id, self->subscription);
+      g_set_object (&self->subscription, subscription);
+      if (subscription != NULL)
+        self->notify_id = g_signal_connect_swapped (subscription, "notify",
+                                                    G_CALLBACK (on_subscription_notify_cb),
+                                                    self);
+    }
+
+  g_free (self->profile_name);
+  self->profile_name = g_strdup (profile_name);
+  self->now = now;
+
+  update (self);
+}

@@ -1,0 +1,330 @@
+/* bd-window.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bd-products-page.h"
+#include "bd-window.h"
+
+struct _BdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  BdClient             *client;
+  GCancellable         *cancellable;
+
+  AdwWindowTitle       *window_title;
+  GtkSpinner           *header_spinner;
+  GtkToggleButton      *search_button;
+  AdwToastOverlay      *toast_overlay;
+  BdProductsPage       *products_page;
+  GMenu                *sign_in_as_menu;
+};
+
+G_DEFINE_FINAL_TYPE (BdWindow, bd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CLIENT,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
+static const char *
+role_text (guint roles)
+{
+  /* The strongest role names the user. */
+  if (roles & BD_ROLE_MASK (BD_ROLE_GLOBAL_ADMIN))
+    return _("Global admin");
+  if (roles & BD_ROLE_MASK (BD_ROLE_BILLING_ADMIN))
+    return _("Billing admin");
+  if (roles & BD_ROLE_MASK (BD_ROLE_GLOBAL_READER))
+    return _("Global reader");
+  return _("User");
+}
+
+static void
+get_me_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(BdWindow) self = user_data;
+  g_autoptr(BdUser) user = NULL;
+  g_autoptr(BdTenant) tenant = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subtitle = NULL;
+  gint64 server_time = BD_TIME_NONE;
+
+  if (!bd_client_get_me_finish (BD_CLIENT (object), result, &user, &tenant, &server_time, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        adw_window_title_set_subtitle (self->window_title, "");
+      return;
+    }
+
+  /* Translators: the header bar's subtitle: the organisation, the signed-in
+   * user and their role, such as "Contoso A/S – Anne Berg, Global admin" */
+  subtitle = g_strdup_printf (_("%1$s – %2$s, %3$s"), bd_tenant_get_display_name (tenant),
+                              bd_user_get_display_name (user),
+                              role_text (bd_user_get_roles (user)));
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  bd_products_page_set_server_time (self->products_page, server_time);
+}
+
+static void
+load (BdWindow *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  if (self->client == NULL)
+    return;
+
+  self->cancellable = g_cancellable_new ();
+  bd_client_get_me_async (self->client, self->cancellable, get_me_cb, g_object_ref (self));
+}
+
+static void
+win_refresh_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  BdWindow *self = BD_WINDOW (widget);
+
+  load (self);
+  bd_products_page_reload (self->products_page);
+}
+
+static void
+win_search_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  BdWindow *self = BD_WINDOW (widget);
+
+  bd_products_page_focus_search (self->products_page);
+}
+
+static void
+on_page_loading_changed_cb (BdWindow *self)
+{
+  gboolean loading = bd_products_page_is_loading (self->products_page);
+  gboolean has_rows = g_list_model_get_n_items (bd_products_page_get_model (self->products_page)) > 0;
+
+  /* The first load shows its spinner in place of the list; later ones here. */
+  gtk_widget_set_visible (GTK_WIDGET (self->header_spinner), loading && has_rows);
+  gtk_spinner_set_spinning (self->header_spinner, loading && has_rows);
+}
+
+static void
+on_page_load_failed_cb (BdWindow   *self,
+                        const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+/*
+ * GObject overrides
+ */
+
+static void
+bd_window_dispose (GObject *object)
+{
+  BdWindow *self = (BdWindow *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_WINDOW);
+  g_clear_object (&self->client);
+
+  G_OBJECT_CLASS (bd_window_parent_class)->dispose (object);
+}
+
+static void
+bd_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  BdWindow *self = BD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bd_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  BdWindow *self = BD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CLIENT:
+      bd_window_set_client (self, g_value_get_object (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bd_window_class_init (BdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bd_window_dispose;
+  object_class->get_property = bd_window_get_property;
+  object_class->set_property = bd_window_set_property;
+
+  properties [PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, BD_TYPE_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (BD_TYPE_PRODUCTS_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/billingdesk/BillingDesk/bd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, header_spinner);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, search_button);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, products_page);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, sign_in_as_menu);
+  gtk_widget_class_bind_template_callback (widget_class, on_page_loading_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_page_load_failed_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, win_refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "win.refresh", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.search", NULL);
+}
+
+static void
+bd_window_init (BdWindow *self)
+{
+  GtkSearchBar *search_bar;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  search_bar = bd_products_page_get_search_bar (self->products_page);
+  g_object_bind_property (self->search_button, "active", search_bar, "search-mode-enabled",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  gtk_search_bar_set_key_capture_widget (search_bar, GTK_WIDGET (self));
+
+#if DEVELOPMENT_BUILD
+  gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+#endif
+}
+
+/*
+ * Public API
+ */
+
+BdWindow *
+bd_window_new (GtkApplication *application)
+{
+  return g_object_new (BD_TYPE_WINDOW, "application", application, NULL);
+}
+
+/**
+ * bd_window_get_client:
+ *
+ * Returns: (transfer none) (nullable): the client the window talks through
+ */
+BdClient *
+bd_window_get_client (BdWindow *self)
+{
+  g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
+
+  return self->client;
+}
+
+/**
+ * bd_window_set_client:
+ *
+ * Talks to the service through @client from now on: as another user, or to
+ * another service. Everything shown is loaded again.
+ */
+void
+bd_window_set_client (BdWindow *self,
+                      BdClient *client)
+{
+  g_return_if_fail (BD_IS_WINDOW (self));
+  g_return_if_fail (client == NULL || BD_IS_CLIENT (client));
+
+  if (!g_set_object (&self->client, client))
+    return;
+
+  adw_window_title_set_subtitle (self->window_title, "");
+  bd_products_page_set_client (self->products_page, client);
+  load (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_CLIENT]);
+}
+
+/**
+ * bd_window_show_error:
+ *
+ * Shows a failure that leaves nothing to list, such as a billing service
+ * that would not start.
+ */
+void
+bd_window_show_error (BdWindow   *self,
+                      const char *title,
+                      const char *description)
+{
+  g_return_if_fail (BD_IS_WINDOW (self));
+
+  bd_products_page_show_error (self->products_page, title, description);
+}
+
+/**
+ * bd_window_set_users:
+ * @users: (nullable): "app.sign-in-as" items, one per user of the demo tenant
+ *
+ * Fills the main menu's Sign In As.
+ */
+void
+bd_window_set_users (BdWindow   *self,
+                     GMenuModel *users)
+{
+  g_return_if_fail (BD_IS_WINDOW (self));
+
+  g_menu_remove_all (self->sign_in_as_menu);
+  if (users != NULL)
+    g_menu_append_section (self->sign_in_as_menu, NULL, users);
+}
+
+/**
+ * bd_window_get_products_page:
+ *
+ * Returns: (transfer none): the Your Products page
+ */
+GtkWidget *
+bd_window_get_products_page (BdWindow *self)
+{
+  g_return_val_if_fail (BD_IS_WINDOW (self), NULL);
+
+  return GTK_WIDGET (self->products_page);
+}

@@ -1,0 +1,291 @@
+/* test-ui.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The real window over a real service, under Xvfb: Your Products loads,
+ * shows each subscription as the rules make it, filters, and follows a
+ * change in place.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "bd-format.h"
+#include "bd-product-row.h"
+#include "bd-products-page.h"
+#include "bd-test-service.h"
+#include "bd-window.h"
+#include "service-tenant.h"
+
+typedef struct
+{
+  BdTestService  *service;
+  BdWindow       *window;
+  BdProductsPage *page;
+} Fixture;
+
+static AdwWindowTitle *
+find_window_title (GtkWidget *widget)
+{
+  if (ADW_IS_WINDOW_TITLE (widget))
+    return ADW_WINDOW_TITLE (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwWindowTitle *title = find_window_title (child);
+
+      if (title != NULL)
+        return title;
+    }
+
+  return NULL;
+}
+
+/* The list is in, and so is /v1/me (the subtitle, the service's clock). */
+static gboolean
+page_loaded (gpointer data)
+{
+  Fixture *f = data;
+  AdwWindowTitle *title = find_window_title (GTK_WIDGET (f->window));
+
+  return !bd_products_page_is_loading (f->page) &&
+         g_list_model_get_n_items (bd_products_page_get_model (f->page)) > 0 &&
+         title != NULL && *adw_window_title_get_subtitle (title) != '\0';
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(BdClient) client = NULL;
+
+  f->service = bd_test_service_new (TENANT, NOW);
+  client = bd_client_new (f->service->url, ADMIN);
+
+  f->window = g_object_new (BD_TYPE_WINDOW, NULL);
+  f->page = BD_PRODUCTS_PAGE (bd_window_get_products_page (f->window));
+
+  gtk_window_present (GTK_WINDOW (f->window));
+  bd_window_set_client (f->window, client);
+  g_assert_true (bd_test_wait_until (page_loaded, f, 10000));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_pointer (&f->service, bd_test_service_free);
+}
+
+static BdSubscription *
+find_subscription (Fixture    *f,
+                   const char *id)
+{
+  GListModel *model = bd_products_page_get_model (f->page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BdSubscription) subscription = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (bd_subscription_get_id (subscription), id) == 0)
+        return subscription;
+    }
+
+  return NULL;
+}
+
+/* The row widget showing @subscription, among the rows realized. */
+static BdProductRow *
+find_row (GtkWidget      *widget,
+          BdSubscription *subscription)
+{
+  if (BD_IS_PRODUCT_ROW (widget) &&
+      bd_product_row_get_subscription (BD_PRODUCT_ROW (widget)) == subscription)
+    return BD_PRODUCT_ROW (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      BdProductRow *row = find_row (child, subscription);
+
+      if (row != NULL)
+        return row;
+    }
+
+  return NULL;
+}
+
+/* Every label of @widget, joined: what a person reads on the row. */
+static void
+collect_text (GtkWidget *widget,
+              GString   *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    g_string_append_printf (out, "%s|", gtk_label_get_label (GTK_LABEL (widget)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text (child, out);
+}
+
+static char *
+row_text (Fixture    *f,
+          const char *id)
+{
+  BdSubscription *subscription = find_subscription (f, id);
+  BdProductRow *row;
+  GString *out = g_string_new (NULL);
+
+  g_assert_nonnull (subscription);
+  row = find_row (GTK_WIDGET (f->window), subscription);
+  g_assert_nonnull (row);
+  collect_text (GTK_WIDGET (row), out);
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+in_danish (void)
+{
+  return g_strcmp0 (bd_format_get_language (), "da") == 0;
+}
+
+static void
+assert_contains (const char *text,
+                 const char *part)
+{
+  if (strstr (text, part) == NULL)
+    g_error ("“%s” is not in “%s”", part, text);
+}
+
+static void
+test_loads (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *s1 = NULL;
+  g_autofree char *s9 = NULL;
+  g_autofree char *s8 = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *licenses = NULL;
+  g_autofree char *renews = NULL;
+  g_autofree char *renewal_date = NULL;
+  g_autofree char *in_5_days = NULL;
+  g_autofree char *window = NULL;
+  AdwWindowTitle *title = find_window_title (GTK_WIDGET (f->window));
+
+  g_assert_cmpstr (adw_window_title_get_title (title), ==, _("Your Products"));
+  subtitle = g_strdup_printf (_("%1$s – %2$s, %3$s"), "Contoso A/S", "Anne Berg",
+                              _("Global admin"));
+  g_assert_cmpstr (adw_window_title_get_subtitle (title), ==, subtitle);
+
+  /* Deleted ones are not listed. */
+  g_assert_cmpuint (g_list_model_get_n_items (bd_products_page_get_model (f->page)), ==, 11);
+
+  s1 = row_text (f, "s1");
+  g_test_message ("s1: %s", s1);
+  assert_contains (s1, "Microsoft 365 Business Premium|");
+  licenses = g_strdup_printf (ngettext ("%1$u of %2$u license", "%1$u of %2$u licenses", 10), 8,
+                              10);
+  assert_contains (s1, licenses);
+  assert_contains (s1, C_("subscription status", "Active"));
+  assert_contains (s1, _("Recurring billing on"));
+  assert_contains (s1, "Contoso invoices");
+  renewal_date = bd_format_date (bd_test_time ("2026-12-01T00:00:00Z"));
+  renews = g_strdup_printf (_("Renews %s"), renewal_date);
+  assert_contains (s1, renews);
+  /* Rule 2: the window closes 2026-11-08, five days after NOW. */
+  in_5_days = g_strdup_printf (ngettext ("in %u day", "in %u days", 5), 5);
+  window = g_strdup_printf (_("Refund window closes %s"), in_5_days);
+  assert_contains (s1, window);
+
+  s9 = row_text (f, "s9");
+  g_test_message ("s9: %s", s9);
+  assert_contains (s9, C_("subscription status", "Expired"));
+
+  s8 = row_text (f, "s8");
+  assert_contains (s8, _("Reseller"));
+
+  /* What a Danish administrator reads, word for word. */
+  if (in_danish ())
+    {
+      g_assert_cmpstr (adw_window_title_get_title (title), ==, "Dine produkter");
+      assert_contains (s1, "8 af 10 licenser");
+      assert_contains (s1, "Fornys 1. dec. 2026");
+      assert_contains (s1, "Refusionsperioden lukker om 5 dage");
+      assert_contains (s9, "Udløbet");
+      assert_contains (s8, "Forhandler");
+    }
+}
+
+/* Search narrows the list by product name; the status filter by status. */
+static void
+test_search (Fixture       *f,
+             gconstpointer  data)
+{
+  GtkSearchBar *bar = bd_products_page_get_search_bar (f->page);
+  GListModel *shown;
+
+  /* Ctrl+F's action opens the search bar. */
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.search", NULL);
+  g_assert_true (gtk_search_bar_get_search_mode (bar));
+
+  shown = bd_products_page_get_shown (f->page);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 11);
+  bd_products_page_set_search (f->page, "exchange");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 2);
+  bd_products_page_set_search (f->page, "");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 11);
+}
+
+static void
+test_refresh_in_place (Fixture       *f,
+                       gconstpointer  data)
+{
+  BdSubscription *before = find_subscription (f, "s1");
+  g_autoptr(BdTestAnswer) answer = NULL;
+  g_autofree char *text = NULL;
+
+  g_object_ref (before);
+  answer = bd_test_service_request (f->service, "POST", "/v1/subscriptions/s1/cancel", ADMIN,
+                                    "{\"reason\":\"tooExpensive\"}", "Idempotency-Key", "ui-1",
+                                    NULL);
+  g_assert_cmpuint (answer->status, ==, 200);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh", NULL);
+  g_assert_true (bd_products_page_is_loading (f->page));
+  g_assert_true (bd_test_wait_until (page_loaded, f, 10000));
+
+  /* The same object, updated: the row follows it without being rebuilt. */
+  g_assert_true (find_subscription (f, "s1") == before);
+  g_assert_cmpint (bd_subscription_get_status (before), ==, BD_STATUS_DISABLED);
+  text = row_text (f, "s1");
+  assert_contains (text, C_("subscription status", "Disabled"));
+  g_object_unref (before);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/ui/products/loads", Fixture, NULL, fixture_set_up, test_loads,
+              fixture_tear_down);
+  g_test_add ("/ui/products/search", Fixture, NULL, fixture_set_up, test_search,
+              fixture_tear_down);
+  g_test_add ("/ui/products/refresh-in-place", Fixture, NULL, fixture_set_up,
+              test_refresh_in_place, fixture_tear_down);
+
+  return g_test_run ();
+}
