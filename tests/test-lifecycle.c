@@ -165,6 +165,33 @@ test_annual_leap_day (void)
     }
 }
 
+/* A term that ended off the start's grid renews to a grid date at least half
+ * a period away: no stub terms of a day or two.
+ */
+static void
+test_renew_off_grid (void)
+{
+  g_autoptr(BdSubscriptionData) stub = NULL;
+  g_autoptr(BdSubscriptionData) long_enough = NULL;
+
+  /* Started 2026-10-29, term to 2026-11-28 (30 days): the grid's 2026-11-29
+   * is a day away, so the term runs to 2026-12-29.
+   */
+  stub = bd_test_subscription ("2026-10-29T00:00:00Z", "2026-10-29T00:00:00Z",
+                               "2026-11-28T00:00:00Z");
+  stub->recurring_billing = BD_RECURRING_BILLING_RENEW_ONCE;
+  bd_assert_time_eq (bd_lifecycle_next_date (stub), "2026-12-29T00:00:00Z");
+  bd_lifecycle_derive (stub, bd_test_time ("2026-11-28T00:00:00Z"));
+  bd_assert_time_eq (stub->last_renewal_date, "2026-11-28T00:00:00Z");
+  bd_assert_time_eq (stub->term_end_date, "2026-12-29T00:00:00Z");
+
+  /* Ended 20 days before the grid's date: that date stands. */
+  long_enough = bd_test_subscription ("2026-10-29T00:00:00Z", "2026-10-29T00:00:00Z",
+                                      "2026-11-09T00:00:00Z");
+  bd_lifecycle_derive (long_enough, bd_test_time ("2026-11-09T00:00:00Z"));
+  bd_assert_time_eq (long_enough->term_end_date, "2026-11-29T00:00:00Z");
+}
+
 /* Past year 9999 nothing renews: an Active subscription expires at its term's end. */
 static void
 test_next_date_at_the_end_of_time (void)
@@ -349,6 +376,7 @@ main (int   argc,
   g_test_add_func ("/lifecycle/derive-is-monotonic", test_derive_is_monotonic);
   g_test_add_func ("/lifecycle/annual-leap-day", test_annual_leap_day);
   g_test_add_func ("/lifecycle/next-date", test_next_date);
+  g_test_add_func ("/lifecycle/renew-off-grid", test_renew_off_grid);
   g_test_add_func ("/lifecycle/next-date-at-the-end-of-time", test_next_date_at_the_end_of_time);
   g_test_add_func ("/lifecycle/cancel", test_cancel);
   g_test_add_func ("/lifecycle/reactivate", test_reactivate);

@@ -21,13 +21,31 @@ add_days (gint64 value,
   return value + days * BD_SECONDS_PER_DAY;
 }
 
+/* The end of the term that starts at @term_end: the next date of the start's
+ * grid. A term that ended off the grid (a tenant file may say so) would
+ * leave a stub of a few days before that date; it runs on to the following
+ * grid date instead, so no term is shorter than half a billing period.
+ */
+static gint64
+next_term_end (const BdSubscriptionData *data,
+               gint64                    term_end)
+{
+  gint64 end = bd_time_next_on_grid (data->start_date, data->billing_frequency, term_end);
+  gint64 full = bd_time_add_periods (term_end, data->billing_frequency, 1);
+
+  if (end != BD_TIME_NONE && full != BD_TIME_NONE && (end - term_end) * 2 < full - term_end)
+    end = bd_time_next_on_grid (data->start_date, data->billing_frequency, end);
+
+  return end;
+}
+
 /* Renews into the term that holds @now (rule 11); with renewOnce, once. */
 static void
 renew (BdSubscriptionData *data,
        gint64              now)
 {
   gint64 last = data->term_end_date;
-  gint64 end = bd_time_next_on_grid (data->start_date, data->billing_frequency, last);
+  gint64 end = next_term_end (data, last);
 
   if (data->recurring_billing == BD_RECURRING_BILLING_RENEW_ONCE)
     {
@@ -205,8 +223,7 @@ bd_lifecycle_next_date (const BdSubscriptionData *data)
           return data->term_end_date;
 
         /* Past year 9999 there is no renewal: it expires at the term's end. */
-        renewed_end = bd_time_next_on_grid (data->start_date, data->billing_frequency,
-                                            data->term_end_date);
+        renewed_end = next_term_end (data, data->term_end_date);
         if (renewed_end == BD_TIME_NONE)
           return data->term_end_date;
         if (data->recurring_billing == BD_RECURRING_BILLING_RENEW_ONCE)
