@@ -21,14 +21,20 @@ add_days (gint64 value,
   return value + days * BD_SECONDS_PER_DAY;
 }
 
-/* The end of the term that starts at @term_end: the next date of the start's
+/**
+ * bd_lifecycle_next_term_end:
+ * @term_end: when the current term ends
+ *
+ * The end of the term that starts at @term_end: the next date of the start's
  * grid. A term that ended off the grid (a tenant file may say so) would
  * leave a stub of a few days before that date; it runs on to the following
  * grid date instead, so no term is shorter than half a billing period.
+ *
+ * Returns: the renewed term's end, or %BD_TIME_NONE past year 9999
  */
-static gint64
-next_term_end (const BdSubscriptionData *data,
-               gint64                    term_end)
+gint64
+bd_lifecycle_next_term_end (const BdSubscriptionData *data,
+                            gint64                    term_end)
 {
   gint64 end = bd_time_next_on_grid (data->start_date, data->billing_frequency, term_end);
   gint64 full = bd_time_add_periods (term_end, data->billing_frequency, 1);
@@ -45,7 +51,7 @@ renew (BdSubscriptionData *data,
        gint64              now)
 {
   gint64 last = data->term_end_date;
-  gint64 end = next_term_end (data, last);
+  gint64 end = bd_lifecycle_next_term_end (data, last);
 
   if (data->recurring_billing == BD_RECURRING_BILLING_RENEW_ONCE)
     {
@@ -223,7 +229,7 @@ bd_lifecycle_next_date (const BdSubscriptionData *data)
           return data->term_end_date;
 
         /* Past year 9999 there is no renewal: it expires at the term's end. */
-        renewed_end = next_term_end (data, data->term_end_date);
+        renewed_end = bd_lifecycle_next_term_end (data, data->term_end_date);
         if (renewed_end == BD_TIME_NONE)
           return data->term_end_date;
         if (data->recurring_billing == BD_RECURRING_BILLING_RENEW_ONCE)

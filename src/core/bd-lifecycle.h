@@ -25,6 +25,8 @@ gboolean bd_lifecycle_derive              (BdSubscriptionData       *data,
                                            gint64                    now);
 gboolean bd_lifecycle_import              (BdSubscriptionData       *data,
                                            gint64                    now);
+gint64   bd_lifecycle_next_term_end       (const BdSubscriptionData *data,
+                                           gint64                    term_end);
 gint64   bd_lifecycle_next_date           (const BdSubscriptionData *data);
 void     bd_lifecycle_cancel              (BdSubscriptionData       *data,
                                            gint64                    now);
