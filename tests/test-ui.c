@@ -14,6 +14,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "bd-cancel-pane.h"
 #include "bd-format.h"
 #include "bd-product-row.h"
 #include "bd-products-page.h"
@@ -268,6 +269,73 @@ test_refresh_in_place (Fixture       *f,
   g_object_unref (before);
 }
 
+static GtkWidget *
+find_widget_of_type (GtkWidget *widget,
+                     GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The row's More Actions item opens the Cancel Subscription pane beside the
+ * list; Escape's action closes it again.
+ */
+static void
+test_row_menu_opens_pane (Fixture       *f,
+                          gconstpointer  data)
+{
+  BdSubscription *s1 = find_subscription (f, "s1");
+  BdProductRow *row = find_row (GTK_WIDGET (f->window), s1);
+  AdwFlap *flap = ADW_FLAP (find_widget_of_type (GTK_WIDGET (f->window), ADW_TYPE_FLAP));
+  BdCancelPane *pane = BD_CANCEL_PANE (find_widget_of_type (GTK_WIDGET (f->window),
+                                                            BD_TYPE_CANCEL_PANE));
+
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.cancel", NULL));
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+  g_assert_true (bd_cancel_pane_get_subscription (pane) == s1);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pane), "pane.close", NULL));
+  g_assert_false (adw_flap_get_reveal_flap (flap));
+}
+
+/* A reader's menu says why nothing can be done. */
+static void
+test_reader_menu_says_why (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autoptr(BdClient) reader = bd_client_new (f->service->url, READER);
+  BdProductRow *row;
+  GtkMenuButton *button;
+  GMenuModel *menu;
+  GMenuModel *reasons;
+  g_autofree char *label = NULL;
+
+  bd_window_set_client (f->window, reader);
+  g_assert_true (bd_test_wait_until (page_loaded, f, 10000));
+
+  row = find_row (GTK_WIDGET (f->window), find_subscription (f, "s1"));
+  button = GTK_MENU_BUTTON (find_widget_of_type (GTK_WIDGET (row), GTK_TYPE_MENU_BUTTON));
+  menu = gtk_menu_button_get_menu_model (button);
+  reasons = g_menu_model_get_item_link (menu, 1, G_MENU_LINK_SECTION);
+  g_assert_nonnull (reasons);
+  g_assert_cmpint (g_menu_model_get_n_items (reasons), ==, 1);
+  g_menu_model_get_item_attribute (reasons, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label);
+  g_assert_cmpstr (label, ==, _("Only Global admins and Billing admins can make changes"));
+  g_object_unref (reasons);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -284,6 +352,10 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/ui/products/search", Fixture, NULL, fixture_set_up, test_search,
               fixture_tear_down);
+  g_test_add ("/ui/products/row-menu-opens-pane", Fixture, NULL, fixture_set_up,
+              test_row_menu_opens_pane, fixture_tear_down);
+  g_test_add ("/ui/products/reader-menu-says-why", Fixture, NULL, fixture_set_up,
+              test_reader_menu_says_why, fixture_tear_down);
   g_test_add ("/ui/products/refresh-in-place", Fixture, NULL, fixture_set_up,
               test_refresh_in_place, fixture_tear_down);
 

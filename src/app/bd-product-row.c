@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "bd-format.h"
 #include "bd-product-row.h"
@@ -34,6 +35,8 @@ struct _BdProductRow
   GtkLabel       *window_label;
   GtkLabel       *licenses_label;
   GtkLabel       *status_label;
+  GtkMenuButton  *menu_button;
+  GMenu          *reasons_section;
 };
 
 G_DEFINE_FINAL_TYPE (BdProductRow, bd_product_row, GTK_TYPE_WIDGET)
@@ -181,10 +184,136 @@ update (BdProductRow *self)
     }
 }
 
+/* Why an action is not offered, for the menu: a disabled item says why
+ * (UX.md), in the words of its first blocker.
+ */
+static const char *
+blocker_text (BdAction  action,
+              BdBlocker blocker,
+              BdStatus  status)
+{
+  if (action == BD_ACTION_REACTIVATE && blocker == BD_BLOCKER_INVALID_STATE &&
+      status != BD_STATUS_DELETED)
+    return _("Only expired or disabled subscriptions can be reactivated");
+
+  switch (blocker)
+    {
+    case BD_BLOCKER_INSUFFICIENT_ROLE:
+      return _("Only Global admins and Billing admins can make changes");
+    case BD_BLOCKER_INVALID_STATE:
+      return _("Not possible in this subscription’s state");
+    case BD_BLOCKER_NOT_ACTIVE:
+      return _("Only an active subscription can be changed");
+    case BD_BLOCKER_QUANTITY_LOCKED:
+      return _("Trials, prepaid and reseller purchases keep their licenses");
+    case BD_BLOCKER_NONE:
+    case BD_BLOCKER_DOMAIN_SUBSCRIPTION:
+    case BD_BLOCKER_PURCHASED_THROUGH_PARTNER:
+    case BD_BLOCKER_CUSTOM_DOMAIN_ATTACHED:
+    case BD_BLOCKER_CANCELLATION_WINDOW_CLOSED:
+    case BD_BLOCKER_TOO_MANY_LICENSES:
+    case BD_BLOCKER_LICENSES_ASSIGNED:
+    default:
+      return NULL;
+    }
+}
+
+/* The actions the user may take now, from allowedActions; Cancel
+ * Subscription opens the pane for every Active subscription an admin may
+ * manage, even a blocked one, which the pane then explains (DESIGN.md
+ * section 4).
+ */
+static void
+update_actions (BdProductRow *self)
+{
+  const BdSubscriptionData *data = NULL;
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new ();
+  gboolean can_open_pane;
+
+  if (self->subscription != NULL)
+    data = bd_subscription_get_data (self->subscription);
+
+  can_open_pane = data != NULL && data->status == BD_STATUS_ACTIVE &&
+                  data->action_blockers[BD_ACTION_CANCEL] != BD_BLOCKER_INSUFFICIENT_ROLE;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", can_open_pane);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.edit-recurring-billing",
+                                 data != NULL &&
+                                 bd_subscription_is_action_allowed (self->subscription,
+                                                                    BD_ACTION_CHANGE_RECURRING_BILLING));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.change-licenses",
+                                 data != NULL &&
+                                 bd_subscription_is_action_allowed (self->subscription,
+                                                                    BD_ACTION_CHANGE_QUANTITY));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.reactivate",
+                                 data != NULL &&
+                                 bd_subscription_is_action_allowed (self->subscription,
+                                                                    BD_ACTION_REACTIVATE));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.delete",
+                                 data != NULL &&
+                                 bd_subscription_is_action_allowed (self->subscription,
+                                                                    BD_ACTION_DELETE));
+
+  /* Each reason once, as an insensitive line under the items. */
+  g_menu_remove_all (self->reasons_section);
+  for (guint action = 0; data != NULL && action < BD_N_ACTIONS; action++)
+    {
+      const char *reason = blocker_text (action, data->action_blockers[action], data->status);
+
+      if (action == BD_ACTION_CANCEL && can_open_pane)
+        continue;
+      if (reason != NULL && !g_ptr_array_find_with_equal_func (reasons, reason, g_str_equal, NULL))
+        {
+          g_autoptr(GMenuItem) item = g_menu_item_new (reason, "row.none");
+
+          g_ptr_array_add (reasons, (gpointer) reason);
+          g_menu_append_item (self->reasons_section, item);
+        }
+    }
+
+  if (data != NULL)
+    {
+      /* Translators: the accessible name of a row's menu button */
+      g_autofree char *name = g_strdup_printf (_("More Actions for %s"), data->product_name);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+      gtk_widget_set_name (GTK_WIDGET (self->menu_button), data->id);
+    }
+}
+
+static void
+forward_action (BdProductRow *self,
+                const char   *window_action)
+{
+  if (self->subscription != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), window_action, "s",
+                                bd_subscription_get_id (self->subscription));
+}
+
+static void
+row_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  BdProductRow *self = BD_PRODUCT_ROW (widget);
+  g_autofree char *window_action = g_strconcat ("win.", action_name + strlen ("row."), NULL);
+
+  forward_action (self, window_action);
+}
+
+static void
+row_none_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+}
+
 static void
 on_subscription_notify_cb (BdProductRow *self)
 {
   update (self);
+  update_actions (self);
 }
 
 /*
@@ -223,6 +352,16 @@ bd_product_row_class_init (BdProductRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, window_label);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, licenses_label);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, BdProductRow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, BdProductRow, reasons_section);
+
+  gtk_widget_class_install_action (widget_class, "row.cancel", NULL, row_action);
+  gtk_widget_class_install_action (widget_class, "row.edit-recurring-billing", NULL, row_action);
+  gtk_widget_class_install_action (widget_class, "row.change-licenses", NULL, row_action);
+  gtk_widget_class_install_action (widget_class, "row.reactivate", NULL, row_action);
+  gtk_widget_class_install_action (widget_class, "row.delete", NULL, row_action);
+  /* Never enabled: the lines that say why an action is not offered. */
+  gtk_widget_class_install_action (widget_class, "row.none", NULL, row_none_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "bdproductrow");
@@ -233,6 +372,8 @@ bd_product_row_init (BdProductRow *self)
 {
   self->now = BD_TIME_NONE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.none", FALSE);
+  update_actions (self);
 }
 
 /*
@@ -291,4 +432,18 @@ bd_product_row_set_subscription (BdProductRow   *self,
   self->now = now;
 
   update (self);
+  update_actions (self);
+}
+
+/**
+ * bd_product_row_popup_menu:
+ *
+ * Opens the row's More Actions menu, as Shift+F10 and the Menu key do.
+ */
+void
+bd_product_row_popup_menu (BdProductRow *self)
+{
+  g_return_if_fail (BD_IS_PRODUCT_ROW (self));
+
+  gtk_menu_button_popup (self->menu_button);
 }

@@ -23,4 +23,6 @@ void            bd_product_row_set_subscription (BdProductRow   *self,
                                                  const char     *profile_name,
                                                  gint64          now);
 
+void            bd_product_row_popup_menu       (BdProductRow   *self);
+
 G_END_DECLS

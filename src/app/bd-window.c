@@ -10,6 +10,9 @@
 
 #include <glib/gi18n.h>
 
+#include "bd-action-dialogs.h"
+#include "bd-cancel-pane.h"
+#include "bd-product-row.h"
 #include "bd-products-page.h"
 #include "bd-window.h"
 
@@ -26,6 +29,13 @@ struct _BdWindow
   AdwToastOverlay      *toast_overlay;
   BdProductsPage       *products_page;
   GMenu                *sign_in_as_menu;
+  AdwFlap              *flap;
+  BdCancelPane         *cancel_pane;
+
+  BdCloud               cloud;
+  gint64                server_time;     /* the service's clock ... */
+  gint64                server_time_at;  /* ... as read at this monotonic time */
+  char                 *pane_subscription_id;
 };
 
 G_DEFINE_FINAL_TYPE (BdWindow, bd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -77,6 +87,148 @@ get_me_cb (GObject      *object,
                               role_text (bd_user_get_roles (user)));
   adw_window_title_set_subtitle (self->window_title, subtitle);
   bd_products_page_set_server_time (self->products_page, server_time);
+  self->cloud = bd_tenant_get_cloud (tenant);
+  self->server_time = server_time;
+  self->server_time_at = g_get_monotonic_time ();
+}
+
+static gint64
+service_now (BdWindow *self)
+{
+  if (self->server_time == BD_TIME_NONE)
+    return g_get_real_time () / G_USEC_PER_SEC;
+  return self->server_time + (g_get_monotonic_time () - self->server_time_at) / G_USEC_PER_SEC;
+}
+
+static BdSubscription *
+find_subscription (BdWindow   *self,
+                   const char *id)
+{
+  GListModel *model = bd_products_page_get_model (self->products_page);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BdSubscription) subscription = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (bd_subscription_get_id (subscription), id) == 0)
+        return subscription;
+    }
+
+  return NULL;
+}
+
+static void
+action_done_cb (BdSubscription *subscription,
+                const char     *message,
+                gpointer        user_data)
+{
+  BdWindow *self = user_data;
+
+  if (message != NULL)
+    adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+win_subscription_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  BdWindow *self = BD_WINDOW (widget);
+  BdSubscription *subscription = find_subscription (self, g_variant_get_string (parameter, NULL));
+
+  if (subscription == NULL || self->client == NULL)
+    return;
+
+  if (g_str_equal (action_name, "win.cancel"))
+    {
+      g_free (self->pane_subscription_id);
+      self->pane_subscription_id = g_strdup (bd_subscription_get_id (subscription));
+      bd_cancel_pane_open (self->cancel_pane, self->client, subscription, self->cloud,
+                           service_now (self));
+      adw_flap_set_reveal_flap (self->flap, TRUE);
+      gtk_widget_grab_focus (GTK_WIDGET (self->cancel_pane));
+    }
+  else if (g_str_equal (action_name, "win.edit-recurring-billing"))
+    bd_edit_recurring_billing_dialog_present (GTK_WINDOW (self), self->client, subscription,
+                                              action_done_cb, self);
+  else if (g_str_equal (action_name, "win.change-licenses"))
+    bd_licenses_dialog_present (GTK_WINDOW (self), self->client, subscription, 0,
+                                action_done_cb, self);
+  else if (g_str_equal (action_name, "win.reactivate"))
+    bd_reactivate_dialog_present (GTK_WINDOW (self), self->client, subscription,
+                                  service_now (self), action_done_cb, self);
+  else if (g_str_equal (action_name, "win.delete"))
+    bd_delete_dialog_present (GTK_WINDOW (self), self->client, subscription,
+                              action_done_cb, self);
+}
+
+/* Focus goes back to the row the pane was opened from (UX.md). */
+static void
+focus_pane_row (BdWindow *self)
+{
+  GtkWidget *button = NULL;
+
+  if (self->pane_subscription_id == NULL)
+    return;
+
+  for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (self->products_page)); w != NULL;)
+    {
+      if (g_strcmp0 (gtk_widget_get_name (w), self->pane_subscription_id) == 0 &&
+          GTK_IS_MENU_BUTTON (w))
+        {
+          button = w;
+          break;
+        }
+      /* Depth first through the page's widgets. */
+      if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != NULL && gtk_widget_get_next_sibling (w) == NULL &&
+                 w != GTK_WIDGET (self->products_page))
+            w = gtk_widget_get_parent (w);
+          w = (w == NULL || w == GTK_WIDGET (self->products_page))
+              ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+
+  if (button != NULL)
+    gtk_widget_grab_focus (button);
+}
+
+static void
+on_pane_close_cb (BdWindow *self)
+{
+  adw_flap_set_reveal_flap (self->flap, FALSE);
+  focus_pane_row (self);
+}
+
+static void
+on_pane_cancelled_cb (BdWindow   *self,
+                      const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static void
+on_pane_reduce_licenses_cb (BdWindow *self,
+                            guint     quantity)
+{
+  BdSubscription *subscription = bd_cancel_pane_get_subscription (self->cancel_pane);
+
+  if (subscription != NULL)
+    bd_licenses_dialog_present (GTK_WINDOW (self), self->client, subscription, quantity,
+                                action_done_cb, self);
+}
+
+static void
+on_pane_reactivate_cb (BdWindow *self)
+{
+  BdSubscription *subscription = bd_cancel_pane_get_subscription (self->cancel_pane);
+
+  if (subscription != NULL)
+    bd_reactivate_dialog_present (GTK_WINDOW (self), self->client, subscription,
+                                  service_now (self), action_done_cb, self);
 }
 
 static void
@@ -144,6 +296,7 @@ bd_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_WINDOW);
   g_clear_object (&self->client);
+  g_clear_pointer (&self->pane_subscription_id, g_free);
 
   G_OBJECT_CLASS (bd_window_parent_class)->dispose (object);
 }
@@ -200,6 +353,7 @@ bd_window_class_init (BdWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (BD_TYPE_PRODUCTS_PAGE);
+  g_type_ensure (BD_TYPE_CANCEL_PANE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/billingdesk/BillingDesk/bd-window.ui");
@@ -209,11 +363,24 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, products_page);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, sign_in_as_menu);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, flap);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, cancel_pane);
+  gtk_widget_class_bind_template_callback (widget_class, on_pane_close_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_pane_cancelled_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_pane_reduce_licenses_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_pane_reactivate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_page_loading_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_page_load_failed_cb);
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, win_refresh_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel", "s", win_subscription_action);
+  gtk_widget_class_install_action (widget_class, "win.edit-recurring-billing", "s",
+                                   win_subscription_action);
+  gtk_widget_class_install_action (widget_class, "win.change-licenses", "s",
+                                   win_subscription_action);
+  gtk_widget_class_install_action (widget_class, "win.reactivate", "s", win_subscription_action);
+  gtk_widget_class_install_action (widget_class, "win.delete", "s", win_subscription_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
                                        "win.refresh", NULL);
@@ -226,6 +393,7 @@ bd_window_init (BdWindow *self)
 {
   GtkSearchBar *search_bar;
 
+  self->server_time = BD_TIME_NONE;
   gtk_widget_init_template (GTK_WIDGET (self));
 
   search_bar = bd_products_page_get_search_bar (self->products_page);
