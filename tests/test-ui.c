@@ -336,6 +336,125 @@ test_reader_menu_says_why (Fixture       *f,
   g_object_unref (reasons);
 }
 
+static GtkWidget *
+find_by_action (GtkWidget  *widget,
+                const char *action_name)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+
+  if (GTK_IS_ACTIONABLE (widget) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_action (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *widget;
+  const char *text;
+} TextWait;
+
+static gboolean
+shows_text (gpointer data)
+{
+  TextWait *wait = data;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  collect_text (wait->widget, out);
+  return strstr (out->str, wait->text) != NULL;
+}
+
+static gboolean
+save_is_mapped (gpointer data)
+{
+  return find_by_action (data, "pane.save") != NULL;
+}
+
+static gboolean
+pane_not_busy (gpointer data)
+{
+  return !bd_cancel_pane_get_busy (data);
+}
+
+/* The whole flow as an admin does it: the row's menu, the pane, a reason,
+ * Save; the service says Disabled, and so does the row, in place.
+ */
+static void
+test_cancel_through_the_window (Fixture       *f,
+                                gconstpointer  data)
+{
+  BdSubscription *s1 = find_subscription (f, "s1");
+  BdProductRow *row = find_row (GTK_WIDGET (f->window), s1);
+  BdCancelPane *pane = BD_CANCEL_PANE (find_widget_of_type (GTK_WIDGET (f->window),
+                                                            BD_TYPE_CANCEL_PANE));
+  BdMoney refund;
+  g_autofree char *amount = NULL;
+  TextWait wait = { GTK_WIDGET (pane), NULL };
+  GtkDropDown *reasons;
+  GListModel *model;
+  GtkWidget *save;
+  g_autoptr(BdTestAnswer) answer = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.cancel", NULL));
+
+  /* DESIGN.md's s1: 148400 back, in the interface's language. */
+  bd_money_init (&refund, 148400, "DKK");
+  amount = bd_format_money (&refund);
+  wait.text = amount;
+  g_assert_true (bd_test_wait_until (shows_text, &wait, 10000));
+  if (in_danish ())
+    {
+      g_autofree char *sentence = g_strdup_printf ("Du får %s tilbage", amount);
+
+      /* ICU writes "1.484,00 kr." with a no-break space. */
+      g_assert_cmpstr (amount, ==, "1.484,00\u00a0kr.");
+      wait.text = sentence;
+      g_assert_true (shows_text (&wait));
+    }
+
+  reasons = GTK_DROP_DOWN (find_widget_of_type (GTK_WIDGET (pane), GTK_TYPE_DROP_DOWN));
+  model = gtk_drop_down_get_model (reasons);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), _("Too expensive")))
+        gtk_drop_down_set_selected (reasons, i);
+    }
+
+  /* The flap slides the pane in: its buttons are there once it is mapped. */
+  bd_test_wait_until (save_is_mapped, pane, 10000);
+  save = find_by_action (GTK_WIDGET (pane), "pane.save");
+  if (save == NULL)
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+
+      collect_text (GTK_WIDGET (pane), out);
+      g_error ("no Save in the pane: %s", out->str);
+    }
+  g_assert_true (gtk_widget_is_sensitive (save));
+  g_signal_emit_by_name (save, "clicked");
+  g_assert_true (bd_test_wait_until (pane_not_busy, pane, 10000));
+
+  answer = bd_test_service_request (f->service, "GET", "/v1/subscriptions/s1", ADMIN, NULL, NULL);
+  g_assert_cmpstr (bd_test_answer_string (answer, "status"), ==, "disabled");
+  g_assert_cmpint (bd_subscription_get_status (s1), ==, BD_STATUS_DISABLED);
+  text = row_text (f, "s1");
+  assert_contains (text, C_("subscription status", "Disabled"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -356,6 +475,8 @@ main (int   argc,
               test_row_menu_opens_pane, fixture_tear_down);
   g_test_add ("/ui/products/reader-menu-says-why", Fixture, NULL, fixture_set_up,
               test_reader_menu_says_why, fixture_tear_down);
+  g_test_add ("/ui/cancel-through-the-window", Fixture, NULL, fixture_set_up,
+              test_cancel_through_the_window, fixture_tear_down);
   g_test_add ("/ui/products/refresh-in-place", Fixture, NULL, fixture_set_up,
               test_refresh_in_place, fixture_tear_down);
 
