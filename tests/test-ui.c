@@ -308,6 +308,15 @@ test_row_menu_opens_pane (Fixture       *f,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pane), "pane.close", NULL));
   g_assert_false (adw_flap_get_reveal_flap (flap));
+
+  /* Focus goes back to the row the pane came from (UX.md). */
+  {
+    GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
+    GtkWidget *button = find_widget_of_type (GTK_WIDGET (row), GTK_TYPE_MENU_BUTTON);
+
+    g_assert_nonnull (focus);
+    g_assert_true (focus == button || gtk_widget_is_ancestor (focus, button));
+  }
 }
 
 /* A reader's menu says why nothing can be done. */
