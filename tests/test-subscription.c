@@ -277,6 +277,45 @@ test_tenant_file_cancelled_at_renewal (void)
   g_assert_cmpint (read->term_end_date, ==, read->last_renewal_date);
 }
 
+/* The list's text writer gives the very bytes of the JsonBuilder path. */
+static void
+test_append_api_json (void)
+{
+  static const char * const names[] = {
+    "Microsoft 365 Business Premium", "Quote \" and \\ backslash", "Dansk: æøå – “ok”",
+    "Tab\tnewline\ncontrol\x01", "Emoji 😀",
+  };
+  BdRuleContext contexts[] = {
+    { .roles = BD_ROLE_MASK (BD_ROLE_GLOBAL_ADMIN), .now = bd_test_time ("2026-11-03T00:00:00Z") },
+    { .roles = BD_ROLE_MASK (BD_ROLE_GLOBAL_READER), .now = bd_test_time ("2026-11-03T00:00:00Z") },
+    { .roles = BD_ROLE_MASK (BD_ROLE_BILLING_ADMIN), .now = bd_test_time ("2027-06-01T00:00:00Z") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      for (guint j = 0; j < G_N_ELEMENTS (contexts); j++)
+        {
+          g_autoptr(BdSubscriptionData) data = annotated_subscription ();
+          g_autoptr(GString) text = g_string_new (NULL);
+          g_autofree char *expected = NULL;
+
+          g_free (data->product_name);
+          data->product_name = g_strdup (names[i]);
+          if (j == 2)
+            {
+              g_clear_pointer (&data->billing_profile_id, g_free);
+              data->recurring_billing = BD_RECURRING_BILLING_OFF;
+            }
+          bd_lifecycle_derive (data, contexts[j].now);
+          bd_rules_annotate (data, &contexts[j]);
+
+          expected = write_json (data, BD_SUBSCRIPTION_JSON_API);
+          bd_subscription_data_append_api_json (data, text);
+          g_assert_cmpstr (text->str, ==, expected);
+        }
+    }
+}
+
 static void
 on_notify_cb (GObject    *object,
               GParamSpec *pspec,
@@ -352,6 +391,7 @@ main (int   argc,
   g_test_add_func ("/subscription/tenant-file-cancelled-at-renewal",
                    test_tenant_file_cancelled_at_renewal);
   g_test_add_func ("/subscription/object", test_object);
+  g_test_add_func ("/subscription/append-api-json", test_append_api_json);
 
   return g_test_run ();
 }

@@ -1504,3 +1504,20 @@ bd_json_set_unknown_value (GError     **error,
 
   bd_set_invalid_error (error, path, _("unknown value “%s”"), shown);
 }
+
+/**
+ * bd_json_append_string:
+ * @str: UTF-8 text
+ *
+ * Appends @str as a JSON string, escaped exactly as bd_json_to_data ()
+ * writes strings: for writers that build a document as text.
+ */
+void
+bd_json_append_string (GString    *out,
+                       const char *str)
+{
+  g_return_if_fail (out != NULL);
+  g_return_if_fail (str != NULL);
+
+  write_string (out, str);
+}

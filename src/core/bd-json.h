@@ -35,6 +35,8 @@ JsonNode   *bd_json_parse             (const char          *data,
                                        GError             **error);
 char       *bd_json_to_data           (JsonNode            *node,
                                        gsize               *length);
+void        bd_json_append_string     (GString             *out,
+                                       const char          *str);
 
 char       *bd_json_path_member       (const char          *parent,
                                        const char          *key);

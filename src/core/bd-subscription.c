@@ -600,6 +600,127 @@ bd_subscription_data_to_json (const BdSubscriptionData *data,
   json_builder_end_object (builder);
 }
 
+static void
+append_member (GString    *out,
+               const char *key)
+{
+  if (out->len > 0 && out->str[out->len - 1] != '{')
+    g_string_append_c (out, ',');
+  bd_json_append_string (out, key);
+  g_string_append_c (out, ':');
+}
+
+static void
+append_string_member (GString    *out,
+                      const char *key,
+                      const char *value)
+{
+  append_member (out, key);
+  if (value == NULL)
+    g_string_append (out, "null");
+  else
+    bd_json_append_string (out, value);
+}
+
+static void
+append_time_member (GString    *out,
+                    const char *key,
+                    gint64      value)
+{
+  g_autofree char *text = value != BD_TIME_NONE ? bd_time_format (value) : NULL;
+
+  append_string_member (out, key, text);
+}
+
+static void
+append_int_member (GString    *out,
+                   const char *key,
+                   gint64      value)
+{
+  append_member (out, key);
+  g_string_append_printf (out, "%" G_GINT64_FORMAT, value);
+}
+
+static void
+append_bool_member (GString    *out,
+                    const char *key,
+                    gboolean    value)
+{
+  append_member (out, key);
+  g_string_append (out, value ? "true" : "false");
+}
+
+/**
+ * bd_subscription_data_append_api_json:
+ *
+ * Appends the API's subscription resource as text: the same bytes as
+ * bd_subscription_data_to_json () and bd_json_to_data () give, without a
+ * JsonNode tree, for the list, where every row counts.
+ */
+void
+bd_subscription_data_append_api_json (const BdSubscriptionData *data,
+                                      GString                  *out)
+{
+  GString *object = g_string_new ("{");
+  gboolean first = TRUE;
+
+  g_return_if_fail (data != NULL && out != NULL);
+
+  append_string_member (object, "id", data->id);
+  append_string_member (object, "productName", data->product_name);
+  append_string_member (object, "status", bd_status_to_string (data->status));
+  append_bool_member (object, "isTrial", data->is_trial);
+  append_bool_member (object, "isDomainSubscription", data->is_domain_subscription);
+  append_int_member (object, "quantity", data->quantity);
+  append_int_member (object, "assignedLicenses", data->assigned_licenses);
+  append_string_member (object, "billingProfileId", data->billing_profile_id);
+  append_string_member (object, "billingFrequency",
+                        bd_billing_frequency_to_string (data->billing_frequency));
+  append_member (object, "unitPrice");
+  g_string_append_printf (object, "{\"amount\":%" G_GINT64_FORMAT ",\"currency\":",
+                          data->unit_price.amount);
+  bd_json_append_string (object, data->unit_price.currency);
+  g_string_append_c (object, '}');
+  append_string_member (object, "recurringBilling",
+                        bd_recurring_billing_to_string (data->recurring_billing));
+  append_string_member (object, "purchaseChannel",
+                        bd_purchase_channel_to_string (data->purchase_channel));
+  append_time_member (object, "startDate", data->start_date);
+  append_time_member (object, "lastRenewalDate", data->last_renewal_date);
+  append_time_member (object, "termEndDate", data->term_end_date);
+  append_time_member (object, "statusChangedDate", data->status_changed_date);
+  append_string_member (object, "etag", data->etag);
+  append_time_member (object, "nextLifecycleDate", data->next_lifecycle_date);
+  append_time_member (object, "cancellationWindowEnd", data->cancellation_window_end);
+
+  append_member (object, "allowedActions");
+  g_string_append_c (object, '[');
+  for (guint action = 0; action < BD_N_ACTIONS; action++)
+    {
+      if (!(data->allowed_actions & BD_ACTION_MASK (action)))
+        continue;
+      if (!first)
+        g_string_append_c (object, ',');
+      bd_json_append_string (object, bd_action_to_string (action));
+      first = FALSE;
+    }
+  g_string_append (object, "],");
+
+  bd_json_append_string (object, "actionBlockers");
+  g_string_append (object, ":{");
+  for (guint action = 0; action < BD_N_ACTIONS; action++)
+    {
+      if (data->allowed_actions & BD_ACTION_MASK (action))
+        continue;
+      append_string_member (object, bd_action_to_string (action),
+                            bd_blocker_to_string (data->action_blockers[action]));
+    }
+  g_string_append (object, "}}");
+
+  g_string_append_len (out, object->str, object->len);
+  g_string_free (object, TRUE);
+}
+
 /*
  * GObject overrides
  */

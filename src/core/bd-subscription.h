@@ -72,6 +72,8 @@ BdSubscriptionData *bd_subscription_data_read_json    (JsonNode                 
 void                bd_subscription_data_to_json      (const BdSubscriptionData  *data,
                                                        BdSubscriptionJsonMode     mode,
                                                        JsonBuilder               *builder);
+void                bd_subscription_data_append_api_json (const BdSubscriptionData *data,
+                                                          GString                  *out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdSubscriptionData, bd_subscription_data_free)
 
