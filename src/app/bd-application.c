@@ -33,12 +33,18 @@ struct _BdApplication
 
 G_DEFINE_FINAL_TYPE (BdApplication, bd_application, ADW_TYPE_APPLICATION)
 
+/* The main window, even while a dialog or About is the active one. */
 static BdWindow *
 get_window (BdApplication *self)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL;
+       l = l->next)
+    {
+      if (BD_IS_WINDOW (l->data))
+        return BD_WINDOW (l->data);
+    }
 
-  return BD_IS_WINDOW (window) ? BD_WINDOW (window) : NULL;
+  return NULL;
 }
 
 static const char *
@@ -230,12 +236,16 @@ app_about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+/* Closing each window lets a window with a cancel in flight refuse. */
 static void
 app_quit_action (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
-  g_application_quit (G_APPLICATION (user_data));
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
+
+  for (const GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (GTK_WINDOW (l->data));
 }
 
 static const GActionEntry app_actions[] = {

@@ -141,6 +141,9 @@ win_subscription_action (GtkWidget  *widget,
 
   if (g_str_equal (action_name, "win.cancel"))
     {
+      /* A cancel in flight is never abandoned for another one. */
+      if (bd_cancel_pane_get_busy (self->cancel_pane))
+        return;
       g_free (self->pane_subscription_id);
       self->pane_subscription_id = g_strdup (bd_subscription_get_id (subscription));
       bd_cancel_pane_open (self->cancel_pane, self->client, subscription, self->cloud,
@@ -194,6 +197,39 @@ focus_pane_row (BdWindow *self)
 
   if (button != NULL)
     gtk_widget_grab_focus (button);
+}
+
+/* The flap hides the pane by itself too (a click on the dimmed list when
+ * folded): never while a cancel is in flight, and otherwise as Close does.
+ */
+static void
+on_flap_reveal_changed_cb (BdWindow *self)
+{
+  if (adw_flap_get_reveal_flap (self->flap))
+    return;
+
+  if (bd_cancel_pane_get_busy (self->cancel_pane))
+    adw_flap_set_reveal_flap (self->flap, TRUE);
+  else
+    bd_cancel_pane_request_close (self->cancel_pane);
+}
+
+/* The window does not close while a cancel is in flight: a request that
+ * may have committed is never abandoned (DESIGN.md section 4).
+ */
+static gboolean
+bd_window_close_request (GtkWindow *window)
+{
+  BdWindow *self = BD_WINDOW (window);
+
+  if (bd_cancel_pane_get_busy (self->cancel_pane))
+    {
+      adw_toast_overlay_add_toast (self->toast_overlay,
+                                   adw_toast_new (_("Waiting for the billing service to answer")));
+      return TRUE;
+    }
+
+  return GTK_WINDOW_CLASS (bd_window_parent_class)->close_request (window);
 }
 
 static void
@@ -346,6 +382,7 @@ bd_window_class_init (BdWindowClass *klass)
   object_class->dispose = bd_window_dispose;
   object_class->get_property = bd_window_get_property;
   object_class->set_property = bd_window_set_property;
+  GTK_WINDOW_CLASS (klass)->close_request = bd_window_close_request;
 
   properties [PROP_CLIENT] =
     g_param_spec_object ("client", NULL, NULL, BD_TYPE_CLIENT,
@@ -366,6 +403,7 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, cancel_pane);
   gtk_widget_class_bind_template_callback (widget_class, on_pane_close_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_flap_reveal_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_pane_cancelled_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_pane_reduce_licenses_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_pane_reactivate_cb);
@@ -444,6 +482,10 @@ bd_window_set_client (BdWindow *self,
 
   if (!g_set_object (&self->client, client))
     return;
+
+  /* The pane belongs to the previous user; one in flight finishes first. */
+  if (!bd_cancel_pane_get_busy (self->cancel_pane))
+    bd_cancel_pane_request_close (self->cancel_pane);
 
   adw_window_title_set_subtitle (self->window_title, "");
   bd_products_page_set_client (self->products_page, client);
