@@ -1260,3 +1260,29 @@ bd_delete_dialog_present (GtkWindow        *parent,
 
   return present (self);
 }
+
+/**
+ * bd_action_dialogs_busy_for:
+ * @parent: a window the dialogs are transient for
+ *
+ * Returns: whether a dialog of @parent has a request in flight, which must
+ *   not be abandoned by closing @parent (DESIGN.md section 4)
+ */
+gboolean
+bd_action_dialogs_busy_for (GtkWindow *parent)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  g_return_val_if_fail (GTK_IS_WINDOW (parent), FALSE);
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+      ActionDialog *dialog = g_object_get_data (G_OBJECT (window), "bd-action-dialog");
+
+      if (dialog != NULL && dialog->busy && gtk_window_get_transient_for (window) == parent)
+        return TRUE;
+    }
+
+  return FALSE;
+}

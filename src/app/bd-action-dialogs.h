@@ -50,4 +50,6 @@ GtkWindow *bd_delete_dialog_present                 (GtkWindow        *parent,
                                                      BdActionDoneFunc  done,
                                                      gpointer          user_data);
 
+gboolean bd_action_dialogs_busy_for (GtkWindow *parent);
+
 G_END_DECLS

@@ -222,7 +222,7 @@ bd_window_close_request (GtkWindow *window)
 {
   BdWindow *self = BD_WINDOW (window);
 
-  if (bd_cancel_pane_get_busy (self->cancel_pane))
+  if (bd_cancel_pane_get_busy (self->cancel_pane) || bd_action_dialogs_busy_for (window))
     {
       adw_toast_overlay_add_toast (self->toast_overlay,
                                    adw_toast_new (_("Waiting for the billing service to answer")));
