@@ -905,6 +905,7 @@ typedef enum
   RAW_HUGE_LENGTH, /* headers announcing more than 16 MiB, and no body */
   RAW_BREAK_OFF,   /* a body shorter than announced, then the connection closes */
   RAW_RECORD,      /* keeps the request head, answers 404 */
+  RAW_TRICKLE,     /* the head of an answer, then a byte every 200 ms, for ever */
 } RawMode;
 
 typedef struct
@@ -932,6 +933,20 @@ raw_exchange_free (RawExchange *exchange)
   g_object_unref (exchange->connection);
   g_string_free (exchange->head, TRUE);
   g_free (exchange);
+}
+
+/* Keeps the connection busy, each read well inside libsoup's own timeout. */
+static gboolean
+trickle_cb (gpointer user_data)
+{
+  GSocketConnection *connection = user_data;
+  GOutputStream *output = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+
+  if (g_io_stream_is_closed (G_IO_STREAM (connection)) ||
+      g_output_stream_write (output, " ", 1, NULL, NULL) != 1)
+    return G_SOURCE_REMOVE;
+
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -977,6 +992,9 @@ raw_read_cb (GObject      *object,
     }
 
   g_output_stream_write_all (output, answer, strlen (answer), NULL, NULL, NULL);
+  if (exchange->mode == RAW_TRICKLE)
+    g_timeout_add_full (G_PRIORITY_DEFAULT, 200, trickle_cb, g_object_ref (exchange->connection),
+                        g_object_unref);
   if (exchange->mode == RAW_BREAK_OFF || exchange->mode == RAW_RECORD)
     g_io_stream_close (G_IO_STREAM (exchange->connection), NULL, NULL);
 
@@ -1076,6 +1094,33 @@ test_timeout (void)
   g_assert_true (bd_client_error_is_outcome_unknown (error));
   g_assert_cmpstr (error->message, !=, "");
   g_assert_cmpuint (raw->n_connections, >=, 1);
+
+  g_assert_finalize_object (client);
+}
+
+/* A service that trickles a byte now and then never trips libsoup's
+ * per-read timeout; the request timeout still ends the whole exchange.
+ */
+static void
+test_timeout_trickle (void)
+{
+  g_autoptr(RawServer) raw = raw_server_new (RAW_TRICKLE);
+  BdClient *client = g_object_new (BD_TYPE_CLIENT,
+                                   "base-url", raw->url,
+                                   "token", ADMIN,
+                                   "request-timeout", 1,
+                                   NULL);
+  g_autofree char *key = bd_client_new_idempotency_key ();
+  g_autoptr(BdSubscription) none = NULL;
+  g_autoptr(GError) error = NULL;
+  CancelOuts outs = { 0 };
+  gint64 start = g_get_monotonic_time ();
+
+  none = cancel (client, "s1", BD_CANCEL_REASON_TOO_EXPENSIVE, NULL, key, &outs, &error);
+  g_assert_null (none);
+  g_assert_error (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_TIMEOUT);
+  g_assert_true (bd_client_error_is_outcome_unknown (error));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
 
   g_assert_finalize_object (client);
 }
@@ -1754,6 +1799,7 @@ main (int   argc,
   g_test_add_func ("/client/network/connect-timeout", test_connect_timeout);
   g_test_add_func ("/client/network/timeout", test_timeout);
   g_test_add_func ("/client/network/timeout-cancelled", test_timeout_cancelled);
+  g_test_add_func ("/client/timeout/trickle", test_timeout_trickle);
   g_test_add_func ("/client/network/connection-lost", test_connection_lost);
   g_test_add_func ("/client/answer/requests-on-the-wire", test_requests_on_the_wire);
   g_test_add_func ("/client/answer/escaped-path", test_escaped_path);

@@ -233,21 +233,29 @@ struct _Request
   gulong        network_event_id;
   gulong        wrote_headers_id;
   GSource      *connect_timer;
+  GSource      *request_timer;        /* the whole exchange, DESIGN.md section 4 */
   gboolean      connected;            /* the request may have reached the service */
   gboolean      connect_timed_out;
+  gboolean      request_timed_out;
 
   GInputStream *stream;
   GByteArray   *body;
 };
 
 static void
+clear_timer (GSource **timer)
+{
+  if (*timer != NULL)
+    {
+      g_source_destroy (*timer);
+      g_clear_pointer (timer, g_source_unref);
+    }
+}
+
+static void
 clear_connect_timer (Request *request)
 {
-  if (request->connect_timer != NULL)
-    {
-      g_source_destroy (request->connect_timer);
-      g_clear_pointer (&request->connect_timer, g_source_unref);
-    }
+  clear_timer (&request->connect_timer);
 }
 
 static void
@@ -272,6 +280,7 @@ request_free (gpointer data)
   Request *request = data;
 
   clear_connect_timer (request);
+  clear_timer (&request->request_timer);
   g_clear_signal_handler (&request->network_event_id, request->message);
   g_clear_signal_handler (&request->wrote_headers_id, request->message);
   if (request->caller_cancellable != NULL)
@@ -303,6 +312,7 @@ static void
 abort_request (Request *request)
 {
   clear_connect_timer (request);
+  clear_timer (&request->request_timer);
   g_cancellable_cancel (request->cancellable);
   close_stream (request);
 }
@@ -311,7 +321,15 @@ static GError *
 map_transport_error (Request *request,
                      GError  *error)
 {
-  if (request->connect_timed_out)
+  if (request->request_timed_out && request->connected)
+    {
+      /* Sent, and no whole answer in time: it may have been applied. */
+      g_debug ("%s %s: no answer in time", soup_message_get_method (request->message),
+               g_uri_get_path (soup_message_get_uri (request->message)));
+      return new_error (BD_CLIENT_ERROR_TIMEOUT, BD_ERROR_CODE_UNKNOWN, 0, NULL);
+    }
+
+  if (request->connect_timed_out || request->request_timed_out)
     {
       g_debug ("%s %s: no connection in time", soup_message_get_method (request->message),
                g_uri_get_path (soup_message_get_uri (request->message)));
@@ -543,6 +561,22 @@ connect_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* libsoup's "timeout" limits each read and write: a service that trickles
+ * a byte now and then would keep a request going for ever. This limits the
+ * whole exchange.
+ */
+static gboolean
+request_timeout_cb (gpointer user_data)
+{
+  Request *request = user_data;
+
+  g_clear_pointer (&request->request_timer, g_source_unref);
+  request->request_timed_out = TRUE;
+  g_cancellable_cancel (request->cancellable);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_message_network_event_cb (SoupMessage        *message,
                              GSocketClientEvent  event,
@@ -654,6 +688,12 @@ send_request (BdClient   *self,
       request->connect_timer = g_timeout_source_new_seconds (self->connect_timeout);
       g_source_set_callback (request->connect_timer, connect_timeout_cb, request, NULL);
       g_source_attach (request->connect_timer, g_task_get_context (task));
+    }
+  if (self->request_timeout > 0)
+    {
+      request->request_timer = g_timeout_source_new_seconds (self->request_timeout);
+      g_source_set_callback (request->request_timer, request_timeout_cb, request, NULL);
+      g_source_attach (request->request_timer, g_task_get_context (task));
     }
 
   g_debug ("%s %s", method, g_uri_get_path (uri));
