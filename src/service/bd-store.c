@@ -1216,6 +1216,25 @@ bd_store_rollback (BdStore *self)
     g_debug ("Rolling back failed: %s", sqlite3_errmsg (self->db));
 }
 
+/* Steps @stmt, which answers at most one row: %FALSE with @error set when
+ * SQLite failed, else *found says whether the row is there to read.
+ */
+static gboolean
+step_one_row (BdStore       *self,
+              sqlite3_stmt  *stmt,
+              gboolean      *found,
+              GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  *found = rc == SQLITE_ROW;
+  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+    return TRUE;
+
+  set_error (self->db, DOING_READ, error);
+  return FALSE;
+}
+
 /**
  * bd_store_get_tenant:
  *
@@ -1272,7 +1291,7 @@ bd_store_find_user_by_token (BdStore     *self,
 {
   g_autoptr(BorrowedStatement) stmt = NULL;
   guint8 token_hash[TOKEN_HASH_LENGTH];
-  int rc;
+  gboolean found;
 
   g_return_val_if_fail (BD_IS_STORE (self), NULL);
   g_return_val_if_fail (token != NULL, NULL);
@@ -1286,15 +1305,8 @@ bd_store_find_user_by_token (BdStore     *self,
       return NULL;
     }
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  if (!step_one_row (self, stmt, &found, error) || !found)
     return NULL;
-
-  if (rc != SQLITE_ROW)
-    {
-      set_error (self->db, DOING_READ, error);
-      return NULL;
-    }
 
   return bd_user_new (column_str (stmt, 0), column_str (stmt, 1),
                       (guint) sqlite3_column_int64 (stmt, 2));
@@ -1313,7 +1325,7 @@ bd_store_get_subscription (BdStore     *self,
                            GError     **error)
 {
   g_autoptr(BorrowedStatement) stmt = NULL;
-  int rc;
+  gboolean found;
 
   g_return_val_if_fail (BD_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
@@ -1325,15 +1337,8 @@ bd_store_get_subscription (BdStore     *self,
       return NULL;
     }
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  if (!step_one_row (self, stmt, &found, error) || !found)
     return NULL;
-
-  if (rc != SQLITE_ROW)
-    {
-      set_error (self->db, DOING_READ, error);
-      return NULL;
-    }
 
   return read_subscription (stmt, error);
 }
@@ -1452,7 +1457,7 @@ bd_store_get_billing_profile (BdStore     *self,
                               GError     **error)
 {
   g_autoptr(BorrowedStatement) stmt = NULL;
-  int rc;
+  gboolean found;
 
   g_return_val_if_fail (BD_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
@@ -1464,15 +1469,8 @@ bd_store_get_billing_profile (BdStore     *self,
       return NULL;
     }
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  if (!step_one_row (self, stmt, &found, error) || !found)
     return NULL;
-
-  if (rc != SQLITE_ROW)
-    {
-      set_error (self->db, DOING_READ, error);
-      return NULL;
-    }
 
   return read_billing_profile (stmt, error);
 }
@@ -1716,7 +1714,7 @@ bd_store_get_idempotent_answer (BdStore             *self,
 {
   g_autoptr(BorrowedStatement) stmt = NULL;
   BdIdempotentAnswer *found;
-  int rc;
+  gboolean row;
 
   g_return_val_if_fail (BD_IS_STORE (self), FALSE);
   g_return_val_if_fail (user_id != NULL && endpoint != NULL && key != NULL, FALSE);
@@ -1730,12 +1728,10 @@ bd_store_get_idempotent_answer (BdStore             *self,
       sqlite3_bind_text (stmt, 3, key, -1, SQLITE_STATIC) != SQLITE_OK)
     return set_error (self->db, DOING_READ, error);
 
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_DONE)
+  if (!step_one_row (self, stmt, &row, error))
+    return FALSE;
+  if (!row)
     return TRUE;
-
-  if (rc != SQLITE_ROW)
-    return set_error (self->db, DOING_READ, error);
 
   found = g_new0 (BdIdempotentAnswer, 1);
   found->fingerprint = column_bytes (stmt, 0);
