@@ -31,7 +31,9 @@
 
 /* A proxy in front of the service that can swallow a cancel: it takes the
  * request, never answers (the client times out: the outcome is unknown),
- * and records every Idempotency-Key it is sent.
+ * and records every Idempotency-Key it is sent. It can also pass a request
+ * on and lose the service's answer, and stop listening and start again on
+ * the same port, as a service that was stopped and started.
  */
 typedef struct
 {
@@ -39,7 +41,9 @@ typedef struct
   SoupSession *session;
   char        *url;
   char        *target;      /* the real service */
+  guint16      port;
   gboolean     black_hole;  /* swallow POSTs */
+  gboolean     lose_answers; /* pass POSTs on, and never answer them */
   GPtrArray   *keys;        /* Idempotency-Key of each POST, in order */
   GPtrArray   *swallowed;   /* SoupServerMessage, paused for ever */
 } Proxy;
@@ -66,6 +70,7 @@ typedef struct
 
 typedef struct
 {
+  Proxy             *proxy;
   SoupServerMessage *message;
   SoupMessage       *forward;
 } Forward;
@@ -86,6 +91,16 @@ forward_cb (GObject      *object,
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   g_assert_no_error (error);
+
+  if (forward->proxy->lose_answers &&
+      g_str_equal (soup_server_message_get_method (forward->message), "POST"))
+    {
+      /* The service has done it; the answer never arrives. */
+      g_ptr_array_add (forward->proxy->swallowed, forward->message);
+      g_object_unref (forward->forward);
+      g_free (forward);
+      return;
+    }
 
   if (etag != NULL)
     soup_message_headers_replace (out, "ETag", etag);
@@ -134,6 +149,7 @@ proxy_handler (SoupServer        *server,
   target = g_strconcat (proxy->target, path, g_uri_get_query (uri) != NULL ? "?" : NULL,
                         g_uri_get_query (uri), NULL);
   forward = g_new0 (Forward, 1);
+  forward->proxy = proxy;
   forward->message = g_object_ref (message);
   forward->forward = soup_message_new (method, target);
   g_assert_nonnull (forward->forward);
@@ -179,10 +195,28 @@ proxy_new (const char *target)
 
   uris = soup_server_get_uris (proxy->server);
   g_assert_nonnull (uris);
-  proxy->url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  proxy->port = g_uri_get_port (uris->data);
+  proxy->url = g_strdup_printf ("http://127.0.0.1:%u", proxy->port);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   return proxy;
+}
+
+/* Stopped: connections are refused. */
+static void
+proxy_stop (Proxy *proxy)
+{
+  soup_server_disconnect (proxy->server);
+}
+
+/* Started again, at the same address. */
+static void
+proxy_start (Proxy *proxy)
+{
+  g_autoptr(GError) error = NULL;
+
+  soup_server_listen_local (proxy->server, proxy->port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
 }
 
 static void
@@ -1205,6 +1239,85 @@ test_refused (Fixture       *f,
   g_assert_cmpuint (count_cancels (f, "s1", NULL), ==, 0);
 }
 
+/* The service stopped before Save: nothing was sent, so it is a refusal —
+ * said, the form kept; started again, Try Again cancels once.
+ */
+static void
+test_service_stopped (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(BdClient) client = proxy_client (f, ADMIN);
+  g_autofree char *refused = NULL;
+  g_autofree char *try_again = without_mnemonic (_("_Try Again"));
+  g_autofree char *text = NULL;
+  g_autoptr(BdSubscription) subscription = open_pane (f, client, "s1");
+
+  choose_reason (f, _("Switching to another Microsoft product"));
+  type_feedback (f, "Business Basic is enough.");
+
+  proxy_stop (f->proxy);
+  click (save_button (f));
+  wait_not_busy (f);
+
+  refused = g_strdup_printf (_("The subscription was not cancelled: %s"),
+                             _("The billing service could not be reached. "
+                               "Nothing was changed; try again."));
+  assert_shows (f, refused);
+  assert_shows (f, try_again);
+  text = feedback_text (f);
+  g_assert_cmpstr (text, ==, "Business Basic is enough.");
+  assert_shows (f, _("Switching to another Microsoft product"));
+  g_assert_cmpuint (f->proxy->keys->len, ==, 0);
+  g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_ACTIVE);
+  assert_service_says (f, "s1", "status", "active");
+
+  proxy_start (f->proxy);
+  click (save_button (f));
+  wait_not_busy (f);
+  assert_shows (f, _("Subscription Cancelled"));
+  g_assert_cmpuint (f->n_cancelled, ==, 1);
+  g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_DISABLED);
+  assert_service_says (f, "s1", "status", "disabled");
+  g_assert_cmpuint (count_cancels (f, "s1", g_ptr_array_index (f->proxy->keys, 0)), ==, 1);
+}
+
+/* The service cancelled, and its answer was lost: the result is unknown;
+ * Check Again sends the same key and is answered with the first answer —
+ * the ledger holds one cancel.
+ */
+static void
+test_answer_lost (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(BdClient) client = proxy_client (f, ADMIN);
+  g_autofree char *check_again = without_mnemonic (_("_Check Again"));
+  g_autoptr(BdSubscription) subscription = open_pane (f, client, "s1");
+
+  choose_reason (f, _("No longer needed"));
+
+  f->proxy->lose_answers = TRUE;
+  click (save_button (f));
+  wait_not_busy (f);
+
+  assert_shows (f, _("The billing service did not answer, so the result is not known yet."));
+  assert_shows (f, check_again);
+  /* The service did it; the pane does not claim either way. */
+  assert_service_says (f, "s1", "status", "disabled");
+  g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_ACTIVE);
+  g_assert_cmpuint (f->n_cancelled, ==, 0);
+
+  f->proxy->lose_answers = FALSE;
+  click (save_button (f));
+  wait_not_busy (f);
+  g_assert_cmpuint (f->proxy->keys->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (f->proxy->keys, 1), ==,
+                   g_ptr_array_index (f->proxy->keys, 0));
+  assert_shows (f, _("Subscription Cancelled"));
+  g_assert_cmpuint (f->n_cancelled, ==, 1);
+  g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_DISABLED);
+  g_assert_cmpuint (count_cancels (f, "s1", g_ptr_array_index (f->proxy->keys, 0)), ==, 1);
+}
+
 /* A trial says that nothing is refunded; the other cloud has its links. */
 static void
 test_trial_and_cloud (Fixture       *f,
@@ -1272,6 +1385,8 @@ main (int   argc,
   ADD ("changed-form-new-key", test_changed_form_new_key);
   ADD ("changed-form-after-applied", test_changed_form_after_applied);
   ADD ("refused", test_refused);
+  ADD ("service-stopped", test_service_stopped);
+  ADD ("answer-lost", test_answer_lost);
   ADD ("trial-and-cloud", test_trial_and_cloud);
   ADD ("dispose-while-loading", test_dispose_while_loading);
 

@@ -397,7 +397,8 @@ pane_not_busy (gpointer data)
 }
 
 /* The whole flow as an admin does it: the row's menu, the pane, a reason,
- * Save; the service says Disabled, and so does the row, in place.
+ * Save (the window does not close while the answer is awaited); the
+ * service says Disabled, and so does the row, in place.
  */
 static void
 test_cancel_through_the_window (Fixture       *f,
@@ -407,6 +408,7 @@ test_cancel_through_the_window (Fixture       *f,
   BdProductRow *row = find_row (GTK_WIDGET (f->window), s1);
   BdCancelPane *pane = BD_CANCEL_PANE (find_widget_of_type (GTK_WIDGET (f->window),
                                                             BD_TYPE_CANCEL_PANE));
+  AdwFlap *flap = ADW_FLAP (find_widget_of_type (GTK_WIDGET (f->window), ADW_TYPE_FLAP));
   BdMoney refund;
   g_autofree char *amount = NULL;
   TextWait wait = { GTK_WIDGET (pane), NULL };
@@ -455,7 +457,16 @@ test_cancel_through_the_window (Fixture       *f,
     }
   g_assert_true (gtk_widget_is_sensitive (save));
   g_signal_emit_by_name (save, "clicked");
+
+  /* While the answer is awaited, neither the pane nor the window closes. */
+  g_assert_true (bd_cancel_pane_get_busy (pane));
+  gtk_widget_activate_action (GTK_WIDGET (pane), "pane.close", NULL);
+  gtk_window_close (GTK_WINDOW (f->window));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
+  g_assert_true (adw_flap_get_reveal_flap (flap));
+
   g_assert_true (bd_test_wait_until (pane_not_busy, pane, 10000));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (f->window)));
 
   answer = bd_test_service_request (f->service, "GET", "/v1/subscriptions/s1", ADMIN, NULL, NULL);
   g_assert_cmpstr (bd_test_answer_string (answer, "status"), ==, "disabled");
