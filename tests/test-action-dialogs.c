@@ -6,7 +6,7 @@
  * The row's other actions, each an AdwMessageDialog over a real service,
  * under Xvfb, driven as a person would: Edit Recurring Billing, Buy or
  * Remove Licenses, Reactivate Subscription and Delete Subscription. With
- * BD_SCREENSHOT_DIR set, each dialog is also saved there as a PNG.
+ * BD_TEST_SCREENSHOT_DIR set, each dialog is also saved there as a PNG.
  */
 
 #include "config.h"
@@ -219,12 +219,12 @@ is_busy (AdwMessageDialog *dialog)
   return !adw_message_dialog_get_response_enabled (dialog, "cancel");
 }
 
-/* The dialog as drawn, to look at: $BD_SCREENSHOT_DIR/NAME.png. */
+/* The dialog as drawn, to look at: $BD_TEST_SCREENSHOT_DIR/NAME.png. */
 static void
 save_screenshot (AdwMessageDialog *dialog,
                  const char       *name)
 {
-  const char *dir = g_getenv ("BD_SCREENSHOT_DIR");
+  const char *dir = g_getenv ("BD_TEST_SCREENSHOT_DIR");
   GtkWidget *widget = GTK_WIDGET (dialog);
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GskRenderNode) node = NULL;

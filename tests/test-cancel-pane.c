@@ -1071,8 +1071,8 @@ test_unknown_outcome (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr(BdClient) client = proxy_client (f, ADMIN);
-  g_autofree char *unknown = g_strdup (_("The billing service did not answer, so the result is "
-                                         "not known yet."));
+  g_autofree char *unknown = g_strdup (_("The billing service did not answer, so the result is not known yet. "
+                                         "Asking again is safe: the subscription is never cancelled twice."));
   g_autofree char *check_again = without_mnemonic (_("_Check Again"));
   g_autofree char *text = NULL;
   g_autoptr(BdSubscription) subscription = open_pane (f, client, "s1");
@@ -1299,7 +1299,8 @@ test_answer_lost (Fixture       *f,
   click (save_button (f));
   wait_not_busy (f);
 
-  assert_shows (f, _("The billing service did not answer, so the result is not known yet."));
+  assert_shows (f, _("The billing service did not answer, so the result is not known yet. "
+                     "Asking again is safe: the subscription is never cancelled twice."));
   assert_shows (f, check_again);
   /* The service did it; the pane does not claim either way. */
   assert_service_says (f, "s1", "status", "disabled");
