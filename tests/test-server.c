@@ -494,6 +494,7 @@ raw_client_get_answer (RawClient *client,
     {
       g_autoptr(SoupMessageHeaders) headers = NULL;
       g_autofree char *reason = NULL;
+      g_autofree char *head = NULL;
       const char *start = data + offset;
       const char *end;
       RawAnswer *answer;
@@ -506,8 +507,10 @@ raw_client_get_answer (RawClient *client,
         return NULL;
       head_length = (gsize) (end - start) + 4;
 
+      /* libsoup reads the status code with strtoul: a string that ends. */
+      head = g_strndup (start, head_length - 2);
       headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
-      g_assert_true (soup_headers_parse_response (start, (int) head_length - 2, headers,
+      g_assert_true (soup_headers_parse_response (head, (int) head_length - 2, headers,
                                                   NULL, &status, &reason));
 
       if (SOUP_STATUS_IS_INFORMATIONAL (status) && !informational)

@@ -241,24 +241,31 @@ parse_address (const char    *address,
   return TRUE;
 }
 
-/* soup_server_get_uris () answers "http://127.0.0.1:8421/"; the base URL
- * that nextLink is built on has no path.
+/* The base URL that nextLink is built on, such as http://127.0.0.1:8421,
+ * from the socket listened on (soup_server_get_uris () in libsoup 3.2
+ * leaks the address it reads).
  */
 static char *
-url_without_path (GUri *uri)
+base_url_of (SoupServer *soup)
 {
-  g_autoptr(GUri) bare = NULL;
+  GSList *listeners = soup_server_get_listeners (soup);
+  g_autoptr(GSocketAddress) local = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *host = NULL;
+  GInetSocketAddress *inet;
 
-  bare = g_uri_build (G_URI_FLAGS_NONE,
-                      g_uri_get_scheme (uri),
-                      NULL,
-                      g_uri_get_host (uri),
-                      g_uri_get_port (uri),
-                      "",
-                      NULL,
-                      NULL);
+  g_return_val_if_fail (listeners != NULL, NULL);
 
-  return g_uri_to_string (bare);
+  local = g_socket_get_local_address (listeners->data, NULL);
+  g_slist_free (listeners);
+  g_return_val_if_fail (G_IS_INET_SOCKET_ADDRESS (local), NULL);
+
+  inet = G_INET_SOCKET_ADDRESS (local);
+  host = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
+  uri = g_uri_build (G_URI_FLAGS_NONE, "http", NULL, host,
+                     g_inet_socket_address_get_port (inet), "", NULL, NULL);
+
+  return g_uri_to_string (uri);
 }
 
 /*
@@ -762,7 +769,6 @@ bd_server_listen (BdServer    *self,
 {
   g_autoptr(GInetAddress) host = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
-  g_autoslist(GUri) uris = NULL;
   guint16 port = 0;
 
   g_return_val_if_fail (BD_IS_SERVER (self), FALSE);
@@ -787,10 +793,7 @@ bd_server_listen (BdServer    *self,
   if (!soup_server_listen (self->soup, socket_address, 0, error))
     return FALSE;
 
-  uris = soup_server_get_uris (self->soup);
-  g_return_val_if_fail (uris != NULL, FALSE);
-
-  self->url = url_without_path (uris->data);
+  self->url = base_url_of (self->soup);
   bd_api_set_base_url (self->api, self->url);
 
   return TRUE;
