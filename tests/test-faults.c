@@ -31,6 +31,12 @@
 
 #define MIB (1024 * 1024)
 
+/* The client's request timeout: long, so that a slow machine fails no
+ * request by itself; short only while an answer is meant to stall.
+ */
+#define LONG_TIMEOUT 60
+#define STALL_TIMEOUT 2
+
 typedef enum
 {
   FAULT_NONE,         /* passed on to the service, answered as it answers */
@@ -356,6 +362,45 @@ fault_server_free (FaultServer *faults)
   g_free (faults);
 }
 
+/* Instead of the server, a socket at its port that takes no connection:
+ * its one-place queue is filled, so the kernel drops every further
+ * connection attempt, and connecting never completes.
+ */
+static GPtrArray *
+hang_connections (FaultServer *faults)
+{
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, faults->port);
+  GPtrArray *sockets = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GError) error = NULL;
+  GSocket *listener;
+
+  fault_server_stop (faults);
+  listener = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                           &error);
+  g_assert_no_error (error);
+  g_socket_set_listen_backlog (listener, 0);
+  g_socket_bind (listener, address, TRUE, &error);
+  g_assert_no_error (error);
+  g_socket_listen (listener, &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (sockets, listener);
+
+  /* Fill the queue: these connect, and nothing after them does. */
+  for (guint i = 0; i < 3; i++)
+    {
+      GSocket *filler = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                      G_SOCKET_PROTOCOL_TCP, &error);
+
+      g_assert_no_error (error);
+      g_socket_set_blocking (filler, FALSE);
+      g_socket_connect (filler, address, NULL, NULL);
+      g_ptr_array_add (sockets, filler);
+    }
+
+  return sockets;
+}
+
 /*
  * Looking at the window
  */
@@ -637,9 +682,7 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->service, bd_test_service_free);
 }
 
-/* A client of the misbehaving server, with a short request timeout so that
- * a stalled answer is given up soon.
- */
+/* A client of the misbehaving server. */
 static BdClient *
 fault_client (Fixture *f,
               guint    request_timeout)
@@ -652,6 +695,13 @@ static gboolean
 not_loading (gpointer data)
 {
   return !bd_products_page_is_loading (((Fixture *) data)->page);
+}
+
+static void
+set_request_timeout (Fixture *f,
+                     guint    seconds)
+{
+  g_object_set (bd_window_get_client (f->window), "request-timeout", seconds, NULL);
 }
 
 static void
@@ -797,6 +847,7 @@ check_again_cancels_once (Fixture *f)
 
   assert_shows (f->pane, check_again);
   fault_server_set (f->faults, FAULT_NONE, NULL, NULL);
+  set_request_timeout (f, LONG_TIMEOUT);
   save (f);
 
   g_assert_cmpuint (f->faults->keys->len, ==, n_keys + 1);
@@ -832,7 +883,7 @@ static void
 test_refused_connections (Fixture       *f,
                           gconstpointer  data)
 {
-  g_autoptr(BdClient) client = fault_client (f, 1);
+  g_autoptr(BdClient) client = fault_client (f, LONG_TIMEOUT);
   g_autofree char *refused = NULL;
   g_autofree char *try_again = without_mnemonic (_("_Try Again"));
   const char *unreachable = _("The billing service could not be reached. "
@@ -921,11 +972,12 @@ static void
 test_cancel_timeout (Fixture       *f,
                      gconstpointer  data)
 {
-  load_list (f, 1);
+  load_list (f, LONG_TIMEOUT);
   open_pane (f, "s1");
   fill_form (f);
 
   fault_server_set (f->faults, FAULT_STALL, "POST", "/v1/subscriptions/s1/cancel");
+  set_request_timeout (f, STALL_TIMEOUT);
   save (f);
   assert_shows (f->pane, unknown_text ());
   assert_form_kept (f);
@@ -953,7 +1005,7 @@ static void
 test_reset_after_commit (Fixture       *f,
                          gconstpointer  data)
 {
-  load_list (f, 1);
+  load_list (f, LONG_TIMEOUT);
   open_pane (f, "s1");
   fill_form (f);
 
@@ -967,6 +1019,36 @@ test_reset_after_commit (Fixture       *f,
   g_assert_cmpuint (count_cancels (f, "s1", NULL), ==, 1);
 
   check_again_cancels_once (f);
+}
+
+/* The service takes no connection at all: after the connect timeout Save
+ * says that nothing was changed, and nothing was.
+ */
+static void
+test_connect_stalls (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) sockets = NULL;
+  g_autofree char *refused = NULL;
+  g_autofree char *try_again = without_mnemonic (_("_Try Again"));
+
+  load_list (f, LONG_TIMEOUT);
+  g_object_set (bd_window_get_client (f->window), "connect-timeout", 1, NULL);
+  open_pane (f, "s1");
+  fill_form (f);
+
+  sockets = hang_connections (f->faults);
+  save (f);
+
+  refused = g_strdup_printf (_("The subscription was not cancelled: %s"),
+                             _("The billing service could not be reached. "
+                               "Nothing was changed; try again."));
+  assert_shows (f->pane, refused);
+  assert_shows (f->pane, try_again);
+  assert_form_kept (f);
+  assert_row_status (f, "s1", BD_STATUS_ACTIVE);
+  assert_service_says (f, "s1", "active");
+  g_assert_cmpuint (count_cancels (f, "s1", NULL), ==, 0);
 }
 
 typedef struct
@@ -998,7 +1080,7 @@ test_list (Fixture       *f,
            gconstpointer  data)
 {
   const Case *c = data;
-  g_autoptr(BdClient) client = fault_client (f, 1);
+  g_autoptr(BdClient) client = fault_client (f, LONG_TIMEOUT);
   g_autofree char *try_again = without_mnemonic (_("_Try Again"));
   GListModel *model = bd_products_page_get_model (f->page);
 
@@ -1041,7 +1123,7 @@ test_options (Fixture       *f,
 {
   const Case *c = data;
 
-  load_list (f, 1);
+  load_list (f, LONG_TIMEOUT);
   fault_server_set (f->faults, c->fault, "GET", "/v1/subscriptions/s1/cancellation");
   if (c->why == NULL)
     {
@@ -1072,7 +1154,7 @@ test_save (Fixture       *f,
   g_autofree char *refused = NULL;
   g_autofree char *try_again = without_mnemonic (_("_Try Again"));
 
-  load_list (f, 1);
+  load_list (f, LONG_TIMEOUT);
   open_pane (f, "s1");
   fill_form (f);
 
@@ -1140,6 +1222,7 @@ main (int   argc,
   ADD ("refused-connections", test_refused_connections, NULL);
   ADD ("options-stall-close", test_options_stall_close, NULL);
   ADD ("cancel-timeout", test_cancel_timeout, NULL);
+  ADD ("connect-stalls", test_connect_stalls, NULL);
   ADD ("reset-after-commit", test_reset_after_commit, NULL);
   ADD ("list/html-500", test_list, &html_500);
   ADD ("list/truncated", test_list, &truncated);
