@@ -1014,9 +1014,16 @@ cancel_cb (GObject      *object,
        * service answers it as it answered the first, or applies it once.
        */
       self->outcome = OUTCOME_UNKNOWN;
-      show_outcome (self, _("The billing service did not answer, so the result is not known yet. "
-                            "Asking again is safe: the subscription is never cancelled twice."),
-                    "warning");
+      if (g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER))
+        show_outcome (self, _("The billing service sent an answer Billing Desk could not read, "
+                              "so the result is not known yet. Asking again is safe: the "
+                              "subscription is never cancelled twice."),
+                      "warning");
+      else
+        show_outcome (self, _("The billing service did not answer, so the result is not known "
+                              "yet. Asking again is safe: the subscription is never cancelled "
+                              "twice."),
+                      "warning");
     }
   else
     {

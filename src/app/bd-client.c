@@ -67,6 +67,7 @@ typedef struct
   BdErrorCode  api_code;
   guint        http_status;
   char        *target;
+  gboolean     maybe_applied;  /* a change answered 2xx, the answer unreadable */
 } BdClientErrorPrivate;
 
 static void
@@ -75,6 +76,7 @@ bd_client_error_private_init (BdClientErrorPrivate *priv)
   priv->api_code = BD_ERROR_CODE_UNKNOWN;
   priv->http_status = 0;
   priv->target = NULL;
+  priv->maybe_applied = FALSE;
 }
 
 static void
@@ -84,6 +86,7 @@ bd_client_error_private_copy (const BdClientErrorPrivate *src,
   dest->api_code = src->api_code;
   dest->http_status = src->http_status;
   dest->target = g_strdup (src->target);
+  dest->maybe_applied = src->maybe_applied;
 }
 
 static void
@@ -202,6 +205,34 @@ static GError *
 new_bad_answer_error (void)
 {
   return new_error (BD_CLIENT_ERROR_BAD_ANSWER, BD_ERROR_CODE_UNKNOWN, 0, NULL);
+}
+
+/* The answer to @message could not be read (not JSON, the wrong shape, too
+ * large). A change the service answered with success has been applied, or
+ * may have been: its outcome is unknown, as after a lost connection, and
+ * the same request with the same key is what tells.
+ */
+static GError *
+new_unreadable_answer_error (SoupMessage *message)
+{
+  guint status = soup_message_get_status (message);
+  const char *method = soup_message_get_method (message);
+  GError *error;
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status) || g_str_equal (method, "GET") ||
+      g_str_equal (method, "HEAD"))
+    {
+      error = new_bad_answer_error ();
+      bd_client_error_get_private (error)->http_status = status;
+      return error;
+    }
+
+  error = g_error_new_literal (BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER,
+                               _("The billing service sent an answer Billing Desk could not "
+                                 "read, so the result is not known yet."));
+  bd_client_error_get_private (error)->http_status = status;
+  bd_client_error_get_private (error)->maybe_applied = TRUE;
+  return error;
 }
 
 /*
@@ -386,7 +417,7 @@ return_bad_answer (GTask  *task,
            g_uri_get_path (soup_message_get_uri (request->message)),
            reason != NULL ? reason->message : "");
   abort_request (request);
-  g_task_return_error (task, new_bad_answer_error ());
+  g_task_return_error (task, new_unreadable_answer_error (request->message));
 }
 
 /* A non-2xx answer: the error document's code, or one from the status. */
@@ -1331,14 +1362,17 @@ bd_client_error_get_target (const GError *error)
  * @error: (nullable): an error
  *
  * Whether the request may or may not have been applied: it timed out or its
- * connection dropped after it was sent. Check Again resends it with the same
- * Idempotency-Key (DESIGN.md section 4).
+ * connection dropped after it was sent, or the service answered a change
+ * with success in words that could not be read. Check Again resends it with
+ * the same Idempotency-Key (DESIGN.md section 4).
  */
 gboolean
 bd_client_error_is_outcome_unknown (const GError *error)
 {
   return g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_TIMEOUT) ||
-         g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_CONNECTION_LOST);
+         g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_CONNECTION_LOST) ||
+         (g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER) &&
+          bd_client_error_get_private (error)->maybe_applied);
 }
 
 /**
