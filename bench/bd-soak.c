@@ -135,6 +135,8 @@ struct _Soak
   gint                 in_flight_changes;  /* atomic */
   gint                 aborted;            /* atomic */
   gint                 clients_running;    /* atomic */
+  GArray              *kill_slots;         /* of guint: where to kill, in order */
+  gint                 kills_done;         /* atomic */
   GPtrArray           *clients;
 };
 
@@ -1098,6 +1100,26 @@ describe_entry (Client      *client,
            from ? from : "", to ? to : "");
 }
 
+/* An entry no acknowledgement accounts for: the same key as one that
+ * does is an effect applied twice; otherwise one the client was never told
+ * of (or was refused).
+ */
+static void
+describe_extra (Client      *client,
+                const Sub   *sub,
+                const Entry *extra)
+{
+  const char *what = "applied, never acknowledged";
+
+  for (guint i = 0; extra->key != NULL && i < sub->acks->len; i++)
+    {
+      if (g_strcmp0 (((const Ack *) g_ptr_array_index (sub->acks, i))->key, extra->key) == 0)
+        what = "applied twice";
+    }
+
+  describe_entry (client, what, sub->id, extra->action, extra->key, extra->from, extra->to);
+}
+
 /* The ledger of @sub holds its acknowledged changes, each once, in order,
  * and nothing else.
  */
@@ -1133,8 +1155,7 @@ reconcile_ledger (Client    *client,
           const Entry *extra = g_ptr_array_index (entries, cursor);
 
           (*doubled)++;
-          describe_entry (client, "not acknowledged", sub->id, extra->action, extra->key,
-                          extra->from, extra->to);
+          describe_extra (client, sub, extra);
         }
       cursor = j + 1;
     }
@@ -1144,8 +1165,7 @@ reconcile_ledger (Client    *client,
       const Entry *extra = g_ptr_array_index (entries, cursor);
 
       (*doubled)++;
-      describe_entry (client, "not acknowledged", sub->id, extra->action, extra->key,
-                      extra->from, extra->to);
+      describe_extra (client, sub, extra);
     }
 }
 
@@ -1300,9 +1320,35 @@ run_operation (Client      *client,
 static SoupSession *
 new_session (void)
 {
-  return soup_session_new_with_options ("timeout", HTTP_TIMEOUT_SECONDS,
-                                        "max-conns-per-host", 2,
-                                        NULL);
+  SoupSession *session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_SECONDS,
+                                                        "max-conns-per-host", 2,
+                                                        NULL);
+
+  /* Loopback only: no proxy from the environment. */
+  soup_session_set_proxy_resolver (session, NULL);
+
+  return session;
+}
+
+/* A slot well past a planned kill waits until the killer has killed, so
+ * that a starved killer thread on a loaded machine still kills as often as
+ * planned.
+ */
+static void
+wait_for_kill (Soak  *soak,
+               guint  slot)
+{
+  guint margin = MAX (soak->options->kill_every / 4, 1u);
+
+  while (!g_atomic_int_get (&soak->aborted))
+    {
+      guint done = (guint) g_atomic_int_get (&soak->kills_done);
+
+      if (done >= soak->kill_slots->len ||
+          slot <= g_array_index (soak->kill_slots, guint, done) + margin)
+        return;
+      g_usleep (1000);
+    }
 }
 
 static gpointer
@@ -1323,6 +1369,7 @@ client_thread (gpointer user_data)
 
       if (slot >= soak->options->n_operations || g_atomic_int_get (&soak->aborted))
         break;
+      wait_for_kill (soak, slot);
       run_operation (client, session, slot);
     }
 
@@ -1554,6 +1601,7 @@ soak_clear (Soak *soak)
   if (soak->process != NULL)
     kill_service (soak);
   g_clear_pointer (&soak->clients, g_ptr_array_unref);
+  g_clear_pointer (&soak->kill_slots, g_array_unref);
   g_free (soak->dir);
   g_free (soak->data_dir);
   g_free (soak->tenant_file);
@@ -1580,7 +1628,6 @@ bd_soak_run (const BdSoakOptions  *options,
 {
   g_auto(Soak) soak = { .options = options };
   g_autoptr(GRand) rand = NULL;
-  g_autoptr(GArray) kill_slots = NULL;
   g_autoptr(GPtrArray) all_subs = g_ptr_array_new_with_free_func ((GDestroyNotify) sub_free);
   g_autofree char *tenant = NULL;
   Client *checker;
@@ -1608,7 +1655,7 @@ bd_soak_run (const BdSoakOptions  *options,
     goto out;
 
   rand = g_rand_new_with_seed (options->seed);
-  kill_slots = plan_kills (options, rand);
+  soak.kill_slots = plan_kills (options, rand);
 
   soak.clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
   for (guint c = 0; c <= options->n_clients; c++)
@@ -1653,8 +1700,8 @@ bd_soak_run (const BdSoakOptions  *options,
     {
       g_autoptr(GError) local_error = NULL;
 
-      if (next_kill >= kill_slots->len ||
-          (guint) g_atomic_int_get (&soak.next_slot) <= g_array_index (kill_slots, guint,
+      if (next_kill >= soak.kill_slots->len ||
+          (guint) g_atomic_int_get (&soak.next_slot) <= g_array_index (soak.kill_slots, guint,
                                                                        next_kill))
         {
           g_usleep (500);
@@ -1667,6 +1714,7 @@ bd_soak_run (const BdSoakOptions  *options,
         report->kills_in_flight++;
       kill_service (&soak);
       report->kills++;
+      g_atomic_int_inc (&soak.kills_done);
       if (options->verbose)
         g_printerr ("soak: kill %u after operation %d\n", report->kills,
                     g_atomic_int_get (&soak.next_slot));
