@@ -113,6 +113,7 @@ typedef struct
   guint        by_kind[BD_SOAK_N_KINDS];
   guint        retries;
   guint        changes_retried;
+  guint        applied_unanswered;
   guint        acknowledged;
   guint        mismatched;
   guint        unexpected;
@@ -581,24 +582,46 @@ sub_url (Client     *client,
   return g_strconcat (client->soak->base_url, "/v1/subscriptions/", sub->id, suffix, NULL);
 }
 
-/* GET the subscription for its ETag. */
+/* What a change leaves: the subscription's state after it. */
+typedef struct
+{
+  Status status;
+  guint  quantity;
+  guint  recurring;
+} Expect;
+
+/* GET the subscription for its ETag; and, after a failed attempt, whether
+ * the change is there already (it was applied, and its answer was lost).
+ */
 static gboolean
-refresh_etag (Client      *client,
-              SoupSession *session,
-              Sub         *sub)
+refresh (Client       *client,
+         SoupSession  *session,
+         Sub          *sub,
+         const Expect *expect,
+         gboolean     *applied)
 {
   g_autofree char *url = sub_url (client, sub, "");
+  g_autoptr(JsonObject) object = NULL;
   g_auto(Answer) answer = { 0 };
 
   if (!get (client, session, url, &answer))
     return FALSE;
 
-  if (answer.status != 200 || answer.etag == NULL)
+  if (answer.status != 200 || answer.etag == NULL ||
+      (object = parse_object (answer.body)) == NULL)
     {
       client->unexpected++;
       problem (client, "GET %s: %u", sub->id, answer.status);
       return FALSE;
     }
+
+  if (expect != NULL &&
+      strcmp (json_object_get_string_member_with_default (object, "status", ""),
+              status_words[expect->status]) == 0 &&
+      strcmp (json_object_get_string_member_with_default (object, "recurringBilling", ""),
+              recurring_words[expect->recurring]) == 0 &&
+      json_object_get_int_member_with_default (object, "quantity", -1) == expect->quantity)
+    *applied = TRUE;
 
   g_free (sub->etag);
   sub->etag = g_steal_pointer (&answer.etag);
@@ -610,25 +633,30 @@ refresh_etag (Client      *client,
  * with @needs_etag, the If-Match from a fresh GET after a failure.
  */
 static gboolean
-change (Client      *client,
-        SoupSession *session,
-        Sub         *sub,
-        const char  *method,
-        const char  *url,
-        const char  *body,
-        const char  *key,
-        gboolean     needs_etag,
-        Answer      *answer)
+change (Client       *client,
+        SoupSession  *session,
+        Sub          *sub,
+        const char   *method,
+        const char   *url,
+        const char   *body,
+        const char   *key,
+        gboolean      needs_etag,
+        const Expect *expect,
+        Answer       *answer)
 {
   Soak *soak = client->soak;
   gint64 started = g_get_monotonic_time ();
+  gboolean applied = FALSE;
 
   for (guint attempt = 0;; attempt++)
     {
       gboolean definite;
 
-      if (needs_etag && (attempt > 0 || sub->etag == NULL) &&
-          !refresh_etag (client, session, sub))
+      /* A POST needs no ETag; the GET only tells whether its change is
+       * there already, which the figures report.
+       */
+      if ((attempt > 0 || (needs_etag && sub->etag == NULL)) &&
+          !refresh (client, session, sub, attempt > 0 ? expect : NULL, &applied))
         return FALSE;
 
       g_atomic_int_inc (&soak->in_flight_changes);
@@ -637,7 +665,10 @@ change (Client      *client,
       g_atomic_int_add (&soak->in_flight_changes, -1);
 
       if (definite)
-        return TRUE;
+        {
+          client->applied_unanswered += applied;
+          return TRUE;
+        }
 
       client->retries++;
       if (attempt == 0)
@@ -747,7 +778,8 @@ do_cancel (Client      *client,
   else
     body = g_strdup_printf ("{\"reason\":\"%s\",\"feedback\":\"soak %u\"}", reason, slot);
 
-  if (!change (client, session, sub, "POST", url, body, key, FALSE, &answer))
+  if (!change (client, session, sub, "POST", url, body, key, FALSE,
+               &(Expect) { STATUS_DISABLED, sub->quantity, 2 }, &answer))
     return;
   if (answer.status != 200)
     {
@@ -800,7 +832,10 @@ do_patch (Client      *client,
       body = g_strdup_printf ("{\"recurringBilling\":\"%s\"}", to);
     }
 
-  if (!change (client, session, sub, "PATCH", url, body, NULL, TRUE, &answer))
+  if (!change (client, session, sub, "PATCH", url, body, NULL, TRUE,
+               &(Expect) { sub->status, quantity ? value : sub->quantity,
+                           quantity ? sub->recurring : value },
+               &answer))
     return;
   if (answer.status != 200)
     {
@@ -831,7 +866,8 @@ do_reactivate (Client      *client,
   g_auto(Answer) answer = { 0 };
   Status from = sub->status;
 
-  if (!change (client, session, sub, "POST", url, NULL, key, FALSE, &answer))
+  if (!change (client, session, sub, "POST", url, NULL, key, FALSE,
+               &(Expect) { STATUS_ACTIVE, sub->quantity, 0 }, &answer))
     return;
   if (answer.status != 200)
     {
@@ -859,7 +895,8 @@ do_delete (Client      *client,
   g_auto(Answer) answer = { 0 };
   Status from = sub->status;
 
-  if (!change (client, session, sub, "DELETE", url, body, key, TRUE, &answer))
+  if (!change (client, session, sub, "DELETE", url, body, key, TRUE,
+               &(Expect) { STATUS_DELETED, sub->quantity, 2 }, &answer))
     return;
   if (answer.status != 200)
     {
@@ -1769,6 +1806,7 @@ bd_soak_run (const BdSoakOptions  *options,
         report->by_kind[k] += client->by_kind[k];
       report->retries += client->retries;
       report->changes_retried += client->changes_retried;
+      report->applied_unanswered += client->applied_unanswered;
       report->acknowledged += client->acknowledged;
       report->mismatched += client->mismatched;
       report->unexpected += client->unexpected;
@@ -1821,8 +1859,10 @@ bd_soak_report_format (const BdSoakReport *report)
   g_string_append_printf (text, "kills           %u (%u with a change in flight), "
                           "and 1 more after the last operation\n",
                           report->kills, report->kills_in_flight);
-  g_string_append_printf (text, "retries         %u (%u changes needed more than one request)\n",
-                          report->retries, report->changes_retried);
+  g_string_append_printf (text, "retries         %u requests; %u changes needed more than one, "
+                          "%u of them applied before their answer was lost\n",
+                          report->retries, report->changes_retried,
+                          report->applied_unanswered);
   g_string_append_printf (text, "acknowledged    %u changes; ledger %u entries\n",
                           report->acknowledged, report->ledger_entries);
   g_string_append_printf (text, "lost            %u\n", report->lost);

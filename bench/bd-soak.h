@@ -41,6 +41,7 @@ typedef struct
   guint      kills_in_flight;  /* of those, with a change request in flight */
   guint      retries;          /* requests sent again after no definite answer */
   guint      changes_retried;  /* changes that took more than one request */
+  guint      applied_unanswered; /* of those, applied already when sent again */
   guint      acknowledged;     /* changes the service answered 2xx */
   guint      ledger_entries;
   guint      lost;             /* acknowledged, but not in the ledger */
