@@ -191,9 +191,9 @@ client_free (Client *client)
 
 G_GNUC_PRINTF (2, 3)
 static void
-problem (Client     *client,
-         const char *format,
-         ...)
+add_problem (Client     *client,
+             const char *format,
+             ...)
 {
   va_list args;
   char *line;
@@ -346,8 +346,8 @@ read_listening_line (GSubprocess  *process,
         continue;
       if (n <= 0)
         {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
-                       "the service ended before it listened (see %s)", "its log");
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                               "the service ended before it listened");
           return NULL;
         }
       if (c == '\n')
@@ -534,10 +534,10 @@ gave_up (Client *client,
 
 /* GET until a definite answer. */
 static gboolean
-get (Client      *client,
-     SoupSession *session,
-     const char  *url,
-     Answer      *answer)
+get_definite (Client      *client,
+              SoupSession *session,
+              const char  *url,
+              Answer      *answer)
 {
   gint64 started = g_get_monotonic_time ();
 
@@ -549,7 +549,7 @@ get (Client      *client,
       client->retries++;
       if (gave_up (client, started))
         {
-          problem (client, "GET %s: no definite answer", url);
+          add_problem (client, "GET %s: no definite answer", url);
           return FALSE;
         }
       back_off (client, attempt);
@@ -594,24 +594,24 @@ typedef struct
  * the change is there already (it was applied, and its answer was lost).
  */
 static gboolean
-refresh (Client       *client,
-         SoupSession  *session,
-         Sub          *sub,
-         const Expect *expect,
-         gboolean     *applied)
+refresh_subscription (Client       *client,
+                      SoupSession  *session,
+                      Sub          *sub,
+                      const Expect *expect,
+                      gboolean     *applied)
 {
   g_autofree char *url = sub_url (client, sub, "");
   g_autoptr(JsonObject) object = NULL;
   g_auto(Answer) answer = { 0 };
 
-  if (!get (client, session, url, &answer))
+  if (!get_definite (client, session, url, &answer))
     return FALSE;
 
   if (answer.status != 200 || answer.etag == NULL ||
       (object = parse_object (answer.body)) == NULL)
     {
       client->unexpected++;
-      problem (client, "GET %s: %u", sub->id, answer.status);
+      add_problem (client, "GET %s: %u", sub->id, answer.status);
       return FALSE;
     }
 
@@ -633,16 +633,16 @@ refresh (Client       *client,
  * with @needs_etag, the If-Match from a fresh GET after a failure.
  */
 static gboolean
-change (Client       *client,
-        SoupSession  *session,
-        Sub          *sub,
-        const char   *method,
-        const char   *url,
-        const char   *body,
-        const char   *key,
-        gboolean      needs_etag,
-        const Expect *expect,
-        Answer       *answer)
+send_change (Client       *client,
+             SoupSession  *session,
+             Sub          *sub,
+             const char   *method,
+             const char   *url,
+             const char   *body,
+             const char   *key,
+             gboolean      needs_etag,
+             const Expect *expect,
+             Answer       *answer)
 {
   Soak *soak = client->soak;
   gint64 started = g_get_monotonic_time ();
@@ -656,7 +656,7 @@ change (Client       *client,
        * there already, which the figures report.
        */
       if ((attempt > 0 || (needs_etag && sub->etag == NULL)) &&
-          !refresh (client, session, sub, attempt > 0 ? expect : NULL, &applied))
+          !refresh_subscription (client, session, sub, attempt > 0 ? expect : NULL, &applied))
         return FALSE;
 
       g_atomic_int_inc (&soak->in_flight_changes);
@@ -675,7 +675,7 @@ change (Client       *client,
         client->changes_retried++;
       if (gave_up (client, started))
         {
-          problem (client, "%s %s: no definite answer", method, url);
+          add_problem (client, "%s %s: no definite answer", method, url);
           return FALSE;
         }
       back_off (client, attempt);
@@ -699,7 +699,7 @@ check_subscription (Client     *client,
 
   if (object == NULL)
     {
-      problem (client, "%s %s: not a subscription", what, sub->id);
+      add_problem (client, "%s %s: not a subscription", what, sub->id);
       return FALSE;
     }
 
@@ -710,7 +710,7 @@ check_subscription (Client     *client,
   if (strcmp (status, status_words[sub->status]) != 0 ||
       strcmp (recurring, recurring_words[sub->recurring]) != 0 || quantity != sub->quantity)
     {
-      problem (client, "%s %s: %s/%s/%" G_GINT64_FORMAT ", expected %s/%s/%u", what, sub->id,
+      add_problem (client, "%s %s: %s/%s/%" G_GINT64_FORMAT ", expected %s/%s/%u", what, sub->id,
                status, recurring, quantity, status_words[sub->status],
                recurring_words[sub->recurring], sub->quantity);
       return FALSE;
@@ -743,16 +743,16 @@ acknowledge (Client     *client,
 }
 
 static void
-refused (Client       *client,
-         Sub          *sub,
-         const char   *what,
-         const Answer *answer)
+note_refusal (Client       *client,
+              Sub          *sub,
+              const char   *what,
+              const Answer *answer)
 {
   gsize length = 0;
   const char *body = answer->body != NULL ? g_bytes_get_data (answer->body, &length) : "";
 
   client->unexpected++;
-  problem (client, "%s %s: %u %.*s", what, sub->id, answer->status, (int) MIN (length, 200),
+  add_problem (client, "%s %s: %u %.*s", what, sub->id, answer->status, (int) MIN (length, 200),
            body);
 }
 
@@ -778,12 +778,12 @@ do_cancel (Client      *client,
   else
     body = g_strdup_printf ("{\"reason\":\"%s\",\"feedback\":\"soak %u\"}", reason, slot);
 
-  if (!change (client, session, sub, "POST", url, body, key, FALSE,
+  if (!send_change (client, session, sub, "POST", url, body, key, FALSE,
                &(Expect) { STATUS_DISABLED, sub->quantity, 2 }, &answer))
     return;
   if (answer.status != 200)
     {
-      refused (client, sub, "cancel", &answer);
+      note_refusal (client, sub, "cancel", &answer);
       return;
     }
 
@@ -795,7 +795,7 @@ do_cancel (Client      *client,
     check_subscription (client, sub, json_object_get_object_member (object, "subscription"),
                         "cancel");
   else
-    problem (client, "cancel %s: no subscription in the answer", sub->id);
+    add_problem (client, "cancel %s: no subscription in the answer", sub->id);
   acknowledge (client, sub, &answer, "cancel", key, reason, NULL);
 }
 
@@ -832,14 +832,14 @@ do_patch (Client      *client,
       body = g_strdup_printf ("{\"recurringBilling\":\"%s\"}", to);
     }
 
-  if (!change (client, session, sub, "PATCH", url, body, NULL, TRUE,
+  if (!send_change (client, session, sub, "PATCH", url, body, NULL, TRUE,
                &(Expect) { sub->status, quantity ? value : sub->quantity,
                            quantity ? sub->recurring : value },
                &answer))
     return;
   if (answer.status != 200)
     {
-      refused (client, sub, "PATCH", &answer);
+      note_refusal (client, sub, "PATCH", &answer);
       return;
     }
 
@@ -866,12 +866,12 @@ do_reactivate (Client      *client,
   g_auto(Answer) answer = { 0 };
   Status from = sub->status;
 
-  if (!change (client, session, sub, "POST", url, NULL, key, FALSE,
+  if (!send_change (client, session, sub, "POST", url, NULL, key, FALSE,
                &(Expect) { STATUS_ACTIVE, sub->quantity, 0 }, &answer))
     return;
   if (answer.status != 200)
     {
-      refused (client, sub, "reactivate", &answer);
+      note_refusal (client, sub, "reactivate", &answer);
       return;
     }
 
@@ -895,12 +895,12 @@ do_delete (Client      *client,
   g_auto(Answer) answer = { 0 };
   Status from = sub->status;
 
-  if (!change (client, session, sub, "DELETE", url, body, key, TRUE,
+  if (!send_change (client, session, sub, "DELETE", url, body, key, TRUE,
                &(Expect) { STATUS_DELETED, sub->quantity, 2 }, &answer))
     return;
   if (answer.status != 200)
     {
-      refused (client, sub, "DELETE", &answer);
+      note_refusal (client, sub, "DELETE", &answer);
       return;
     }
 
@@ -922,11 +922,11 @@ read_subscription (Client      *client,
   g_autoptr(JsonObject) object = NULL;
   g_auto(Answer) answer = { 0 };
 
-  if (!get (client, session, url, &answer))
+  if (!get_definite (client, session, url, &answer))
     return;
   if (answer.status != 200)
     {
-      refused (client, sub, "GET", &answer);
+      note_refusal (client, sub, "GET", &answer);
       return;
     }
 
@@ -936,7 +936,7 @@ read_subscription (Client      *client,
   else if (sub->etag != NULL && g_strcmp0 (answer.etag, sub->etag) != 0)
     {
       client->mismatched++;
-      problem (client, "%s %s: ETag %s, expected %s", what, sub->id, answer.etag, sub->etag);
+      add_problem (client, "%s %s: ETag %s, expected %s", what, sub->id, answer.etag, sub->etag);
     }
 
   g_free (sub->etag);
@@ -953,11 +953,11 @@ read_cancellation (Client      *client,
   g_auto(Answer) answer = { 0 };
   gboolean allowed;
 
-  if (!get (client, session, url, &answer))
+  if (!get_definite (client, session, url, &answer))
     return;
   if (answer.status != 200 || (object = parse_object (answer.body)) == NULL)
     {
-      refused (client, sub, "GET cancellation", &answer);
+      note_refusal (client, sub, "GET cancellation", &answer);
       return;
     }
 
@@ -965,7 +965,7 @@ read_cancellation (Client      *client,
   if (allowed != (sub->status == STATUS_ACTIVE))
     {
       client->mismatched++;
-      problem (client, "cancellation %s: allowed %d while %s", sub->id, allowed,
+      add_problem (client, "cancellation %s: allowed %d while %s", sub->id, allowed,
                status_words[sub->status]);
     }
 }
@@ -979,14 +979,14 @@ read_list (Client      *client,
   g_autoptr(JsonObject) object = NULL;
   g_auto(Answer) answer = { 0 };
 
-  if (!get (client, session, url, &answer))
+  if (!get_definite (client, session, url, &answer))
     return;
   if (answer.status != 200 || (object = parse_object (answer.body)) == NULL ||
       !json_object_has_member (object, "value") ||
       !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "value")))
     {
       client->unexpected++;
-      problem (client, "GET /v1/subscriptions: %u", answer.status);
+      add_problem (client, "GET /v1/subscriptions: %u", answer.status);
     }
 }
 
@@ -1083,14 +1083,14 @@ read_ledger (Client      *client,
       JsonArray *value;
       const char *next;
 
-      if (!get (client, session, url, &answer))
+      if (!get_definite (client, session, url, &answer))
         return NULL;
       if (answer.status != 200 || (object = parse_object (answer.body)) == NULL ||
           !json_object_has_member (object, "value") ||
           !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "value")))
         {
           client->unexpected++;
-          problem (client, "GET %s: %u", url, answer.status);
+          add_problem (client, "GET %s: %u", url, answer.status);
           return NULL;
         }
 
@@ -1101,7 +1101,7 @@ read_ledger (Client      *client,
 
           if (entry == NULL)
             {
-              problem (client, "GET %s: an entry that is not an object", url);
+              add_problem (client, "GET %s: an entry that is not an object", url);
               return NULL;
             }
           g_ptr_array_add (entries, entry);
@@ -1133,7 +1133,7 @@ describe_entry (Client      *client,
                 const char  *from,
                 const char  *to)
 {
-  problem (client, "%s %s: %s key %s %s -> %s", what, sub_id, action, key ? key : "(none)",
+  add_problem (client, "%s %s: %s key %s %s -> %s", what, sub_id, action, key ? key : "(none)",
            from ? from : "", to ? to : "");
 }
 
@@ -1233,8 +1233,8 @@ read_sub_ledger (Client      *client,
  */
 
 static Sub *
-pick (Client     *client,
-      BdSoakKind  kind)
+pick_subscription (Client     *client,
+                   BdSoakKind  kind)
 {
   g_autoptr(GPtrArray) eligible = g_ptr_array_new ();
   guint live = 0;
@@ -1305,12 +1305,12 @@ run_operation (Client      *client,
   for (guint attempt = 0; sub == NULL && attempt < 10; attempt++)
     {
       kind = roll_kind (client);
-      sub = pick (client, kind);
+      sub = pick_subscription (client, kind);
     }
   if (sub == NULL)
     {
       kind = BD_SOAK_READ;
-      sub = pick (client, kind);
+      sub = pick_subscription (client, kind);
     }
   client->by_kind[kind]++;
 
@@ -1461,7 +1461,7 @@ reconcile (Soak         *soak,
 
           g_hash_table_insert (keys, entry->key, GUINT_TO_POINTER (count));
           if (count > 1)
-            problem (checker, "key %s: %u ledger entries", entry->key, count);
+            add_problem (checker, "key %s: %u ledger entries", entry->key, count);
         }
     }
 
@@ -1490,7 +1490,7 @@ reconcile (Soak         *soak,
       GPtrArray *entries = list;
 
       report->doubled += entries->len;
-      problem (checker, "%u ledger entries for %s, which nobody changed", entries->len,
+      add_problem (checker, "%u ledger entries for %s, which nobody changed", entries->len,
                (const char *) id);
     }
 }
@@ -1573,14 +1573,14 @@ check_database (Soak         *soak,
   expected_operations = g_strdup_printf ("%u", report->ledger_entries);
   expected_answers = g_strdup_printf ("%u", n_keyed);
   if (g_strcmp0 (foreign, "0") != 0)
-    problem (checker, "database: %s foreign key violations", foreign);
+    add_problem (checker, "database: %s foreign key violations", foreign);
   if (g_strcmp0 (operations, expected_operations) != 0)
-    problem (checker, "database: %s operations, the API listed %s", operations,
+    add_problem (checker, "database: %s operations, the API listed %s", operations,
              expected_operations);
   if (g_strcmp0 (duplicates, "0") != 0)
-    problem (checker, "database: %s keys with more than one operation", duplicates);
+    add_problem (checker, "database: %s keys with more than one operation", duplicates);
   if (g_strcmp0 (answers, expected_answers) != 0)
-    problem (checker, "database: %s stored answers for %s acknowledged keyed changes", answers,
+    add_problem (checker, "database: %s stored answers for %s acknowledged keyed changes", answers,
              expected_answers);
 }
 
