@@ -85,6 +85,7 @@ typedef struct
   char *from;     /* the reason, for a cancel */
   char *to;       /* (nullable) */
   char *user_id;
+  char *etag;     /* the one answered with it */
 } Ack;
 
 typedef struct
@@ -156,6 +157,7 @@ ack_free (Ack *ack)
   g_free (ack->from);
   g_free (ack->to);
   g_free (ack->user_id);
+  g_free (ack->etag);
   g_free (ack);
 }
 
@@ -735,6 +737,7 @@ acknowledge (Client     *client,
   ack->from = g_strdup (from);
   ack->to = g_strdup (to);
   ack->user_id = g_strdup (client->user->id);
+  ack->etag = g_strdup (answer->etag);
   g_ptr_array_add (sub->acks, ack);
   client->acknowledged++;
 
@@ -1184,6 +1187,7 @@ reconcile_ledger (Client    *client,
         {
           (*lost)++;
           describe_entry (client, "lost", sub->id, ack->action, ack->key, ack->from, ack->to);
+          add_problem (client, "lost %s: acknowledged with ETag %s", sub->id, ack->etag);
           continue;
         }
 
