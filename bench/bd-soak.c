@@ -1,0 +1,1893 @@
+/* bd-soak.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The kill -9 soak: clients (threads, each with its own SoupSession and the
+ * sync API) change subscriptions of the real billing-desk-service while the
+ * soak kills it with SIGKILL now and then and starts it again on the same
+ * data directory and port. Every call that got no definite answer is sent
+ * again: a POST or DELETE with its original Idempotency-Key, a PATCH or
+ * DELETE after a fresh GET for its If-Match. Each client owns its
+ * subscriptions, so the changes of one subscription form one sequence, and
+ * the ledger must hold exactly that sequence in the end.
+ */
+
+#define G_LOG_DOMAIN "bd-soak"
+
+#include "config.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <gio/gunixinputstream.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <poll.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bd-soak.h"
+
+#define NOW "2026-11-03T00:00:00Z"
+
+/* Generous: a loaded 2-core machine may be slow, and nothing here is timed. */
+#define START_TIMEOUT_USEC   (60 * G_USEC_PER_SEC)
+#define GIVE_UP_USEC         (180 * G_USEC_PER_SEC)
+#define HTTP_TIMEOUT_SECONDS 60
+#define START_ATTEMPTS       50
+#define BACKOFF_MAX_MS       200
+
+/* A client deletes only while it keeps this many subscriptions. */
+#define MIN_LIVE 4
+
+#define QUANTITY_MAX 25  /* rule 3: cancellable without a billing profile */
+
+typedef enum
+{
+  STATUS_ACTIVE,
+  STATUS_EXPIRED,
+  STATUS_DISABLED,
+  STATUS_DELETED,
+} Status;
+
+static const char * const status_words[] = { "active", "expired", "disabled", "deleted" };
+static const char * const recurring_words[] = { "on", "renewOnce", "off" };
+static const char * const reasons[] = {
+  "tooExpensive", "noLongerNeeded", "switchingToOtherMicrosoftProduct", "switchingToCompetitor",
+  "missingFeatures", "tooDifficult", "temporaryProjectEnded",
+};
+static const char * const kind_names[BD_SOAK_N_KINDS] = {
+  "cancel", "recurring", "quantity", "reactivate", "delete", "reads",
+};
+
+/* Out of 100. */
+static const guint kind_weights[BD_SOAK_N_KINDS] = { 14, 14, 18, 16, 6, 32 };
+
+typedef struct
+{
+  const char *id;
+  const char *token;
+} User;
+
+static const User users[] = {
+  { "u1", "soak-token-global-admin-0001" },
+  { "u2", "soak-token-billing-admin-0002" },
+};
+
+/* One acknowledged change, as the ledger must show it. */
+typedef struct
+{
+  char *action;
+  char *key;      /* (nullable) */
+  char *from;     /* the reason, for a cancel */
+  char *to;       /* (nullable) */
+  char *user_id;
+  char *etag;     /* the one answered with it */
+} Ack;
+
+typedef struct
+{
+  char      *id;
+  char      *product;
+  Status     status;
+  guint      quantity;
+  guint      assigned;
+  guint      recurring;   /* index into recurring_words */
+  char      *etag;        /* (nullable) the last one the service answered */
+  GPtrArray *acks;        /* of Ack */
+} Sub;
+
+typedef struct _Soak Soak;
+
+typedef struct
+{
+  Soak        *soak;
+  guint        index;
+  const User  *user;
+  GThread     *thread;
+  GRand       *rand;
+  GPtrArray   *subs;       /* of Sub, the ones this client owns */
+  char        *bearer;
+  guint        by_kind[BD_SOAK_N_KINDS];
+  guint        retries;
+  guint        changes_retried;
+  guint        applied_unanswered;
+  guint        acknowledged;
+  guint        mismatched;
+  guint        unexpected;
+  guint        lost;
+  guint        doubled;
+  GPtrArray   *problems;
+} Client;
+
+struct _Soak
+{
+  const BdSoakOptions *options;
+  char                *dir;
+  char                *data_dir;
+  char                *tenant_file;
+  char                *base_url;
+  guint                port;
+  GSubprocess         *process;
+  guint                starts;
+  gint                 next_slot;          /* atomic */
+  gint                 in_flight_changes;  /* atomic */
+  gint                 aborted;            /* atomic */
+  gint                 clients_running;    /* atomic */
+  GArray              *kill_slots;         /* of guint: where to kill, in order */
+  gint                 kills_done;         /* atomic */
+  GPtrArray           *clients;
+};
+
+typedef struct
+{
+  guint   status;
+  GBytes *body;
+  char   *etag;
+} Answer;
+
+static void
+ack_free (Ack *ack)
+{
+  g_free (ack->action);
+  g_free (ack->key);
+  g_free (ack->from);
+  g_free (ack->to);
+  g_free (ack->user_id);
+  g_free (ack->etag);
+  g_free (ack);
+}
+
+static void
+sub_free (Sub *sub)
+{
+  g_free (sub->id);
+  g_free (sub->product);
+  g_free (sub->etag);
+  g_ptr_array_unref (sub->acks);
+  g_free (sub);
+}
+
+static void
+answer_clear (Answer *answer)
+{
+  g_clear_pointer (&answer->body, g_bytes_unref);
+  g_clear_pointer (&answer->etag, g_free);
+  answer->status = 0;
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Answer, answer_clear)
+
+static void
+client_free (Client *client)
+{
+  g_clear_pointer (&client->rand, g_rand_free);
+  g_clear_pointer (&client->subs, g_ptr_array_unref);
+  g_clear_pointer (&client->problems, g_ptr_array_unref);
+  g_free (client->bearer);
+  g_free (client);
+}
+
+G_GNUC_PRINTF (2, 3)
+static void
+add_problem (Client     *client,
+             const char *format,
+             ...)
+{
+  va_list args;
+  char *line;
+
+  va_start (args, format);
+  line = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  if (client->soak->options->verbose)
+    g_printerr ("soak: client %u: %s\n", client->index, line);
+  g_ptr_array_add (client->problems, line);
+}
+
+/*
+ * The tenant
+ */
+
+/* Four kinds, round the subscriptions: Active with a billing profile inside
+ * its 7-day window, Active without one (25 or fewer licenses: cancellable at
+ * any time), Disabled and Expired (reactivate, delete). A cancel ends the
+ * term now and a reactivation after it starts a new one now, with a new
+ * window, so the clock can stay frozen.
+ */
+static char *
+write_tenant (guint       n_subs,
+              GPtrArray  *subs)
+{
+  GString *text = g_string_new (NULL);
+
+  g_string_append (text,
+                   "{\"tenant\":{\"displayName\":\"Soak A/S\",\"cloud\":\"worldwide\","
+                   "\"currency\":\"DKK\"},\n\"users\":[");
+  for (guint i = 0; i < G_N_ELEMENTS (users); i++)
+    g_string_append_printf (text,
+                            "%s{\"id\":\"%s\",\"displayName\":\"Soak admin %u\","
+                            "\"roles\":[\"%s\"],\"token\":\"%s\"}",
+                            i > 0 ? "," : "", users[i].id, i + 1,
+                            i == 0 ? "globalAdmin" : "billingAdmin", users[i].token);
+  g_string_append (text,
+                   "],\n\"billingProfiles\":[{\"id\":\"bp1\",\"displayName\":\"Soak invoices\","
+                   "\"paymentMethod\":\"invoice\"}],\n\"domains\":[],\n\"subscriptions\":[\n");
+
+  for (guint i = 0; i < n_subs; i++)
+    {
+      Sub *sub = g_new0 (Sub, 1);
+      guint kind = i % 4;
+
+      sub->id = g_strdup_printf ("k%04u", i + 1);
+      sub->product = g_strdup_printf ("Soak Product %04u", i + 1);
+      sub->quantity = 5 + i % 10;
+      sub->assigned = 1 + i % 3;
+      sub->acks = g_ptr_array_new_with_free_func ((GDestroyNotify) ack_free);
+
+      g_string_append_printf (text,
+                              "{\"id\":\"%s\",\"productName\":\"%s\",\"quantity\":%u,"
+                              "\"assignedLicenses\":%u,\"billingFrequency\":\"monthly\","
+                              "\"unitPrice\":{\"amount\":%u,\"currency\":\"DKK\"},",
+                              sub->id, sub->product, sub->quantity, sub->assigned,
+                              10000 + 10 * i);
+      switch (kind)
+        {
+        case 0:
+          sub->status = STATUS_ACTIVE;
+          g_string_append (text,
+                           "\"status\":\"active\",\"billingProfileId\":\"bp1\","
+                           "\"startDate\":\"2026-08-01T00:00:00Z\","
+                           "\"lastRenewalDate\":\"2026-11-01T00:00:00Z\","
+                           "\"termEndDate\":\"2026-12-01T00:00:00Z\"}");
+          break;
+        case 1:
+          sub->status = STATUS_ACTIVE;
+          g_string_append (text,
+                           "\"status\":\"active\","
+                           "\"startDate\":\"2026-10-20T00:00:00Z\","
+                           "\"lastRenewalDate\":\"2026-10-20T00:00:00Z\","
+                           "\"termEndDate\":\"2026-11-20T00:00:00Z\"}");
+          break;
+        case 2:
+          sub->status = STATUS_DISABLED;
+          sub->recurring = 2;
+          g_string_append (text,
+                           "\"status\":\"disabled\",\"billingProfileId\":\"bp1\","
+                           "\"recurringBilling\":\"off\","
+                           "\"startDate\":\"2026-09-25T00:00:00Z\","
+                           "\"lastRenewalDate\":\"2026-09-25T00:00:00Z\","
+                           "\"termEndDate\":\"2026-10-25T00:00:00Z\","
+                           "\"statusChangedDate\":\"2026-10-25T00:00:00Z\"}");
+          break;
+        default:
+          sub->status = STATUS_EXPIRED;
+          sub->recurring = 2;
+          g_string_append (text,
+                           "\"status\":\"expired\",\"recurringBilling\":\"off\","
+                           "\"startDate\":\"2026-09-30T00:00:00Z\","
+                           "\"lastRenewalDate\":\"2026-09-30T00:00:00Z\","
+                           "\"termEndDate\":\"2026-10-30T00:00:00Z\","
+                           "\"statusChangedDate\":\"2026-10-30T00:00:00Z\"}");
+          break;
+        }
+      g_string_append (text, i + 1 < n_subs ? ",\n" : "\n");
+      g_ptr_array_add (subs, sub);
+    }
+
+  g_string_append (text, "]}\n");
+
+  return g_string_free (text, FALSE);
+}
+
+/*
+ * The service
+ */
+
+/* "listening on http://127.0.0.1:PORT", read from the child's stdout. */
+static char *
+read_listening_line (GSubprocess  *process,
+                     GError      **error)
+{
+  GInputStream *stream = g_subprocess_get_stdout_pipe (process);
+  int fd = g_unix_input_stream_get_fd (G_UNIX_INPUT_STREAM (stream));
+  gint64 deadline = g_get_monotonic_time () + START_TIMEOUT_USEC;
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = fd, .events = POLLIN };
+      gint64 left = deadline - g_get_monotonic_time ();
+      ssize_t n;
+      char c;
+      int r;
+
+      if (left <= 0)
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                       "the service did not say where it listens within 60 s");
+          return NULL;
+        }
+
+      r = poll (&pfd, 1, (int) (left / 1000) + 1);
+      if (r < 0 && errno != EINTR)
+        {
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "poll: %s",
+                       g_strerror (errno));
+          return NULL;
+        }
+      if (r <= 0)
+        continue;
+
+      n = read (fd, &c, 1);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        continue;
+      if (n <= 0)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CLOSED,
+                               "the service ended before it listened");
+          return NULL;
+        }
+      if (c == '\n')
+        return g_strdup (line->str);
+      g_string_append_c (line, c);
+    }
+}
+
+static gboolean
+start_service_once (Soak    *soak,
+                    GError **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *log_path = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *line = NULL;
+  const char *url;
+
+  soak->starts++;
+  log_path = g_strdup_printf ("%s/service-%03u.log", soak->dir, soak->starts);
+  listen = g_strdup_printf ("127.0.0.1:%u", soak->port);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
+  process = g_subprocess_launcher_spawn (launcher, error, soak->options->service_path,
+                                         "--listen", listen,
+                                         "--data-dir", soak->data_dir,
+                                         "--tenant-file", soak->tenant_file,
+                                         "--now", NOW,
+                                         NULL);
+  if (process == NULL)
+    return FALSE;
+
+  line = read_listening_line (process, error);
+  if (line == NULL || !g_str_has_prefix (line, "listening on http://127.0.0.1:"))
+    {
+      if (line != NULL)
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "unexpected first line “%s”", line);
+      g_subprocess_force_exit (process);
+      g_subprocess_wait (process, NULL, NULL);
+      return FALSE;
+    }
+
+  url = line + strlen ("listening on ");
+  if (soak->base_url == NULL)
+    {
+      soak->base_url = g_strdup (url);
+      soak->port = (guint) g_ascii_strtoull (strrchr (url, ':') + 1, NULL, 10);
+    }
+  else if (strcmp (url, soak->base_url) != 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "restarted on %s, not on %s", url,
+                   soak->base_url);
+      g_subprocess_force_exit (process);
+      g_subprocess_wait (process, NULL, NULL);
+      return FALSE;
+    }
+
+  soak->process = g_steal_pointer (&process);
+
+  return TRUE;
+}
+
+/* The port may still be held for a moment after a kill: try again. */
+static gboolean
+start_service (Soak    *soak,
+               GError **error)
+{
+  for (guint attempt = 1;; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (start_service_once (soak, &local_error))
+        return TRUE;
+
+      if (attempt == START_ATTEMPTS || soak->base_url == NULL)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                      "starting the service (log in %s): ", soak->dir);
+          return FALSE;
+        }
+
+      if (soak->options->verbose)
+        g_printerr ("soak: start %u failed: %s\n", soak->starts, local_error->message);
+      g_usleep (200 * 1000);
+    }
+}
+
+static void
+kill_service (Soak *soak)
+{
+  g_subprocess_send_signal (soak->process, SIGKILL);
+  g_subprocess_wait (soak->process, NULL, NULL);
+  g_clear_object (&soak->process);
+}
+
+static gboolean
+stop_service (Soak *soak)
+{
+  gboolean clean;
+
+  g_subprocess_send_signal (soak->process, SIGTERM);
+  g_subprocess_wait (soak->process, NULL, NULL);
+  clean = g_subprocess_get_if_exited (soak->process) &&
+          g_subprocess_get_exit_status (soak->process) == 0;
+  g_clear_object (&soak->process);
+
+  return clean;
+}
+
+/*
+ * HTTP
+ */
+
+static void
+back_off (Client *client,
+          guint   attempt)
+{
+  guint ms = MIN (5u << MIN (attempt, 6u), (guint) BACKOFF_MAX_MS);
+
+  g_usleep ((ms + g_rand_int_range (client->rand, 0, 5)) * 1000);
+}
+
+/* One request; TRUE when the answer is definite (any status below 500). */
+static gboolean
+send_once (Client      *client,
+           SoupSession *session,
+           const char  *method,
+           const char  *url,
+           const char  *body,
+           const char  *key,
+           const char  *if_match,
+           Answer      *answer)
+{
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GError) error = NULL;
+  SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
+  GBytes *bytes;
+
+  answer_clear (answer);
+
+  soup_message_headers_append (headers, "Authorization", client->bearer);
+  soup_message_headers_append (headers, "Accept", "application/json");
+  if (key != NULL)
+    soup_message_headers_append (headers, "Idempotency-Key", key);
+  if (if_match != NULL)
+    soup_message_headers_append (headers, "If-Match", if_match);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) request = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", request);
+    }
+
+  bytes = soup_session_send_and_read (session, msg, NULL, &error);
+  if (bytes == NULL)
+    {
+      if (client->soak->options->verbose)
+        g_printerr ("soak: client %u: %s %s: %s\n", client->index, method, url, error->message);
+      return FALSE;
+    }
+
+  answer->status = soup_message_get_status (msg);
+  answer->body = bytes;
+  answer->etag = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
+                                                         "ETag"));
+
+  if (answer->status >= 500 && client->soak->options->verbose)
+    g_printerr ("soak: client %u: %s %s: %u\n", client->index, method, url, answer->status);
+
+  return answer->status < 500;
+}
+
+static gboolean
+gave_up (Client *client,
+         gint64  started)
+{
+  if (g_atomic_int_get (&client->soak->aborted))
+    return TRUE;
+
+  return g_get_monotonic_time () - started > GIVE_UP_USEC;
+}
+
+/* GET until a definite answer. */
+static gboolean
+get_definite (Client      *client,
+              SoupSession *session,
+              const char  *url,
+              Answer      *answer)
+{
+  gint64 started = g_get_monotonic_time ();
+
+  for (guint attempt = 0;; attempt++)
+    {
+      if (send_once (client, session, "GET", url, NULL, NULL, NULL, answer))
+        return TRUE;
+
+      client->retries++;
+      if (gave_up (client, started))
+        {
+          add_problem (client, "GET %s: no definite answer", url);
+          return FALSE;
+        }
+      back_off (client, attempt);
+    }
+}
+
+static JsonObject *
+parse_object (GBytes *body)
+{
+  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  gsize length = 0;
+  const char *data = g_bytes_get_data (body, &length);
+  JsonNode *root;
+
+  if (!json_parser_load_from_data (parser, data, (gssize) length, NULL))
+    return NULL;
+
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+
+  return json_object_ref (json_node_get_object (root));
+}
+
+static char *
+sub_url (Client     *client,
+         const Sub  *sub,
+         const char *suffix)
+{
+  return g_strconcat (client->soak->base_url, "/v1/subscriptions/", sub->id, suffix, NULL);
+}
+
+/* What a change leaves: the subscription's state after it. */
+typedef struct
+{
+  Status status;
+  guint  quantity;
+  guint  recurring;
+} Expect;
+
+/* GET the subscription for its ETag; and, after a failed attempt, whether
+ * the change is there already (it was applied, and its answer was lost).
+ */
+static gboolean
+refresh_subscription (Client       *client,
+                      SoupSession  *session,
+                      Sub          *sub,
+                      const Expect *expect,
+                      gboolean     *applied)
+{
+  g_autofree char *url = sub_url (client, sub, "");
+  g_autoptr(JsonObject) object = NULL;
+  g_auto(Answer) answer = { 0 };
+
+  if (!get_definite (client, session, url, &answer))
+    return FALSE;
+
+  if (answer.status != 200 || answer.etag == NULL ||
+      (object = parse_object (answer.body)) == NULL)
+    {
+      client->unexpected++;
+      add_problem (client, "GET %s: %u", sub->id, answer.status);
+      return FALSE;
+    }
+
+  if (expect != NULL &&
+      strcmp (json_object_get_string_member_with_default (object, "status", ""),
+              status_words[expect->status]) == 0 &&
+      strcmp (json_object_get_string_member_with_default (object, "recurringBilling", ""),
+              recurring_words[expect->recurring]) == 0 &&
+      json_object_get_int_member_with_default (object, "quantity", -1) == expect->quantity)
+    *applied = TRUE;
+
+  g_free (sub->etag);
+  sub->etag = g_steal_pointer (&answer.etag);
+
+  return TRUE;
+}
+
+/* Sends a change until a definite answer: the same key and body each time;
+ * with @needs_etag, the If-Match from a fresh GET after a failure.
+ */
+static gboolean
+send_change (Client       *client,
+             SoupSession  *session,
+             Sub          *sub,
+             const char   *method,
+             const char   *url,
+             const char   *body,
+             const char   *key,
+             gboolean      needs_etag,
+             const Expect *expect,
+             Answer       *answer)
+{
+  Soak *soak = client->soak;
+  gint64 started = g_get_monotonic_time ();
+  gboolean applied = FALSE;
+
+  for (guint attempt = 0;; attempt++)
+    {
+      gboolean definite;
+
+      /* A POST needs no ETag; the GET only tells whether its change is
+       * there already, which the figures report.
+       */
+      if ((attempt > 0 || (needs_etag && sub->etag == NULL)) &&
+          !refresh_subscription (client, session, sub, attempt > 0 ? expect : NULL, &applied))
+        return FALSE;
+
+      g_atomic_int_inc (&soak->in_flight_changes);
+      definite = send_once (client, session, method, url, body, key,
+                            needs_etag ? sub->etag : NULL, answer);
+      g_atomic_int_add (&soak->in_flight_changes, -1);
+
+      if (definite)
+        {
+          client->applied_unanswered += applied;
+          return TRUE;
+        }
+
+      client->retries++;
+      if (attempt == 0)
+        client->changes_retried++;
+      if (gave_up (client, started))
+        {
+          add_problem (client, "%s %s: no definite answer", method, url);
+          return FALSE;
+        }
+      back_off (client, attempt);
+    }
+}
+
+/*
+ * The model
+ */
+
+/* What the service answered about @sub agrees with the model. */
+static gboolean
+check_subscription (Client     *client,
+                    Sub        *sub,
+                    JsonObject *object,
+                    const char *what)
+{
+  const char *status;
+  const char *recurring;
+  gint64 quantity;
+
+  if (object == NULL)
+    {
+      add_problem (client, "%s %s: not a subscription", what, sub->id);
+      return FALSE;
+    }
+
+  status = json_object_get_string_member_with_default (object, "status", "");
+  recurring = json_object_get_string_member_with_default (object, "recurringBilling", "");
+  quantity = json_object_get_int_member_with_default (object, "quantity", -1);
+
+  if (strcmp (status, status_words[sub->status]) != 0 ||
+      strcmp (recurring, recurring_words[sub->recurring]) != 0 || quantity != sub->quantity)
+    {
+      add_problem (client, "%s %s: %s/%s/%" G_GINT64_FORMAT ", expected %s/%s/%u", what, sub->id,
+               status, recurring, quantity, status_words[sub->status],
+               recurring_words[sub->recurring], sub->quantity);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+acknowledge (Client     *client,
+             Sub        *sub,
+             Answer     *answer,
+             const char *action,
+             const char *key,
+             const char *from,
+             const char *to)
+{
+  Ack *ack = g_new0 (Ack, 1);
+
+  ack->action = g_strdup (action);
+  ack->key = g_strdup (key);
+  ack->from = g_strdup (from);
+  ack->to = g_strdup (to);
+  ack->user_id = g_strdup (client->user->id);
+  ack->etag = g_strdup (answer->etag);
+  g_ptr_array_add (sub->acks, ack);
+  client->acknowledged++;
+
+  g_free (sub->etag);
+  sub->etag = g_steal_pointer (&answer->etag);
+}
+
+static void
+note_refusal (Client       *client,
+              Sub          *sub,
+              const char   *what,
+              const Answer *answer)
+{
+  gsize length = 0;
+  const char *body = answer->body != NULL ? g_bytes_get_data (answer->body, &length) : "";
+
+  client->unexpected++;
+  add_problem (client, "%s %s: %u %.*s", what, sub->id, answer->status, (int) MIN (length, 200),
+           body);
+}
+
+/*
+ * The operations
+ */
+
+static void
+do_cancel (Client      *client,
+           SoupSession *session,
+           Sub         *sub,
+           guint        slot)
+{
+  const char *reason = reasons[g_rand_int_range (client->rand, 0, G_N_ELEMENTS (reasons))];
+  g_autofree char *key = g_strdup_printf ("soak-%u-%u-cancel", client->soak->options->seed, slot);
+  g_autofree char *url = sub_url (client, sub, "/cancel");
+  g_autofree char *body = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_auto(Answer) answer = { 0 };
+
+  if (g_rand_boolean (client->rand))
+    body = g_strdup_printf ("{\"reason\":\"%s\"}", reason);
+  else
+    body = g_strdup_printf ("{\"reason\":\"%s\",\"feedback\":\"soak %u\"}", reason, slot);
+
+  if (!send_change (client, session, sub, "POST", url, body, key, FALSE,
+               &(Expect) { STATUS_DISABLED, sub->quantity, 2 }, &answer))
+    return;
+  if (answer.status != 200)
+    {
+      note_refusal (client, sub, "cancel", &answer);
+      return;
+    }
+
+  sub->status = STATUS_DISABLED;
+  sub->recurring = 2;
+  object = parse_object (answer.body);
+  if (object != NULL && json_object_has_member (object, "subscription") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "subscription")))
+    check_subscription (client, sub, json_object_get_object_member (object, "subscription"),
+                        "cancel");
+  else
+    add_problem (client, "cancel %s: no subscription in the answer", sub->id);
+  acknowledge (client, sub, &answer, "cancel", key, reason, NULL);
+}
+
+static void
+do_patch (Client      *client,
+          SoupSession *session,
+          Sub         *sub,
+          gboolean     quantity)
+{
+  g_autofree char *url = sub_url (client, sub, "");
+  g_autofree char *body = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_auto(Answer) answer = { 0 };
+  guint value;
+
+  if (quantity)
+    {
+      guint low = MAX (sub->assigned, 1u);
+
+      do
+        value = (guint) g_rand_int_range (client->rand, (gint32) low, QUANTITY_MAX + 1);
+      while (value == sub->quantity);
+      from = g_strdup_printf ("%u", sub->quantity);
+      to = g_strdup_printf ("%u", value);
+      body = g_strdup_printf ("{\"quantity\":%u}", value);
+    }
+  else
+    {
+      value = (sub->recurring + (guint) g_rand_int_range (client->rand, 1, 3)) % 3;
+      from = g_strdup (recurring_words[sub->recurring]);
+      to = g_strdup (recurring_words[value]);
+      body = g_strdup_printf ("{\"recurringBilling\":\"%s\"}", to);
+    }
+
+  if (!send_change (client, session, sub, "PATCH", url, body, NULL, TRUE,
+               &(Expect) { sub->status, quantity ? value : sub->quantity,
+                           quantity ? sub->recurring : value },
+               &answer))
+    return;
+  if (answer.status != 200)
+    {
+      note_refusal (client, sub, "PATCH", &answer);
+      return;
+    }
+
+  if (quantity)
+    sub->quantity = value;
+  else
+    sub->recurring = value;
+  object = parse_object (answer.body);
+  check_subscription (client, sub, object, "PATCH");
+  acknowledge (client, sub, &answer, quantity ? "changeQuantity" : "changeRecurringBilling", NULL,
+               from, to);
+}
+
+static void
+do_reactivate (Client      *client,
+               SoupSession *session,
+               Sub         *sub,
+               guint        slot)
+{
+  g_autofree char *key = g_strdup_printf ("soak-%u-%u-reactivate", client->soak->options->seed,
+                                          slot);
+  g_autofree char *url = sub_url (client, sub, "/reactivate");
+  g_autoptr(JsonObject) object = NULL;
+  g_auto(Answer) answer = { 0 };
+  Status from = sub->status;
+
+  if (!send_change (client, session, sub, "POST", url, NULL, key, FALSE,
+               &(Expect) { STATUS_ACTIVE, sub->quantity, 0 }, &answer))
+    return;
+  if (answer.status != 200)
+    {
+      note_refusal (client, sub, "reactivate", &answer);
+      return;
+    }
+
+  sub->status = STATUS_ACTIVE;
+  sub->recurring = 0;
+  object = parse_object (answer.body);
+  check_subscription (client, sub, object, "reactivate");
+  acknowledge (client, sub, &answer, "reactivate", key, status_words[from], "active");
+}
+
+static void
+do_delete (Client      *client,
+           SoupSession *session,
+           Sub         *sub,
+           guint        slot)
+{
+  g_autofree char *key = g_strdup_printf ("soak-%u-%u-delete", client->soak->options->seed, slot);
+  g_autofree char *url = sub_url (client, sub, "");
+  g_autofree char *body = g_strdup_printf ("{\"confirm\":\"%s\"}", sub->product);
+  g_autoptr(JsonObject) object = NULL;
+  g_auto(Answer) answer = { 0 };
+  Status from = sub->status;
+
+  if (!send_change (client, session, sub, "DELETE", url, body, key, TRUE,
+               &(Expect) { STATUS_DELETED, sub->quantity, 2 }, &answer))
+    return;
+  if (answer.status != 200)
+    {
+      note_refusal (client, sub, "DELETE", &answer);
+      return;
+    }
+
+  sub->status = STATUS_DELETED;
+  sub->recurring = 2;
+  object = parse_object (answer.body);
+  check_subscription (client, sub, object, "DELETE");
+  acknowledge (client, sub, &answer, "delete", key, status_words[from], "deleted");
+}
+
+/* The subscription as the model has it, its ETag the last one answered. */
+static void
+read_subscription (Client      *client,
+                   SoupSession *session,
+                   Sub         *sub,
+                   const char  *what)
+{
+  g_autofree char *url = sub_url (client, sub, "");
+  g_autoptr(JsonObject) object = NULL;
+  g_auto(Answer) answer = { 0 };
+
+  if (!get_definite (client, session, url, &answer))
+    return;
+  if (answer.status != 200)
+    {
+      note_refusal (client, sub, "GET", &answer);
+      return;
+    }
+
+  object = parse_object (answer.body);
+  if (!check_subscription (client, sub, object, what))
+    client->mismatched++;
+  else if (sub->etag != NULL && g_strcmp0 (answer.etag, sub->etag) != 0)
+    {
+      client->mismatched++;
+      add_problem (client, "%s %s: ETag %s, expected %s", what, sub->id, answer.etag, sub->etag);
+    }
+
+  g_free (sub->etag);
+  sub->etag = g_steal_pointer (&answer.etag);
+}
+
+static void
+read_cancellation (Client      *client,
+                   SoupSession *session,
+                   Sub         *sub)
+{
+  g_autofree char *url = sub_url (client, sub, "/cancellation");
+  g_autoptr(JsonObject) object = NULL;
+  g_auto(Answer) answer = { 0 };
+  gboolean allowed;
+
+  if (!get_definite (client, session, url, &answer))
+    return;
+  if (answer.status != 200 || (object = parse_object (answer.body)) == NULL)
+    {
+      note_refusal (client, sub, "GET cancellation", &answer);
+      return;
+    }
+
+  allowed = json_object_get_boolean_member_with_default (object, "allowed", FALSE);
+  if (allowed != (sub->status == STATUS_ACTIVE))
+    {
+      client->mismatched++;
+      add_problem (client, "cancellation %s: allowed %d while %s", sub->id, allowed,
+               status_words[sub->status]);
+    }
+}
+
+static void
+read_list (Client      *client,
+           SoupSession *session)
+{
+  g_autofree char *url = g_strconcat (client->soak->base_url,
+                                      "/v1/subscriptions?top=100&includeDeleted=true", NULL);
+  g_autoptr(JsonObject) object = NULL;
+  g_auto(Answer) answer = { 0 };
+
+  if (!get_definite (client, session, url, &answer))
+    return;
+  if (answer.status != 200 || (object = parse_object (answer.body)) == NULL ||
+      !json_object_has_member (object, "value") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "value")))
+    {
+      client->unexpected++;
+      add_problem (client, "GET /v1/subscriptions: %u", answer.status);
+    }
+}
+
+/*
+ * The ledger
+ */
+
+typedef struct
+{
+  char *subscription_id;
+  char *action;
+  char *key;
+  char *from;
+  char *to;
+  char *user_id;
+} Entry;
+
+static void
+entry_free (Entry *entry)
+{
+  g_free (entry->subscription_id);
+  g_free (entry->action);
+  g_free (entry->key);
+  g_free (entry->from);
+  g_free (entry->to);
+  g_free (entry->user_id);
+  g_free (entry);
+}
+
+static char *
+detail_word (JsonObject *detail,
+             const char *name)
+{
+  JsonNode *node;
+
+  if (detail == NULL || !json_object_has_member (detail, name))
+    return NULL;
+
+  node = json_object_get_member (detail, name);
+  if (json_node_get_value_type (node) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (node));
+  if (json_node_get_value_type (node) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (node));
+
+  return NULL;
+}
+
+static Entry *
+entry_from_json (JsonNode *node)
+{
+  JsonObject *object;
+  JsonObject *detail = NULL;
+  Entry *entry;
+
+  if (!JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  object = json_node_get_object (node);
+  if (json_object_has_member (object, "detail") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "detail")))
+    detail = json_object_get_object_member (object, "detail");
+
+  entry = g_new0 (Entry, 1);
+  entry->subscription_id =
+    g_strdup (json_object_get_string_member_with_default (object, "subscriptionId", ""));
+  entry->action = g_strdup (json_object_get_string_member_with_default (object, "action", ""));
+  entry->key = g_strdup (json_object_get_string_member_with_default (object, "idempotencyKey",
+                                                                     NULL));
+  entry->user_id = g_strdup (json_object_get_string_member_with_default (object, "userId", ""));
+  if (strcmp (entry->action, "cancel") == 0)
+    entry->from = detail_word (detail, "reason");
+  else
+    {
+      entry->from = detail_word (detail, "from");
+      entry->to = detail_word (detail, "to");
+    }
+
+  return entry;
+}
+
+/* Every page of the ledger from @url, oldest first. */
+static GPtrArray *
+read_ledger (Client      *client,
+             SoupSession *session,
+             const char  *first_url)
+{
+  g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
+  g_autofree char *url = g_strdup (first_url);
+
+  while (url != NULL)
+    {
+      g_autoptr(JsonObject) object = NULL;
+      g_auto(Answer) answer = { 0 };
+      JsonArray *value;
+      const char *next;
+
+      if (!get_definite (client, session, url, &answer))
+        return NULL;
+      if (answer.status != 200 || (object = parse_object (answer.body)) == NULL ||
+          !json_object_has_member (object, "value") ||
+          !JSON_NODE_HOLDS_ARRAY (json_object_get_member (object, "value")))
+        {
+          client->unexpected++;
+          add_problem (client, "GET %s: %u", url, answer.status);
+          return NULL;
+        }
+
+      value = json_object_get_array_member (object, "value");
+      for (guint i = 0; i < json_array_get_length (value); i++)
+        {
+          Entry *entry = entry_from_json (json_array_get_element (value, i));
+
+          if (entry == NULL)
+            {
+              add_problem (client, "GET %s: an entry that is not an object", url);
+              return NULL;
+            }
+          g_ptr_array_add (entries, entry);
+        }
+
+      next = json_object_get_string_member_with_default (object, "nextLink", NULL);
+      g_free (url);
+      url = g_strdup (next);
+    }
+
+  return g_steal_pointer (&entries);
+}
+
+static gboolean
+entry_matches (const Entry *entry,
+               const Ack   *ack)
+{
+  return strcmp (entry->action, ack->action) == 0 && g_strcmp0 (entry->key, ack->key) == 0 &&
+         g_strcmp0 (entry->from, ack->from) == 0 && g_strcmp0 (entry->to, ack->to) == 0 &&
+         strcmp (entry->user_id, ack->user_id) == 0;
+}
+
+static void
+describe_entry (Client      *client,
+                const char  *what,
+                const char  *sub_id,
+                const char  *action,
+                const char  *key,
+                const char  *from,
+                const char  *to)
+{
+  add_problem (client, "%s %s: %s key %s %s -> %s", what, sub_id, action, key ? key : "(none)",
+           from ? from : "", to ? to : "");
+}
+
+/* An entry no acknowledgement accounts for: the same key as one that
+ * does is an effect applied twice; otherwise one the client was never told
+ * of (or was refused).
+ */
+static void
+describe_extra (Client      *client,
+                const Sub   *sub,
+                const Entry *extra)
+{
+  const char *what = "applied, never acknowledged";
+
+  for (guint i = 0; extra->key != NULL && i < sub->acks->len; i++)
+    {
+      if (g_strcmp0 (((const Ack *) g_ptr_array_index (sub->acks, i))->key, extra->key) == 0)
+        what = "applied twice";
+    }
+
+  describe_entry (client, what, sub->id, extra->action, extra->key, extra->from, extra->to);
+}
+
+/* The ledger of @sub holds its acknowledged changes, each once, in order,
+ * and nothing else.
+ */
+static void
+reconcile_ledger (Client    *client,
+                  Sub       *sub,
+                  GPtrArray *entries,
+                  guint     *lost,
+                  guint     *doubled)
+{
+  guint cursor = 0;
+
+  for (guint i = 0; i < sub->acks->len; i++)
+    {
+      const Ack *ack = g_ptr_array_index (sub->acks, i);
+      guint j;
+
+      for (j = cursor; j < entries->len; j++)
+        {
+          if (entry_matches (g_ptr_array_index (entries, j), ack))
+            break;
+        }
+
+      if (j == entries->len)
+        {
+          (*lost)++;
+          describe_entry (client, "lost", sub->id, ack->action, ack->key, ack->from, ack->to);
+          add_problem (client, "lost %s: acknowledged with ETag %s", sub->id, ack->etag);
+          continue;
+        }
+
+      for (; cursor < j; cursor++)
+        {
+          const Entry *extra = g_ptr_array_index (entries, cursor);
+
+          (*doubled)++;
+          describe_extra (client, sub, extra);
+        }
+      cursor = j + 1;
+    }
+
+  for (; cursor < entries->len; cursor++)
+    {
+      const Entry *extra = g_ptr_array_index (entries, cursor);
+
+      (*doubled)++;
+      describe_extra (client, sub, extra);
+    }
+}
+
+/* While the soak runs: the subscription's ledger so far. A discrepancy
+ * found here stays in the ledger and is counted at the end; here it is a
+ * mismatch.
+ */
+static void
+read_sub_ledger (Client      *client,
+                 SoupSession *session,
+                 Sub         *sub)
+{
+  g_autofree char *url = g_strdup_printf ("%s/v1/operations?subscriptionId=%s&top=500",
+                                          client->soak->base_url, sub->id);
+  g_autoptr(GPtrArray) entries = read_ledger (client, session, url);
+  guint lost = 0, doubled = 0;
+
+  if (entries == NULL)
+    return;
+
+  reconcile_ledger (client, sub, entries, &lost, &doubled);
+  if (lost > 0 || doubled > 0)
+    client->mismatched++;
+}
+
+/*
+ * A client
+ */
+
+static Sub *
+pick_subscription (Client     *client,
+                   BdSoakKind  kind)
+{
+  g_autoptr(GPtrArray) eligible = g_ptr_array_new ();
+  guint live = 0;
+
+  for (guint i = 0; i < client->subs->len; i++)
+    live += ((Sub *) g_ptr_array_index (client->subs, i))->status != STATUS_DELETED;
+
+  for (guint i = 0; i < client->subs->len; i++)
+    {
+      Sub *sub = g_ptr_array_index (client->subs, i);
+      gboolean ok = FALSE;
+
+      switch (kind)
+        {
+        case BD_SOAK_CANCEL:
+        case BD_SOAK_RECURRING_BILLING:
+        case BD_SOAK_QUANTITY:
+          ok = sub->status == STATUS_ACTIVE;
+          break;
+        case BD_SOAK_REACTIVATE:
+          ok = sub->status == STATUS_DISABLED || sub->status == STATUS_EXPIRED;
+          break;
+        case BD_SOAK_DELETE:
+          ok = sub->status == STATUS_DISABLED && live > MIN_LIVE;
+          break;
+        case BD_SOAK_READ:
+          ok = TRUE;
+          break;
+        case BD_SOAK_N_KINDS:
+        default:
+          g_assert_not_reached ();
+        }
+
+      if (ok)
+        g_ptr_array_add (eligible, sub);
+    }
+
+  if (eligible->len == 0)
+    return NULL;
+
+  return g_ptr_array_index (eligible, g_rand_int_range (client->rand, 0, (gint32) eligible->len));
+}
+
+static BdSoakKind
+roll_kind (Client *client)
+{
+  guint roll = (guint) g_rand_int_range (client->rand, 0, 100);
+
+  for (guint i = 0; i < BD_SOAK_N_KINDS; i++)
+    {
+      if (roll < kind_weights[i])
+        return i;
+      roll -= kind_weights[i];
+    }
+
+  return BD_SOAK_READ;
+}
+
+static void
+run_operation (Client      *client,
+               SoupSession *session,
+               guint        slot)
+{
+  BdSoakKind kind = BD_SOAK_READ;
+  Sub *sub = NULL;
+
+  /* A kind none of the client's subscriptions allows now: roll again. */
+  for (guint attempt = 0; sub == NULL && attempt < 10; attempt++)
+    {
+      kind = roll_kind (client);
+      sub = pick_subscription (client, kind);
+    }
+  if (sub == NULL)
+    {
+      kind = BD_SOAK_READ;
+      sub = pick_subscription (client, kind);
+    }
+  client->by_kind[kind]++;
+
+  switch (kind)
+    {
+    case BD_SOAK_CANCEL:
+      do_cancel (client, session, sub, slot);
+      break;
+    case BD_SOAK_RECURRING_BILLING:
+      do_patch (client, session, sub, FALSE);
+      break;
+    case BD_SOAK_QUANTITY:
+      do_patch (client, session, sub, TRUE);
+      break;
+    case BD_SOAK_REACTIVATE:
+      do_reactivate (client, session, sub, slot);
+      break;
+    case BD_SOAK_DELETE:
+      do_delete (client, session, sub, slot);
+      break;
+    case BD_SOAK_READ:
+      switch (g_rand_int_range (client->rand, 0, 4))
+        {
+        case 0:
+          read_subscription (client, session, sub, "GET");
+          break;
+        case 1:
+          read_cancellation (client, session, sub);
+          break;
+        case 2:
+          read_list (client, session);
+          break;
+        default:
+          read_sub_ledger (client, session, sub);
+          break;
+        }
+      break;
+    case BD_SOAK_N_KINDS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static SoupSession *
+new_session (void)
+{
+  SoupSession *session = soup_session_new_with_options ("timeout", HTTP_TIMEOUT_SECONDS,
+                                                        "max-conns-per-host", 2,
+                                                        NULL);
+
+  /* Loopback only: no proxy from the environment. */
+  soup_session_set_proxy_resolver (session, NULL);
+
+  return session;
+}
+
+/* A slot well past a planned kill waits until the killer has killed, so
+ * that a starved killer thread on a loaded machine still kills as often as
+ * planned.
+ */
+static void
+wait_for_kill (Soak  *soak,
+               guint  slot)
+{
+  guint margin = MAX (soak->options->kill_every / 4, 1u);
+
+  while (!g_atomic_int_get (&soak->aborted))
+    {
+      guint done = (guint) g_atomic_int_get (&soak->kills_done);
+
+      if (done >= soak->kill_slots->len ||
+          slot <= g_array_index (soak->kill_slots, guint, done) + margin)
+        return;
+      g_usleep (1000);
+    }
+}
+
+static gpointer
+client_thread (gpointer user_data)
+{
+  Client *client = user_data;
+  Soak *soak = client->soak;
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+
+  /* The sync API runs the session in this thread's own context. */
+  g_main_context_push_thread_default (context);
+  session = new_session ();
+
+  for (;;)
+    {
+      guint slot = (guint) g_atomic_int_add (&soak->next_slot, 1);
+
+      if (slot >= soak->options->n_operations || g_atomic_int_get (&soak->aborted))
+        break;
+      wait_for_kill (soak, slot);
+      run_operation (client, session, slot);
+    }
+
+  g_clear_object (&session);
+  g_main_context_pop_thread_default (context);
+  g_atomic_int_add (&soak->clients_running, -1);
+
+  return NULL;
+}
+
+/*
+ * The end: ledger, final state, the database file
+ */
+
+static void
+reconcile (Soak         *soak,
+           Client       *checker,
+           BdSoakReport *report)
+{
+  g_autoptr(SoupSession) session = new_session ();
+  g_autoptr(GHashTable) by_sub = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                                        (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autofree char *url = g_strconcat (soak->base_url, "/v1/operations?top=500", NULL);
+  g_autoptr(GPtrArray) ledger = read_ledger (checker, session, url);
+  GHashTableIter iter;
+  gpointer id, list;
+
+  if (ledger == NULL)
+    {
+      report->mismatched++;
+      return;
+    }
+  report->ledger_entries = ledger->len;
+
+  for (guint i = 0; i < ledger->len; i++)
+    {
+      Entry *entry = g_ptr_array_index (ledger, i);
+      GPtrArray *entries = g_hash_table_lookup (by_sub, entry->subscription_id);
+
+      if (entries == NULL)
+        {
+          entries = g_ptr_array_new ();
+          g_hash_table_insert (by_sub, entry->subscription_id, entries);
+        }
+      g_ptr_array_add (entries, entry);
+
+      /* Exactly one entry per Idempotency-Key. */
+      if (entry->key != NULL)
+        {
+          guint count = GPOINTER_TO_UINT (g_hash_table_lookup (keys, entry->key)) + 1;
+
+          g_hash_table_insert (keys, entry->key, GUINT_TO_POINTER (count));
+          if (count > 1)
+            add_problem (checker, "key %s: %u ledger entries", entry->key, count);
+        }
+    }
+
+  for (guint c = 0; c < soak->clients->len; c++)
+    {
+      Client *client = g_ptr_array_index (soak->clients, c);
+
+      for (guint i = 0; i < client->subs->len; i++)
+        {
+          Sub *sub = g_ptr_array_index (client->subs, i);
+          g_autoptr(GPtrArray) none = g_ptr_array_new ();
+          GPtrArray *entries = g_hash_table_lookup (by_sub, sub->id);
+
+          reconcile_ledger (checker, sub, entries != NULL ? entries : none, &report->lost,
+                            &report->doubled);
+          g_hash_table_remove (by_sub, sub->id);
+
+          read_subscription (checker, session, sub, "final");
+        }
+    }
+
+  /* Entries of subscriptions nobody changed. */
+  g_hash_table_iter_init (&iter, by_sub);
+  while (g_hash_table_iter_next (&iter, &id, &list))
+    {
+      GPtrArray *entries = list;
+
+      report->doubled += entries->len;
+      add_problem (checker, "%u ledger entries for %s, which nobody changed", entries->len,
+               (const char *) id);
+    }
+}
+
+/* Reads @sql's one value as text. */
+static char *
+query_text (sqlite3    *db,
+            const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return g_strdup (sqlite3_errmsg (db));
+
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      GString *all = g_string_new ((const char *) sqlite3_column_text (stmt, 0));
+
+      /* integrity_check answers one row per problem. */
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        g_string_append_printf (all, "; %s", (const char *) sqlite3_column_text (stmt, 0));
+      text = g_string_free (all, FALSE);
+    }
+  else
+    text = g_strdup (sqlite3_errmsg (db));
+
+  sqlite3_finalize (stmt);
+
+  return text;
+}
+
+static void
+check_database (Soak         *soak,
+                Client       *checker,
+                BdSoakReport *report)
+{
+  g_autofree char *path = g_build_filename (soak->data_dir, "billing.sqlite", NULL);
+  g_autofree char *operations = NULL;
+  g_autofree char *keyed = NULL;
+  g_autofree char *duplicates = NULL;
+  g_autofree char *answers = NULL;
+  g_autofree char *expected_answers = NULL;
+  g_autofree char *expected_operations = NULL;
+  g_autofree char *foreign = NULL;
+  guint n_keyed = 0;
+  sqlite3 *db = NULL;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    {
+      report->integrity = g_strdup_printf ("cannot open %s: %s", path,
+                                           db != NULL ? sqlite3_errmsg (db) : "out of memory");
+      sqlite3_close (db);
+      return;
+    }
+
+  report->integrity = query_text (db, "PRAGMA integrity_check");
+  foreign = query_text (db, "SELECT count(*) FROM pragma_foreign_key_check");
+  operations = query_text (db, "SELECT count(*) FROM operations");
+  duplicates = query_text (db,
+                           "SELECT count(*) FROM (SELECT idempotency_key FROM operations "
+                           "WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key "
+                           "HAVING count(*) > 1)");
+  answers = query_text (db, "SELECT count(*) FROM idempotency");
+  sqlite3_close (db);
+
+  for (guint c = 0; c < soak->clients->len; c++)
+    {
+      Client *client = g_ptr_array_index (soak->clients, c);
+
+      for (guint i = 0; i < client->subs->len; i++)
+        {
+          Sub *sub = g_ptr_array_index (client->subs, i);
+
+          for (guint j = 0; j < sub->acks->len; j++)
+            n_keyed += ((Ack *) g_ptr_array_index (sub->acks, j))->key != NULL;
+        }
+    }
+
+  expected_operations = g_strdup_printf ("%u", report->ledger_entries);
+  expected_answers = g_strdup_printf ("%u", n_keyed);
+  if (g_strcmp0 (foreign, "0") != 0)
+    add_problem (checker, "database: %s foreign key violations", foreign);
+  if (g_strcmp0 (operations, expected_operations) != 0)
+    add_problem (checker, "database: %s operations, the API listed %s", operations,
+             expected_operations);
+  if (g_strcmp0 (duplicates, "0") != 0)
+    add_problem (checker, "database: %s keys with more than one operation", duplicates);
+  if (g_strcmp0 (answers, expected_answers) != 0)
+    add_problem (checker, "database: %s stored answers for %s acknowledged keyed changes", answers,
+             expected_answers);
+}
+
+static gboolean
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL)
+    return FALSE;
+
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  return g_rmdir (path) == 0;
+}
+
+/* The moments to kill at, as operation slots: one per @kill_every, each
+ * somewhere in the middle half of its stretch.
+ */
+static GArray *
+plan_kills (const BdSoakOptions *options,
+            GRand               *rand)
+{
+  GArray *slots = g_array_new (FALSE, FALSE, sizeof (guint));
+
+  if (options->kill_every == 0)
+    return slots;
+
+  for (guint i = 0;; i++)
+    {
+      guint start = i * options->kill_every + options->kill_every / 4;
+      guint slot = start + (guint) g_rand_int_range (rand, 0,
+                                                     (gint32) MAX (options->kill_every / 2, 1u));
+
+      if (slot >= options->n_operations)
+        break;
+      g_array_append_val (slots, slot);
+    }
+
+  return slots;
+}
+
+static void
+soak_clear (Soak *soak)
+{
+  if (soak->process != NULL)
+    kill_service (soak);
+  g_clear_pointer (&soak->clients, g_ptr_array_unref);
+  g_clear_pointer (&soak->kill_slots, g_array_unref);
+  g_free (soak->dir);
+  g_free (soak->data_dir);
+  g_free (soak->tenant_file);
+  g_free (soak->base_url);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Soak, soak_clear)
+
+/**
+ * bd_soak_run:
+ * @options: what to run
+ * @report: (out caller-allocates): filled in, also on failure
+ * @error: set when the soak could not run (the service did not start)
+ *
+ * Runs the soak and reconciles. A discrepancy is no error: it is in
+ * @report; see bd_soak_report_is_clean ().
+ *
+ * Returns: whether the soak ran to its end
+ */
+gboolean
+bd_soak_run (const BdSoakOptions  *options,
+             BdSoakReport         *report,
+             GError              **error)
+{
+  g_auto(Soak) soak = { .options = options };
+  g_autoptr(GRand) rand = NULL;
+  g_autoptr(GPtrArray) all_subs = g_ptr_array_new_with_free_func ((GDestroyNotify) sub_free);
+  g_autofree char *tenant = NULL;
+  Client *checker;
+  gint64 started = g_get_monotonic_time ();
+  guint n_subs;
+  guint next_kill = 0;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (options->n_clients > 0, FALSE);
+
+  memset (report, 0, sizeof *report);
+  report->problems = g_ptr_array_new_with_free_func (g_free);
+
+  soak.dir = g_dir_make_tmp ("bd-soak-XXXXXX", error);
+  if (soak.dir == NULL)
+    return FALSE;
+  soak.data_dir = g_build_filename (soak.dir, "data", NULL);
+  soak.tenant_file = g_build_filename (soak.dir, "tenant.json", NULL);
+
+  /* Enough that deletes leave each client subscriptions to work on. */
+  n_subs = options->n_clients * MAX (8u, options->n_operations / options->n_clients / 8 + 4);
+  tenant = write_tenant (n_subs, all_subs);
+  report->subscriptions = n_subs;
+  if (!g_file_set_contents (soak.tenant_file, tenant, -1, error))
+    goto out;
+
+  rand = g_rand_new_with_seed (options->seed);
+  soak.kill_slots = plan_kills (options, rand);
+
+  soak.clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
+  for (guint c = 0; c <= options->n_clients; c++)
+    {
+      Client *client = g_new0 (Client, 1);
+
+      client->soak = &soak;
+      client->index = c;
+      client->user = &users[c % G_N_ELEMENTS (users)];
+      client->bearer = g_strconcat ("Bearer ", client->user->token, NULL);
+      client->rand = g_rand_new_with_seed (options->seed * 7919u + c + 1);
+      client->subs = g_ptr_array_new_with_free_func ((GDestroyNotify) sub_free);
+      client->problems = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (soak.clients, client);
+    }
+  /* The last one only checks, at the end. */
+  checker = g_ptr_array_steal_index (soak.clients, options->n_clients);
+  for (guint i = 0; i < all_subs->len; i++)
+    g_ptr_array_add (((Client *) g_ptr_array_index (soak.clients, i % options->n_clients))->subs,
+                     g_ptr_array_index (all_subs, i));
+  g_ptr_array_set_free_func (all_subs, NULL);
+
+  if (!start_service (&soak, error))
+    {
+      client_free (checker);
+      goto out;
+    }
+
+  soak.clients_running = (gint) options->n_clients;
+  for (guint c = 0; c < options->n_clients; c++)
+    {
+      Client *client = g_ptr_array_index (soak.clients, c);
+      g_autofree char *name = g_strdup_printf ("soak-client-%u", c);
+
+      client->thread = g_thread_new (name, client_thread, client);
+    }
+
+  /* The killer: at each planned slot, a moment later, SIGKILL and start
+   * again on the same data and port.
+   */
+  while (g_atomic_int_get (&soak.clients_running) > 0)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (next_kill >= soak.kill_slots->len ||
+          (guint) g_atomic_int_get (&soak.next_slot) <= g_array_index (soak.kill_slots, guint,
+                                                                       next_kill))
+        {
+          g_usleep (500);
+          continue;
+        }
+
+      next_kill++;
+      g_usleep ((gulong) g_rand_int_range (rand, 0, 3000));
+      if (g_atomic_int_get (&soak.in_flight_changes) > 0)
+        report->kills_in_flight++;
+      kill_service (&soak);
+      report->kills++;
+      g_atomic_int_inc (&soak.kills_done);
+      if (options->verbose)
+        g_printerr ("soak: kill %u after operation %d\n", report->kills,
+                    g_atomic_int_get (&soak.next_slot));
+
+      if (!start_service (&soak, &local_error))
+        {
+          g_ptr_array_add (report->problems, g_strdup (local_error->message));
+          g_atomic_int_set (&soak.aborted, 1);
+          break;
+        }
+    }
+
+  for (guint c = 0; c < options->n_clients; c++)
+    {
+      Client *client = g_ptr_array_index (soak.clients, c);
+
+      g_thread_join (client->thread);
+      client->thread = NULL;
+    }
+
+  if (!g_atomic_int_get (&soak.aborted))
+    {
+      /* One more kill after the last answer: what was acknowledged must
+       * survive it too.
+       */
+      kill_service (&soak);
+      if (!start_service (&soak, error))
+        {
+          client_free (checker);
+          goto out;
+        }
+
+      reconcile (&soak, checker, report);
+      report->stopped_cleanly = stop_service (&soak);
+      if (!report->stopped_cleanly)
+        g_ptr_array_add (report->problems,
+                         g_strdup ("the service did not exit 0 on SIGTERM"));
+      check_database (&soak, checker, report);
+      ok = TRUE;
+    }
+
+  for (guint c = 0; c <= options->n_clients; c++)
+    {
+      Client *client = c < options->n_clients ? g_ptr_array_index (soak.clients, c) : checker;
+
+      report->operations += client->by_kind[BD_SOAK_CANCEL] +
+                            client->by_kind[BD_SOAK_RECURRING_BILLING] +
+                            client->by_kind[BD_SOAK_QUANTITY] +
+                            client->by_kind[BD_SOAK_REACTIVATE] +
+                            client->by_kind[BD_SOAK_DELETE] + client->by_kind[BD_SOAK_READ];
+      for (guint k = 0; k < BD_SOAK_N_KINDS; k++)
+        report->by_kind[k] += client->by_kind[k];
+      report->retries += client->retries;
+      report->changes_retried += client->changes_retried;
+      report->applied_unanswered += client->applied_unanswered;
+      report->acknowledged += client->acknowledged;
+      report->mismatched += client->mismatched;
+      report->unexpected += client->unexpected;
+      for (guint i = 0; i < client->problems->len; i++)
+        g_ptr_array_add (report->problems, g_strdup (g_ptr_array_index (client->problems, i)));
+    }
+  client_free (checker);
+
+out:
+  report->wall_seconds = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
+
+  if (soak.process != NULL)
+    kill_service (&soak);
+  if (options->keep_data || !ok || !bd_soak_report_is_clean (report))
+    report->dir = g_strdup (soak.dir);
+  else
+    remove_tree (soak.dir);
+
+  return ok;
+}
+
+/**
+ * bd_soak_report_is_clean:
+ *
+ * Returns: whether nothing was lost, doubled or out of place
+ */
+gboolean
+bd_soak_report_is_clean (const BdSoakReport *report)
+{
+  return report->lost == 0 && report->doubled == 0 && report->mismatched == 0 &&
+         report->unexpected == 0 && report->problems->len == 0 &&
+         g_strcmp0 (report->integrity, "ok") == 0 && report->stopped_cleanly;
+}
+
+/**
+ * bd_soak_report_format:
+ *
+ * Returns: (transfer full): the summary, a few lines
+ */
+char *
+bd_soak_report_format (const BdSoakReport *report)
+{
+  GString *text = g_string_new (NULL);
+
+  g_string_append_printf (text, "operations      %u (", report->operations);
+  for (guint k = 0; k < BD_SOAK_N_KINDS; k++)
+    g_string_append_printf (text, "%s%s %u", k > 0 ? ", " : "", kind_names[k],
+                            report->by_kind[k]);
+  g_string_append_printf (text, ") on %u subscriptions\n", report->subscriptions);
+  g_string_append_printf (text, "kills           %u (%u with a change in flight), "
+                          "and 1 more after the last operation\n",
+                          report->kills, report->kills_in_flight);
+  g_string_append_printf (text, "retries         %u requests; %u changes needed more than one, "
+                          "%u of them applied before their answer was lost\n",
+                          report->retries, report->changes_retried,
+                          report->applied_unanswered);
+  g_string_append_printf (text, "acknowledged    %u changes; ledger %u entries\n",
+                          report->acknowledged, report->ledger_entries);
+  g_string_append_printf (text, "lost            %u\n", report->lost);
+  g_string_append_printf (text, "doubled         %u\n", report->doubled);
+  g_string_append_printf (text, "mismatched      %u; unexpected answers %u; problem lines %u\n",
+                          report->mismatched, report->unexpected,
+                          report->problems->len);
+  g_string_append_printf (text, "integrity       %s; clean stop %s\n",
+                          report->integrity != NULL ? report->integrity : "not checked",
+                          report->stopped_cleanly ? "yes" : "no");
+  g_string_append_printf (text, "wall time       %.1f s\n", report->wall_seconds);
+  if (report->dir != NULL)
+    g_string_append_printf (text, "kept            %s\n", report->dir);
+
+  return g_string_free (text, FALSE);
+}
+
+void
+bd_soak_report_clear (BdSoakReport *report)
+{
+  g_clear_pointer (&report->integrity, g_free);
+  g_clear_pointer (&report->dir, g_free);
+  g_clear_pointer (&report->problems, g_ptr_array_unref);
+}
