@@ -6,6 +6,9 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
+#include <string.h>
+
 #include "bd-test-utils.h"
 
 /* A time the test writes as text; a typo in a test fails it loudly. */
@@ -108,4 +111,43 @@ bd_test_add_table (const char    *prefix,
 
       bd_test_add_row (paths, prefix, *(const char * const *) row, row, test_func);
     }
+}
+
+/* Removes @path and everything under it (symbolic links, not what they
+ * point to).
+ */
+void
+bd_test_remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        bd_test_remove_tree (child);
+      else
+        g_unlink (child);
+    }
+
+  g_rmdir (path);
+}
+
+/* Whether @needle is somewhere in @data: files such as a SQLite database are
+ * binary, so no string search that stops at a NUL will do.
+ */
+gboolean
+bd_test_bytes_contain (gconstpointer  data,
+                       gsize          size,
+                       const char    *needle)
+{
+  gsize length = strlen (needle);
+
+  for (gsize i = 0; i + length <= size; i++)
+    if (memcmp ((const guint8 *) data + i, needle, length) == 0)
+      return TRUE;
+
+  return FALSE;
 }

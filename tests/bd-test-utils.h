@@ -12,6 +12,10 @@ G_BEGIN_DECLS
 
 gint64              bd_test_time         (const char *rfc3339);
 char               *bd_test_format       (gint64      value);
+void                bd_test_remove_tree  (const char *path);
+gboolean            bd_test_bytes_contain (gconstpointer data,
+                                          gsize         size,
+                                          const char   *needle);
 BdSubscriptionData *bd_test_subscription (const char *start,
                                           const char *last_renewal,
                                           const char *term_end);

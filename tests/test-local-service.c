@@ -30,6 +30,7 @@
 #endif
 
 #include "bd-local-service.h"
+#include "bd-test-utils.h"
 #include "service-tenant.h"
 
 /* The domain of BdLocalService's log, which carries the child's stderr. */
@@ -328,25 +329,6 @@ json_string (JsonNode   *json,
   return json_object_get_string_member_with_default (object, member_name, NULL);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-
-  g_rmdir (path);
-}
-
 /* Lets the readers of a finalized BdLocalService see their cancellation. */
 static void
 drain_main_context (void)
@@ -391,7 +373,7 @@ fixture_tear_down (Fixture       *f,
   g_log_remove_handler (LOG_DOMAIN, f->log_handler);
   g_clear_pointer (&f->log, g_ptr_array_unref);
   g_unsetenv ("BILLING_DESK_NOW");
-  remove_tree (f->dir);
+  bd_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->data_dir);
   g_free (f->tenant_file);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "bd-store.h"
+#include "bd-token.h"
 #include "bd-test-utils.h"
 
 /* Every tenant here is read with the clock at DESIGN.md's example moment. */
@@ -646,17 +647,9 @@ bytes_contain (GBytes     *bytes,
                const char *needle)
 {
   gsize size;
-  const guint8 *data = g_bytes_get_data (bytes, &size);
-  gsize length = strlen (needle);
+  gconstpointer data = g_bytes_get_data (bytes, &size);
 
-  /* The file is binary: no string search that stops at a NUL will do. */
-  for (gsize i = 0; i + length <= size; i++)
-    {
-      if (memcmp (data + i, needle, length) == 0)
-        return TRUE;
-    }
-
-  return FALSE;
+  return bd_test_bytes_contain (data, size, needle);
 }
 
 static void
@@ -709,6 +702,38 @@ test_token (Fixture       *fixture,
       g_assert_false (bytes_contain (wal_bytes, ANNE_TOKEN));
       g_assert_false (bytes_contain (wal_bytes, BO_TOKEN));
     }
+}
+
+/* The hash is SHA-256 of the token; equality sees every byte and bit. */
+static void
+test_token_hash (void)
+{
+  guint8 a[BD_TOKEN_HASH_LENGTH];
+  guint8 b[BD_TOKEN_HASH_LENGTH];
+  g_autofree char *expected = g_compute_checksum_for_string (G_CHECKSUM_SHA256, ANNE_TOKEN, -1);
+  g_autofree char *hex = NULL;
+  GString *out = g_string_new (NULL);
+
+  bd_token_hash (ANNE_TOKEN, a);
+  for (gsize i = 0; i < BD_TOKEN_HASH_LENGTH; i++)
+    g_string_append_printf (out, "%02x", a[i]);
+  hex = g_string_free (out, FALSE);
+  g_assert_cmpstr (hex, ==, expected);
+
+  memcpy (b, a, sizeof a);
+  g_assert_true (bd_token_hash_equal (a, b));
+  for (gsize i = 0; i < BD_TOKEN_HASH_LENGTH; i++)
+    for (guint bit = 0; bit < 8; bit++)
+      {
+        b[i] ^= (guint8) (1u << bit);
+        g_assert_false (bd_token_hash_equal (a, b));
+        g_assert_false (bd_token_hash_equal (b, a));
+        b[i] ^= (guint8) (1u << bit);
+      }
+  g_assert_true (bd_token_hash_equal (a, b));
+
+  bd_token_hash (BO_TOKEN, b);
+  g_assert_false (bd_token_hash_equal (a, b));
 }
 
 /*
@@ -1402,6 +1427,7 @@ main (int   argc,
 #undef ADD
 
   g_test_add_func ("/store/operations/free", test_operation_free);
+  g_test_add_func ("/store/users/token-hash", test_token_hash);
 
   return g_test_run ();
 }

@@ -14,9 +14,9 @@
 #include <sqlite3.h>
 
 #include "bd-store.h"
+#include "bd-token.h"
 
 #define BUSY_TIMEOUT_MS        5000
-#define TOKEN_HASH_LENGTH      32   /* SHA-256 */
 #define INTEGRITY_MESSAGES_MAX 10
 
 /* The migrations below spell these bounds out as SQL literals. */
@@ -226,7 +226,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "INSERT INTO domain_subscriptions (domain_name, subscription_id) VALUES (?1, ?2)",
   [STMT_GET_TENANT] = "SELECT display_name, cloud, currency FROM tenant WHERE id = 1",
   [STMT_FIND_USER_BY_TOKEN_HASH] =
-    "SELECT id, display_name, roles FROM users WHERE token_hash = ?1",
+    "SELECT id, display_name, roles, token_hash FROM users",
   [STMT_GET_SUBSCRIPTION] =
     "SELECT " SUBSCRIPTION_COLUMNS " FROM subscriptions WHERE id = ?1",
   [STMT_LIST_SUBSCRIPTIONS] =
@@ -441,22 +441,6 @@ bind_bytes (sqlite3_stmt *stmt,
 
   /* SQLite binds NULL for a NULL pointer; empty is an empty BLOB here. */
   return sqlite3_bind_blob64 (stmt, index, data != NULL ? data : "", size, SQLITE_STATIC);
-}
-
-/* Tokens are long random strings, not passwords: a plain SHA-256 is enough to
- * make a copied database useless for signing in, and looking the hash up
- * leaks nothing about the token by its timing.
- */
-static void
-hash_token (const char *token,
-            guint8      digest[TOKEN_HASH_LENGTH])
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  gsize length = TOKEN_HASH_LENGTH;
-
-  g_checksum_update (checksum, (const guchar *) token, strlen (token));
-  g_checksum_get_digest (checksum, digest, &length);
-  g_assert (length == TOKEN_HASH_LENGTH);
 }
 
 /* Runs fixed SQL that carries no values: the setup at open and the
@@ -743,9 +727,9 @@ seed_user (BdStore     *self,
            GError     **error)
 {
   g_autoptr(BorrowedStatement) stmt = borrow (self, STMT_INSERT_USER);
-  guint8 token_hash[TOKEN_HASH_LENGTH];
+  guint8 token_hash[BD_TOKEN_HASH_LENGTH];
 
-  hash_token (token, token_hash);
+  bd_token_hash (token, token_hash);
 
   if (sqlite3_bind_text (stmt, 1, bd_user_get_id (user), -1, SQLITE_STATIC) != SQLITE_OK ||
       sqlite3_bind_text (stmt, 2, bd_user_get_display_name (user), -1,
@@ -1290,26 +1274,45 @@ bd_store_find_user_by_token (BdStore     *self,
                              GError     **error)
 {
   g_autoptr(BorrowedStatement) stmt = NULL;
-  guint8 token_hash[TOKEN_HASH_LENGTH];
-  gboolean found;
+  g_autoptr(BdUser) found = NULL;
+  guint8 token_hash[BD_TOKEN_HASH_LENGTH];
+  int rc;
 
   g_return_val_if_fail (BD_IS_STORE (self), NULL);
   g_return_val_if_fail (token != NULL, NULL);
 
-  hash_token (token, token_hash);
+  bd_token_hash (token, token_hash);
 
+  /* Every user's hash is compared in constant time, and the loop goes on
+   * after a match: how long it takes says nothing of how close a guess
+   * came (an index lookup would compare byte by byte). A tenant has few
+   * users with tokens.
+   */
   stmt = borrow (self, STMT_FIND_USER_BY_TOKEN_HASH);
-  if (sqlite3_bind_blob (stmt, 1, token_hash, sizeof token_hash, SQLITE_TRANSIENT) != SQLITE_OK)
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const guint8 *stored = sqlite3_column_blob (stmt, 3);
+      gboolean equal;
+
+      if (stored == NULL || sqlite3_column_bytes (stmt, 3) != BD_TOKEN_HASH_LENGTH)
+        {
+          set_unreadable_row_error ("users", error);
+          return NULL;
+        }
+
+      equal = bd_token_hash_equal (stored, token_hash);
+      if (equal && found == NULL)
+        found = bd_user_new (column_str (stmt, 0), column_str (stmt, 1),
+                             (guint) sqlite3_column_int64 (stmt, 2));
+    }
+
+  if (rc != SQLITE_DONE)
     {
       set_error (self->db, DOING_READ, error);
       return NULL;
     }
 
-  if (!step_one_row (self, stmt, &found, error) || !found)
-    return NULL;
-
-  return bd_user_new (column_str (stmt, 0), column_str (stmt, 1),
-                      (guint) sqlite3_column_int64 (stmt, 2));
+  return g_steal_pointer (&found);
 }
 
 /**

@@ -197,6 +197,11 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_set_prgname (PROGRAM_NAME);
+  /* stdout carries only the "listening on" line that the app reads; the
+   * log, debug messages too (GLib writes them to stdout by default), goes
+   * to stderr.
+   */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   context = g_option_context_new (NULL);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
