@@ -12,7 +12,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "bd-client.h"
+#include "bd-client-private.h"
 
 #define USER_AGENT "billing-desk/" PACKAGE_VERSION
 
@@ -241,17 +241,19 @@ new_unreadable_answer_error (SoupMessage *message)
 
 typedef struct _Request Request;
 
-/* Reads a 2xx answer and returns the task's value, or fails with a
- * BD_CORE_ERROR (logged, and turned into BD_CLIENT_ERROR_BAD_ANSWER).
+/* Reads a 2xx answer and returns its value, or fails with a BD_CORE_ERROR
+ * (logged, and turned into BD_CLIENT_ERROR_BAD_ANSWER).
  */
-typedef gboolean (*AnswerFunc) (GTask     *task,
-                                JsonNode  *node,
-                                GError   **error);
+typedef gpointer (*AnswerFunc) (JsonNode        *node,
+                                GUri            *base_uri,
+                                const char      *expected_id,
+                                GDestroyNotify  *value_free,
+                                GError         **error);
 
 struct _Request
 {
   SoupMessage  *message;
-  AnswerFunc    read_answer;
+  BdClientAnswerKind answer_kind;
   char         *expected_id;          /* the subscription asked for, or NULL */
 
   /* Cancelled by the caller's cancellable or by the connect timer; every
@@ -420,79 +422,34 @@ return_bad_answer (GTask  *task,
   g_task_return_error (task, new_unreadable_answer_error (request->message));
 }
 
-/* A non-2xx answer: the error document's code, or one from the status. */
-static void
-return_api_error (GTask    *task,
-                  guint     status,
-                  JsonNode *node)
-{
-  Request *request = g_task_get_task_data (task);
-  g_autoptr(GError) read_error = NULL;
-  g_autofree char *code_word = NULL;
-  g_autofree char *message = NULL;
-  g_autofree char *target = NULL;
-  BdErrorCode code = BD_ERROR_CODE_UNKNOWN;
-
-  if (node == NULL ||
-      !bd_api_error_read (node, &code, &code_word, &message, &target, &read_error))
-    {
-      g_debug ("%s %s: %u without an error document",
-               soup_message_get_method (request->message),
-               g_uri_get_path (soup_message_get_uri (request->message)), status);
-
-      switch (status)
-        {
-        case SOUP_STATUS_INTERNAL_SERVER_ERROR:
-          code = BD_ERROR_CODE_INTERNAL_ERROR;
-          break;
-        case SOUP_STATUS_BAD_GATEWAY:
-        case SOUP_STATUS_SERVICE_UNAVAILABLE:
-          code = BD_ERROR_CODE_UNAVAILABLE;
-          break;
-        case SOUP_STATUS_GATEWAY_TIMEOUT:
-          /* A proxy gave up waiting for the service: the request may
-           * have been applied.
-           */
-          g_task_return_error (task, new_error (BD_CLIENT_ERROR_TIMEOUT, BD_ERROR_CODE_UNKNOWN,
-                                                status, NULL));
-          return;
-        default:
-          code = BD_ERROR_CODE_UNKNOWN;
-          break;
-        }
-
-      g_task_return_error (task, new_error (BD_CLIENT_ERROR_API, code, status, NULL));
-      return;
-    }
-
-  /* The service's English message is for logs and developers. */
-  g_debug ("%s %s: %u %s%s%s: %s", soup_message_get_method (request->message),
-           g_uri_get_path (soup_message_get_uri (request->message)), status, code_word,
-           target != NULL ? " at " : "", target != NULL ? target : "", message);
-
-  g_task_return_error (task, new_error (BD_CLIENT_ERROR_API, code, status, target));
-}
-
 static void
 answer_received (GTask *task)
 {
+  BdClient *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
-  guint status = soup_message_get_status (request->message);
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *what = NULL;
+  GDestroyNotify value_free = NULL;
+  GError *error = NULL;
+  gpointer value;
 
   close_stream (request);
 
-  node = bd_json_parse ((const char *) request->body->data, request->body->len, &error);
-
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+  what = g_strdup_printf ("%s %s", soup_message_get_method (request->message),
+                          g_uri_get_path (soup_message_get_uri (request->message)));
+  value = _bd_client_read_answer (request->answer_kind, self->base_uri, request->expected_id,
+                                  soup_message_get_status (request->message),
+                                  (const char *) request->body->data, request->body->len,
+                                  what, &value_free, &error);
+  if (value == NULL)
     {
-      return_api_error (task, status, node);
+      /* An unreadable answer ends the exchange, as one too large does. */
+      if (g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER))
+        abort_request (request);
+      g_task_return_error (task, error);
       return;
     }
 
-  if (node == NULL || !request->read_answer (task, node, &error))
-    return_bad_answer (task, error);
+  g_task_return_pointer (task, value, value_free);
 }
 
 static void
@@ -642,7 +599,7 @@ is_header_value (const char *value,
 }
 
 /* Sends the request of @task (whose source tag is set) and reads its answer
- * with @read_answer. @uri of NULL: the base URL is not usable.
+ * as @answer_kind. @uri of NULL: the base URL is not usable.
  */
 static void
 send_request (BdClient   *self,
@@ -652,7 +609,7 @@ send_request (BdClient   *self,
               JsonNode   *body,
               const char *idempotency_key,
               const char *if_match,
-              AnswerFunc  read_answer,
+              BdClientAnswerKind answer_kind,
               const char *expected_id)
 {
   Request *request;
@@ -669,7 +626,7 @@ send_request (BdClient   *self,
 
   request = g_new0 (Request, 1);
   request->message = soup_message_new_from_uri (method, uri);
-  request->read_answer = read_answer;
+  request->answer_kind = answer_kind;
   request->expected_id = g_strdup (expected_id);
   request->cancellable = g_cancellable_new ();
   g_task_set_task_data (task, request, request_free);
@@ -790,21 +747,21 @@ effective_port (GUri *uri)
 
 /* Whether @url may be sent the token: the base URL's scheme, host and port. */
 static GUri *
-parse_same_origin (BdClient   *self,
+parse_same_origin (GUri       *base_uri,
                    const char *url)
 {
   g_autoptr(GUri) uri = NULL;
 
-  if (self->base_uri == NULL)
+  if (base_uri == NULL)
     return NULL;
 
   uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
   if (uri == NULL ||
       g_uri_get_userinfo (uri) != NULL ||
       g_uri_get_host (uri) == NULL ||
-      g_ascii_strcasecmp (g_uri_get_scheme (uri), g_uri_get_scheme (self->base_uri)) != 0 ||
-      g_ascii_strcasecmp (g_uri_get_host (uri), g_uri_get_host (self->base_uri)) != 0 ||
-      effective_port (uri) != effective_port (self->base_uri))
+      g_ascii_strcasecmp (g_uri_get_scheme (uri), g_uri_get_scheme (base_uri)) != 0 ||
+      g_ascii_strcasecmp (g_uri_get_host (uri), g_uri_get_host (base_uri)) != 0 ||
+      effective_port (uri) != effective_port (base_uri))
     return NULL;
 
   return g_steal_pointer (&uri);
@@ -851,69 +808,55 @@ read_subscription (JsonNode    *node,
   return g_steal_pointer (&subscription);
 }
 
-static gboolean
-read_subscription_answer (GTask     *task,
-                          JsonNode  *node,
-                          GError   **error)
+static gpointer
+read_subscription_answer (JsonNode        *node,
+                          GUri            *base_uri,
+                          const char      *expected_id,
+                          GDestroyNotify  *value_free,
+                          GError         **error)
 {
-  Request *request = g_task_get_task_data (task);
-  BdSubscription *subscription;
-
-  subscription = read_subscription (node, NULL, request->expected_id, error);
-  if (subscription == NULL)
-    return FALSE;
-
-  g_task_return_pointer (task, subscription, g_object_unref);
-  return TRUE;
+  *value_free = g_object_unref;
+  return read_subscription (node, NULL, expected_id, error);
 }
 
-static gboolean
-read_cancellation_answer (GTask     *task,
-                          JsonNode  *node,
-                          GError   **error)
+static gpointer
+read_cancellation_answer (JsonNode        *node,
+                          GUri            *base_uri,
+                          const char      *expected_id,
+                          GDestroyNotify  *value_free,
+                          GError         **error)
 {
-  BdCancellation *cancellation;
-
-  cancellation = bd_cancellation_new_from_json (node, NULL, error);
-  if (cancellation == NULL)
-    return FALSE;
-
-  g_task_return_pointer (task, cancellation, g_object_unref);
-  return TRUE;
+  *value_free = g_object_unref;
+  return bd_cancellation_new_from_json (node, NULL, error);
 }
-
-typedef struct
-{
-  BdUser   *user;
-  BdTenant *tenant;
-  gint64    server_time;
-} MeAnswer;
 
 static void
 me_answer_free (gpointer data)
 {
-  MeAnswer *answer = data;
+  BdClientMeAnswer *answer = data;
 
   g_clear_object (&answer->user);
   g_clear_object (&answer->tenant);
   g_free (answer);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (MeAnswer, me_answer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdClientMeAnswer, me_answer_free)
 
-static gboolean
-read_me_answer (GTask     *task,
-                JsonNode  *node,
-                GError   **error)
+static gpointer
+read_me_answer (JsonNode        *node,
+                GUri            *base_uri,
+                const char      *expected_id,
+                GDestroyNotify  *value_free,
+                GError         **error)
 {
   static const char * const keys[] = { "user", "tenant", "serverTime", NULL };
-  g_autoptr(MeAnswer) answer = g_new0 (MeAnswer, 1);
+  g_autoptr(BdClientMeAnswer) answer = g_new0 (BdClientMeAnswer, 1);
   JsonObject *object;
   JsonNode *member;
 
   object = bd_json_expect_object (node, NULL, keys, error);
   if (object == NULL)
-    return FALSE;
+    return NULL;
 
   if ((member = get_object_member (object, "user", error)) == NULL ||
       (answer->user = bd_user_new_from_json (member, "user", NULL, error)) == NULL ||
@@ -921,17 +864,19 @@ read_me_answer (GTask     *task,
       (answer->tenant = bd_tenant_new_from_json (member, "tenant", error)) == NULL ||
       !bd_json_read_time (object, NULL, "serverTime", BD_JSON_REQUIRED, BD_TIME_NONE,
                           &answer->server_time, error))
-    return FALSE;
+    return NULL;
 
-  g_task_return_pointer (task, g_steal_pointer (&answer), me_answer_free);
-  return TRUE;
+  *value_free = me_answer_free;
+  return g_steal_pointer (&answer);
 }
 
 /* {"value": [{"id", "displayName", "paymentMethod"}, ...]} */
-static gboolean
-read_billing_profiles_answer (GTask     *task,
-                              JsonNode  *node,
-                              GError   **error)
+static gpointer
+read_billing_profiles_answer (JsonNode        *node,
+                              GUri            *base_uri,
+                              const char      *expected_id,
+                              GDestroyNotify  *value_free,
+                              GError         **error)
 {
   static const char * const keys[] = { "value", NULL };
   g_autoptr(GPtrArray) profiles = g_ptr_array_new_with_free_func (g_object_unref);
@@ -941,7 +886,7 @@ read_billing_profiles_answer (GTask     *task,
   object = bd_json_expect_object (node, NULL, keys, error);
   if (object == NULL ||
       !bd_json_read_array (object, NULL, "value", BD_JSON_REQUIRED, &value, error))
-    return FALSE;
+    return NULL;
 
   for (guint i = 0; i < json_array_get_length (value); i++)
     {
@@ -950,40 +895,35 @@ read_billing_profiles_answer (GTask     *task,
 
       profile = bd_billing_profile_new_from_json (json_array_get_element (value, i), path, error);
       if (profile == NULL)
-        return FALSE;
+        return NULL;
       g_ptr_array_add (profiles, profile);
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&profiles), (GDestroyNotify) g_ptr_array_unref);
-  return TRUE;
+  *value_free = (GDestroyNotify) g_ptr_array_unref;
+  return g_steal_pointer (&profiles);
 }
-
-typedef struct
-{
-  GPtrArray *subscriptions;
-  char      *next_link;
-} ListAnswer;
 
 static void
 list_answer_free (gpointer data)
 {
-  ListAnswer *answer = data;
+  BdClientListAnswer *answer = data;
 
   g_clear_pointer (&answer->subscriptions, g_ptr_array_unref);
   g_free (answer->next_link);
   g_free (answer);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (ListAnswer, list_answer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdClientListAnswer, list_answer_free)
 
-static gboolean
-read_list_answer (GTask     *task,
-                  JsonNode  *node,
-                  GError   **error)
+static gpointer
+read_list_answer (JsonNode        *node,
+                  GUri            *base_uri,
+                  const char      *expected_id,
+                  GDestroyNotify  *value_free,
+                  GError         **error)
 {
   static const char * const keys[] = { "value", "nextLink", NULL };
-  BdClient *self = g_task_get_source_object (task);
-  g_autoptr(ListAnswer) answer = g_new0 (ListAnswer, 1);
+  g_autoptr(BdClientListAnswer) answer = g_new0 (BdClientListAnswer, 1);
   JsonObject *object;
   JsonArray *value = NULL;
   const char *next_link = NULL;
@@ -995,16 +935,16 @@ read_list_answer (GTask     *task,
       !bd_json_read_string (object, NULL, "nextLink",
                             BD_JSON_REQUIRED | BD_JSON_NULLABLE | BD_JSON_NON_EMPTY,
                             &next_link, error))
-    return FALSE;
+    return NULL;
 
   if (next_link != NULL)
     {
-      g_autoptr(GUri) uri = parse_same_origin (self, next_link);
+      g_autoptr(GUri) uri = parse_same_origin (base_uri, next_link);
 
       if (uri == NULL)
         {
           bd_set_invalid_error (error, "nextLink", "not on the service's scheme, host and port");
-          return FALSE;
+          return NULL;
         }
     }
 
@@ -1017,46 +957,37 @@ read_list_answer (GTask     *task,
 
       subscription = read_subscription (json_array_get_element (value, i), path, NULL, error);
       if (subscription == NULL)
-        return FALSE;
+        return NULL;
       g_ptr_array_add (answer->subscriptions, subscription);
     }
 
   answer->next_link = g_strdup (next_link);
-  g_task_return_pointer (task, g_steal_pointer (&answer), list_answer_free);
-  return TRUE;
+  *value_free = list_answer_free;
+  return g_steal_pointer (&answer);
 }
-
-typedef struct
-{
-  BdSubscription *subscription;
-  gboolean        has_refund;
-  BdMoney         refund;
-  BdRefundMethod  refund_method;
-  gint64          deletable_from;
-  gint64          deleted_by;
-} CancelAnswer;
 
 static void
 cancel_answer_free (gpointer data)
 {
-  CancelAnswer *answer = data;
+  BdClientCancelAnswer *answer = data;
 
   g_clear_object (&answer->subscription);
   g_free (answer);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (CancelAnswer, cancel_answer_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdClientCancelAnswer, cancel_answer_free)
 
-static gboolean
-read_cancel_answer (GTask     *task,
-                    JsonNode  *node,
-                    GError   **error)
+static gpointer
+read_cancel_answer (JsonNode        *node,
+                    GUri            *base_uri,
+                    const char      *expected_id,
+                    GDestroyNotify  *value_free,
+                    GError         **error)
 {
   static const char * const keys[] = { "subscription", "refund", "dataRetention", NULL };
   static const char * const refund_keys[] = { "amount", "currency", "method", NULL };
   static const char * const retention_keys[] = { "deletableFrom", "deletedBy", NULL };
-  Request *request = g_task_get_task_data (task);
-  g_autoptr(CancelAnswer) answer = g_new0 (CancelAnswer, 1);
+  g_autoptr(BdClientCancelAnswer) answer = g_new0 (BdClientCancelAnswer, 1);
   JsonObject *object;
   JsonObject *refund = NULL;
   JsonObject *retention = NULL;
@@ -1065,7 +996,7 @@ read_cancel_answer (GTask     *task,
   object = bd_json_expect_object (node, NULL, keys, error);
   if (object == NULL ||
       (member = get_object_member (object, "subscription", error)) == NULL ||
-      (answer->subscription = read_subscription (member, "subscription", request->expected_id,
+      (answer->subscription = read_subscription (member, "subscription", expected_id,
                                                  error)) == NULL ||
       !bd_json_read_object (object, NULL, "refund", BD_JSON_REQUIRED | BD_JSON_NULLABLE,
                             refund_keys, &refund, error) ||
@@ -1075,26 +1006,141 @@ read_cancel_answer (GTask     *task,
                           BD_TIME_NONE, &answer->deletable_from, error) ||
       !bd_json_read_time (retention, "dataRetention", "deletedBy", BD_JSON_REQUIRED,
                           BD_TIME_NONE, &answer->deleted_by, error))
-    return FALSE;
+    return NULL;
 
   if (refund != NULL)
     {
       const char *method = NULL;
 
       if (!bd_json_read_string (refund, "refund", "method", BD_JSON_REQUIRED, &method, error))
-        return FALSE;
+        return NULL;
       if (!bd_refund_method_from_string (method, &answer->refund_method))
         {
           bd_json_set_unknown_value (error, "refund.method", method);
-          return FALSE;
+          return NULL;
         }
       if (!bd_money_read_members (refund, "refund", REFUND_MAX, &answer->refund, error))
-        return FALSE;
+        return NULL;
       answer->has_refund = TRUE;
     }
 
-  g_task_return_pointer (task, g_steal_pointer (&answer), cancel_answer_free);
-  return TRUE;
+  *value_free = cancel_answer_free;
+  return g_steal_pointer (&answer);
+}
+
+static const AnswerFunc answer_funcs[BD_CLIENT_N_ANSWER_KINDS] = {
+  [BD_CLIENT_ANSWER_ME] = read_me_answer,
+  [BD_CLIENT_ANSWER_BILLING_PROFILES] = read_billing_profiles_answer,
+  [BD_CLIENT_ANSWER_LIST] = read_list_answer,
+  [BD_CLIENT_ANSWER_SUBSCRIPTION] = read_subscription_answer,
+  [BD_CLIENT_ANSWER_CANCELLATION] = read_cancellation_answer,
+  [BD_CLIENT_ANSWER_CANCEL] = read_cancel_answer,
+};
+
+/* A non-2xx answer: the error document's code, or one from the status. */
+static GError *
+read_api_error (guint       status,
+                JsonNode   *node,
+                const char *what)
+{
+  g_autoptr(GError) read_error = NULL;
+  g_autofree char *code_word = NULL;
+  g_autofree char *message = NULL;
+  g_autofree char *target = NULL;
+  BdErrorCode code = BD_ERROR_CODE_UNKNOWN;
+
+  if (node == NULL ||
+      !bd_api_error_read (node, &code, &code_word, &message, &target, &read_error))
+    {
+      g_debug ("%s: %u without an error document", what, status);
+
+      switch (status)
+        {
+        case SOUP_STATUS_INTERNAL_SERVER_ERROR:
+          code = BD_ERROR_CODE_INTERNAL_ERROR;
+          break;
+        case SOUP_STATUS_BAD_GATEWAY:
+        case SOUP_STATUS_SERVICE_UNAVAILABLE:
+          code = BD_ERROR_CODE_UNAVAILABLE;
+          break;
+        case SOUP_STATUS_GATEWAY_TIMEOUT:
+          /* A proxy gave up waiting for the service: the request may
+           * have been applied.
+           */
+          return new_error (BD_CLIENT_ERROR_TIMEOUT, BD_ERROR_CODE_UNKNOWN, status, NULL);
+        default:
+          code = BD_ERROR_CODE_UNKNOWN;
+          break;
+        }
+
+      return new_error (BD_CLIENT_ERROR_API, code, status, NULL);
+    }
+
+  /* The service's English message is for logs and developers. */
+  g_debug ("%s: %u %s%s%s: %s", what, status, code_word,
+           target != NULL ? " at " : "", target != NULL ? target : "", message);
+
+  return new_error (BD_CLIENT_ERROR_API, code, status, target);
+}
+
+/**
+ * _bd_client_read_answer:
+ * @base_uri: (nullable): the client's base URL, which a `nextLink` must share
+ * @expected_id: (nullable): the subscription asked for
+ * @status: the HTTP status
+ * @data: the answer's body, @length bytes, not necessarily nul-terminated
+ * @what: (nullable): the request, such as "GET /v1/me", for the debug log
+ * @value_free: (out): frees the value
+ *
+ * Reads one answer of the service as the shape @kind. A non-2xx answer fails
+ * with %BD_CLIENT_ERROR_API (%BD_CLIENT_ERROR_TIMEOUT for 504), a 2xx one
+ * that is not JSON or not of the shape with %BD_CLIENT_ERROR_BAD_ANSWER.
+ *
+ * Returns: (transfer full) (nullable): the value, as the `_finish` functions take it
+ */
+gpointer
+_bd_client_read_answer (BdClientAnswerKind   kind,
+                        GUri                *base_uri,
+                        const char          *expected_id,
+                        guint                status,
+                        const char          *data,
+                        gsize                length,
+                        const char          *what,
+                        GDestroyNotify      *value_free,
+                        GError             **error)
+{
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) reason = NULL;
+  gpointer value = NULL;
+
+  g_return_val_if_fail ((guint) kind < BD_CLIENT_N_ANSWER_KINDS, NULL);
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (value_free != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (what == NULL)
+    what = "answer";
+
+  *value_free = NULL;
+  node = bd_json_parse (data != NULL ? data : "", length, &reason);
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_propagate_error (error, read_api_error (status, node, what));
+      return NULL;
+    }
+
+  if (node != NULL)
+    value = answer_funcs[kind] (node, base_uri, expected_id, value_free, &reason);
+  if (value == NULL)
+    {
+      g_debug ("%s: unreadable answer: %s", what, reason != NULL ? reason->message : "");
+      *value_free = NULL;
+      g_propagate_error (error, new_bad_answer_error ());
+      return NULL;
+    }
+
+  return value;
 }
 
 /*
@@ -1453,7 +1499,7 @@ bd_client_get_me_async (BdClient            *self,
 
   task = new_task (self, cancellable, callback, user_data, bd_client_get_me_async);
   uri = build_uri (self, "/v1/me", NULL);
-  send_request (self, task, SOUP_METHOD_GET, uri, NULL, NULL, NULL, read_me_answer, NULL);
+  send_request (self, task, SOUP_METHOD_GET, uri, NULL, NULL, NULL, BD_CLIENT_ANSWER_ME, NULL);
 }
 
 void
@@ -1470,8 +1516,8 @@ bd_client_list_billing_profiles_async (BdClient            *self,
 
   task = new_task (self, cancellable, callback, user_data, bd_client_list_billing_profiles_async);
   uri = build_uri (self, "/v1/billing-profiles", NULL);
-  send_request (self, task, SOUP_METHOD_GET, uri, NULL, NULL, NULL, read_billing_profiles_answer,
-                NULL);
+  send_request (self, task, SOUP_METHOD_GET, uri, NULL, NULL, NULL,
+                BD_CLIENT_ANSWER_BILLING_PROFILES, NULL);
 }
 
 /**
@@ -1509,7 +1555,7 @@ bd_client_get_me_finish (BdClient      *self,
                          gint64        *server_time,
                          GError       **error)
 {
-  g_autoptr(MeAnswer) answer = NULL;
+  g_autoptr(BdClientMeAnswer) answer = NULL;
 
   g_return_val_if_fail (BD_IS_CLIENT (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
@@ -1557,7 +1603,7 @@ bd_client_list_subscriptions_async (BdClient            *self,
 
   if (next_link != NULL && self->base_uri != NULL)
     {
-      uri = parse_same_origin (self, next_link);
+      uri = parse_same_origin (self->base_uri, next_link);
       if (uri == NULL)
         {
           g_debug ("nextLink not on the service's scheme, host and port refused");
@@ -1573,7 +1619,7 @@ bd_client_list_subscriptions_async (BdClient            *self,
       uri = build_uri (self, "/v1/subscriptions", query);
     }
 
-  send_request (self, task, SOUP_METHOD_GET, uri, NULL, NULL, NULL, read_list_answer, NULL);
+  send_request (self, task, SOUP_METHOD_GET, uri, NULL, NULL, NULL, BD_CLIENT_ANSWER_LIST, NULL);
 }
 
 /**
@@ -1589,7 +1635,7 @@ bd_client_list_subscriptions_finish (BdClient      *self,
                                      char         **next_link,
                                      GError       **error)
 {
-  g_autoptr(ListAnswer) answer = NULL;
+  g_autoptr(BdClientListAnswer) answer = NULL;
 
   g_return_val_if_fail (BD_IS_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -1630,8 +1676,8 @@ bd_client_get_subscription_async (BdClient            *self,
 
   task = new_task (self, cancellable, callback, user_data, bd_client_get_subscription_async);
   uri = subscription_uri (self, id, NULL);
-  send_request (self, task, SOUP_METHOD_GET, uri, NULL, NULL, NULL, read_subscription_answer,
-                id);
+  send_request (self, task, SOUP_METHOD_GET, uri, NULL, NULL, NULL,
+                BD_CLIENT_ANSWER_SUBSCRIPTION, id);
 }
 
 /**
@@ -1673,8 +1719,8 @@ bd_client_get_cancellation_async (BdClient            *self,
 
   task = new_task (self, cancellable, callback, user_data, bd_client_get_cancellation_async);
   uri = subscription_uri (self, id, "/cancellation");
-  send_request (self, task, SOUP_METHOD_GET, uri, NULL, NULL, NULL, read_cancellation_answer,
-                NULL);
+  send_request (self, task, SOUP_METHOD_GET, uri, NULL, NULL, NULL,
+                BD_CLIENT_ANSWER_CANCELLATION, NULL);
 }
 
 /**
@@ -1741,7 +1787,7 @@ bd_client_cancel_async (BdClient            *self,
   task = new_task (self, cancellable, callback, user_data, bd_client_cancel_async);
   uri = subscription_uri (self, id, "/cancel");
   send_request (self, task, SOUP_METHOD_POST, uri, body, idempotency_key, NULL,
-                read_cancel_answer, id);
+                BD_CLIENT_ANSWER_CANCEL, id);
 }
 
 /**
@@ -1764,7 +1810,7 @@ bd_client_cancel_finish (BdClient        *self,
                          gint64          *deleted_by,
                          GError         **error)
 {
-  g_autoptr(CancelAnswer) answer = NULL;
+  g_autoptr(BdClientCancelAnswer) answer = NULL;
 
   g_return_val_if_fail (BD_IS_CLIENT (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
@@ -1837,7 +1883,7 @@ bd_client_update_async (BdClient            *self,
 
   task = new_task (self, cancellable, callback, user_data, bd_client_update_async);
   uri = subscription_uri (self, id, NULL);
-  send_request (self, task, "PATCH", uri, body, NULL, etag, read_subscription_answer, id);
+  send_request (self, task, "PATCH", uri, body, NULL, etag, BD_CLIENT_ANSWER_SUBSCRIPTION, id);
 }
 
 /**
@@ -1883,7 +1929,7 @@ bd_client_reactivate_async (BdClient            *self,
   task = new_task (self, cancellable, callback, user_data, bd_client_reactivate_async);
   uri = subscription_uri (self, id, "/reactivate");
   send_request (self, task, SOUP_METHOD_POST, uri, NULL, idempotency_key, NULL,
-                read_subscription_answer, id);
+                BD_CLIENT_ANSWER_SUBSCRIPTION, id);
 }
 
 /**
@@ -1945,7 +1991,7 @@ bd_client_delete_async (BdClient            *self,
   task = new_task (self, cancellable, callback, user_data, bd_client_delete_async);
   uri = subscription_uri (self, id, NULL);
   send_request (self, task, SOUP_METHOD_DELETE, uri, body, idempotency_key, etag,
-                read_subscription_answer, id);
+                BD_CLIENT_ANSWER_SUBSCRIPTION, id);
 }
 
 /**
