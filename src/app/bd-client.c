@@ -442,9 +442,15 @@ answer_received (GTask *task)
                                   what, &value_free, &error);
   if (value == NULL)
     {
-      /* An unreadable answer ends the exchange, as one too large does. */
+      /* An unreadable answer ends the exchange, as one too large does; to
+       * a change, it may hide that the change was applied.
+       */
       if (g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER))
-        abort_request (request);
+        {
+          abort_request (request);
+          g_clear_error (&error);
+          error = new_unreadable_answer_error (request->message);
+        }
       g_task_return_error (task, error);
       return;
     }
