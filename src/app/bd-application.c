@@ -119,10 +119,12 @@ sign_in (BdApplication *self,
   if (window == NULL)
     return;
 
-  /* A URL the client will not use is said at once, in the window, rather
-   * than after the first request.
+  /* An http URL the client will not send the token to is said at once, in
+   * the window, rather than after the first request. (One that is no URL
+   * at all fails as unreachable, as before.)
    */
-  if (!bd_client_check_base_url (client, &error))
+  if (!bd_client_check_base_url (client, &error) &&
+      g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_INSECURE_URL))
     {
       bd_window_show_error (window, _("Can’t Connect Safely"), error->message);
       return;
