@@ -300,6 +300,23 @@ child_spawn (const char *listen,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+
+  /* Under build-aux/test's sanitizer pass: at the exit of a service that
+   * has had a TLS connection, LeakSanitizer's tracer (GCC 12's) crashes
+   * with SIGSEGV while it scans the thread-local storage of the threads
+   * ("Tracer caught signal 11"), which gnutls, loaded by glib-networking
+   * with dlopen (), holds; the exit status then turns 1. So the service
+   * children here run without the leak check: AddressSanitizer and UBSan
+   * still watch them, and the plain-HTTP service tests check its leaks.
+   */
+  {
+    const char *asan = g_getenv ("ASAN_OPTIONS");
+    g_autofree char *options = g_strconcat (asan != NULL ? asan : "",
+                                            asan != NULL ? ":" : "", "detect_leaks=0", NULL);
+
+    g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", options, TRUE);
+  }
+
   child->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
   g_assert_no_error (error);
 
@@ -672,6 +689,19 @@ test_bad_ca_file (void)
     g_assert_no_error (error);
     g_assert_nonnull (database);
   }
+}
+
+/* The same crash of LeakSanitizer's tracer hits this process at exit now
+ * and then (its TLS client threads): no leak check for it either. The
+ * client's and the service's own leaks are checked in test-client and the
+ * service tests, over plain HTTP.
+ */
+int __lsan_is_turned_off (void);
+
+int
+__lsan_is_turned_off (void)
+{
+  return 1;
 }
 
 int
