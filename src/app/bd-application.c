@@ -13,12 +13,15 @@
 #include "bd-application.h"
 #include "bd-client.h"
 #include "bd-local-service.h"
+#include "bd-tls-database.h"
 #include "bd-window.h"
 
 /* Billing Desk: with --service/--token (or BILLING_DESK_SERVICE and
  * BILLING_DESK_TOKEN) it talks to that service; with neither, it starts
  * its own on the demo tenant and signs in as the demo Global admin, with
  * "Sign In As" for the demo tenant's other users (DESIGN.md section 1).
+ * --tls-ca-file (or BILLING_DESK_TLS_CA_FILE) adds a private certificate
+ * authority for an https service.
  */
 struct _BdApplication
 {
@@ -26,6 +29,7 @@ struct _BdApplication
 
   char           *service_url;
   char           *token;
+  GTlsDatabase   *tls_database;  /* (nullable): the system's CAs and --tls-ca-file */
   BdLocalService *local_service;
   BdTenantFile   *demo_tenant;
   GCancellable   *cancellable;
@@ -102,11 +106,31 @@ sign_in (BdApplication *self,
          const char    *url,
          const char    *token)
 {
-  g_autoptr(BdClient) client = bd_client_new (url, token);
+  g_autoptr(BdClient) client = NULL;
+  g_autoptr(GError) error = NULL;
   BdWindow *window = get_window (self);
 
-  if (window != NULL)
-    bd_window_set_client (window, client);
+  client = g_object_new (BD_TYPE_CLIENT,
+                         "base-url", url,
+                         "token", token,
+                         "tls-database", self->tls_database,
+                         NULL);
+
+  if (window == NULL)
+    return;
+
+  /* An http URL the client will not send the token to is said at once, in
+   * the window, rather than after the first request. (One that is no URL
+   * at all fails as unreachable, as before.)
+   */
+  if (!bd_client_check_base_url (client, &error) &&
+      g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_INSECURE_URL))
+    {
+      bd_window_show_error (window, _("Can’t Connect Safely"), error->message);
+      return;
+    }
+
+  bd_window_set_client (window, client);
 }
 
 static void
@@ -266,6 +290,7 @@ bd_application_handle_local_options (GApplication *application,
   BdApplication *self = BD_APPLICATION (application);
   const char *service = NULL;
   const char *token = NULL;
+  const char *ca_file = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -283,6 +308,21 @@ bd_application_handle_local_options (GApplication *application,
       g_printerr ("%s\n", _("Give both a service and a token (--service URL --token TOKEN), "
                             "or neither to use the built-in demo."));
       return 2;
+    }
+
+  if (!g_variant_dict_lookup (options, "tls-ca-file", "^&ay", &ca_file))
+    ca_file = g_getenv ("BILLING_DESK_TLS_CA_FILE");
+
+  if (ca_file != NULL && *ca_file != '\0')
+    {
+      g_autoptr(GError) error = NULL;
+
+      self->tls_database = bd_tls_database_new (ca_file, &error);
+      if (self->tls_database == NULL)
+        {
+          g_printerr ("--tls-ca-file: %s\n", error->message);
+          return 2;
+        }
     }
 
   self->service_url = g_strdup (service);
@@ -347,6 +387,7 @@ bd_application_finalize (GObject *object)
   BdApplication *self = (BdApplication *)object;
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->tls_database);
   g_clear_object (&self->local_service);
   g_clear_pointer (&self->demo_tenant, bd_tenant_file_free);
   g_free (self->service_url);
@@ -377,6 +418,9 @@ bd_application_init (BdApplication *self)
       N_("Use the billing service at URL instead of the built-in demo"), N_("URL") },
     { "token", 0, 0, G_OPTION_ARG_STRING, NULL,
       N_("Sign in to that service with TOKEN"), N_("TOKEN") },
+    { "tls-ca-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_("Trust the certificate authorities in FILE (PEM) as well as the system’s, "
+         "for an https service"), N_("FILE") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
     { NULL }
   };

@@ -41,6 +41,7 @@ struct _BdClient
   GUri        *base_uri;       /* NULL: base_url is not an http(s) URL */
   char        *authorization;  /* "Bearer <token>", never logged; NULL: none */
   SoupSession *session;
+  GTlsDatabase *tls_database;  /* NULL: libsoup's default, the system's */
   guint        connect_timeout;
   guint        request_timeout;
 };
@@ -53,6 +54,7 @@ enum {
   PROP_TOKEN,
   PROP_CONNECT_TIMEOUT,
   PROP_REQUEST_TIMEOUT,
+  PROP_TLS_DATABASE,
   N_PROPS
 };
 
@@ -118,6 +120,14 @@ describe_code (BdClientError kind,
                "so the result is not known yet.");
     case BD_CLIENT_ERROR_BAD_ANSWER:
       return _("The billing service sent an answer Billing Desk could not read.");
+    case BD_CLIENT_ERROR_UNTRUSTED_CERTIFICATE:
+      /* Nothing of the request was sent; the cancel pane adds "Nothing was changed." */
+      return _("The billing service’s certificate is not trusted, so Billing Desk did not "
+               "connect. If the service uses your organization’s own certificate authority, "
+               "start Billing Desk with --tls-ca-file.");
+    case BD_CLIENT_ERROR_INSECURE_URL:
+      return _("Billing Desk does not send your sign-in unencrypted to another computer. "
+               "Use an https:// address for the billing service.");
     case BD_CLIENT_ERROR_API:
     default:
       break;
@@ -377,6 +387,16 @@ map_transport_error (Request *request,
       g_cancellable_is_cancelled (request->caller_cancellable))
     return g_error_copy (error);
 
+  /* The handshake refused the service's certificate: no byte of the
+   * request went out.
+   */
+  if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+    {
+      g_debug ("Certificate errors: 0x%x",
+               (guint) soup_message_get_tls_peer_certificate_errors (request->message));
+      return new_error (BD_CLIENT_ERROR_UNTRUSTED_CERTIFICATE, BD_ERROR_CODE_UNKNOWN, 0, NULL);
+    }
+
   if (error->domain == G_RESOLVER_ERROR ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED) ||
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
@@ -618,14 +638,16 @@ send_request (BdClient   *self,
               BdClientAnswerKind answer_kind,
               const char *expected_id)
 {
+  g_autoptr(GError) error = NULL;
   Request *request;
   SoupMessageHeaders *headers;
 
-  if (uri == NULL)
+  if (uri == NULL || !bd_client_check_base_url (self, &error))
     {
-      g_debug ("No request: the base URL is not an http(s) URL");
-      g_task_return_error (task, new_error (BD_CLIENT_ERROR_UNREACHABLE, BD_ERROR_CODE_UNKNOWN,
-                                            0, NULL));
+      if (error == NULL)
+        error = new_error (BD_CLIENT_ERROR_UNREACHABLE, BD_ERROR_CODE_UNKNOWN, 0, NULL);
+      g_debug ("No request: %s", error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
       g_object_unref (task);
       return;
     }
@@ -771,6 +793,22 @@ parse_same_origin (GUri       *base_uri,
     return NULL;
 
   return g_steal_pointer (&uri);
+}
+
+/* Whether @host is this computer: "localhost", 127.0.0.0/8 or ::1. Names
+ * other than "localhost" are not resolved: what they resolve to can change
+ * between this check and the connection.
+ */
+static gboolean
+is_loopback_host (const char *host)
+{
+  g_autoptr(GInetAddress) address = NULL;
+
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
 /*
@@ -1161,6 +1199,7 @@ bd_client_dispose (GObject *object)
   if (self->session != NULL)
     soup_session_abort (self->session);
   g_clear_object (&self->session);
+  g_clear_object (&self->tls_database);
 
   G_OBJECT_CLASS (bd_client_parent_class)->dispose (object);
 }
@@ -1197,6 +1236,10 @@ bd_client_get_property (GObject    *object,
 
     case PROP_REQUEST_TIMEOUT:
       g_value_set_uint (value, self->request_timeout);
+      break;
+
+    case PROP_TLS_DATABASE:
+      g_value_set_object (value, self->tls_database);
       break;
 
     default:
@@ -1283,6 +1326,13 @@ bd_client_set_property (GObject      *object,
         }
       break;
 
+    case PROP_TLS_DATABASE:
+      /* NULL keeps libsoup's default: the system's certificate authorities. */
+      self->tls_database = g_value_dup_object (value);
+      if (self->tls_database != NULL)
+        soup_session_set_tls_database (self->session, self->tls_database);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1343,6 +1393,18 @@ bd_client_class_init (BdClientClass *klass)
                        0, G_MAXUINT, BD_CLIENT_REQUEST_TIMEOUT_SECONDS,
                        (G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
                         G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  /**
+   * BdClient:tls-database:
+   *
+   * The certificate authorities an https service's certificate is verified
+   * against, such as a #BdTlsDatabase with a private CA; %NULL for the
+   * system's. Verification is never turned off.
+   */
+  properties [PROP_TLS_DATABASE] =
+    g_param_spec_object ("tls-database", NULL, NULL,
+                         G_TYPE_TLS_DATABASE,
+                         (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -1444,7 +1506,9 @@ bd_client_new_idempotency_key (void)
  * @token: (nullable): the bearer token
  *
  * A @base_url that is not an http(s) URL is not refused here: every request
- * then fails with %BD_CLIENT_ERROR_UNREACHABLE.
+ * then fails with %BD_CLIENT_ERROR_UNREACHABLE; one of plain http to another
+ * computer fails every request with %BD_CLIENT_ERROR_INSECURE_URL (see
+ * bd_client_check_base_url ()).
  *
  * Returns: (transfer full): a new client
  */
@@ -1471,6 +1535,42 @@ bd_client_get_base_url (BdClient *self)
   g_return_val_if_fail (BD_IS_CLIENT (self), NULL);
 
   return self->base_url;
+}
+
+/**
+ * bd_client_check_base_url:
+ *
+ * Whether the client may send requests, with its token, to its base URL:
+ * https to any host, plain http only to this computer ("localhost",
+ * 127.0.0.0/8 or ::1), where no one else can read the token. Every request
+ * checks this first; the app also asks before it shows anything.
+ *
+ * Returns: %TRUE if so; else %FALSE with %BD_CLIENT_ERROR_INSECURE_URL, or
+ *   %BD_CLIENT_ERROR_UNREACHABLE for a base URL that is not http(s)
+ */
+gboolean
+bd_client_check_base_url (BdClient  *self,
+                          GError   **error)
+{
+  g_return_val_if_fail (BD_IS_CLIENT (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (self->base_uri == NULL)
+    {
+      g_propagate_error (error, new_error (BD_CLIENT_ERROR_UNREACHABLE, BD_ERROR_CODE_UNKNOWN,
+                                           0, NULL));
+      return FALSE;
+    }
+
+  if (g_ascii_strcasecmp (g_uri_get_scheme (self->base_uri), "http") == 0 &&
+      !is_loopback_host (g_uri_get_host (self->base_uri)))
+    {
+      g_propagate_error (error, new_error (BD_CLIENT_ERROR_INSECURE_URL, BD_ERROR_CODE_UNKNOWN,
+                                           0, NULL));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 static GTask *

@@ -15,7 +15,10 @@ G_BEGIN_DECLS
 /* The app's only way to the billing service: HTTP/JSON over one SoupSession,
  * always asynchronous, every request cancellable (STYLE.md section 6).
  * Timeouts and limits of DESIGN.md section 4: connect 10 s, request 30 s,
- * answers over 16 MiB refused.
+ * answers over 16 MiB refused. The token goes over https to any host, over
+ * plain http only to this computer (a loopback address or "localhost");
+ * https certificates are verified, against the system's certificate
+ * authorities or the BdClient:tls-database.
  */
 
 #define BD_CLIENT_ERROR (bd_client_error_quark ())
@@ -27,6 +30,8 @@ typedef enum
   BD_CLIENT_ERROR_TIMEOUT,          /* no answer in time: the outcome is unknown */
   BD_CLIENT_ERROR_CONNECTION_LOST,  /* the connection dropped mid-way: outcome unknown */
   BD_CLIENT_ERROR_BAD_ANSWER,       /* not JSON, the wrong shape, or over 16 MiB */
+  BD_CLIENT_ERROR_UNTRUSTED_CERTIFICATE, /* https: the certificate did not verify; nothing sent */
+  BD_CLIENT_ERROR_INSECURE_URL,     /* plain http to a host that is not this computer */
 } BdClientError;
 
 #define BD_CLIENT_CONNECT_TIMEOUT_SECONDS 10
@@ -48,6 +53,8 @@ char           *bd_client_new_idempotency_key       (void);
 BdClient       *bd_client_new                       (const char           *base_url,
                                                      const char           *token);
 const char     *bd_client_get_base_url              (BdClient             *self);
+gboolean        bd_client_check_base_url            (BdClient             *self,
+                                                     GError              **error);
 
 void            bd_client_get_me_async              (BdClient             *self,
                                                      GCancellable         *cancellable,

@@ -8,9 +8,12 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "bd-api-error.h"
 #include "bd-json.h"
@@ -27,6 +30,9 @@
 #define REFUSAL_SECONDS   5
 #define REFUSAL_MAX_DRAIN (8 * BD_API_MAX_BODY)
 
+/* How long the check of a TLS certificate and its key may take. */
+#define TLS_CHECK_SECONDS 10
+
 /* Paths longer than this are cut short in the log. */
 #define LOG_PATH_MAX 256
 
@@ -39,6 +45,7 @@ struct _BdServer
   BdApi      *api;
   SoupServer *soup;
   char       *url;
+  GTlsCertificate *tls_certificate;  /* NULL: plain HTTP */
   guint       n_in_flight;
   guint       allow_remote : 1;
   guint       stopping : 1;
@@ -241,7 +248,8 @@ parse_address (const char    *address,
   return TRUE;
 }
 
-/* The base URL that nextLink is built on, such as http://127.0.0.1:8421,
+/* The base URL that nextLink is built on, such as http://127.0.0.1:8421
+ * or https://[::1]:8443,
  * from the socket listened on (soup_server_get_uris () in libsoup 3.2
  * leaks the address it reads).
  */
@@ -262,10 +270,152 @@ base_url_of (SoupServer *soup)
 
   inet = G_INET_SOCKET_ADDRESS (local);
   host = g_inet_address_to_string (g_inet_socket_address_get_address (inet));
-  uri = g_uri_build (G_URI_FLAGS_NONE, "http", NULL, host,
+  uri = g_uri_build (G_URI_FLAGS_NONE, soup_server_is_https (soup) ? "https" : "http", NULL, host,
                      g_inet_socket_address_get_port (inet), "", NULL, NULL);
 
   return g_uri_to_string (uri);
+}
+
+/*
+ * Checking a TLS certificate and its key
+ */
+
+typedef struct
+{
+  GCancellable *cancellable;  /* ends the other side when one fails */
+  GError       *server_error;
+  GError       *client_error;
+  guint         n_done;
+} TlsCheck;
+
+/* The check is about the key, not about who issued the certificate: the
+ * client side accepts exactly the certificate the server side was given,
+ * and nothing else.
+ */
+static gboolean
+on_check_accept_certificate_cb (GTlsConnection       *connection,
+                                GTlsCertificate      *peer_certificate,
+                                GTlsCertificateFlags  errors,
+                                gpointer              user_data)
+{
+  return g_tls_certificate_is_same (peer_certificate, G_TLS_CERTIFICATE (user_data));
+}
+
+static void
+check_handshake_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  TlsCheck *check = user_data;
+  GError **error;
+
+  error = G_IS_TLS_SERVER_CONNECTION (object) ? &check->server_error : &check->client_error;
+  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (object), result, error))
+    g_cancellable_cancel (check->cancellable);
+
+  check->n_done++;
+}
+
+static gboolean
+check_timeout_cb (gpointer user_data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static GIOStream *
+new_socket_stream (int      fd,
+                   GError **error)
+{
+  g_autoptr(GSocket) socket = g_socket_new_from_fd (fd, error);
+
+  if (socket == NULL)
+    {
+      close (fd);
+      return NULL;
+    }
+
+  return G_IO_STREAM (g_socket_connection_factory_create_connection (socket));
+}
+
+/* One TLS handshake of @certificate with itself, over a socket pair: it
+ * only succeeds when the key signs for the certificate.
+ */
+static gboolean
+check_tls_certificate (GTlsCertificate  *certificate,
+                       GError          **error)
+{
+  g_autoptr(GMainContext) context = g_main_context_new ();
+  g_autoptr(GIOStream) server_stream = NULL;
+  g_autoptr(GIOStream) client_stream = NULL;
+  g_autoptr(GIOStream) server = NULL;
+  g_autoptr(GIOStream) client = NULL;
+  g_autoptr(GSource) timeout = NULL;
+  TlsCheck check = { 0 };
+  gboolean ok = FALSE;
+  int fds[2];
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  server_stream = new_socket_stream (fds[0], error);
+  if (server_stream == NULL)
+    {
+      close (fds[1]);
+      return FALSE;
+    }
+  client_stream = new_socket_stream (fds[1], error);
+  if (client_stream == NULL)
+    return FALSE;
+
+  server = g_tls_server_connection_new (server_stream, certificate, error);
+  if (server == NULL)
+    return FALSE;
+  client = g_tls_client_connection_new (client_stream, NULL, error);
+  if (client == NULL)
+    return FALSE;
+  g_signal_connect (client, "accept-certificate",
+                    G_CALLBACK (on_check_accept_certificate_cb), certificate);
+
+  g_main_context_push_thread_default (context);
+
+  check.cancellable = g_cancellable_new ();
+  timeout = g_timeout_source_new_seconds (TLS_CHECK_SECONDS);
+  g_source_set_callback (timeout, check_timeout_cb, check.cancellable, NULL);
+  g_source_attach (timeout, context);
+
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (server), G_PRIORITY_DEFAULT,
+                                    check.cancellable, check_handshake_cb, &check);
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (client), G_PRIORITY_DEFAULT,
+                                    check.cancellable, check_handshake_cb, &check);
+  while (check.n_done < 2)
+    g_main_context_iteration (context, TRUE);
+
+  g_source_destroy (timeout);
+  g_main_context_pop_thread_default (context);
+
+  /* The side that failed first says why; the other one was cancelled. */
+  if (check.server_error != NULL &&
+      !g_error_matches (check.server_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_steal_pointer (&check.server_error));
+  else if (check.client_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&check.client_error));
+  else if (check.server_error != NULL)
+    g_propagate_error (error, g_steal_pointer (&check.server_error));
+  else
+    ok = TRUE;
+
+  g_clear_error (&check.server_error);
+  g_clear_error (&check.client_error);
+  g_clear_object (&check.cancellable);
+
+  return ok;
 }
 
 /*
@@ -632,6 +782,7 @@ bd_server_dispose (GObject *object)
     soup_server_disconnect (self->soup);
   g_clear_object (&self->soup);
   g_clear_object (&self->api);
+  g_clear_object (&self->tls_certificate);
 
   G_OBJECT_CLASS (bd_server_parent_class)->dispose (object);
 }
@@ -738,10 +889,11 @@ bd_server_new (BdApi *api)
 /**
  * bd_server_set_allow_remote:
  * @allow_remote: whether bd_server_listen () may bind an address that is
- *   not a loopback address
+ *   not a loopback address without TLS
  *
- * The service speaks plain HTTP with bearer tokens, so by default it only
- * listens where nobody else can listen in.
+ * Plain HTTP carries the bearer tokens in the clear, so by default a
+ * server without a TLS certificate only listens where nobody else can
+ * listen in. Tests use this to bind a remote address on purpose.
  */
 void
 bd_server_set_allow_remote (BdServer *self,
@@ -753,14 +905,57 @@ bd_server_set_allow_remote (BdServer *self,
 }
 
 /**
+ * bd_server_check_tls_certificate:
+ * @certificate: a server certificate, with its private key
+ *
+ * GLib loads a certificate and a key that do not belong together without a
+ * word; the mismatch would only show when the first client connects. This
+ * tries them in a TLS handshake with themselves first.
+ *
+ * Returns: %TRUE when @certificate and its key work together; else %FALSE
+ *   with a #GTlsError or #GIOError
+ */
+gboolean
+bd_server_check_tls_certificate (GTlsCertificate  *certificate,
+                                 GError          **error)
+{
+  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return check_tls_certificate (certificate, error);
+}
+
+/**
+ * bd_server_set_tls_certificate:
+ * @certificate: the server's certificate, with its private key, checked
+ *   with bd_server_check_tls_certificate ()
+ *
+ * Serves HTTPS with @certificate from bd_server_listen () on, which may
+ * then bind any address. Call it before bd_server_listen ().
+ */
+void
+bd_server_set_tls_certificate (BdServer        *self,
+                               GTlsCertificate *certificate)
+{
+  g_return_if_fail (BD_IS_SERVER (self));
+  g_return_if_fail (G_IS_TLS_CERTIFICATE (certificate));
+  g_return_if_fail (self->url == NULL);
+
+  g_set_object (&self->tls_certificate, certificate);
+  soup_server_set_tls_certificate (self->soup, certificate);
+}
+
+/**
  * bd_server_listen:
  * @address: `HOST:PORT`, such as `127.0.0.1:8421` or `[::1]:0` (port 0
  *   picks a free port)
  *
- * Starts listening on @address and tells the API its base URL. Call it once.
+ * Starts listening on @address, over HTTPS when the server has a TLS
+ * certificate, and tells the API its base URL. Call it once.
  *
- * Returns: %TRUE on success; %FALSE with %BD_SERVER_ERROR for a bad or a
- *   remote address, or a #GIOError when the address cannot be bound
+ * Returns: %TRUE on success; %FALSE with %BD_SERVER_ERROR for a bad
+ *   address or a remote one without TLS, or a #GIOError when the address
+ *   cannot be bound
  */
 gboolean
 bd_server_listen (BdServer    *self,
@@ -779,18 +974,20 @@ bd_server_listen (BdServer    *self,
   if (!parse_address (address, &host, &port, error))
     return FALSE;
 
-  if (!self->allow_remote && !g_inet_address_get_is_loopback (host))
+  if (self->tls_certificate == NULL && !self->allow_remote &&
+      !g_inet_address_get_is_loopback (host))
     {
       g_set_error (error, BD_SERVER_ERROR, BD_SERVER_ERROR_NOT_LOOPBACK,
                    /* Translators: %s is an address such as 0.0.0.0:8421 */
-                   _("Refusing to listen on %s: the service speaks plain HTTP, so it "
-                     "listens only on a loopback address such as 127.0.0.1 or [::1]"),
+                   _("Refusing to listen on %s: without TLS the service speaks plain HTTP, "
+                     "so it listens only on a loopback address such as 127.0.0.1 or [::1]"),
                    address);
       return FALSE;
     }
 
   socket_address = g_inet_socket_address_new (host, port);
-  if (!soup_server_listen (self->soup, socket_address, 0, error))
+  if (!soup_server_listen (self->soup, socket_address,
+                           self->tls_certificate != NULL ? SOUP_SERVER_LISTEN_HTTPS : 0, error))
     return FALSE;
 
   self->url = base_url_of (self->soup);
@@ -803,7 +1000,8 @@ bd_server_listen (BdServer    *self,
  * bd_server_get_url:
  *
  * Returns: (transfer full) (nullable): the base URL, such as
- *   `http://127.0.0.1:8421`, or %NULL before bd_server_listen ()
+ *   `http://127.0.0.1:8421` or `https://0.0.0.0:8443`, or %NULL before
+ *   bd_server_listen ()
  */
 char *
 bd_server_get_url (BdServer *self)

@@ -157,6 +157,9 @@ main (int   argc,
   g_autofree char *data_dir = NULL;
   g_autofree char *tenant_path = NULL;
   g_autofree char *now_text = NULL;
+  g_autofree char *tls_certificate_path = NULL;
+  g_autofree char *tls_key_path = NULL;
+  g_autoptr(GTlsCertificate) tls_certificate = NULL;
   g_autofree char *db_path = NULL;
   g_autofree char *url = NULL;
   const char *now_source = NULL;
@@ -171,9 +174,16 @@ main (int   argc,
   /* N_(): GOptionContext translates them in the domain set below. */
   GOptionEntry entries[] = {
     { "listen", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, &listen_address,
-      N_("Listen on ADDRESS, a loopback IP address and a port "
-         "(default: 127.0.0.1:8421; port 0 picks a free port)"),
+      N_("Listen on ADDRESS, an IP address and a port (default: 127.0.0.1:8421; "
+         "port 0 picks a free port); without TLS only a loopback address"),
       N_("ADDRESS") },
+    { "tls-certificate", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &tls_certificate_path,
+      N_("Serve HTTPS with the PEM certificate (and its chain) in FILE; "
+         "needs --tls-key, and allows a --listen address that is not a loopback address"),
+      N_("FILE") },
+    { "tls-key", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &tls_key_path,
+      N_("The PEM private key of the --tls-certificate, in FILE"),
+      N_("FILE") },
     { "data-dir", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &data_dir,
       N_("Keep the database in DIR (default: $XDG_DATA_HOME/billing-desk-service)"),
       N_("DIR") },
@@ -207,7 +217,9 @@ main (int   argc,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
                                 _("Serves the Billing Desk HTTP API for one tenant, "
-                                  "kept in an SQLite database."));
+                                  "kept in an SQLite database: plain HTTP on a loopback "
+                                  "address, or HTTPS anywhere with --tls-certificate and "
+                                  "--tls-key."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))
@@ -250,6 +262,38 @@ main (int   argc,
 
   if (now_text == NULL)
     now = g_get_real_time () / G_USEC_PER_SEC;
+
+  /* TLS before anything is opened: bad files leave no database behind. */
+  if ((tls_certificate_path == NULL) != (tls_key_path == NULL))
+    return usage_error (_("Give both --tls-certificate FILE and --tls-key FILE, or neither"));
+
+  if (tls_certificate_path != NULL)
+    {
+      tls_certificate = g_tls_certificate_new_from_files (tls_certificate_path, tls_key_path,
+                                                          &error);
+      if (tls_certificate == NULL)
+        {
+          g_printerr ("%s: ", PROGRAM_NAME);
+          /* Translators: %1$s is the certificate file, %2$s the key file, %3$s says
+           * what is wrong */
+          g_printerr (_("The TLS certificate %1$s and key %2$s could not be read: %3$s"),
+                      tls_certificate_path, tls_key_path, error->message);
+          g_printerr ("\n");
+          return EXIT_FAILURE;
+        }
+
+      if (!bd_server_check_tls_certificate (tls_certificate, &error))
+        {
+          g_printerr ("%s: ", PROGRAM_NAME);
+          /* Translators: %1$s is the certificate file, %2$s the key file, %3$s says
+           * what went wrong */
+          g_printerr (_("The TLS certificate %1$s does not work with the key %2$s; is it "
+                        "the key that belongs to the certificate? (%3$s)"),
+                      tls_certificate_path, tls_key_path, error->message);
+          g_printerr ("\n");
+          return EXIT_FAILURE;
+        }
+    }
 
   if (listen_address == NULL)
     listen_address = g_strdup (DEFAULT_LISTEN);
@@ -326,6 +370,9 @@ main (int   argc,
 
   server = bd_server_new (api);
 
+  if (tls_certificate != NULL)
+    bd_server_set_tls_certificate (server, tls_certificate);
+
   /* Before the line on stdout: whoever reads it may send SIGTERM at once. */
   loop = g_main_loop_new (NULL, FALSE);
   service.loop = loop;
@@ -339,6 +386,19 @@ main (int   argc,
       g_source_remove (sigint_id);
 
       /* A bad or remote --listen is a usage error; a port in use is not. */
+      if (g_error_matches (error, BD_SERVER_ERROR, BD_SERVER_ERROR_NOT_LOOPBACK))
+        {
+          /* Translators: %s is an address such as 0.0.0.0:8421 */
+          g_autofree char *message = g_strdup_printf (_("Refusing to listen on %s without "
+                                                        "TLS: plain HTTP would carry the "
+                                                        "tokens in the clear. Give "
+                                                        "--tls-certificate FILE and --tls-key "
+                                                        "FILE, or listen on a loopback "
+                                                        "address such as 127.0.0.1"),
+                                                      listen_address);
+
+          return usage_error (message);
+        }
       if (error->domain == BD_SERVER_ERROR)
         return usage_error (error->message);
 
