@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "bd-test-service.h"
@@ -1061,6 +1062,71 @@ test_demo_tenant (void)
   }
 }
 
+/* On 0.0.0.0 there is no one address to link to: nextLink follows the
+ * Host the client used, and a Host that is more than a host and a port is
+ * not used.
+ */
+static void
+test_wildcard_next_link (void)
+{
+  g_autoptr(BdTestService) service = bd_test_service_new (TENANT, NOW);
+  g_autoptr(BdServer) server = bd_server_new (service->api);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  /* The Host header sent (NULL: libsoup's own), whether the port follows
+   * it, and the host nextLink should name.
+   */
+  const struct
+  {
+    const char *host;
+    gboolean    with_port;
+    const char *linked;
+  } hosts[] = {
+    { NULL, FALSE, "127.0.0.1" },
+    { "localhost", TRUE, "localhost" },
+    { "billing.example", TRUE, "billing.example" },
+    { "evil.example/x?", FALSE, "0.0.0.0" },
+    { "user@evil.example", FALSE, "0.0.0.0" },
+  };
+  guint port;
+
+  bd_server_set_allow_remote (server, TRUE);
+  g_assert_true (bd_server_listen (server, "0.0.0.0:0", &error));
+  g_assert_no_error (error);
+  url = bd_server_get_url (server);
+  g_assert_true (g_str_has_prefix (url, "http://0.0.0.0:"));
+  port = (guint) atoi (url + strlen ("http://0.0.0.0:"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (hosts); i++)
+    {
+      g_autofree char *base = g_strdup_printf ("http://127.0.0.1:%u", port);
+      g_autofree char *host = hosts[i].with_port ? g_strdup_printf ("%s:%u", hosts[i].host, port)
+                                                 : g_strdup (hosts[i].host);
+      g_autofree char *expected = g_strdup_printf ("http://%s:%u/v1/subscriptions?top=2&",
+                                                   hosts[i].linked, port);
+      g_autoptr(BdTestAnswer) answer = NULL;
+      const char *link;
+      char *saved = service->url;
+
+      service->url = base;
+      if (host != NULL)
+        answer = bd_test_service_request (service, "GET", "/v1/subscriptions?top=2", ADMIN, NULL,
+                                          "Host", host, NULL);
+      else
+        answer = bd_test_service_request (service, "GET", "/v1/subscriptions?top=2", ADMIN, NULL,
+                                          NULL);
+      service->url = saved;
+
+      /* libsoup may refuse a malformed Host itself: that is fine too. */
+      if (answer->status == 400 && g_str_equal (hosts[i].linked, "0.0.0.0"))
+        continue;
+      g_assert_cmpuint (answer->status, ==, 200);
+      link = bd_test_answer_string (answer, "nextLink");
+      if (!g_str_has_prefix (link, expected))
+        g_error ("Host %s: nextLink %s, expected %s…", host, link, expected);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1091,6 +1157,7 @@ main (int   argc,
   g_test_add_func ("/service/operations", test_operations);
   g_test_add_func ("/service/race", test_race);
   g_test_add_func ("/service/demo-tenant", test_demo_tenant);
+  g_test_add_func ("/service/wildcard-next-link", test_wildcard_next_link);
 
   return g_test_run ();
 }

@@ -341,12 +341,14 @@ parse_query (const char         *raw,
 }
 
 static char *
-next_link (BdApi       *self,
+next_link (BdApiCall   *call,
            const char  *path,
            const Query *query,
            const char  *token)
 {
-  g_autoptr(GString) link = g_string_new (self->base_url != NULL ? self->base_url : "");
+  const char *base = call->request->base_url != NULL ? call->request->base_url
+                                                     : call->api->base_url;
+  g_autoptr(GString) link = g_string_new (base != NULL ? base : "");
 
   g_string_append_printf (link, "%s?top=%u", path, query->top);
   if (query->include_deleted)
@@ -510,7 +512,7 @@ list_subscriptions (BdApiCall *call)
       const char *parts[] = { after_product, after_id, NULL };
       g_autofree char *token = encode_token (parts);
 
-      link = next_link (call->api, "/v1/subscriptions", &query, token);
+      link = next_link (call, "/v1/subscriptions", &query, token);
     }
 
   g_string_append (body, "],\"nextLink\":");
@@ -726,7 +728,7 @@ list_operations (BdApiCall *call)
       const char *parts[] = { seq, NULL };
       g_autofree char *token = encode_token (parts);
 
-      link = next_link (call->api, "/v1/operations", &query, token);
+      link = next_link (call, "/v1/operations", &query, token);
     }
 
   root = page_node (values, link);

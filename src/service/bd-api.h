@@ -30,6 +30,8 @@ typedef struct
   const char *body;             /* (nullable when body_length is 0) */
   gsize       body_length;
   gboolean    body_too_large;   /* the transport cut the body off at 1 MiB */
+  const char *base_url;         /* (nullable): the base of this answer's links, where
+                                 * it is not the service's own (a wildcard listener) */
 } BdApiRequest;
 
 typedef struct
