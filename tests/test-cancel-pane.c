@@ -21,6 +21,7 @@
 #include "bd-cancel-pane.h"
 #include "bd-format.h"
 #include "bd-test-service.h"
+#include "bd-test-widgets.h"
 #include "service-tenant.h"
 
 #define WAIT_MS 15000
@@ -249,138 +250,25 @@ proxy_free (Proxy *proxy)
  * Looking at the pane
  */
 
-static void
-collect_text (GtkWidget *widget,
-              GString   *out)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return;
-
-  if (GTK_IS_LABEL (widget))
-    g_string_append_printf (out, "%s|", gtk_label_get_text (GTK_LABEL (widget)));
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_text (child, out);
-}
-
 /* What a person reads on the pane now: every label shown, joined. */
 static char *
 pane_text (Fixture *f)
 {
-  GString *out = g_string_new (NULL);
-
-  collect_text (GTK_WIDGET (f->pane), out);
-  return g_string_free (out, FALSE);
+  return bd_test_widget_text (f->pane);
 }
 
 static void
 assert_shows (Fixture    *f,
               const char *part)
 {
-  g_autofree char *text = pane_text (f);
-
-  if (strstr (text, part) == NULL)
-    g_error ("“%s” is not shown: “%s”", part, text);
+  bd_test_assert_shows (f->pane, part);
 }
 
 static void
 assert_not_shown (Fixture    *f,
                   const char *part)
 {
-  g_autofree char *text = pane_text (f);
-
-  if (strstr (text, part) != NULL)
-    g_error ("“%s” is shown: “%s”", part, text);
-}
-
-/* A label's text as shown: its mnemonic underscore gone. */
-static char *
-without_mnemonic (const char *label)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = label; *p != '\0'; p++)
-    {
-      if (*p == '_' && p[1] != '_')
-        continue;
-      g_string_append_c (out, *p);
-    }
-  return g_string_free (out, FALSE);
-}
-
-typedef struct
-{
-  Fixture    *f;
-  const char *text;
-} TextWait;
-
-static gboolean
-text_is_shown (gpointer data)
-{
-  TextWait *wait = data;
-  g_autofree char *text = pane_text (wait->f);
-
-  return strstr (text, wait->text) != NULL;
-}
-
-static void
-wait_for_text (Fixture    *f,
-               const char *part)
-{
-  TextWait wait = { f, part };
-
-  if (!bd_test_wait_until (text_is_shown, &wait, WAIT_MS))
-    {
-      g_autofree char *text = pane_text (f);
-
-      g_error ("“%s” never shown: “%s”", part, text);
-    }
-}
-
-static GtkWidget *
-find_by_action (GtkWidget  *widget,
-                const char *action_name)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return NULL;
-
-  if (GTK_IS_ACTIONABLE (widget) &&
-      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_action (child, action_name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-static GtkWidget *
-find_by_type (GtkWidget *widget,
-              GType      type)
-{
-  if (!gtk_widget_get_mapped (widget))
-    return NULL;
-
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
+  bd_test_assert_not_shown (f->pane, part);
 }
 
 static void
@@ -414,15 +302,7 @@ shows_link (Fixture    *f,
 static GtkWidget *
 save_button (Fixture *f)
 {
-  return find_by_action (GTK_WIDGET (f->pane), "pane.save");
-}
-
-static void
-click (GtkWidget *button)
-{
-  g_assert_nonnull (button);
-  g_assert_true (gtk_widget_is_sensitive (button));
-  g_signal_emit_by_name (button, "clicked");
+  return bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.save");
 }
 
 /* Chooses the reason whose label is @label, as from the dropdown's list. */
@@ -430,7 +310,7 @@ static void
 choose_reason (Fixture    *f,
                const char *label)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (find_by_type (GTK_WIDGET (f->pane), GTK_TYPE_DROP_DOWN));
+  GtkDropDown *dropdown = GTK_DROP_DOWN (bd_test_find_shown_by_type (GTK_WIDGET (f->pane), GTK_TYPE_DROP_DOWN));
   GListModel *model;
 
   g_assert_nonnull (dropdown);
@@ -452,7 +332,7 @@ choose_reason (Fixture    *f,
 static GtkTextBuffer *
 feedback_buffer (Fixture *f)
 {
-  GtkWidget *view = find_by_type (GTK_WIDGET (f->pane), GTK_TYPE_TEXT_VIEW);
+  GtkWidget *view = bd_test_find_shown_by_type (GTK_WIDGET (f->pane), GTK_TYPE_TEXT_VIEW);
 
   g_assert_nonnull (view);
   return gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
@@ -641,8 +521,8 @@ static gboolean
 is_loaded (gpointer data)
 {
   Fixture *f = data;
-  g_autofree char *what = without_mnemonic (_("What happens"));
-  g_autofree char *blocked = without_mnemonic (_("You can’t cancel this subscription online"));
+  g_autofree char *what = bd_test_without_mnemonic (_("What happens"));
+  g_autofree char *blocked = bd_test_without_mnemonic (_("You can’t cancel this subscription online"));
   g_autofree char *text = pane_text (f);
 
   return strstr (text, what) != NULL || strstr (text, blocked) != NULL;
@@ -725,7 +605,7 @@ test_cancel (Fixture       *f,
 {
   g_autoptr(BdClient) client = bd_client_new (f->service->url, ADMIN);
   g_autoptr(BdSubscription) subscription = open_pane (f, client, "s1");
-  g_autofree char *blocked = without_mnemonic (_("You can’t cancel this subscription online"));
+  g_autofree char *blocked = bd_test_without_mnemonic (_("You can’t cancel this subscription online"));
   g_autofree char *amount = NULL;
   g_autofree char *refund = NULL;
   g_autofree char *window_end = NULL;
@@ -736,8 +616,8 @@ test_cancel (Fixture       *f,
   g_autofree char *others = NULL;
   g_autofree char *subtitle = NULL;
   g_autofree char *toast = NULL;
-  g_autofree char *save_label = without_mnemonic (C_("cancel subscription", "_Save"));
-  g_autofree char *done_label = without_mnemonic (_("_Done"));
+  g_autofree char *save_label = bd_test_without_mnemonic (C_("cancel subscription", "_Save"));
+  g_autofree char *done_label = bd_test_without_mnemonic (_("_Done"));
   BdMoney money;
   GtkWidget *save;
 
@@ -783,15 +663,15 @@ test_cancel (Fixture       *f,
   g_assert_true (gtk_widget_is_sensitive (save));
   screenshot (f, "allowed");
 
-  click (save);
+  bd_test_click (save);
 
   /* While it is on its way: busy, and the pane can't be closed. */
   g_assert_true (bd_cancel_pane_get_busy (f->pane));
   g_assert_cmpuint (f->n_busy_notify, ==, 1);
   g_assert_false (bd_cancel_pane_request_close (f->pane));
   g_assert_cmpuint (f->n_close, ==, 0);
-  g_assert_false (gtk_widget_is_sensitive (find_by_action (GTK_WIDGET (f->pane), "pane.close")));
-  g_assert_false (gtk_widget_get_sensitive (find_by_type (GTK_WIDGET (f->pane),
+  g_assert_false (gtk_widget_is_sensitive (bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.close")));
+  g_assert_false (gtk_widget_get_sensitive (bd_test_find_shown_by_type (GTK_WIDGET (f->pane),
                                                           GTK_TYPE_DROP_DOWN)));
 
   wait_not_busy (f);
@@ -815,7 +695,7 @@ test_cancel (Fixture       *f,
   assert_shows (f, done_label);
   screenshot (f, "done");
 
-  click (find_by_action (GTK_WIDGET (f->pane), "pane.close"));
+  bd_test_click (bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.close"));
   g_assert_cmpuint (f->n_close, ==, 1);
 }
 
@@ -830,8 +710,8 @@ test_other_needs_feedback (Fixture       *f,
   g_autofree char *refund = NULL;
   g_autofree char *counter = NULL;
   g_autofree char *long_text = NULL;
-  g_autofree char *required = without_mnemonic (_("_Feedback (required)"));
-  g_autofree char *optional = without_mnemonic (_("_Feedback (optional)"));
+  g_autofree char *required = bd_test_without_mnemonic (_("_Feedback (required)"));
+  g_autofree char *optional = bd_test_without_mnemonic (_("_Feedback (optional)"));
   g_autoptr(BdSubscription) subscription = open_pane (f, client, "s2");
   g_autoptr(BdSubscription) again = NULL;
   GtkWidget *save;
@@ -872,7 +752,7 @@ test_other_needs_feedback (Fixture       *f,
   assert_shows (f, counter);
   counter_label = NULL;
   {
-    GtkWidget *view = find_by_type (GTK_WIDGET (f->pane), GTK_TYPE_TEXT_VIEW);
+    GtkWidget *view = bd_test_find_shown_by_type (GTK_WIDGET (f->pane), GTK_TYPE_TEXT_VIEW);
 
     /* The counter follows the feedback's frame. */
     counter_label = gtk_widget_get_next_sibling (gtk_widget_get_ancestor (view, GTK_TYPE_FRAME));
@@ -924,8 +804,8 @@ test_too_many_licenses (Fixture       *f,
   assert_shows (f, sentence);
 
   /* reduceLicenses (suggested), turnOffRecurringBilling, contactSupport */
-  reduce = find_by_action (GTK_WIDGET (f->pane), "pane.reduce-licenses");
-  turn_off = find_by_action (GTK_WIDGET (f->pane), "pane.turn-off-recurring-billing");
+  reduce = bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.reduce-licenses");
+  turn_off = bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.turn-off-recurring-billing");
   g_assert_nonnull (reduce);
   g_assert_nonnull (turn_off);
   g_assert_true (gtk_widget_has_css_class (reduce, "suggested-action"));
@@ -934,11 +814,11 @@ test_too_many_licenses (Fixture       *f,
 
   /* No reason, no feedback, no Save. */
   g_assert_null (save_button (f));
-  g_assert_null (find_by_type (GTK_WIDGET (f->pane), GTK_TYPE_DROP_DOWN));
+  g_assert_null (bd_test_find_shown_by_type (GTK_WIDGET (f->pane), GTK_TYPE_DROP_DOWN));
   assert_not_shown (f, _("What happens"));
   screenshot (f, "blocked");
 
-  click (reduce);
+  bd_test_click (reduce);
   g_assert_cmpuint (f->n_reduce, ==, 1);
   g_assert_cmpuint (f->reduce_quantity, ==, 25);
 }
@@ -968,7 +848,7 @@ test_turn_off_recurring_billing (Fixture       *f,
                               closed_on);
   assert_shows (f, sentence);
   g_assert_null (save_button (f));
-  g_assert_true (gtk_widget_has_css_class (find_by_action (GTK_WIDGET (f->pane),
+  g_assert_true (gtk_widget_has_css_class (bd_test_find_by_action (GTK_WIDGET (f->pane),
                                                            "pane.turn-off-recurring-billing"),
                                            "suggested-action"));
 
@@ -978,14 +858,14 @@ test_turn_off_recurring_billing (Fixture       *f,
                                     bd_subscription_get_data (subscription)->etag, NULL);
   g_assert_cmpuint (change->status, ==, 200);
 
-  click (find_by_action (GTK_WIDGET (f->pane), "pane.turn-off-recurring-billing"));
+  bd_test_click (bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.turn-off-recurring-billing"));
   g_assert_true (bd_cancel_pane_get_busy (f->pane));
   g_assert_false (bd_cancel_pane_request_close (f->pane));
   wait_not_busy (f);
 
   /* 412: said, and read again (the object too: 11 licenses now). */
   stale = g_strdup (_("Someone else changed this subscription. It has been reloaded."));
-  wait_for_text (f, stale);
+  bd_test_wait_for_text (f->pane, stale);
   g_assert_true (bd_test_wait_until (is_loaded, f, WAIT_MS));
   g_assert_cmpuint (bd_subscription_get_quantity (subscription), ==, 11);
   subtitle = g_strdup_printf (ngettext ("%1$s – %2$u license", "%1$s – %2$u licenses", 11),
@@ -993,14 +873,14 @@ test_turn_off_recurring_billing (Fixture       *f,
   assert_shows (f, subtitle);
   assert_service_says (f, "s1", "recurringBilling", "on");
 
-  click (find_by_action (GTK_WIDGET (f->pane), "pane.turn-off-recurring-billing"));
+  bd_test_click (bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.turn-off-recurring-billing"));
   wait_not_busy (f);
 
   term_end = bd_format_date (bd_test_time ("2026-12-01T00:00:00Z"));
   done = g_strdup_printf (_("Recurring billing is off. Access continues until %s; nothing more "
                             "is charged after that."), term_end);
-  wait_for_text (f, done);
-  g_assert_null (find_by_action (GTK_WIDGET (f->pane), "pane.turn-off-recurring-billing"));
+  bd_test_wait_for_text (f->pane, done);
+  g_assert_null (bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.turn-off-recurring-billing"));
   g_assert_cmpint (bd_subscription_get_recurring_billing (subscription), ==,
                    BD_RECURRING_BILLING_OFF);
   g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_ACTIVE);
@@ -1019,8 +899,8 @@ test_reader (Fixture       *f,
 
   assert_shows (f, _("Only Global admins and Billing admins can cancel subscriptions."));
   g_assert_null (save_button (f));
-  g_assert_null (find_by_type (GTK_WIDGET (f->pane), GTK_TYPE_DROP_DOWN));
-  g_assert_null (find_by_action (GTK_WIDGET (f->pane), "pane.turn-off-recurring-billing"));
+  g_assert_null (bd_test_find_shown_by_type (GTK_WIDGET (f->pane), GTK_TYPE_DROP_DOWN));
+  g_assert_null (bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.turn-off-recurring-billing"));
   assert_not_shown (f, _("What happens"));
 }
 
@@ -1081,7 +961,7 @@ test_unknown_outcome (Fixture       *f,
   g_autoptr(BdClient) client = proxy_client (f, ADMIN);
   g_autofree char *unknown = g_strdup (_("The billing service did not answer, so the result is not known yet. "
                                          "Asking again is safe: the subscription is never cancelled twice."));
-  g_autofree char *check_again = without_mnemonic (_("_Check Again"));
+  g_autofree char *check_again = bd_test_without_mnemonic (_("_Check Again"));
   g_autofree char *text = NULL;
   g_autoptr(BdSubscription) subscription = open_pane (f, client, "s1");
 
@@ -1089,7 +969,7 @@ test_unknown_outcome (Fixture       *f,
   type_feedback (f, "Moving to Business Standard");
 
   f->proxy->black_hole = TRUE;
-  click (save_button (f));
+  bd_test_click (save_button (f));
   wait_not_busy (f);
 
   assert_shows (f, unknown);
@@ -1107,7 +987,7 @@ test_unknown_outcome (Fixture       *f,
   assert_shows (f, _("No longer needed"));
 
   /* Check Again, still no answer: the same key again. */
-  click (save_button (f));
+  bd_test_click (save_button (f));
   wait_not_busy (f);
   assert_shows (f, unknown);
   g_assert_cmpuint (f->proxy->keys->len, ==, 2);
@@ -1116,7 +996,7 @@ test_unknown_outcome (Fixture       *f,
 
   /* Check Again, answered: cancelled once, under that key. */
   f->proxy->black_hole = FALSE;
-  click (save_button (f));
+  bd_test_click (save_button (f));
   wait_not_busy (f);
   g_assert_cmpuint (f->proxy->keys->len, ==, 3);
   g_assert_cmpstr (g_ptr_array_index (f->proxy->keys, 2), ==,
@@ -1135,14 +1015,14 @@ test_changed_form_new_key (Fixture       *f,
                            gconstpointer  data)
 {
   g_autoptr(BdClient) client = proxy_client (f, ADMIN);
-  g_autofree char *save_label = without_mnemonic (C_("cancel subscription", "_Save"));
-  g_autofree char *check_again = without_mnemonic (_("_Check Again"));
+  g_autofree char *save_label = bd_test_without_mnemonic (C_("cancel subscription", "_Save"));
+  g_autofree char *check_again = bd_test_without_mnemonic (_("_Check Again"));
   g_autoptr(BdSubscription) subscription = open_pane (f, client, "s1");
 
   choose_reason (f, _("Too expensive"));
 
   f->proxy->black_hole = TRUE;
-  click (save_button (f));
+  bd_test_click (save_button (f));
   wait_not_busy (f);
   assert_shows (f, check_again);
 
@@ -1150,7 +1030,7 @@ test_changed_form_new_key (Fixture       *f,
   type_feedback (f, "Found it cheaper.");
   assert_shows (f, save_label);
   assert_not_shown (f, check_again);
-  click (save_button (f));
+  bd_test_click (save_button (f));
   wait_not_busy (f);
   g_assert_cmpuint (f->proxy->keys->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (f->proxy->keys, 1), !=,
@@ -1161,7 +1041,7 @@ test_changed_form_new_key (Fixture       *f,
   choose_reason (f, _("Too expensive"));
   assert_shows (f, check_again);
   f->proxy->black_hole = FALSE;
-  click (save_button (f));
+  bd_test_click (save_button (f));
   wait_not_busy (f);
   g_assert_cmpuint (f->proxy->keys->len, ==, 3);
   g_assert_cmpstr (g_ptr_array_index (f->proxy->keys, 2), ==,
@@ -1183,7 +1063,7 @@ test_changed_form_after_applied (Fixture       *f,
 
   choose_reason (f, _("Too expensive"));
   f->proxy->black_hole = TRUE;
-  click (save_button (f));
+  bd_test_click (save_button (f));
   wait_not_busy (f);
 
   /* What the swallowed request would have done. */
@@ -1193,15 +1073,15 @@ test_changed_form_after_applied (Fixture       *f,
   g_assert_cmpuint (answer->status, ==, 200);
 
   type_feedback (f, "Too dear.");
-  click (save_button (f));
-  wait_for_text (f, _("The subscription is no longer active: the earlier attempt may have "
+  bd_test_click (save_button (f));
+  bd_test_wait_for_text (f->pane, _("The subscription is no longer active: the earlier attempt may have "
                       "cancelled it. Nothing more was sent."));
   g_assert_true (bd_test_wait_until (is_loaded, f, WAIT_MS));
   g_assert_cmpuint (f->proxy->keys->len, ==, 1);
   g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_DISABLED);
   assert_shows (f, _("You can’t cancel this subscription online"));
-  g_assert_nonnull (find_by_action (GTK_WIDGET (f->pane), "pane.reactivate"));
-  click (find_by_action (GTK_WIDGET (f->pane), "pane.reactivate"));
+  g_assert_nonnull (bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.reactivate"));
+  bd_test_click (bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.reactivate"));
   g_assert_cmpuint (f->n_reactivate, ==, 1);
   g_assert_cmpuint (count_cancels (f, "s1", NULL), ==, 1);
 }
@@ -1215,7 +1095,7 @@ test_refused (Fixture       *f,
 {
   g_autoptr(BdClient) client = proxy_client (f, ADMIN);
   g_autofree char *refused = NULL;
-  g_autofree char *try_again = without_mnemonic (_("_Try Again"));
+  g_autofree char *try_again = bd_test_without_mnemonic (_("_Try Again"));
   g_autofree char *text = NULL;
   g_autoptr(BdSubscription) subscription = open_pane (f, client, "s1");
 
@@ -1224,7 +1104,7 @@ test_refused (Fixture       *f,
 
   /* The window closes while the pane is open. */
   bd_test_service_set_now (f->service, "2026-11-09T00:00:00Z");
-  click (save_button (f));
+  bd_test_click (save_button (f));
   wait_not_busy (f);
 
   refused = g_strdup_printf (_("The subscription was not cancelled: %s Nothing was changed."),
@@ -1238,7 +1118,7 @@ test_refused (Fixture       *f,
   g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_ACTIVE);
   screenshot (f, "refused");
 
-  click (save_button (f));
+  bd_test_click (save_button (f));
   wait_not_busy (f);
   assert_shows (f, refused);
   g_assert_cmpuint (f->proxy->keys->len, ==, 2);
@@ -1256,7 +1136,7 @@ test_service_stopped (Fixture       *f,
 {
   g_autoptr(BdClient) client = proxy_client (f, ADMIN);
   g_autofree char *refused = NULL;
-  g_autofree char *try_again = without_mnemonic (_("_Try Again"));
+  g_autofree char *try_again = bd_test_without_mnemonic (_("_Try Again"));
   g_autofree char *text = NULL;
   g_autoptr(BdSubscription) subscription = open_pane (f, client, "s1");
 
@@ -1264,7 +1144,7 @@ test_service_stopped (Fixture       *f,
   type_feedback (f, "Business Basic is enough.");
 
   proxy_stop (f->proxy);
-  click (save_button (f));
+  bd_test_click (save_button (f));
   wait_not_busy (f);
 
   refused = g_strdup_printf (_("The subscription was not cancelled: %s"),
@@ -1280,7 +1160,7 @@ test_service_stopped (Fixture       *f,
   assert_service_says (f, "s1", "status", "active");
 
   proxy_start (f->proxy);
-  click (save_button (f));
+  bd_test_click (save_button (f));
   wait_not_busy (f);
   assert_shows (f, _("Subscription Cancelled"));
   g_assert_cmpuint (f->n_cancelled, ==, 1);
@@ -1298,13 +1178,13 @@ test_answer_lost (Fixture       *f,
                   gconstpointer  data)
 {
   g_autoptr(BdClient) client = proxy_client (f, ADMIN);
-  g_autofree char *check_again = without_mnemonic (_("_Check Again"));
+  g_autofree char *check_again = bd_test_without_mnemonic (_("_Check Again"));
   g_autoptr(BdSubscription) subscription = open_pane (f, client, "s1");
 
   choose_reason (f, _("No longer needed"));
 
   f->proxy->lose_answers = TRUE;
-  click (save_button (f));
+  bd_test_click (save_button (f));
   wait_not_busy (f);
 
   assert_shows (f, _("The billing service did not answer, so the result is not known yet. "
@@ -1316,7 +1196,7 @@ test_answer_lost (Fixture       *f,
   g_assert_cmpuint (f->n_cancelled, ==, 0);
 
   f->proxy->lose_answers = FALSE;
-  click (save_button (f));
+  bd_test_click (save_button (f));
   wait_not_busy (f);
   g_assert_cmpuint (f->proxy->keys->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (f->proxy->keys, 1), ==,
@@ -1346,7 +1226,7 @@ test_trial_and_cloud (Fixture       *f,
   assert_not_shown (f, window);
 
   choose_reason (f, _("The project it was for has ended"));
-  click (save_button (f));
+  bd_test_click (save_button (f));
   wait_not_busy (f);
   assert_shows (f, _("Subscription Cancelled"));
   assert_shows (f, _("This is a trial: nothing is charged or refunded."));

@@ -1,0 +1,185 @@
+/* bd-test-widgets.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Looking at widgets as a person does: the text shown, the button of an
+ * action, a click.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "bd-test-service.h"
+#include "bd-test-widgets.h"
+
+static void
+collect_text (GtkWidget *widget,
+              GString   *out)
+{
+  if (!gtk_widget_get_mapped (widget))
+    return;
+
+  if (GTK_IS_LABEL (widget))
+    g_string_append_printf (out, "%s|", gtk_label_get_text (GTK_LABEL (widget)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text (child, out);
+}
+
+/* What a person reads in @widget now: every label shown, joined by '|'. */
+char *
+bd_test_widget_text (gpointer widget)
+{
+  GString *out = g_string_new (NULL);
+
+  collect_text (GTK_WIDGET (widget), out);
+  return g_string_free (out, FALSE);
+}
+
+gboolean
+bd_test_widget_shows (gpointer    widget,
+                      const char *part)
+{
+  g_autofree char *text = bd_test_widget_text (widget);
+
+  return strstr (text, part) != NULL;
+}
+
+void
+bd_test_assert_shows (gpointer    widget,
+                      const char *part)
+{
+  g_autofree char *text = bd_test_widget_text (widget);
+
+  if (strstr (text, part) == NULL)
+    g_error ("“%s” is not shown: “%s”", part, text);
+}
+
+void
+bd_test_assert_not_shown (gpointer    widget,
+                          const char *part)
+{
+  g_autofree char *text = bd_test_widget_text (widget);
+
+  if (strstr (text, part) != NULL)
+    g_error ("“%s” is shown: “%s”", part, text);
+}
+
+typedef struct
+{
+  gpointer    widget;
+  const char *text;
+} TextWait;
+
+static gboolean
+text_is_shown (gpointer data)
+{
+  TextWait *wait = data;
+
+  return bd_test_widget_shows (wait->widget, wait->text);
+}
+
+void
+bd_test_wait_for_text (gpointer    widget,
+                       const char *part)
+{
+  TextWait wait = { widget, part };
+
+  if (!bd_test_wait_until (text_is_shown, &wait, BD_TEST_WIDGET_WAIT_MS))
+    {
+      g_autofree char *text = bd_test_widget_text (widget);
+
+      g_error ("“%s” never shown: “%s”", part, text);
+    }
+}
+
+/* A label's text as shown: its mnemonic underscore gone. */
+char *
+bd_test_without_mnemonic (const char *label)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const char *p = label; *p != '\0'; p++)
+    {
+      if (*p == '_' && p[1] != '_')
+        continue;
+      g_string_append_c (out, *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static GtkWidget *
+find_by_type (GtkWidget *widget,
+              GType      type,
+              gboolean   shown_only)
+{
+  if (shown_only && !gtk_widget_get_mapped (widget))
+    return NULL;
+
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_type (child, type, shown_only);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The first widget of @type in @widget, shown or not. */
+GtkWidget *
+bd_test_find_by_type (gpointer widget,
+                      GType    type)
+{
+  return find_by_type (GTK_WIDGET (widget), type, FALSE);
+}
+
+/* The first widget of @type in @widget that is on screen. */
+GtkWidget *
+bd_test_find_shown_by_type (gpointer widget,
+                            GType    type)
+{
+  return find_by_type (GTK_WIDGET (widget), type, TRUE);
+}
+
+/* The widget on screen that activates @action_name, such as "pane.save". */
+GtkWidget *
+bd_test_find_by_action (gpointer    widget,
+                        const char *action_name)
+{
+  GtkWidget *self = GTK_WIDGET (widget);
+
+  if (!gtk_widget_get_mapped (self))
+    return NULL;
+
+  if (GTK_IS_ACTIONABLE (self) &&
+      g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (self)), action_name) == 0)
+    return self;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (self); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = bd_test_find_by_action (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+void
+bd_test_click (GtkWidget *button)
+{
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}

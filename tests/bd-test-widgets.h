@@ -1,0 +1,34 @@
+/* bd-test-widgets.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* How long a widget test waits for what a person would wait for. */
+#define BD_TEST_WIDGET_WAIT_MS 20000
+
+char      *bd_test_widget_text        (gpointer     widget);
+gboolean   bd_test_widget_shows       (gpointer     widget,
+                                       const char  *part);
+void       bd_test_assert_shows       (gpointer     widget,
+                                       const char  *part);
+void       bd_test_assert_not_shown   (gpointer     widget,
+                                       const char  *part);
+void       bd_test_wait_for_text      (gpointer     widget,
+                                       const char  *part);
+char      *bd_test_without_mnemonic   (const char  *label);
+GtkWidget *bd_test_find_by_type       (gpointer     widget,
+                                       GType        type);
+GtkWidget *bd_test_find_shown_by_type (gpointer     widget,
+                                       GType        type);
+GtkWidget *bd_test_find_by_action     (gpointer     widget,
+                                       const char  *action_name);
+void       bd_test_click              (GtkWidget   *button);
+
+G_END_DECLS
