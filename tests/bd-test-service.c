@@ -11,29 +11,6 @@
 
 #include "bd-test-service.h"
 
-static gboolean
-tick (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Spins the main context until @done says so, or fails after @timeout_ms. */
-gboolean
-bd_test_wait_until (gboolean (*done) (gpointer),
-                    gpointer   data,
-                    guint      timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  guint source = g_timeout_add (10, tick, NULL);
-  gboolean ok;
-
-  while (!(ok = done (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (source);
-  return ok;
-}
-
 BdTestService *
 bd_test_service_new (const char *tenant_json,
                      const char *now)

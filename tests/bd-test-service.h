@@ -55,9 +55,6 @@ gint64         bd_test_answer_int         (BdTestAnswer   *answer,
 void           bd_test_assert_api_error   (BdTestAnswer   *answer,
                                            guint           status,
                                            const char     *code);
-gboolean       bd_test_wait_until         (gboolean      (*done) (gpointer),
-                                           gpointer        data,
-                                           guint           timeout_ms);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdTestService, bd_test_service_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdTestAnswer, bd_test_answer_free)

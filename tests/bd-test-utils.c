@@ -151,3 +151,33 @@ bd_test_bytes_contain (gconstpointer  data,
 
   return FALSE;
 }
+
+static gboolean
+tick (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* Spins the main context until @done says so, or fails after @timeout_ms. */
+gboolean
+bd_test_wait_until (gboolean (*done) (gpointer),
+                    gpointer   data,
+                    guint      timeout_ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  guint source = g_timeout_add (10, tick, NULL);
+  gboolean ok;
+
+  while (!(ok = done (data)) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_source_remove (source);
+  return ok;
+}
+
+/* For bd_test_wait_until (): whether the gboolean @flag points to is set. */
+gboolean
+bd_test_is_set (gpointer flag)
+{
+  return *(gboolean *) flag;
+}

@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 gint64              bd_test_time         (const char *rfc3339);
 char               *bd_test_format       (gint64      value);
 void                bd_test_remove_tree  (const char *path);
+gboolean            bd_test_wait_until   (gboolean    (*done) (gpointer),
+                                          gpointer      data,
+                                          guint         timeout_ms);
+gboolean            bd_test_is_set       (gpointer      flag);
 gboolean            bd_test_bytes_contain (gconstpointer data,
                                           gsize         size,
                                           const char   *needle);

@@ -67,35 +67,6 @@ typedef struct
  * Helpers
  */
 
-static gboolean
-tick (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Spins the main context until @done says so, or @timeout_ms passed. */
-static gboolean
-wait_until (gboolean (*done) (gpointer),
-            gpointer   data,
-            guint      timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  guint source = g_timeout_add (10, tick, NULL);
-  gboolean ok;
-
-  while (!(ok = done (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (source);
-  return ok;
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 static void
 capture_log (const char     *domain,
              GLogLevelFlags  level,
@@ -179,7 +150,7 @@ start_service (BdLocalService  *service,
   bd_local_service_start_async (service, cancellable, start_cb, &start);
   if (cancel_at_once)
     g_cancellable_cancel (cancellable);
-  g_assert_true (wait_until (is_set, &start.done, WAIT_MS));
+  g_assert_true (bd_test_wait_until (bd_test_is_set, &start.done, WAIT_MS));
 
   if (start.error != NULL)
     g_propagate_error (error, start.error);
@@ -299,7 +270,7 @@ request (const char *url,
   soup_session_set_timeout (session, 10);
   soup_session_send_and_read_async (session, message, G_PRIORITY_DEFAULT, NULL, send_cb,
                                     &exchange);
-  g_assert_true (wait_until (is_set, &exchange.done, WAIT_MS));
+  g_assert_true (bd_test_wait_until (bd_test_is_set, &exchange.done, WAIT_MS));
   g_assert_no_error (exchange.error);
 
   *status = soup_message_get_status (message);
@@ -431,8 +402,8 @@ test_start_and_stop (Fixture       *f,
   g_assert_null (bd_local_service_get_url (service));
   bd_local_service_stop (service);
 
-  g_assert_true (wait_until (log_seen, &wait, WAIT_MS));
-  g_assert_true (wait_until (process_gone, GINT_TO_POINTER (pid), WAIT_MS));
+  g_assert_true (bd_test_wait_until (log_seen, &wait, WAIT_MS));
+  g_assert_true (bd_test_wait_until (process_gone, GINT_TO_POINTER (pid), WAIT_MS));
   g_assert_finalize_object (g_steal_pointer (&service));
 }
 
@@ -597,7 +568,7 @@ test_bad_line (Fixture       *f,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "“listening on http://192.0.2.1:8421”"));
-  g_assert_true (wait_until (process_gone, GINT_TO_POINTER (pid), WAIT_MS));
+  g_assert_true (bd_test_wait_until (process_gone, GINT_TO_POINTER (pid), WAIT_MS));
 }
 
 /* An exit without a word: the exit status. */
@@ -634,7 +605,7 @@ test_timeout (Fixture       *f,
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "within 20 seconds: still thinking"));
   g_assert_cmpint (g_get_monotonic_time () - started, >=, 20 * G_USEC_PER_SEC);
-  g_assert_true (wait_until (process_gone, GINT_TO_POINTER (pid), WAIT_MS));
+  g_assert_true (bd_test_wait_until (process_gone, GINT_TO_POINTER (pid), WAIT_MS));
 }
 
 static void
@@ -671,7 +642,7 @@ test_unexpected_exit (Fixture       *f,
 
   g_test_expect_message (LOG_DOMAIN, G_LOG_LEVEL_WARNING, "*killed by signal 9*unexpectedly");
   g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
-  g_assert_true (wait_until (is_set, &exited, WAIT_MS));
+  g_assert_true (bd_test_wait_until (bd_test_is_set, &exited, WAIT_MS));
   g_test_assert_expected_messages ();
 
   /* Nothing left to stop. */
@@ -696,7 +667,7 @@ test_cancel (Fixture       *f,
   g_assert_false (start_service (service, cancellable, TRUE, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (bd_local_service_get_url (service));
-  g_assert_true (wait_until (child_ended, f, WAIT_MS));
+  g_assert_true (bd_test_wait_until (child_ended, f, WAIT_MS));
   g_assert_finalize_object (g_steal_pointer (&service));
 }
 
@@ -763,14 +734,14 @@ test_parent_death (Fixture       *f,
   helper_stdout = g_data_input_stream_new (g_subprocess_get_stdout_pipe (helper));
   g_data_input_stream_read_line_async (helper_stdout, G_PRIORITY_DEFAULT, NULL, read_line_cb,
                                        &line);
-  g_assert_true (wait_until (is_non_null, &line, WAIT_MS));
+  g_assert_true (bd_test_wait_until (is_non_null, &line, WAIT_MS));
   g_test_message ("service pid: %s", line);
   g_assert_true (g_ascii_string_to_signed (line, 10, 1, G_MAXINT, &pid_value, &error));
   g_assert_no_error (error);
   pid = (pid_t) pid_value;
 
   g_subprocess_wait_async (helper, NULL, wait_cb, &helper_done);
-  g_assert_true (wait_until (is_set, &helper_done, WAIT_MS));
+  g_assert_true (bd_test_wait_until (bd_test_is_set, &helper_done, WAIT_MS));
   g_assert_true (g_subprocess_get_if_signaled (helper));
   g_assert_cmpint (g_subprocess_get_term_sig (helper), ==, SIGKILL);
 

@@ -15,6 +15,7 @@
 #include "bd-api.h"
 #include "bd-server.h"
 #include "bd-store.h"
+#include "bd-test-child.h"
 #include "bd-test-utils.h"
 
 /* Every tenant here is read, and every service runs, at this moment. */
@@ -64,35 +65,7 @@ static const char bad_file[] = TENANT_FILE ("Contoso A/S", CONTOSO_TOKEN, "\"ten
  * Waiting
  */
 
-static gboolean
-tick_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
 /* Spins the main context until @condition holds or @timeout_ms pass. */
-static gboolean
-wait_until (gboolean (*condition) (gpointer),
-            gpointer   data,
-            guint      timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  guint tick = g_timeout_add (10, tick_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = condition (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (tick);
-  return ok;
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
 static gboolean
 no_request_in_flight (gpointer data)
 {
@@ -110,7 +83,7 @@ sleep_ms (guint ms)
 {
   gboolean done = FALSE;
 
-  g_assert_false (wait_until (is_set, &done, ms));
+  g_assert_false (bd_test_wait_until (bd_test_is_set, &done, ms));
 }
 
 /*
@@ -171,29 +144,6 @@ write_file (const char *path,
  * one level deep).
  */
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) handle = NULL;
-  const char *name;
-
-  handle = g_dir_open (dir, 0, NULL);
-  if (handle == NULL)
-    return;
-
-  while ((name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (path, G_FILE_TEST_IS_DIR))
-        remove_tree (path);
-      else
-        g_assert_no_errno (g_unlink (path));
-    }
-
-  g_assert_no_errno (g_rmdir (dir));
-}
-
-static void
 assert_no_database (const char *data_dir)
 {
   static const char * const names[] = {
@@ -251,7 +201,7 @@ exchange_message (SoupSession *session,
 
   soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL,
                                     send_and_read_cb, &exchange);
-  g_assert_true (wait_until (is_set, &exchange.done, WAIT_MS));
+  g_assert_true (bd_test_wait_until (bd_test_is_set, &exchange.done, WAIT_MS));
   g_assert_no_error (exchange.error);
 
   return exchange.body;
@@ -451,9 +401,9 @@ static void
 raw_client_free (RawClient *client)
 {
   /* Closing with writes pending would fail them: finish them first. */
-  g_assert_true (wait_until (raw_client_is_idle, client, WAIT_MS));
+  g_assert_true (bd_test_wait_until (raw_client_is_idle, client, WAIT_MS));
   g_io_stream_close (G_IO_STREAM (client->connection), NULL, NULL);
-  g_assert_true (wait_until (is_set, &client->eof, WAIT_MS));
+  g_assert_true (bd_test_wait_until (bd_test_is_set, &client->eof, WAIT_MS));
   g_clear_error (&client->read_error);
   g_object_unref (client->connection);
   g_byte_array_unref (client->received);
@@ -613,11 +563,11 @@ fixture_tear_down (Fixture       *f,
   g_clear_object (&f->session);
 
   /* A refused connection may still be closing. */
-  g_assert_true (wait_until (no_request_in_flight, f->server, WAIT_MS));
+  g_assert_true (bd_test_wait_until (no_request_in_flight, f->server, WAIT_MS));
   g_assert_finalize_object (f->server);
   g_assert_finalize_object (f->api);
 
-  remove_tree (f->dir);
+  bd_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->url);
 }
@@ -716,7 +666,7 @@ test_too_large_unauthenticated (Fixture       *f,
   client = raw_client_new (f->url);
   raw_client_send (client, head, strlen (head));
 
-  g_assert_true (wait_until (raw_client_has_answer, client, 1000));
+  g_assert_true (bd_test_wait_until (raw_client_has_answer, client, 1000));
   answer = raw_client_get_answer (client, FALSE);
   g_assert_cmpuint (answer->status, ==, SOUP_STATUS_UNAUTHORIZED);
   g_assert_true (soup_message_headers_header_contains (answer->headers, "Connection", "close"));
@@ -757,14 +707,14 @@ test_too_large_announced (Fixture       *f,
   /* The rest of the 2 MiB never comes: only an answer from the headers
    * arrives in time.
    */
-  g_assert_true (wait_until (raw_client_has_answer, client, 1000));
+  g_assert_true (bd_test_wait_until (raw_client_has_answer, client, 1000));
   g_test_message ("413 after %" G_GINT64_FORMAT " µs", g_get_monotonic_time () - sent);
 
   answer = raw_client_get_answer (client, FALSE);
   assert_too_large (answer);
 
   /* The server half-closed: the client sees the end of the stream. */
-  g_assert_true (wait_until (is_set, &client->eof, 1000));
+  g_assert_true (bd_test_wait_until (bd_test_is_set, &client->eof, 1000));
   g_assert_no_error (client->read_error);
 }
 
@@ -802,7 +752,7 @@ test_too_large_chunked (Fixture       *f,
   raw_client_send (client, head, strlen (head));
   raw_client_send (client, body->str, body->len);
 
-  g_assert_true (wait_until (raw_client_has_answer, client, WAIT_MS));
+  g_assert_true (bd_test_wait_until (raw_client_has_answer, client, WAIT_MS));
   answer = raw_client_get_answer (client, FALSE);
   assert_too_large (answer);
 }
@@ -864,7 +814,7 @@ test_log (Fixture       *f,
   newline = new_message (f->url, "GET", "/v1/forged%0Aline", NULL);
   newline_body = exchange_message (f->session, newline);
 
-  g_assert_true (wait_until (has_log_lines, GUINT_TO_POINTER (2), WAIT_MS));
+  g_assert_true (bd_test_wait_until (has_log_lines, GUINT_TO_POINTER (2), WAIT_MS));
   g_assert_cmpuint (log_lines->len, ==, 2);
 
   for (i = 0; i < log_lines->len; i++)
@@ -903,7 +853,7 @@ test_log_too_large (Fixture       *f,
 
   client = raw_client_new (f->url);
   raw_client_send (client, head, strlen (head));
-  g_assert_true (wait_until (raw_client_has_answer, client, WAIT_MS));
+  g_assert_true (bd_test_wait_until (raw_client_has_answer, client, WAIT_MS));
 
   g_assert_cmpuint (log_lines->len, ==, 1);
   g_assert_true (g_regex_match_simple ("^PATCH /v1/subscriptions/s1 413 [0-9]+\\.[0-9] ms$",
@@ -933,7 +883,7 @@ test_disconnect (Fixture       *f,
 
   client = raw_client_new (f->url);
   raw_client_send (client, head, strlen (head));
-  g_assert_true (wait_until (one_request_in_flight, f->server, WAIT_MS));
+  g_assert_true (bd_test_wait_until (one_request_in_flight, f->server, WAIT_MS));
 
   bd_server_disconnect (f->server);
 
@@ -947,12 +897,12 @@ test_disconnect (Fixture       *f,
   g_assert_cmpuint (client->received->len, ==, 0);
 
   raw_client_send (client, "}", 1);
-  g_assert_true (wait_until (raw_client_has_answer, client, WAIT_MS));
+  g_assert_true (bd_test_wait_until (raw_client_has_answer, client, WAIT_MS));
   answer = raw_client_get_answer (client, FALSE);
   g_assert_cmpuint (answer->status, >=, 400);
   g_assert_true (soup_message_headers_header_contains (answer->headers, "Connection", "close"));
 
-  g_assert_true (wait_until (no_request_in_flight, f->server, WAIT_MS));
+  g_assert_true (bd_test_wait_until (no_request_in_flight, f->server, WAIT_MS));
 }
 
 /*
@@ -1035,71 +985,9 @@ test_ipv6 (Fixture       *f,
  * The billing-desk-service binary
  */
 
-typedef struct
-{
-  GSubprocess         *process;
-  GDataInputStream    *stdout_stream;
-  GMemoryOutputStream *stderr_buffer;
-  char                *line;
-  char                *url;
-  gboolean             line_done;
-  gboolean             stderr_done;
-  gboolean             exited;
-} Child;
+typedef BdTestChild Child;
 
-static void
-child_free (Child *child)
-{
-  if (child->process != NULL && !child->exited)
-    {
-      g_subprocess_force_exit (child->process);
-      g_assert_true (wait_until (is_set, &child->exited, WAIT_MS));
-    }
-
-  g_assert_true (wait_until (is_set, &child->stderr_done, WAIT_MS));
-  g_clear_object (&child->process);
-  g_clear_object (&child->stdout_stream);
-  g_clear_object (&child->stderr_buffer);
-  g_free (child->line);
-  g_free (child->url);
-  g_free (child);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Child, child_free)
-
-static void
-child_read_line_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Child *child = user_data;
-
-  child->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object),
-                                                           result, NULL, NULL);
-  child->line_done = TRUE;
-}
-
-static void
-child_splice_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Child *child = user_data;
-
-  g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, NULL);
-  child->stderr_done = TRUE;
-}
-
-static void
-child_wait_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Child *child = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
-  child->exited = TRUE;
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Child, bd_test_child_free)
 
 static const char *
 service_path (void)
@@ -1112,57 +1000,24 @@ service_path (void)
   return path;
 }
 
-/* Starts billing-desk-service with @args after the program name, the clock
- * frozen at NOW unless @args says otherwise.
+/* Starts billing-desk-service with @args after the program name, with
+ * BILLING_DESK_NOW set to @now_env, or unset.
  */
 static Child *
 child_spawn (const char * const *args,
              const char         *now_env)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  Child *child = g_new0 (Child, 1);
+  g_autofree char *now = now_env != NULL ? g_strconcat ("BILLING_DESK_NOW=", now_env, NULL)
+                                         : g_strdup ("BILLING_DESK_NOW");
+  const char * const env[] = { now, NULL };
 
-  g_strv_builder_add (builder, g_getenv ("BD_SERVICE_PATH"));
-  g_strv_builder_addv (builder, (const char **) args);
-  argv = g_strv_builder_end (builder);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  if (now_env != NULL)
-    g_subprocess_launcher_setenv (launcher, "BILLING_DESK_NOW", now_env, TRUE);
-  else
-    g_subprocess_launcher_unsetenv (launcher, "BILLING_DESK_NOW");
-
-  child->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
-  g_assert_no_error (error);
-
-  child->stdout_stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child->process));
-  g_data_input_stream_read_line_async (child->stdout_stream, G_PRIORITY_DEFAULT, NULL,
-                                       child_read_line_cb, child);
-
-  child->stderr_buffer = G_MEMORY_OUTPUT_STREAM (g_memory_output_stream_new_resizable ());
-  g_output_stream_splice_async (G_OUTPUT_STREAM (child->stderr_buffer),
-                                g_subprocess_get_stderr_pipe (child->process),
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, NULL, child_splice_cb, child);
-
-  g_subprocess_wait_async (child->process, NULL, child_wait_cb, child);
-
-  return child;
+  return bd_test_child_spawn (args, env);
 }
 
 static void
 child_wait_listening (Child *child)
 {
-  g_assert_true (wait_until (is_set, &child->line_done, WAIT_MS));
-  g_assert_nonnull (child->line);
-  g_assert_true (g_regex_match_simple ("^listening on http://127\\.0\\.0\\.1:[0-9]+$",
-                                       child->line, 0, 0));
-  child->url = g_strdup (child->line + strlen ("listening on "));
+  bd_test_child_wait_listening (child, "http://127\\.0\\.0\\.1:[0-9]+");
 }
 
 /* Waits for the exit; answers the exit status, and the whole of stderr. */
@@ -1170,36 +1025,14 @@ static int
 child_finish (Child  *child,
               char  **stderr_text)
 {
-  g_autofree char *rest = NULL;
-
-  g_assert_true (wait_until (is_set, &child->exited, WAIT_MS));
-  g_assert_true (wait_until (is_set, &child->stderr_done, WAIT_MS));
-  if (g_subprocess_get_if_signaled (child->process))
-    g_test_message ("killed by signal %d", g_subprocess_get_term_sig (child->process));
-  g_assert_true (g_subprocess_get_if_exited (child->process));
-
-  /* Exactly one line on stdout, or none on failure. */
-  if (child->line_done)
-    {
-      rest = g_data_input_stream_read_line_utf8 (child->stdout_stream, NULL, NULL, NULL);
-      g_assert_null (rest);
-    }
-
-  *stderr_text = g_strndup (g_memory_output_stream_get_data (child->stderr_buffer),
-                            g_memory_output_stream_get_data_size (child->stderr_buffer));
-  if (*stderr_text == NULL)
-    *stderr_text = g_strdup ("");
-  g_test_message ("stderr: %s", *stderr_text);
-
-  return g_subprocess_get_exit_status (child->process);
+  return bd_test_child_finish (child, FALSE, stderr_text);
 }
 
 static int
 child_stop (Child  *child,
             char  **stderr_text)
 {
-  g_subprocess_send_signal (child->process, SIGTERM);
-  return child_finish (child, stderr_text);
+  return bd_test_child_finish (child, TRUE, stderr_text);
 }
 
 typedef struct
@@ -1228,7 +1061,7 @@ static void
 binary_tear_down (BinaryFixture *f,
                   gconstpointer  data)
 {
-  remove_tree (f->dir);
+  bd_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->data_dir);
   g_free (f->tenant_path);
@@ -1306,7 +1139,7 @@ test_binary_graceful (BinaryFixture *f,
    */
   client = raw_client_new (child->url);
   raw_client_send (client, head, strlen (head));
-  g_assert_true (wait_until (raw_client_has_informational, client, WAIT_MS));
+  g_assert_true (bd_test_wait_until (raw_client_has_informational, client, WAIT_MS));
   informational = raw_client_get_answer (client, TRUE);
   g_assert_cmpuint (informational->status, ==, SOUP_STATUS_CONTINUE);
 
@@ -1315,7 +1148,7 @@ test_binary_graceful (BinaryFixture *f,
   g_assert_false (child->exited);
 
   raw_client_send (client, "{}", 2);
-  g_assert_true (wait_until (raw_client_has_answer, client, WAIT_MS));
+  g_assert_true (bd_test_wait_until (raw_client_has_answer, client, WAIT_MS));
   answer = raw_client_get_answer (client, FALSE);
   g_assert_cmpuint (answer->status, >=, 400);
   g_assert_true (soup_message_headers_header_contains (answer->headers, "Connection", "close"));
@@ -1540,7 +1373,7 @@ test_binary_kill_after_commit (BinaryFixture *f,
 
   /* No chance to flush anything after the answer. */
   g_subprocess_send_signal (first->process, SIGKILL);
-  g_assert_true (wait_until (is_set, &first->exited, WAIT_MS));
+  g_assert_true (bd_test_wait_until (bd_test_is_set, &first->exited, WAIT_MS));
   g_assert_true (g_subprocess_get_if_signaled (first->process));
   g_clear_object (&session);
 

@@ -18,6 +18,8 @@
 #include <string.h>
 
 #include "bd-client.h"
+#include "bd-test-child.h"
+#include "bd-test-utils.h"
 #include "bd-server.h"
 #include "bd-tls-database.h"
 #include "service-tenant.h"
@@ -38,34 +40,6 @@ static struct
 /*
  * Waiting
  */
-
-static gboolean
-tick_cb (gpointer user_data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
-wait_until (gboolean (*condition) (gpointer),
-            gpointer   data,
-            guint      timeout_ms)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
-  guint tick = g_timeout_add (10, tick_cb, NULL);
-  gboolean ok;
-
-  while (!(ok = condition (data)) && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_source_remove (tick);
-  return ok;
-}
-
-static gboolean
-is_set (gpointer data)
-{
-  return *(gboolean *) data;
-}
 
 static void
 store_result_cb (GObject      *source,
@@ -93,7 +67,7 @@ get_me (BdClient  *client,
   g_autoptr(GAsyncResult) result = NULL;
 
   bd_client_get_me_async (client, NULL, store_result_cb, &result);
-  g_assert_true (wait_until (has_result, &result, WAIT_MS));
+  g_assert_true (bd_test_wait_until (has_result, &result, WAIT_MS));
   return bd_client_get_me_finish (client, result, user, NULL, NULL, error);
 }
 
@@ -174,96 +148,13 @@ make_certificates (void)
   g_assert_no_error (error);
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 /*
  * The service as a child process
  */
 
-typedef struct
-{
-  GSubprocess         *process;
-  GDataInputStream    *stdout_stream;
-  GMemoryOutputStream *stderr_buffer;
-  char                *data_dir;
-  char                *line;
-  char                *url;
-  gboolean             line_done;
-  gboolean             stderr_done;
-  gboolean             exited;
-} Child;
+typedef BdTestChild Child;
 
-static void
-child_free (Child *child)
-{
-  if (!child->exited)
-    {
-      g_subprocess_force_exit (child->process);
-      g_assert_true (wait_until (is_set, &child->exited, WAIT_MS));
-    }
-
-  g_assert_true (wait_until (is_set, &child->stderr_done, WAIT_MS));
-  remove_tree (child->data_dir);
-  g_clear_object (&child->process);
-  g_clear_object (&child->stdout_stream);
-  g_clear_object (&child->stderr_buffer);
-  g_free (child->data_dir);
-  g_free (child->line);
-  g_free (child->url);
-  g_free (child);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Child, child_free)
-
-static void
-child_read_line_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  Child *child = user_data;
-
-  child->line = g_data_input_stream_read_line_finish_utf8 (G_DATA_INPUT_STREAM (object),
-                                                           result, NULL, NULL);
-  child->line_done = TRUE;
-}
-
-static void
-child_splice_cb (GObject      *object,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  Child *child = user_data;
-
-  g_output_stream_splice_finish (G_OUTPUT_STREAM (object), result, NULL);
-  child->stderr_done = TRUE;
-}
-
-static void
-child_wait_cb (GObject      *object,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  Child *child = user_data;
-
-  g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
-  child->exited = TRUE;
-}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Child, bd_test_child_free)
 
 /* billing-desk-service --listen @listen on a new data directory with the
  * test tenant, and then the NULL-terminated options that follow.
@@ -272,34 +163,31 @@ static Child *
 child_spawn (const char *listen,
              ...)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
+  g_auto(GStrv) args = NULL;
   g_autoptr(GError) error = NULL;
-  Child *child = g_new0 (Child, 1);
+  g_autofree char *data_dir = g_dir_make_tmp ("billing-desk-tls-data-XXXXXX", &error);
+  g_autofree char *asan_options = NULL;
+  const char *asan = g_getenv ("ASAN_OPTIONS");
   const char *arg;
-  va_list args;
+  Child *child;
+  va_list options;
 
-  child->data_dir = g_dir_make_tmp ("billing-desk-tls-data-XXXXXX", &error);
   g_assert_no_error (error);
 
-  g_strv_builder_add (builder, g_getenv ("BD_SERVICE_PATH"));
   g_strv_builder_add (builder, "--listen");
   g_strv_builder_add (builder, listen);
   g_strv_builder_add (builder, "--data-dir");
-  g_strv_builder_add (builder, child->data_dir);
+  g_strv_builder_add (builder, data_dir);
   g_strv_builder_add (builder, "--tenant-file");
   g_strv_builder_add (builder, certs.tenant_path);
   g_strv_builder_add (builder, "--now");
   g_strv_builder_add (builder, NOW);
-  va_start (args, listen);
-  while ((arg = va_arg (args, const char *)) != NULL)
+  va_start (options, listen);
+  while ((arg = va_arg (options, const char *)) != NULL)
     g_strv_builder_add (builder, arg);
-  va_end (args);
-  argv = g_strv_builder_end (builder);
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  va_end (options);
+  args = g_strv_builder_end (builder);
 
   /* Under build-aux/test's sanitizer pass: at the exit of a service that
    * has had a TLS connection, LeakSanitizer's tracer (GCC 12's) crashes
@@ -309,30 +197,12 @@ child_spawn (const char *listen,
    * children here run without the leak check: AddressSanitizer and UBSan
    * still watch them, and the plain-HTTP service tests check its leaks.
    */
-  {
-    const char *asan = g_getenv ("ASAN_OPTIONS");
-    g_autofree char *options = g_strconcat (asan != NULL ? asan : "",
-                                            asan != NULL ? ":" : "", "detect_leaks=0", NULL);
+  asan_options = g_strconcat ("ASAN_OPTIONS=", asan != NULL ? asan : "",
+                              asan != NULL ? ":" : "", "detect_leaks=0", NULL);
 
-    g_subprocess_launcher_setenv (launcher, "ASAN_OPTIONS", options, TRUE);
-  }
-
-  child->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
-  g_assert_no_error (error);
-
-  child->stdout_stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child->process));
-  g_data_input_stream_read_line_async (child->stdout_stream, G_PRIORITY_DEFAULT, NULL,
-                                       child_read_line_cb, child);
-
-  child->stderr_buffer = G_MEMORY_OUTPUT_STREAM (g_memory_output_stream_new_resizable ());
-  g_output_stream_splice_async (G_OUTPUT_STREAM (child->stderr_buffer),
-                                g_subprocess_get_stderr_pipe (child->process),
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE |
-                                G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
-                                G_PRIORITY_DEFAULT, NULL, child_splice_cb, child);
-
-  g_subprocess_wait_async (child->process, NULL, child_wait_cb, child);
-
+  child = bd_test_child_spawn ((const char * const *) args,
+                               (const char * const []) { asan_options, NULL });
+  child->data_dir = g_steal_pointer (&data_dir);
   return child;
 }
 
@@ -341,13 +211,9 @@ static void
 child_wait_listening (Child      *child,
                       const char *host_pattern)
 {
-  g_autofree char *pattern = g_strdup_printf ("^listening on https://%s:[0-9]+$", host_pattern);
+  g_autofree char *pattern = g_strdup_printf ("https://%s:[0-9]+", host_pattern);
 
-  g_assert_true (wait_until (is_set, &child->line_done, WAIT_MS));
-  g_assert_nonnull (child->line);
-  g_test_message ("%s", child->line);
-  g_assert_true (g_regex_match_simple (pattern, child->line, 0, 0));
-  child->url = g_strdup (child->line + strlen ("listening on "));
+  bd_test_child_wait_listening (child, pattern);
 }
 
 /* Stops the service with SIGTERM if @stop, waits for its exit; answers the
@@ -358,22 +224,7 @@ child_finish (Child     *child,
               gboolean   stop,
               char     **stderr_text)
 {
-  if (stop && !child->exited)
-    g_subprocess_send_signal (child->process, SIGTERM);
-
-  g_assert_true (wait_until (is_set, &child->exited, WAIT_MS));
-  g_assert_true (wait_until (is_set, &child->stderr_done, WAIT_MS));
-  if (g_subprocess_get_if_signaled (child->process))
-    g_test_message ("killed by signal %d", g_subprocess_get_term_sig (child->process));
-  g_assert_true (g_subprocess_get_if_exited (child->process));
-
-  *stderr_text = g_strndup (g_memory_output_stream_get_data (child->stderr_buffer),
-                            g_memory_output_stream_get_data_size (child->stderr_buffer));
-  if (*stderr_text == NULL)
-    *stderr_text = g_strdup ("");
-  g_test_message ("stderr: %s", *stderr_text);
-
-  return g_subprocess_get_exit_status (child->process);
+  return bd_test_child_finish (child, stop, stderr_text);
 }
 
 static void
@@ -537,7 +388,7 @@ test_insecure_url (void)
        */
       g_object_set (client, "connect-timeout", 30, NULL);
       bd_client_get_me_async (client, NULL, store_result_cb, &result);
-      g_assert_true (wait_until (has_result, &result, WAIT_MS));
+      g_assert_true (bd_test_wait_until (has_result, &result, WAIT_MS));
       g_assert_false (bd_client_get_me_finish (client, result, NULL, NULL, NULL, &error));
       g_assert_error (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_INSECURE_URL);
       g_assert_false (bd_client_error_is_outcome_unknown (error));
@@ -728,7 +579,7 @@ main (int   argc,
 
   status = g_test_run ();
 
-  remove_tree (certs.dir);
+  bd_test_remove_tree (certs.dir);
   g_free (certs.dir);
   g_free (certs.ca_pem);
   g_free (certs.server_pem);
