@@ -46,6 +46,7 @@ struct _BdProductsPage
   GtkStack           *stack;
   GtkSpinner         *spinner;
   AdwStatusPage      *error_page;
+  GtkWidget          *try_again_button;
   GtkListView        *list_view;
   GtkLabel           *count_label;
 };
@@ -479,6 +480,7 @@ bd_products_page_class_init (BdProductsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, BdProductsPage, try_again_button);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, count_label);
   gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
@@ -644,6 +646,10 @@ bd_products_page_show_error (BdProductsPage *self,
   else
     adw_status_page_set_title (self->error_page, _("Can’t Reach the Billing Service"));
   adw_status_page_set_description (self->error_page, description);
+  /* Without a service to ask (it would not start, or its URL is unsafe),
+   * trying again could only fail the same way.
+   */
+  gtk_widget_set_visible (self->try_again_button, self->client != NULL);
   gtk_stack_set_visible_child_name (self->stack, "error");
 }
 
