@@ -266,3 +266,51 @@ bd_test_assert_api_error (BdTestAnswer *answer,
     g_error ("expected %u %s, got %u: %s", status, code, answer->status, answer->text);
   g_assert_cmpstr (bd_test_answer_string (answer, "error.code"), ==, code);
 }
+
+/* How many cancels the ledger holds for subscription @id, as @token's user
+ * reads it; each under @key, unless @key is %NULL.
+ */
+guint
+bd_test_service_count_cancels (BdTestService *service,
+                               const char    *token,
+                               const char    *id,
+                               const char    *key)
+{
+  g_autofree char *path = g_strconcat ("/v1/operations?subscriptionId=", id, NULL);
+  g_autoptr(BdTestAnswer) answer = bd_test_service_request (service, "GET", path, token, NULL,
+                                                            NULL);
+  JsonArray *value;
+  guint n = 0;
+
+  g_assert_cmpuint (answer->status, ==, 200);
+  value = json_object_get_array_member (json_node_get_object (answer->json), "value");
+  for (guint i = 0; i < json_array_get_length (value); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (value, i);
+
+      if (g_str_equal (json_object_get_string_member (entry, "action"), "cancel"))
+        {
+          n++;
+          if (key != NULL)
+            g_assert_cmpstr (json_object_get_string_member (entry, "idempotencyKey"), ==, key);
+        }
+    }
+
+  return n;
+}
+
+/* Subscription @id's @member, as the service answers it now, is @value. */
+void
+bd_test_service_assert_says (BdTestService *service,
+                             const char    *token,
+                             const char    *id,
+                             const char    *member,
+                             const char    *value)
+{
+  g_autofree char *path = g_strconcat ("/v1/subscriptions/", id, NULL);
+  g_autoptr(BdTestAnswer) answer = bd_test_service_request (service, "GET", path, token, NULL,
+                                                            NULL);
+
+  g_assert_cmpuint (answer->status, ==, 200);
+  g_assert_cmpstr (bd_test_answer_string (answer, member), ==, value);
+}

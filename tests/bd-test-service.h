@@ -52,6 +52,15 @@ const char    *bd_test_answer_string      (BdTestAnswer   *answer,
                                            const char     *json_path);
 gint64         bd_test_answer_int         (BdTestAnswer   *answer,
                                            const char     *json_path);
+guint          bd_test_service_count_cancels (BdTestService *service,
+                                              const char    *token,
+                                              const char    *id,
+                                              const char    *key);
+void           bd_test_service_assert_says   (BdTestService *service,
+                                              const char    *token,
+                                              const char    *id,
+                                              const char    *member,
+                                              const char    *value);
 void           bd_test_assert_api_error   (BdTestAnswer   *answer,
                                            guint           status,
                                            const char     *code);

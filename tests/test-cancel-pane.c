@@ -310,7 +310,8 @@ static void
 choose_reason (Fixture    *f,
                const char *label)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (bd_test_find_shown_by_type (GTK_WIDGET (f->pane), GTK_TYPE_DROP_DOWN));
+  GtkWidget *found = bd_test_find_shown_by_type (f->pane, GTK_TYPE_DROP_DOWN);
+  GtkDropDown *dropdown = GTK_DROP_DOWN (found);
   GListModel *model;
 
   g_assert_nonnull (dropdown);
@@ -522,7 +523,8 @@ is_loaded (gpointer data)
 {
   Fixture *f = data;
   g_autofree char *what = bd_test_without_mnemonic (_("What happens"));
-  g_autofree char *blocked = bd_test_without_mnemonic (_("You can’t cancel this subscription online"));
+  g_autofree char *blocked =
+    bd_test_without_mnemonic (_("You can’t cancel this subscription online"));
   g_autofree char *text = pane_text (f);
 
   return strstr (text, what) != NULL || strstr (text, blocked) != NULL;
@@ -552,48 +554,6 @@ proxy_client (Fixture    *f,
   return bd_client_new (f->proxy->url, token);
 }
 
-static guint
-count_cancels (Fixture    *f,
-               const char *id,
-               const char *key)
-{
-  g_autofree char *path = g_strconcat ("/v1/operations?subscriptionId=", id, NULL);
-  g_autoptr(BdTestAnswer) answer = bd_test_service_request (f->service, "GET", path, ADMIN, NULL,
-                                                            NULL);
-  JsonArray *value;
-  guint n = 0;
-
-  g_assert_cmpuint (answer->status, ==, 200);
-  value = json_object_get_array_member (json_node_get_object (answer->json), "value");
-  for (guint i = 0; i < json_array_get_length (value); i++)
-    {
-      JsonObject *entry = json_array_get_object_element (value, i);
-
-      if (g_str_equal (json_object_get_string_member (entry, "action"), "cancel"))
-        {
-          n++;
-          if (key != NULL)
-            g_assert_cmpstr (json_object_get_string_member (entry, "idempotencyKey"), ==, key);
-        }
-    }
-
-  return n;
-}
-
-static void
-assert_service_says (Fixture    *f,
-                     const char *id,
-                     const char *member,
-                     const char *value)
-{
-  g_autofree char *path = g_strconcat ("/v1/subscriptions/", id, NULL);
-  g_autoptr(BdTestAnswer) answer = bd_test_service_request (f->service, "GET", path, ADMIN, NULL,
-                                                            NULL);
-
-  g_assert_cmpuint (answer->status, ==, 200);
-  g_assert_cmpstr (bd_test_answer_string (answer, member), ==, value);
-}
-
 /*
  * Tests
  */
@@ -605,7 +565,8 @@ test_cancel (Fixture       *f,
 {
   g_autoptr(BdClient) client = bd_client_new (f->service->url, ADMIN);
   g_autoptr(BdSubscription) subscription = open_pane (f, client, "s1");
-  g_autofree char *blocked = bd_test_without_mnemonic (_("You can’t cancel this subscription online"));
+  g_autofree char *blocked =
+    bd_test_without_mnemonic (_("You can’t cancel this subscription online"));
   g_autofree char *amount = NULL;
   g_autofree char *refund = NULL;
   g_autofree char *window_end = NULL;
@@ -670,7 +631,7 @@ test_cancel (Fixture       *f,
   g_assert_cmpuint (f->n_busy_notify, ==, 1);
   g_assert_false (bd_cancel_pane_request_close (f->pane));
   g_assert_cmpuint (f->n_close, ==, 0);
-  g_assert_false (gtk_widget_is_sensitive (bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.close")));
+  g_assert_false (gtk_widget_is_sensitive (bd_test_find_by_action (f->pane, "pane.close")));
   g_assert_false (gtk_widget_get_sensitive (bd_test_find_shown_by_type (GTK_WIDGET (f->pane),
                                                           GTK_TYPE_DROP_DOWN)));
 
@@ -681,8 +642,8 @@ test_cancel (Fixture       *f,
 
   /* The object the list shows, updated in place; the service agrees. */
   g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_DISABLED);
-  assert_service_says (f, "s1", "status", "disabled");
-  g_assert_cmpuint (count_cancels (f, "s1", NULL), ==, 1);
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "disabled");
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1", NULL), ==, 1);
 
   /* Subscription Cancelled, with the refund again and the next steps. */
   assert_shows (f, _("Subscription Cancelled"));
@@ -871,7 +832,7 @@ test_turn_off_recurring_billing (Fixture       *f,
   subtitle = g_strdup_printf (ngettext ("%1$s – %2$u license", "%1$s – %2$u licenses", 11),
                               "Microsoft 365 Business Premium", 11);
   assert_shows (f, subtitle);
-  assert_service_says (f, "s1", "recurringBilling", "on");
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "recurringBilling", "on");
 
   bd_test_click (bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.turn-off-recurring-billing"));
   wait_not_busy (f);
@@ -884,8 +845,8 @@ test_turn_off_recurring_billing (Fixture       *f,
   g_assert_cmpint (bd_subscription_get_recurring_billing (subscription), ==,
                    BD_RECURRING_BILLING_OFF);
   g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_ACTIVE);
-  assert_service_says (f, "s1", "recurringBilling", "off");
-  g_assert_cmpuint (count_cancels (f, "s1", NULL), ==, 0);
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "recurringBilling", "off");
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1", NULL), ==, 0);
   screenshot (f, "turned-off");
 }
 
@@ -959,8 +920,9 @@ test_unknown_outcome (Fixture       *f,
                       gconstpointer  data)
 {
   g_autoptr(BdClient) client = proxy_client (f, ADMIN);
-  g_autofree char *unknown = g_strdup (_("The billing service did not answer, so the result is not known yet. "
-                                         "Asking again is safe: the subscription is never cancelled twice."));
+  g_autofree char *unknown =
+    g_strdup (_("The billing service did not answer, so the result is not known yet. "
+                "Asking again is safe: the subscription is never cancelled twice."));
   g_autofree char *check_again = bd_test_without_mnemonic (_("_Check Again"));
   g_autofree char *text = NULL;
   g_autoptr(BdSubscription) subscription = open_pane (f, client, "s1");
@@ -976,7 +938,7 @@ test_unknown_outcome (Fixture       *f,
   assert_shows (f, check_again);
   g_assert_cmpuint (f->proxy->keys->len, ==, 1);
   g_assert_nonnull (g_ptr_array_index (f->proxy->keys, 0));
-  assert_service_says (f, "s1", "status", "active");
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "active");
   g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_ACTIVE);
   g_assert_cmpuint (f->n_cancelled, ==, 0);
   screenshot (f, "unknown");
@@ -1004,7 +966,9 @@ test_unknown_outcome (Fixture       *f,
   g_assert_cmpuint (f->n_cancelled, ==, 1);
   assert_shows (f, _("Subscription Cancelled"));
   g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_DISABLED);
-  g_assert_cmpuint (count_cancels (f, "s1", g_ptr_array_index (f->proxy->keys, 0)), ==, 1);
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1",
+                                                   g_ptr_array_index (f->proxy->keys, 0)),
+                    ==, 1);
 }
 
 /* A form changed after an unknown outcome is a new intent: the pane reads
@@ -1047,7 +1011,9 @@ test_changed_form_new_key (Fixture       *f,
   g_assert_cmpstr (g_ptr_array_index (f->proxy->keys, 2), ==,
                    g_ptr_array_index (f->proxy->keys, 1));
   g_assert_cmpuint (f->n_cancelled, ==, 1);
-  g_assert_cmpuint (count_cancels (f, "s1", g_ptr_array_index (f->proxy->keys, 1)), ==, 1);
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1",
+                                                   g_ptr_array_index (f->proxy->keys, 1)),
+                    ==, 1);
 }
 
 /* After an unknown outcome the earlier cancel went through after all: a
@@ -1074,8 +1040,8 @@ test_changed_form_after_applied (Fixture       *f,
 
   type_feedback (f, "Too dear.");
   bd_test_click (save_button (f));
-  bd_test_wait_for_text (f->pane, _("The subscription is no longer active: the earlier attempt may have "
-                      "cancelled it. Nothing more was sent."));
+  bd_test_wait_for_text (f->pane, _("The subscription is no longer active: the earlier attempt "
+                                    "may have cancelled it. Nothing more was sent."));
   g_assert_true (bd_test_wait_until (is_loaded, f, WAIT_MS));
   g_assert_cmpuint (f->proxy->keys->len, ==, 1);
   g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_DISABLED);
@@ -1083,7 +1049,7 @@ test_changed_form_after_applied (Fixture       *f,
   g_assert_nonnull (bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.reactivate"));
   bd_test_click (bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.reactivate"));
   g_assert_cmpuint (f->n_reactivate, ==, 1);
-  g_assert_cmpuint (count_cancels (f, "s1", NULL), ==, 1);
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1", NULL), ==, 1);
 }
 
 /* A refusal: said with its reason, the form kept; Try Again is another
@@ -1124,7 +1090,7 @@ test_refused (Fixture       *f,
   g_assert_cmpuint (f->proxy->keys->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (f->proxy->keys, 1), !=,
                    g_ptr_array_index (f->proxy->keys, 0));
-  g_assert_cmpuint (count_cancels (f, "s1", NULL), ==, 0);
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1", NULL), ==, 0);
 }
 
 /* The service stopped before Save: nothing was sent, so it is a refusal —
@@ -1157,7 +1123,7 @@ test_service_stopped (Fixture       *f,
   assert_shows (f, _("Switching to another Microsoft product"));
   g_assert_cmpuint (f->proxy->keys->len, ==, 0);
   g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_ACTIVE);
-  assert_service_says (f, "s1", "status", "active");
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "active");
 
   proxy_start (f->proxy);
   bd_test_click (save_button (f));
@@ -1165,8 +1131,10 @@ test_service_stopped (Fixture       *f,
   assert_shows (f, _("Subscription Cancelled"));
   g_assert_cmpuint (f->n_cancelled, ==, 1);
   g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_DISABLED);
-  assert_service_says (f, "s1", "status", "disabled");
-  g_assert_cmpuint (count_cancels (f, "s1", g_ptr_array_index (f->proxy->keys, 0)), ==, 1);
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "disabled");
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1",
+                                                   g_ptr_array_index (f->proxy->keys, 0)),
+                    ==, 1);
 }
 
 /* The service cancelled, and its answer was lost: the result is unknown;
@@ -1191,7 +1159,7 @@ test_answer_lost (Fixture       *f,
                      "Asking again is safe: the subscription is never cancelled twice."));
   assert_shows (f, check_again);
   /* The service did it; the pane does not claim either way. */
-  assert_service_says (f, "s1", "status", "disabled");
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "disabled");
   g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_ACTIVE);
   g_assert_cmpuint (f->n_cancelled, ==, 0);
 
@@ -1204,7 +1172,9 @@ test_answer_lost (Fixture       *f,
   assert_shows (f, _("Subscription Cancelled"));
   g_assert_cmpuint (f->n_cancelled, ==, 1);
   g_assert_cmpint (bd_subscription_get_status (subscription), ==, BD_STATUS_DISABLED);
-  g_assert_cmpuint (count_cancels (f, "s1", g_ptr_array_index (f->proxy->keys, 0)), ==, 1);
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1",
+                                                   g_ptr_array_index (f->proxy->keys, 0)),
+                    ==, 1);
 }
 
 /* A trial says that nothing is refunded; the other cloud has its links. */

@@ -478,47 +478,6 @@ assert_row_status (Fixture    *f,
  * The service
  */
 
-static guint
-count_cancels (Fixture    *f,
-               const char *id,
-               const char *key)
-{
-  g_autofree char *path = g_strconcat ("/v1/operations?subscriptionId=", id, NULL);
-  g_autoptr(BdTestAnswer) answer = bd_test_service_request (f->service, "GET", path, ADMIN, NULL,
-                                                            NULL);
-  JsonArray *value;
-  guint n = 0;
-
-  g_assert_cmpuint (answer->status, ==, 200);
-  value = json_object_get_array_member (json_node_get_object (answer->json), "value");
-  for (guint i = 0; i < json_array_get_length (value); i++)
-    {
-      JsonObject *entry = json_array_get_object_element (value, i);
-
-      if (g_str_equal (json_object_get_string_member (entry, "action"), "cancel"))
-        {
-          n++;
-          if (key != NULL)
-            g_assert_cmpstr (json_object_get_string_member (entry, "idempotencyKey"), ==, key);
-        }
-    }
-
-  return n;
-}
-
-static void
-assert_service_says (Fixture    *f,
-                     const char *id,
-                     const char *status)
-{
-  g_autofree char *path = g_strconcat ("/v1/subscriptions/", id, NULL);
-  g_autoptr(BdTestAnswer) answer = bd_test_service_request (f->service, "GET", path, ADMIN, NULL,
-                                                            NULL);
-
-  g_assert_cmpuint (answer->status, ==, 200);
-  g_assert_cmpstr (bd_test_answer_string (answer, "status"), ==, status);
-}
-
 /*
  * Fixture
  */
@@ -592,7 +551,8 @@ pane_shows_options (gpointer data)
   Fixture *f = data;
   g_autofree char *what = bd_test_without_mnemonic (_("What happens"));
 
-  return bd_test_widget_shows (f->pane, what) && bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.save") != NULL;
+  return bd_test_widget_shows (f->pane, what) &&
+         bd_test_find_by_action (f->pane, "pane.save") != NULL;
 }
 
 /* The row's Cancel Subscription, and the pane's options shown. */
@@ -613,7 +573,7 @@ static void
 choose_reason (Fixture    *f,
                const char *label)
 {
-  GtkDropDown *dropdown = GTK_DROP_DOWN (bd_test_find_by_type (GTK_WIDGET (f->pane), GTK_TYPE_DROP_DOWN));
+  GtkDropDown *dropdown = GTK_DROP_DOWN (bd_test_find_by_type (f->pane, GTK_TYPE_DROP_DOWN));
   GListModel *model;
 
   g_assert_nonnull (dropdown);
@@ -720,8 +680,10 @@ check_again_cancels_once (Fixture *f)
                    g_ptr_array_index (f->faults->keys, 0));
   bd_test_assert_shows (f->pane, _("Subscription Cancelled"));
   assert_row_status (f, "s1", BD_STATUS_DISABLED);
-  assert_service_says (f, "s1", "disabled");
-  g_assert_cmpuint (count_cancels (f, "s1", g_ptr_array_index (f->faults->keys, 0)), ==, 1);
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "disabled");
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1",
+                                                   g_ptr_array_index (f->faults->keys, 0)),
+                    ==, 1);
 }
 
 /* The page of the pane's stack shown, mapped or not. */
@@ -796,9 +758,9 @@ test_refused_connections (Fixture       *f,
   bd_test_assert_shows (f->pane, try_again);
   assert_form_kept (f);
   assert_row_status (f, "s1", BD_STATUS_ACTIVE);
-  assert_service_says (f, "s1", "active");
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "active");
   g_assert_cmpuint (f->faults->keys->len, ==, 0);
-  g_assert_cmpuint (count_cancels (f, "s1", NULL), ==, 0);
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1", NULL), ==, 0);
 }
 
 /* The options never come and the user closes the pane: the request is
@@ -861,7 +823,7 @@ test_cancel_timeout (Fixture       *f,
   bd_test_assert_shows (f->pane, unknown_text ());
   assert_form_kept (f);
   assert_row_status (f, "s1", BD_STATUS_ACTIVE);
-  assert_service_says (f, "s1", "active");
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "active");
   g_assert_cmpuint (f->faults->keys->len, ==, 1);
   g_assert_nonnull (g_ptr_array_index (f->faults->keys, 0));
 
@@ -893,9 +855,9 @@ test_reset_after_commit (Fixture       *f,
   g_assert_cmpuint (f->faults->n_faulted, ==, 1);
   bd_test_assert_shows (f->pane, unknown_text ());
   assert_form_kept (f);
-  assert_service_says (f, "s1", "disabled");
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "disabled");
   assert_row_status (f, "s1", BD_STATUS_ACTIVE);
-  g_assert_cmpuint (count_cancels (f, "s1", NULL), ==, 1);
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1", NULL), ==, 1);
 
   check_again_cancels_once (f);
 }
@@ -926,8 +888,8 @@ test_connect_stalls (Fixture       *f,
   bd_test_assert_shows (f->pane, try_again);
   assert_form_kept (f);
   assert_row_status (f, "s1", BD_STATUS_ACTIVE);
-  assert_service_says (f, "s1", "active");
-  g_assert_cmpuint (count_cancels (f, "s1", NULL), ==, 0);
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "active");
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1", NULL), ==, 0);
 }
 
 typedef struct
@@ -1045,7 +1007,9 @@ test_save (Fixture       *f,
     {
       bd_test_assert_shows (f->pane, _("Subscription Cancelled"));
       assert_row_status (f, "s1", BD_STATUS_DISABLED);
-      g_assert_cmpuint (count_cancels (f, "s1", g_ptr_array_index (f->faults->keys, 0)), ==, 1);
+      g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1",
+                                                       g_ptr_array_index (f->faults->keys, 0)),
+                        ==, 1);
       return;
     }
 
@@ -1059,8 +1023,8 @@ test_save (Fixture       *f,
       bd_test_assert_shows (f->pane, refused);
       bd_test_assert_shows (f->pane, try_again);
       bd_test_assert_not_shown (f->pane, "upstream exploded");
-      assert_service_says (f, "s1", "active");
-      g_assert_cmpuint (count_cancels (f, "s1", NULL), ==, 0);
+      bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "active");
+      g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1", NULL), ==, 0);
 
       fault_server_set (f->faults, FAULT_NONE, NULL, NULL);
       save (f);
@@ -1069,14 +1033,16 @@ test_save (Fixture       *f,
       g_assert_cmpuint (f->faults->keys->len, ==, 2);
       g_assert_cmpstr (g_ptr_array_index (f->faults->keys, 1), !=,
                        g_ptr_array_index (f->faults->keys, 0));
-      g_assert_cmpuint (count_cancels (f, "s1", g_ptr_array_index (f->faults->keys, 1)), ==, 1);
+      g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1",
+                                                       g_ptr_array_index (f->faults->keys, 1)),
+                        ==, 1);
       return;
     }
 
   /* Passed on: the service has cancelled; the pane must not say that
    * nothing was changed.
    */
-  assert_service_says (f, "s1", "disabled");
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "disabled");
   bd_test_assert_shows (f->pane, bad_answer_unknown_text ());
   refused = refused_text (_(c->why));
   bd_test_assert_not_shown (f->pane, refused);
