@@ -8,49 +8,16 @@
 
 #include "config.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include "bd-api-error.h"
-#include "bd-json.h"
-#include "bd-server.h"
-
-#define SERVER_HEADER "billing-desk-service/" PACKAGE_VERSION
-
-/* A connection refused with 413 is not closed at once: closing a TCP socket
- * with unread data in it makes the kernel send a reset, which can throw the
- * 413 away at the client before the client has read it. So the refusal
- * half-closes (the client sees the end of the answer), then reads and drops
- * what the client still sends, within these bounds.
- */
-#define REFUSAL_SECONDS   5
-#define REFUSAL_MAX_DRAIN (8 * BD_API_MAX_BODY)
-
-/* How long the check of a TLS certificate and its key may take. */
-#define TLS_CHECK_SECONDS 10
+#include "bd-server-private.h"
 
 /* Paths longer than this are cut short in the log. */
 #define LOG_PATH_MAX 256
 
 #define REQUEST_STATE_KEY "bd-server-request-state"
-
-struct _BdServer
-{
-  GObject     parent_instance;
-
-  BdApi      *api;
-  SoupServer *soup;
-  char       *url;
-  GTlsCertificate *tls_certificate;  /* NULL: plain HTTP */
-  guint       n_in_flight;
-  guint       allow_remote : 1;
-  guint       stopping : 1;
-  guint       on_any_address : 1;  /* 0.0.0.0 or [::]: no one address to link to */
-};
 
 G_DEFINE_FINAL_TYPE (BdServer, bd_server, G_TYPE_OBJECT)
 
@@ -63,28 +30,6 @@ enum {
 };
 
 static GParamSpec *properties [N_PROPS];
-
-/* What the server keeps about one message, on the message itself. */
-typedef struct
-{
-  gint64  started;     /* monotonic time of got-headers, in µs */
-  guint64 body_bytes;  /* of the request body, read so far */
-  guint   counted : 1; /* counted in n_in_flight */
-  guint   refused : 1; /* its connection was taken for a 413 */
-} RequestState;
-
-/* A connection taken from libsoup to answer 413 on it. */
-typedef struct
-{
-  BdServer     *server;       /* owned: the refusal is in flight */
-  GIOStream    *stream;
-  GSocket      *socket;
-  GBytes       *answer;
-  GCancellable *cancellable;  /* cancelled at the deadline */
-  guint         deadline_id;
-  guint64       drained;
-  guint8        buffer[16 * 1024];
-} Refusal;
 
 /*
  * Helpers
@@ -111,11 +56,11 @@ format_log_path (const char *path)
 /* One line per request. Never the query (it may hold a skipToken) and never
  * a header value (Authorization holds the bearer token).
  */
-static void
-log_request (const char *method,
-             const char *path,
-             guint       status,
-             gint64      started)
+void
+_bd_server_log_request (const char *method,
+                        const char *path,
+                        guint       status,
+                        gint64      started)
 {
   g_autofree char *safe_method = NULL;
   g_autofree char *safe_path = NULL;
@@ -134,8 +79,8 @@ log_request (const char *method,
 }
 
 static void
-request_done (BdServer     *self,
-              RequestState *state)
+request_done (BdServer             *self,
+              BdServerRequestState *state)
 {
   if (!state->counted)
     return;
@@ -143,47 +88,6 @@ request_done (BdServer     *self,
   state->counted = FALSE;
   g_assert (self->n_in_flight > 0);
   self->n_in_flight--;
-}
-
-/* The whole refusal (413, or 401 when the request has no valid token), as
- * bytes on the wire. The body is the API's error document, so a client
- * reads it as any other error.
- */
-static GBytes *
-build_refusal_answer (BdErrorCode  code,
-                      const char  *message)
-{
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GDateTime) now = NULL;
-  g_autofree char *body = NULL;
-  g_autofree char *date = NULL;
-  guint status = bd_error_code_get_http_status (code);
-  GString *answer;
-  gsize body_length = 0;
-
-  node = bd_api_error_build (code, message, NULL);
-  body = bd_json_to_data (node, &body_length);
-
-  now = g_date_time_new_now_utc ();
-  date = soup_date_time_to_string (now, SOUP_DATE_HTTP);
-
-  answer = g_string_new (NULL);
-  g_string_append_printf (answer,
-                          "HTTP/1.1 %u %s\r\n"
-                          "Date: %s\r\n"
-                          "Server: %s\r\n"
-                          "Content-Type: application/json\r\n"
-                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                          "Connection: close\r\n"
-                          "\r\n",
-                          status,
-                          soup_status_get_phrase (status),
-                          date,
-                          SERVER_HEADER,
-                          body_length);
-  g_string_append_len (answer, body, body_length);
-
-  return g_string_free_to_bytes (answer);
 }
 
 /* HOST:PORT, where HOST is an IPv4 address or an IPv6 address in brackets.
@@ -304,338 +208,6 @@ base_url_from_host (BdServer   *self,
 }
 
 /*
- * Checking a TLS certificate and its key
- */
-
-typedef struct
-{
-  GCancellable *cancellable;  /* ends the other side when one fails */
-  GError       *server_error;
-  GError       *client_error;
-  guint         n_done;
-} TlsCheck;
-
-/* The check is about the key, not about who issued the certificate: the
- * client side accepts exactly the certificate the server side was given,
- * and nothing else.
- */
-static gboolean
-on_check_accept_certificate_cb (GTlsConnection       *connection,
-                                GTlsCertificate      *peer_certificate,
-                                GTlsCertificateFlags  errors,
-                                gpointer              user_data)
-{
-  return g_tls_certificate_is_same (peer_certificate, G_TLS_CERTIFICATE (user_data));
-}
-
-static void
-check_handshake_cb (GObject      *object,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  TlsCheck *check = user_data;
-  GError **error;
-
-  error = G_IS_TLS_SERVER_CONNECTION (object) ? &check->server_error : &check->client_error;
-  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (object), result, error))
-    g_cancellable_cancel (check->cancellable);
-
-  check->n_done++;
-}
-
-static gboolean
-check_timeout_cb (gpointer user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-static GIOStream *
-new_socket_stream (int      fd,
-                   GError **error)
-{
-  g_autoptr(GSocket) socket = g_socket_new_from_fd (fd, error);
-
-  if (socket == NULL)
-    {
-      close (fd);
-      return NULL;
-    }
-
-  return G_IO_STREAM (g_socket_connection_factory_create_connection (socket));
-}
-
-/* One TLS handshake of @certificate with itself, over a socket pair: it
- * only succeeds when the key signs for the certificate.
- */
-static gboolean
-check_tls_certificate (GTlsCertificate  *certificate,
-                       GError          **error)
-{
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GIOStream) server_stream = NULL;
-  g_autoptr(GIOStream) client_stream = NULL;
-  g_autoptr(GIOStream) server = NULL;
-  g_autoptr(GIOStream) client = NULL;
-  g_autoptr(GSource) timeout = NULL;
-  TlsCheck check = { 0 };
-  gboolean ok = FALSE;
-  int fds[2];
-
-  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                           g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  server_stream = new_socket_stream (fds[0], error);
-  if (server_stream == NULL)
-    {
-      close (fds[1]);
-      return FALSE;
-    }
-  client_stream = new_socket_stream (fds[1], error);
-  if (client_stream == NULL)
-    return FALSE;
-
-  server = g_tls_server_connection_new (server_stream, certificate, error);
-  if (server == NULL)
-    return FALSE;
-  client = g_tls_client_connection_new (client_stream, NULL, error);
-  if (client == NULL)
-    return FALSE;
-  g_signal_connect (client, "accept-certificate",
-                    G_CALLBACK (on_check_accept_certificate_cb), certificate);
-
-  g_main_context_push_thread_default (context);
-
-  check.cancellable = g_cancellable_new ();
-  timeout = g_timeout_source_new_seconds (TLS_CHECK_SECONDS);
-  g_source_set_callback (timeout, check_timeout_cb, check.cancellable, NULL);
-  g_source_attach (timeout, context);
-
-  g_tls_connection_handshake_async (G_TLS_CONNECTION (server), G_PRIORITY_DEFAULT,
-                                    check.cancellable, check_handshake_cb, &check);
-  g_tls_connection_handshake_async (G_TLS_CONNECTION (client), G_PRIORITY_DEFAULT,
-                                    check.cancellable, check_handshake_cb, &check);
-  while (check.n_done < 2)
-    g_main_context_iteration (context, TRUE);
-
-  g_source_destroy (timeout);
-  g_main_context_pop_thread_default (context);
-
-  /* The side that failed first says why; the other one was cancelled. */
-  if (check.server_error != NULL &&
-      !g_error_matches (check.server_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_propagate_error (error, g_steal_pointer (&check.server_error));
-  else if (check.client_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&check.client_error));
-  else if (check.server_error != NULL)
-    g_propagate_error (error, g_steal_pointer (&check.server_error));
-  else
-    ok = TRUE;
-
-  g_clear_error (&check.server_error);
-  g_clear_error (&check.client_error);
-  g_clear_object (&check.cancellable);
-
-  return ok;
-}
-
-/*
- * Refusing a body over 1 MiB
- */
-
-static void
-refusal_free (Refusal *refusal)
-{
-  g_clear_handle_id (&refusal->deadline_id, g_source_remove);
-  g_clear_object (&refusal->cancellable);
-  g_clear_pointer (&refusal->answer, g_bytes_unref);
-  g_clear_object (&refusal->socket);
-  g_clear_object (&refusal->stream);
-  g_clear_object (&refusal->server);
-  g_free (refusal);
-}
-
-static void
-refusal_close_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Refusal *refusal = user_data;
-  BdServer *self = refusal->server;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_io_stream_close_finish (G_IO_STREAM (object), result, &error))
-    g_debug ("Closing a refused connection: %s", error->message);
-
-  g_assert (self->n_in_flight > 0);
-  self->n_in_flight--;
-
-  refusal_free (refusal);
-}
-
-static void
-refusal_close (Refusal *refusal)
-{
-  g_clear_handle_id (&refusal->deadline_id, g_source_remove);
-  g_io_stream_close_async (refusal->stream,
-                           G_PRIORITY_DEFAULT,
-                           NULL,
-                           refusal_close_cb,
-                           refusal);
-}
-
-static void refusal_drain (Refusal *refusal);
-
-static void
-refusal_drain_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Refusal *refusal = user_data;
-  g_autoptr(GError) error = NULL;
-  gssize n_read;
-
-  n_read = g_input_stream_read_finish (G_INPUT_STREAM (object), result, &error);
-
-  if (n_read > 0 && refusal->drained + (guint64) n_read <= REFUSAL_MAX_DRAIN)
-    {
-      refusal->drained += (guint64) n_read;
-      refusal_drain (refusal);
-      return;
-    }
-
-  /* The client is done (0), gone or too slow (an error), or sends on and
-   * on: close.
-   */
-  refusal_close (refusal);
-}
-
-static void
-refusal_drain (Refusal *refusal)
-{
-  g_input_stream_read_async (g_io_stream_get_input_stream (refusal->stream),
-                             refusal->buffer,
-                             sizeof refusal->buffer,
-                             G_PRIORITY_DEFAULT,
-                             refusal->cancellable,
-                             refusal_drain_cb,
-                             refusal);
-}
-
-static void
-refusal_write_cb (GObject      *object,
-                  GAsyncResult *result,
-                  gpointer      user_data)
-{
-  Refusal *refusal = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (object), result, NULL, &error))
-    {
-      g_debug ("Writing a 413 answer: %s", error->message);
-      refusal_close (refusal);
-      return;
-    }
-
-  /* The answer is complete: send the end of the stream, so the client
-   * knows, and then read what it still sends.
-   */
-  if (refusal->socket != NULL && !g_socket_shutdown (refusal->socket, FALSE, TRUE, &error))
-    {
-      g_debug ("Half-closing a refused connection: %s", error->message);
-      refusal_close (refusal);
-      return;
-    }
-
-  refusal_drain (refusal);
-}
-
-static gboolean
-refusal_deadline_cb (gpointer user_data)
-{
-  Refusal *refusal = user_data;
-
-  /* The pending write or read fails with G_IO_ERROR_CANCELLED and closes. */
-  refusal->deadline_id = 0;
-  g_cancellable_cancel (refusal->cancellable);
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Answers 413 to a request whose body is over 1 MiB, without reading that
- * body: libsoup 3.2 reads a whole body before any handler runs, so the
- * connection is taken away from it (TOOLCHAIN.md section 10).
- *
- * DESIGN.md puts 401 before 413, so the token is checked here first, from
- * the headers: a request without a valid one is answered 401 the same way.
- */
-static void
-refuse_too_large (BdServer          *self,
-                  SoupServerMessage *msg,
-                  RequestState      *state)
-{
-  g_autoptr(GIOStream) stream = NULL;
-  const char *authorization;
-  gboolean authenticated;
-  GSocket *socket;
-  Refusal *refusal;
-
-  state->refused = TRUE;
-
-  authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                "Authorization");
-  authenticated = bd_api_authenticates (self->api, authorization);
-
-  log_request (soup_server_message_get_method (msg),
-               g_uri_get_path (soup_server_message_get_uri (msg)),
-               authenticated ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE : SOUP_STATUS_UNAUTHORIZED,
-               state->started);
-
-  refusal = g_new0 (Refusal, 1);
-  refusal->server = g_object_ref (self);
-  refusal->cancellable = g_cancellable_new ();
-  if (authenticated)
-    refusal->answer = build_refusal_answer (BD_ERROR_CODE_PAYLOAD_TOO_LARGE,
-                                            "The request body is larger than 1 MiB.");
-  else
-    refusal->answer = build_refusal_answer (BD_ERROR_CODE_UNAUTHENTICATED,
-                                            "A valid bearer token is required.");
-  socket = soup_server_message_get_socket (msg);
-  if (socket != NULL)
-    refusal->socket = g_object_ref (socket);
-
-  /* The refusal is in flight until its connection is closed; the message
-   * itself stops counting when stealing disconnects it.
-   */
-  self->n_in_flight++;
-
-  stream = soup_server_message_steal_connection (msg);
-  if (stream == NULL)
-    {
-      self->n_in_flight--;
-      refusal_free (refusal);
-      return;
-    }
-
-  refusal->stream = g_steal_pointer (&stream);
-  refusal->deadline_id = g_timeout_add_seconds (REFUSAL_SECONDS, refusal_deadline_cb, refusal);
-
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
-                                   g_bytes_get_data (refusal->answer, NULL),
-                                   g_bytes_get_size (refusal->answer),
-                                   G_PRIORITY_DEFAULT,
-                                   refusal->cancellable,
-                                   refusal_write_cb,
-                                   refusal);
-}
-
-/*
  * Callbacks
  */
 
@@ -643,7 +215,7 @@ static void
 on_message_got_headers_cb (SoupServerMessage *msg,
                            BdServer          *self)
 {
-  RequestState *state = g_object_get_data (G_OBJECT (msg), REQUEST_STATE_KEY);
+  BdServerRequestState *state = g_object_get_data (G_OBJECT (msg), REQUEST_STATE_KEY);
   SoupMessageHeaders *headers;
 
   g_return_if_fail (state != NULL);
@@ -667,7 +239,7 @@ on_message_got_headers_cb (SoupServerMessage *msg,
   headers = soup_server_message_get_request_headers (msg);
   if (soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CONTENT_LENGTH &&
       soup_message_headers_get_content_length (headers) > BD_API_MAX_BODY)
-    refuse_too_large (self, msg, state);
+    _bd_server_refuse_too_large (self, msg, state);
 }
 
 /* A chunked body has no length up front: count it as it comes. */
@@ -676,30 +248,30 @@ on_message_got_chunk_cb (SoupServerMessage *msg,
                          GBytes            *chunk,
                          BdServer          *self)
 {
-  RequestState *state = g_object_get_data (G_OBJECT (msg), REQUEST_STATE_KEY);
+  BdServerRequestState *state = g_object_get_data (G_OBJECT (msg), REQUEST_STATE_KEY);
 
   g_return_if_fail (state != NULL);
 
   state->body_bytes += g_bytes_get_size (chunk);
   if (!state->refused && state->body_bytes > BD_API_MAX_BODY)
-    refuse_too_large (self, msg, state);
+    _bd_server_refuse_too_large (self, msg, state);
 }
 
 static void
 on_message_finished_cb (SoupServerMessage *msg,
                         BdServer          *self)
 {
-  RequestState *state = g_object_get_data (G_OBJECT (msg), REQUEST_STATE_KEY);
+  BdServerRequestState *state = g_object_get_data (G_OBJECT (msg), REQUEST_STATE_KEY);
 
   g_return_if_fail (state != NULL);
 
   if (!state->counted)
     return;
 
-  log_request (soup_server_message_get_method (msg),
-               g_uri_get_path (soup_server_message_get_uri (msg)),
-               soup_server_message_get_status (msg),
-               state->started);
+  _bd_server_log_request (soup_server_message_get_method (msg),
+                          g_uri_get_path (soup_server_message_get_uri (msg)),
+                          soup_server_message_get_status (msg),
+                          state->started);
   request_done (self, state);
 }
 
@@ -707,16 +279,16 @@ static void
 on_message_disconnected_cb (SoupServerMessage *msg,
                             BdServer          *self)
 {
-  RequestState *state = g_object_get_data (G_OBJECT (msg), REQUEST_STATE_KEY);
+  BdServerRequestState *state = g_object_get_data (G_OBJECT (msg), REQUEST_STATE_KEY);
 
   g_return_if_fail (state != NULL);
 
   /* A refused message was logged when it was refused. */
   if (state->counted && !state->refused)
-    log_request (soup_server_message_get_method (msg),
-                 g_uri_get_path (soup_server_message_get_uri (msg)),
-                 soup_server_message_get_status (msg),
-                 state->started);
+    _bd_server_log_request (soup_server_message_get_method (msg),
+                            g_uri_get_path (soup_server_message_get_uri (msg)),
+                            soup_server_message_get_status (msg),
+                            state->started);
   request_done (self, state);
 }
 
@@ -726,7 +298,7 @@ on_soup_request_started_cb (SoupServer        *soup,
                             BdServer          *self)
 {
   g_object_set_data_full (G_OBJECT (msg), REQUEST_STATE_KEY,
-                          g_new0 (RequestState, 1), g_free);
+                          g_new0 (BdServerRequestState, 1), g_free);
 
   /* The message may outlive self (libsoup holds it until its connection
    * closes): the handlers go away with self.
@@ -933,27 +505,6 @@ bd_server_set_allow_remote (BdServer *self,
   g_return_if_fail (BD_IS_SERVER (self));
 
   self->allow_remote = !!allow_remote;
-}
-
-/**
- * bd_server_check_tls_certificate:
- * @certificate: a server certificate, with its private key
- *
- * GLib loads a certificate and a key that do not belong together without a
- * word; the mismatch would only show when the first client connects. This
- * tries them in a TLS handshake with themselves first.
- *
- * Returns: %TRUE when @certificate and its key work together; else %FALSE
- *   with a #GTlsError or #GIOError
- */
-gboolean
-bd_server_check_tls_certificate (GTlsCertificate  *certificate,
-                                 GError          **error)
-{
-  g_return_val_if_fail (G_IS_TLS_CERTIFICATE (certificate), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  return check_tls_certificate (certificate, error);
 }
 
 /**
