@@ -1,0 +1,56 @@
+/* bd-service-options.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The command line of billing-desk-service and the environment it reads,
+ * parsed and checked: what main () hands to the command it runs.
+ */
+
+#define BD_SERVICE_PROGRAM_NAME "billing-desk-service"
+
+/* The exit status of a bad command line; every other failure is 1. */
+#define BD_SERVICE_EXIT_USAGE 2
+
+/* What the command line asks for. Today the server is the only command;
+ * DESIGN.md section 6 adds "serve" (the server by name), "users" and
+ * "tokens" as a first argument, each with options of its own, through
+ * bd_service_options_parse (), and main () runs each.
+ */
+typedef enum
+{
+  BD_SERVICE_COMMAND_SERVE,    /* the default */
+  BD_SERVICE_COMMAND_VERSION,  /* --version */
+} BdServiceCommand;
+
+typedef struct
+{
+  BdServiceCommand  command;
+
+  /* serve */
+  char             *listen_address;        /* HOST:PORT, as given or the default */
+  char             *data_dir;              /* as given or the default */
+  char             *tenant_path;           /* (nullable): --tenant-file */
+  char             *tls_certificate_path;  /* (nullable): both, or neither */
+  char             *tls_key_path;          /* (nullable) */
+
+  /* the clock, from --now or BILLING_DESK_NOW, else the time of the start */
+  gint64            now;                   /* seconds since 1970 */
+  gboolean          now_frozen;            /* TRUE when --now or BILLING_DESK_NOW set it */
+} BdServiceOptions;
+
+BdServiceOptions *bd_service_options_parse       (int                argc,
+                                                  char             **argv);
+int               bd_service_options_usage_error (const char        *message);
+void              bd_service_options_free        (BdServiceOptions  *options);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdServiceOptions, bd_service_options_free)
+
+G_END_DECLS

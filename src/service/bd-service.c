@@ -1,0 +1,413 @@
+/* bd-service.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-service"
+
+#include "config.h"
+
+#include <errno.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <glib-unix.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "bd-api.h"
+#include "bd-server.h"
+#include "bd-service.h"
+#include "bd-store.h"
+
+#define PROGRAM_NAME  BD_SERVICE_PROGRAM_NAME
+#define DATABASE_NAME "billing.sqlite"
+
+/* On SIGTERM/SIGINT: how long the requests in flight get, and how often
+ * the service looks whether they are done.
+ */
+#define SHUTDOWN_TIMEOUT_USEC (10 * G_USEC_PER_SEC)
+#define SHUTDOWN_POLL_MS      20
+
+/* The server while it serves, for the signal handlers. */
+typedef struct
+{
+  GMainLoop *loop;
+  BdServer  *server;
+  gint64     deadline;  /* monotonic µs; 0 until a signal came */
+  guint      poll_id;
+} Serving;
+
+/*
+ * The store: every call that opens or seeds it is here
+ */
+
+/* Opens the database at @db_path and tells whether it holds a tenant. */
+static BdStore *
+open_store (const char  *db_path,
+            gboolean    *seeded,
+            GError     **error)
+{
+  g_autoptr(BdStore) store = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  store = bd_store_open (db_path, BD_STORE_DURABLE, error);
+  if (store == NULL)
+    return NULL;
+
+  /* FALSE is also the answer on error: only the error tells them apart. */
+  *seeded = bd_store_is_seeded (store, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  return g_steal_pointer (&store);
+}
+
+/* Reads and stores the tenant file: all of it, or nothing. */
+static gboolean
+seed_store (BdStore     *store,
+            const char  *tenant_path,
+            gint64       now,
+            GError     **error)
+{
+  g_autoptr(BdTenantFile) file = NULL;
+  g_autofree char *text = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (tenant_path, &text, &length, error))
+    return FALSE;
+
+  file = bd_tenant_file_read (text, (gssize) length, now, error);
+  if (file == NULL)
+    return FALSE;
+
+  return bd_store_seed (store, file, error);
+}
+
+/*
+ * Helpers
+ */
+
+/* Removes the database files a failed first start has created, so that the
+ * next start seeds afresh: SQLite's WAL and shared-memory files as well,
+ * should the store not have removed them on closing.
+ */
+static void
+remove_database (const char *path)
+{
+  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
+  guint i;
+
+  for (i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_unlink (file) != 0 && errno != ENOENT)
+        g_printerr ("%s: %s: %s\n", PROGRAM_NAME, file, g_strerror (errno));
+    }
+}
+
+/* The certificate and key of --tls-certificate and --tls-key, read and
+ * tried together; %NULL after a message on stderr.
+ */
+static GTlsCertificate *
+load_tls_certificate (const BdServiceOptions *options)
+{
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+
+  certificate = g_tls_certificate_new_from_files (options->tls_certificate_path,
+                                                  options->tls_key_path, &error);
+  if (certificate == NULL)
+    {
+      g_printerr ("%s: ", PROGRAM_NAME);
+      /* Translators: %1$s is the certificate file, %2$s the key file, %3$s says
+       * what is wrong */
+      g_printerr (_("The TLS certificate %1$s and key %2$s could not be read: %3$s"),
+                  options->tls_certificate_path, options->tls_key_path, error->message);
+      g_printerr ("\n");
+      return NULL;
+    }
+
+  if (!bd_server_check_tls_certificate (certificate, &error))
+    {
+      g_printerr ("%s: ", PROGRAM_NAME);
+      /* Translators: %1$s is the certificate file, %2$s the key file, %3$s says
+       * what went wrong */
+      g_printerr (_("The TLS certificate %1$s does not work with the key %2$s; is it "
+                    "the key that belongs to the certificate? (%3$s)"),
+                  options->tls_certificate_path, options->tls_key_path, error->message);
+      g_printerr ("\n");
+      return NULL;
+    }
+
+  return g_steal_pointer (&certificate);
+}
+
+/* Seeds a database that holds no tenant from --tenant-file; %FALSE after a
+ * message on stderr.
+ */
+static gboolean
+seed_new_store (const BdServiceOptions *options,
+                BdStore                *store)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (options->tenant_path == NULL)
+    {
+      g_printerr ("%s: ", PROGRAM_NAME);
+      /* Translators: %s is the data directory */
+      g_printerr (_("%s holds no tenant yet: give --tenant-file FILE to seed it"),
+                  options->data_dir);
+      g_printerr ("\n");
+      return FALSE;
+    }
+
+  if (seed_store (store, options->tenant_path, options->now, &error))
+    return TRUE;
+
+  /* A file error names the file itself; a bad tenant names the key path:
+   * "subscriptions[2].quantity: ...".
+   */
+  if (error->domain == G_FILE_ERROR)
+    g_printerr ("%s: %s\n", PROGRAM_NAME, error->message);
+  else
+    g_printerr ("%s: %s: %s\n", PROGRAM_NAME, options->tenant_path, error->message);
+
+  return FALSE;
+}
+
+/* The database in the data directory, holding a tenant; %NULL after a
+ * message on stderr.
+ */
+static BdStore *
+open_seeded_store (const BdServiceOptions *options)
+{
+  g_autoptr(BdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *db_path = NULL;
+  gboolean seeded = FALSE;
+  gboolean existed;
+
+  if (g_mkdir_with_parents (options->data_dir, 0700) != 0)
+    {
+      int saved_errno = errno;
+
+      g_printerr ("%s: %s: %s\n", PROGRAM_NAME, options->data_dir, g_strerror (saved_errno));
+      return NULL;
+    }
+
+  db_path = g_build_filename (options->data_dir, DATABASE_NAME, NULL);
+  existed = g_file_test (db_path, G_FILE_TEST_EXISTS);
+
+  store = open_store (db_path, &seeded, &error);
+  if (store == NULL)
+    {
+      g_printerr ("%s: %s: %s\n", PROGRAM_NAME, db_path, error->message);
+      return NULL;
+    }
+
+  if (seeded)
+    {
+      if (options->tenant_path != NULL)
+        {
+          g_printerr ("%s: ", PROGRAM_NAME);
+          /* Translators: %1$s is the data directory, %2$s the tenant file */
+          g_printerr (_("%1$s holds a tenant already; %2$s is ignored"),
+                      options->data_dir, options->tenant_path);
+          g_printerr ("\n");
+        }
+      return g_steal_pointer (&store);
+    }
+
+  if (seed_new_store (options, store))
+    return g_steal_pointer (&store);
+
+  /* Nothing half-loaded: a database this start created goes again. */
+  g_clear_object (&store);
+  if (!existed)
+    remove_database (db_path);
+
+  return NULL;
+}
+
+/* A bad or remote --listen is a usage error; a port in use is not.
+ *
+ * Returns: the exit status
+ */
+static int
+report_listen_error (const char   *listen_address,
+                     const GError *error)
+{
+  if (g_error_matches (error, BD_SERVER_ERROR, BD_SERVER_ERROR_NOT_LOOPBACK))
+    {
+      /* Translators: %s is an address such as 0.0.0.0:8421 */
+      g_autofree char *message = g_strdup_printf (_("Refusing to listen on %s without "
+                                                    "TLS: plain HTTP would carry the "
+                                                    "tokens in the clear. Give "
+                                                    "--tls-certificate FILE and --tls-key "
+                                                    "FILE, or listen on a loopback "
+                                                    "address such as 127.0.0.1"),
+                                                  listen_address);
+
+      return bd_service_options_usage_error (message);
+    }
+
+  if (error->domain == BD_SERVER_ERROR)
+    return bd_service_options_usage_error (error->message);
+
+  g_printerr ("%s: %s\n", PROGRAM_NAME, error->message);
+  return EXIT_FAILURE;
+}
+
+/*
+ * Callbacks
+ */
+
+static gboolean
+on_shutdown_poll_cb (gpointer user_data)
+{
+  Serving *serving = user_data;
+  guint n_in_flight = bd_server_get_n_in_flight (serving->server);
+
+  if (n_in_flight > 0 && g_get_monotonic_time () < serving->deadline)
+    return G_SOURCE_CONTINUE;
+
+  if (n_in_flight > 0)
+    {
+      g_printerr ("%s: ", PROGRAM_NAME);
+      g_printerr (g_dngettext (NULL,
+                               "%u request still in flight after 10 seconds; stopping anyway",
+                               "%u requests still in flight after 10 seconds; stopping anyway",
+                               n_in_flight),
+                  n_in_flight);
+      g_printerr ("\n");
+    }
+
+  serving->poll_id = 0;
+  g_main_loop_quit (serving->loop);
+
+  return G_SOURCE_REMOVE;
+}
+
+/* The first SIGTERM or SIGINT stops accepting connections and lets the
+ * requests in flight finish; a second one stops at once.
+ */
+static gboolean
+on_signal_cb (gpointer user_data)
+{
+  Serving *serving = user_data;
+
+  if (serving->deadline != 0)
+    {
+      g_main_loop_quit (serving->loop);
+      return G_SOURCE_CONTINUE;
+    }
+
+  serving->deadline = g_get_monotonic_time () + SHUTDOWN_TIMEOUT_USEC;
+  bd_server_disconnect (serving->server);
+
+  if (on_shutdown_poll_cb (serving) == G_SOURCE_CONTINUE)
+    serving->poll_id = g_timeout_add (SHUTDOWN_POLL_MS, on_shutdown_poll_cb, serving);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/*
+ * Serving
+ */
+
+/* Listens on @listen_address, says so on stdout and serves until a signal
+ * ends it.
+ *
+ * Returns: the exit status
+ */
+static int
+serve (BdServer   *server,
+       const char *listen_address)
+{
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  Serving serving = { .loop = loop, .server = server };
+  guint sigterm_id;
+  guint sigint_id;
+
+  /* Before the line on stdout: whoever reads it may send SIGTERM at once. */
+  sigterm_id = g_unix_signal_add (SIGTERM, on_signal_cb, &serving);
+  sigint_id = g_unix_signal_add (SIGINT, on_signal_cb, &serving);
+
+  if (!bd_server_listen (server, listen_address, &error))
+    {
+      g_source_remove (sigterm_id);
+      g_source_remove (sigint_id);
+      return report_listen_error (listen_address, error);
+    }
+
+  /* The one line on stdout: whoever started the service waits for it. */
+  url = bd_server_get_url (server);
+  g_print ("listening on %s\n", url);
+  fflush (stdout);
+
+  g_main_loop_run (loop);
+
+  g_source_remove (sigterm_id);
+  g_source_remove (sigint_id);
+  g_clear_handle_id (&serving.poll_id, g_source_remove);
+
+  return EXIT_SUCCESS;
+}
+
+/*
+ * Public API
+ */
+
+/**
+ * bd_service_serve:
+ * @options: the checked command line of the server
+ *
+ * Runs the service until SIGTERM or SIGINT: the TLS certificate first, so
+ * that bad files leave no database behind; then the store, seeded from
+ * --tenant-file when it is new; then the server on --listen, announced by
+ * the one "listening on URL" line on stdout. Every failure is said on
+ * stderr.
+ *
+ * Returns: the exit status: 0 after a signal, 2 for a bad --listen, 1 for
+ *   any other failure
+ */
+int
+bd_service_serve (const BdServiceOptions *options)
+{
+  g_autoptr(GTlsCertificate) tls_certificate = NULL;
+  g_autoptr(BdStore) store = NULL;
+  g_autoptr(BdApi) api = NULL;
+  g_autoptr(BdServer) server = NULL;
+
+  g_return_val_if_fail (options != NULL, EXIT_FAILURE);
+  g_return_val_if_fail (options->command == BD_SERVICE_COMMAND_SERVE, EXIT_FAILURE);
+
+  if (options->tls_certificate_path != NULL)
+    {
+      tls_certificate = load_tls_certificate (options);
+      if (tls_certificate == NULL)
+        return EXIT_FAILURE;
+    }
+
+  store = open_seeded_store (options);
+  if (store == NULL)
+    return EXIT_FAILURE;
+
+  api = bd_api_new (store);
+  if (options->now_frozen)
+    bd_api_set_frozen_now (api, options->now);
+
+  server = bd_server_new (api);
+  if (tls_certificate != NULL)
+    bd_server_set_tls_certificate (server, tls_certificate);
+
+  return serve (server, options->listen_address);
+}
