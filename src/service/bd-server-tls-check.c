@@ -75,6 +75,40 @@ new_socket_stream (int      fd,
   return G_IO_STREAM (g_socket_connection_factory_create_connection (socket));
 }
 
+/* The two ends of a connected pair of sockets. */
+static gboolean
+new_socket_pair (GIOStream **server_stream,
+                 GIOStream **client_stream,
+                 GError    **error)
+{
+  int fds[2];
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                           g_strerror (saved_errno));
+      return FALSE;
+    }
+
+  *server_stream = new_socket_stream (fds[0], error);
+  if (*server_stream == NULL)
+    {
+      close (fds[1]);
+      return FALSE;
+    }
+
+  *client_stream = new_socket_stream (fds[1], error);
+  if (*client_stream == NULL)
+    {
+      g_clear_object (server_stream);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 /* One TLS handshake of @certificate with itself, over a socket pair: it
  * only succeeds when the key signs for the certificate.
  */
@@ -90,25 +124,8 @@ check_tls_certificate (GTlsCertificate  *certificate,
   g_autoptr(GSource) timeout = NULL;
   TlsCheck check = { 0 };
   gboolean ok = FALSE;
-  int fds[2];
 
-  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error_literal (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                           g_strerror (saved_errno));
-      return FALSE;
-    }
-
-  server_stream = new_socket_stream (fds[0], error);
-  if (server_stream == NULL)
-    {
-      close (fds[1]);
-      return FALSE;
-    }
-  client_stream = new_socket_stream (fds[1], error);
-  if (client_stream == NULL)
+  if (!new_socket_pair (&server_stream, &client_stream, error))
     return FALSE;
 
   server = g_tls_server_connection_new (server_stream, certificate, error);
