@@ -14,10 +14,8 @@
 #include "bd-error.h"
 #include "bd-json.h"
 #include "bd-lifecycle.h"
+#include "bd-cancel-parts.h"
 #include "bd-time.h"
-
-/* The largest refund: the largest unit price for the most licenses. */
-#define REFUND_MAX (BD_UNIT_PRICE_MAX * BD_QUANTITY_MAX)
 
 #define N_REASONS (BD_CANCEL_REASON_OTHER + 1)
 
@@ -63,9 +61,7 @@ static GParamSpec *properties [N_PROPS];
 static const char * const answer_keys[] = {
   "allowed", "windowEnd", "refund", "blockers", "reasons", "dataRetention", NULL
 };
-static const char * const refund_keys[] = { "amount", "currency", "method", NULL };
 static const char * const blocker_keys[] = { "code", "alternatives", NULL };
-static const char * const retention_keys[] = { "deletableFrom", "deletedBy", NULL };
 
 /*
  * Reading
@@ -78,25 +74,15 @@ read_refund (BdCancellation  *self,
              GError         **error)
 {
   g_autofree char *refund_path = bd_json_path_member (path, "refund");
-  g_autofree char *method_path = bd_json_path_member (refund_path, "method");
   JsonObject *refund = NULL;
-  const char *method = NULL;
 
   if (!bd_json_read_object (object, path, "refund", BD_JSON_REQUIRED | BD_JSON_NULLABLE,
-                            refund_keys, &refund, error))
+                            bd_refund_keys, &refund, error))
     return FALSE;
   if (refund == NULL)
     return TRUE;
 
-  if (!bd_json_read_string (refund, refund_path, "method", BD_JSON_REQUIRED, &method, error))
-    return FALSE;
-  if (!bd_refund_method_from_string (method, &self->refund_method))
-    {
-      bd_json_set_unknown_value (error, method_path, method);
-      return FALSE;
-    }
-
-  if (!bd_money_read_members (refund, refund_path, REFUND_MAX, &self->refund, error))
+  if (!bd_refund_read_members (refund, refund_path, &self->refund, &self->refund_method, error))
     return FALSE;
 
   self->has_refund = TRUE;
@@ -367,7 +353,6 @@ bd_cancellation_new_from_json (JsonNode    *node,
   g_autoptr(BdCancellation) self = g_object_new (BD_TYPE_CANCELLATION, NULL);
   g_autofree char *allowed_path = bd_json_path_member (path, "allowed");
   g_autofree char *retention_path = bd_json_path_member (path, "dataRetention");
-  JsonObject *retention = NULL;
   JsonObject *object;
 
   object = bd_json_expect_object (node, path, answer_keys, error);
@@ -380,12 +365,7 @@ bd_cancellation_new_from_json (JsonNode    *node,
       !read_refund (self, object, path, error) ||
       !read_blockers (self, object, path, error) ||
       !read_reasons (self, object, path, error) ||
-      !bd_json_read_object (object, path, "dataRetention", BD_JSON_REQUIRED, retention_keys,
-                            &retention, error) ||
-      !bd_json_read_time (retention, retention_path, "deletableFrom", BD_JSON_REQUIRED,
-                          BD_TIME_NONE, &self->deletable_from, error) ||
-      !bd_json_read_time (retention, retention_path, "deletedBy", BD_JSON_REQUIRED,
-                          BD_TIME_NONE, &self->deleted_by, error))
+      !bd_data_retention_read (object, path, &self->deletable_from, &self->deleted_by, error))
     return NULL;
 
   if (self->deleted_by < self->deletable_from)
@@ -413,24 +393,6 @@ bd_cancellation_new_from_json (JsonNode    *node,
   return g_steal_pointer (&self);
 }
 
-static void
-add_time (JsonBuilder *builder,
-          const char  *key,
-          gint64       value)
-{
-  json_builder_set_member_name (builder, key);
-  if (value == BD_TIME_NONE)
-    {
-      json_builder_add_null_value (builder);
-    }
-  else
-    {
-      g_autofree char *text = bd_time_format (value);
-
-      json_builder_add_string_value (builder, text);
-    }
-}
-
 /**
  * bd_cancellation_to_json:
  *
@@ -447,24 +409,13 @@ bd_cancellation_to_json (BdCancellation *self,
 
   json_builder_set_member_name (builder, "allowed");
   json_builder_add_boolean_value (builder, self->allowed);
-  add_time (builder, "windowEnd", self->window_end);
+  bd_json_add_time_member (builder, "windowEnd", self->window_end);
 
   json_builder_set_member_name (builder, "refund");
   if (self->has_refund)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "amount");
-      json_builder_add_int_value (builder, self->refund.amount);
-      json_builder_set_member_name (builder, "currency");
-      json_builder_add_string_value (builder, self->refund.currency);
-      json_builder_set_member_name (builder, "method");
-      json_builder_add_string_value (builder, bd_refund_method_to_string (self->refund_method));
-      json_builder_end_object (builder);
-    }
+    bd_refund_to_json (&self->refund, self->refund_method, builder);
   else
-    {
-      json_builder_add_null_value (builder);
-    }
+    json_builder_add_null_value (builder);
 
   json_builder_set_member_name (builder, "blockers");
   json_builder_begin_array (builder);
@@ -489,11 +440,7 @@ bd_cancellation_to_json (BdCancellation *self,
     json_builder_add_string_value (builder, bd_cancel_reason_to_string (self->reasons[i]));
   json_builder_end_array (builder);
 
-  json_builder_set_member_name (builder, "dataRetention");
-  json_builder_begin_object (builder);
-  add_time (builder, "deletableFrom", self->deletable_from);
-  add_time (builder, "deletedBy", self->deleted_by);
-  json_builder_end_object (builder);
+  bd_data_retention_to_json (self->deletable_from, self->deleted_by, builder);
 
   json_builder_end_object (builder);
 }

@@ -8,6 +8,8 @@
 
 #include "bd-api-error.h"
 #include "bd-billing-profile.h"
+#include "bd-cancel-answer.h"
+#include "bd-cancel-parts.h"
 #include "bd-cancellation.h"
 #include "bd-core-enums.h"
 #include "bd-core-types.h"

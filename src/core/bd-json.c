@@ -1521,3 +1521,27 @@ bd_json_append_string (GString    *out,
 
   write_string (out, str);
 }
+
+/**
+ * bd_json_add_time_member:
+ * @value: a time, or %BD_TIME_NONE for null
+ *
+ * Adds the member @key to the object @builder is in: @value in RFC 3339.
+ */
+void
+bd_json_add_time_member (JsonBuilder *builder,
+                         const char  *key,
+                         gint64       value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value == BD_TIME_NONE)
+    {
+      json_builder_add_null_value (builder);
+    }
+  else
+    {
+      g_autofree char *text = bd_time_format (value);
+
+      json_builder_add_string_value (builder, text);
+    }
+}

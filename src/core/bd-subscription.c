@@ -501,25 +501,6 @@ bd_subscription_data_read_json (JsonNode                *node,
 }
 
 static void
-add_time_member (JsonBuilder *builder,
-                 const char  *key,
-                 gint64       value)
-{
-  json_builder_set_member_name (builder, key);
-
-  if (value == BD_TIME_NONE)
-    {
-      json_builder_add_null_value (builder);
-    }
-  else
-    {
-      g_autofree char *text = bd_time_format (value);
-
-      json_builder_add_string_value (builder, text);
-    }
-}
-
-static void
 add_string_member (JsonBuilder *builder,
                    const char  *key,
                    const char  *value)
@@ -565,16 +546,16 @@ bd_subscription_data_to_json (const BdSubscriptionData *data,
                      bd_recurring_billing_to_string (data->recurring_billing));
   add_string_member (builder, "purchaseChannel",
                      bd_purchase_channel_to_string (data->purchase_channel));
-  add_time_member (builder, "startDate", data->start_date);
-  add_time_member (builder, "lastRenewalDate", data->last_renewal_date);
-  add_time_member (builder, "termEndDate", data->term_end_date);
-  add_time_member (builder, "statusChangedDate", data->status_changed_date);
+  bd_json_add_time_member (builder, "startDate", data->start_date);
+  bd_json_add_time_member (builder, "lastRenewalDate", data->last_renewal_date);
+  bd_json_add_time_member (builder, "termEndDate", data->term_end_date);
+  bd_json_add_time_member (builder, "statusChangedDate", data->status_changed_date);
 
   if (mode == BD_SUBSCRIPTION_JSON_API)
     {
       add_string_member (builder, "etag", data->etag);
-      add_time_member (builder, "nextLifecycleDate", data->next_lifecycle_date);
-      add_time_member (builder, "cancellationWindowEnd", data->cancellation_window_end);
+      bd_json_add_time_member (builder, "nextLifecycleDate", data->next_lifecycle_date);
+      bd_json_add_time_member (builder, "cancellationWindowEnd", data->cancellation_window_end);
 
       json_builder_set_member_name (builder, "allowedActions");
       json_builder_begin_array (builder);
