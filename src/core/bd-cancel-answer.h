@@ -10,7 +10,7 @@
 
 #include "bd-core-types.h"
 #include "bd-money.h"
-#include "bd-subscription.h"
+#include "bd-subscription-data.h"
 
 G_BEGIN_DECLS
 

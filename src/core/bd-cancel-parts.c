@@ -10,7 +10,7 @@
 
 #include "bd-json.h"
 #include "bd-cancel-parts.h"
-#include "bd-subscription.h"
+#include "bd-subscription-data.h"
 #include "bd-time.h"
 
 /* The largest refund: the largest unit price for the most licenses. */

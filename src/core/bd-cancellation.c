@@ -10,11 +10,11 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "bd-cancel-parts.h"
 #include "bd-cancellation.h"
 #include "bd-error.h"
 #include "bd-json.h"
 #include "bd-lifecycle.h"
-#include "bd-cancel-parts.h"
 #include "bd-time.h"
 
 #define N_REASONS (BD_CANCEL_REASON_OTHER + 1)
@@ -89,6 +89,89 @@ read_refund (BdCancellation  *self,
   return TRUE;
 }
 
+/* A blocker's alternatives: known words, each once, at most three. */
+static gboolean
+read_alternatives (Blocker     *blocker,
+                   JsonArray   *alternatives,
+                   const char  *alternatives_path,
+                   GError     **error)
+{
+  if (json_array_get_length (alternatives) > BD_MAX_ALTERNATIVES)
+    {
+      bd_set_invalid_error (error, alternatives_path, _("too many items"));
+      return FALSE;
+    }
+
+  for (guint j = 0; j < json_array_get_length (alternatives); j++)
+    {
+      g_autofree char *alternative_path = bd_json_path_index (alternatives_path, j);
+      const char *word = bd_json_expect_string (json_array_get_element (alternatives, j),
+                                                alternative_path, error);
+
+      if (word == NULL)
+        return FALSE;
+      if (!bd_alternative_from_string (word, &blocker->alternatives[j]))
+        {
+          bd_json_set_unknown_value (error, alternative_path, word);
+          return FALSE;
+        }
+      for (guint k = 0; k < j; k++)
+        {
+          if (blocker->alternatives[k] == blocker->alternatives[j])
+            {
+              bd_set_invalid_error (error, alternative_path, _("listed twice"));
+              return FALSE;
+            }
+        }
+    }
+
+  blocker->n_alternatives = json_array_get_length (alternatives);
+  return TRUE;
+}
+
+/* The code of the blocker at @index, after those before it: one that can
+ * stop a cancel, in rule 7's order.
+ */
+static gboolean
+read_blocker_code (BdCancellation  *self,
+                   guint            index,
+                   const char      *code,
+                   const char      *code_path,
+                   GError         **error)
+{
+  Blocker *blocker = &self->blockers[index];
+
+  if (!bd_blocker_from_string (code, &blocker->code))
+    {
+      bd_json_set_unknown_value (error, code_path, code);
+      return FALSE;
+    }
+
+  if (!bd_blocker_can_stop (blocker->code, BD_ACTION_CANCEL))
+    {
+      bd_set_invalid_error (error, code_path, _("this blocker cannot stop this action"));
+      return FALSE;
+    }
+
+  /* Rule 7's order, each blocker once: the enum follows that order. */
+  if (index > 0 && blocker->code <= self->blockers[index - 1].code)
+    {
+      bd_set_invalid_error (error, code_path, _("out of order or listed twice"));
+      return FALSE;
+    }
+
+  /* A subscription that is not Active has only the state blockers. */
+  if (index > 0 && (self->blockers[index - 1].code == BD_BLOCKER_INVALID_STATE ||
+                    self->blockers[index - 1].code == BD_BLOCKER_NOT_ACTIVE))
+    {
+      bd_set_invalid_error (error, code_path,
+                            _("no other blocker follows invalidState or notActive"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static gboolean
 read_blockers (BdCancellation  *self,
                JsonObject      *object,
@@ -112,7 +195,6 @@ read_blockers (BdCancellation  *self,
       g_autofree char *item_path = bd_json_path_index (blockers_path, i);
       g_autofree char *code_path = bd_json_path_member (item_path, "code");
       g_autofree char *alternatives_path = bd_json_path_member (item_path, "alternatives");
-      Blocker *blocker = &self->blockers[i];
       JsonArray *alternatives = NULL;
       const char *code = NULL;
       JsonObject *item;
@@ -122,67 +204,11 @@ read_blockers (BdCancellation  *self,
       if (item == NULL ||
           !bd_json_read_string (item, item_path, "code", BD_JSON_REQUIRED, &code, error) ||
           !bd_json_read_array (item, item_path, "alternatives", BD_JSON_REQUIRED, &alternatives,
-                               error))
+                               error) ||
+          !read_blocker_code (self, i, code, code_path, error) ||
+          !read_alternatives (&self->blockers[i], alternatives, alternatives_path, error))
         return FALSE;
 
-      if (!bd_blocker_from_string (code, &blocker->code))
-        {
-          bd_json_set_unknown_value (error, code_path, code);
-          return FALSE;
-        }
-
-      if (!bd_rules_blocker_can_stop (BD_ACTION_CANCEL, blocker->code))
-        {
-          bd_set_invalid_error (error, code_path, _("this blocker cannot stop this action"));
-          return FALSE;
-        }
-
-      /* Rule 7's order, each blocker once: the enum follows that order. */
-      if (i > 0 && blocker->code <= self->blockers[i - 1].code)
-        {
-          bd_set_invalid_error (error, code_path, _("out of order or listed twice"));
-          return FALSE;
-        }
-
-      /* A subscription that is not Active has only the state blockers. */
-      if (i > 0 && (self->blockers[i - 1].code == BD_BLOCKER_INVALID_STATE ||
-                    self->blockers[i - 1].code == BD_BLOCKER_NOT_ACTIVE))
-        {
-          bd_set_invalid_error (error, code_path,
-                                _("no other blocker follows invalidState or notActive"));
-          return FALSE;
-        }
-
-      if (json_array_get_length (alternatives) > BD_MAX_ALTERNATIVES)
-        {
-          bd_set_invalid_error (error, alternatives_path, _("too many items"));
-          return FALSE;
-        }
-
-      for (guint j = 0; j < json_array_get_length (alternatives); j++)
-        {
-          g_autofree char *alternative_path = bd_json_path_index (alternatives_path, j);
-          const char *word = bd_json_expect_string (json_array_get_element (alternatives, j),
-                                                    alternative_path, error);
-
-          if (word == NULL)
-            return FALSE;
-          if (!bd_alternative_from_string (word, &blocker->alternatives[j]))
-            {
-              bd_json_set_unknown_value (error, alternative_path, word);
-              return FALSE;
-            }
-          for (guint k = 0; k < j; k++)
-            {
-              if (blocker->alternatives[k] == blocker->alternatives[j])
-                {
-                  bd_set_invalid_error (error, alternative_path, _("listed twice"));
-                  return FALSE;
-                }
-            }
-        }
-
-      blocker->n_alternatives = json_array_get_length (alternatives);
       self->n_blockers++;
     }
 
@@ -421,14 +447,19 @@ bd_cancellation_to_json (BdCancellation *self,
   json_builder_begin_array (builder);
   for (guint i = 0; i < self->n_blockers; i++)
     {
+      const Blocker *blocker = &self->blockers[i];
+
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "code");
-      json_builder_add_string_value (builder, bd_blocker_to_string (self->blockers[i].code));
+      json_builder_add_string_value (builder, bd_blocker_to_string (blocker->code));
       json_builder_set_member_name (builder, "alternatives");
       json_builder_begin_array (builder);
-      for (guint j = 0; j < self->blockers[i].n_alternatives; j++)
-        json_builder_add_string_value (builder,
-                                       bd_alternative_to_string (self->blockers[i].alternatives[j]));
+      for (guint j = 0; j < blocker->n_alternatives; j++)
+        {
+          const char *word = bd_alternative_to_string (blocker->alternatives[j]);
+
+          json_builder_add_string_value (builder, word);
+        }
       json_builder_end_array (builder);
       json_builder_end_object (builder);
     }

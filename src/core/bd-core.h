@@ -20,6 +20,7 @@
 #include "bd-money.h"
 #include "bd-rules.h"
 #include "bd-subscription.h"
+#include "bd-subscription-data.h"
 #include "bd-tenant.h"
 #include "bd-tenant-file.h"
 #include "bd-time.h"

@@ -10,8 +10,9 @@
 
 G_BEGIN_DECLS
 
-/* Between the strict parser (bd-json-parser.c: containers, literals, errors)
- * and its strings and numbers (bd-json-parser-scalars.c).
+/* Inside the strict parser: bd-json-parser.c (containers, literals and the
+ * document) calls bd-json-parser-scalars.c (strings and numbers); both
+ * report through bd-json-parser-errors.c.
  */
 
 /* One step of the path from the root to the value being parsed: a member
