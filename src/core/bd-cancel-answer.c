@@ -9,8 +9,8 @@
 #include "config.h"
 
 #include "bd-cancel-answer.h"
-#include "bd-json.h"
 #include "bd-cancel-parts.h"
+#include "bd-json.h"
 
 G_DEFINE_BOXED_TYPE (BdCancelAnswer, bd_cancel_answer, bd_cancel_answer_copy, bd_cancel_answer_free)
 

@@ -8,10 +8,9 @@
 
 #include "config.h"
 
-#include "bd-json.h"
 #include "bd-cancel-parts.h"
+#include "bd-json.h"
 #include "bd-subscription-data.h"
-#include "bd-time.h"
 
 /* The largest refund: the largest unit price for the most licenses. */
 #define REFUND_MAX (BD_UNIT_PRICE_MAX * BD_QUANTITY_MAX)

@@ -23,22 +23,21 @@ G_BEGIN_DECLS
  */
 extern const char * const bd_refund_keys[];
 
-gboolean bd_refund_read_members (JsonObject      *object,
-                                 const char      *path,
-                                 BdMoney         *amount,
-                                 BdRefundMethod  *method,
-                                 GError         **error);
-void     bd_refund_to_json      (const BdMoney   *amount,
-                                 BdRefundMethod   method,
-                                 JsonBuilder     *builder);
-
-gboolean bd_data_retention_read      (JsonObject      *object,
-                                      const char      *path,
-                                      gint64          *deletable_from,
-                                      gint64          *deleted_by,
-                                      GError         **error);
-void     bd_data_retention_to_json   (gint64           deletable_from,
-                                      gint64           deleted_by,
-                                      JsonBuilder     *builder);
+gboolean bd_refund_read_members    (JsonObject      *object,
+                                   const char      *path,
+                                   BdMoney         *amount,
+                                   BdRefundMethod  *method,
+                                   GError         **error);
+void     bd_refund_to_json         (const BdMoney   *amount,
+                                   BdRefundMethod   method,
+                                   JsonBuilder     *builder);
+gboolean bd_data_retention_read    (JsonObject      *object,
+                                   const char      *path,
+                                   gint64          *deletable_from,
+                                   gint64          *deleted_by,
+                                   GError         **error);
+void     bd_data_retention_to_json (gint64           deletable_from,
+                                   gint64           deleted_by,
+                                   JsonBuilder     *builder);
 
 G_END_DECLS
