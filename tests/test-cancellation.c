@@ -543,7 +543,6 @@ make_cancel_answer (gboolean with_refund)
   bd_lifecycle_cancel (answer->subscription, ctx.now);
   bd_lifecycle_derive (answer->subscription, ctx.now);
   bd_rules_annotate (answer->subscription, &ctx);
-  answer->subscription->etag = bd_subscription_data_compute_etag (answer->subscription);
 
   return answer;
 }
