@@ -9,7 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -438,7 +438,7 @@ on_start_timeout_cb (gpointer user_data)
 
   if (self->last_stderr_line != NULL)
     error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                         g_dngettext (NULL,
+                         g_dngettext (GETTEXT_PACKAGE,
                                       /* Translators: %2$s is the service's last message */
                                       "The local billing service was not ready "
                                       "within %1$d second: %2$s",
@@ -448,7 +448,7 @@ on_start_timeout_cb (gpointer user_data)
                          START_TIMEOUT_SECONDS, self->last_stderr_line);
   else
     error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                         g_dngettext (NULL,
+                         g_dngettext (GETTEXT_PACKAGE,
                                       "The local billing service was not ready within %d second",
                                       "The local billing service was not ready within %d seconds",
                                       START_TIMEOUT_SECONDS),
