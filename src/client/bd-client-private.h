@@ -14,9 +14,10 @@
 G_BEGIN_DECLS
 
 /* Between the files of BdClient: bd-client.c (the object and the reads),
- * bd-client-changes.c (the changes), bd-client-request.c (URLs, messages,
- * timeouts, sending), bd-client-answers.c (reading the answers) and
- * bd-client-error.c (BdClientError and its sentences).
+ * bd-client-changes.c (the changes), bd-client-request.c (messages,
+ * timeouts, sending), bd-client-url.c (where a request may go),
+ * bd-client-answers.c (reading the answers) and bd-client-error.c
+ * (BdClientError and its sentences).
  */
 
 /* An Idempotency-Key is 1..255 printable ASCII characters (docs/api.md). */
@@ -111,6 +112,10 @@ void      _bd_client_send_request          (BdClient             *self,
                                             const char           *if_match,
                                             BdClientAnswerKind    answer_kind,
                                             const char           *expected_id);
+gboolean  _bd_client_is_header_value       (const char           *value,
+                                            gsize                 max_length);
+
+/* bd-client-url.c */
 GUri     *_bd_client_build_uri             (BdClient             *self,
                                             const char           *path,
                                             const char           *query);
@@ -120,8 +125,6 @@ GUri     *_bd_client_subscription_uri      (BdClient             *self,
 GUri     *_bd_client_parse_same_origin     (GUri                 *base_uri,
                                             const char           *url);
 gboolean  _bd_client_is_loopback_host      (const char           *host);
-gboolean  _bd_client_is_header_value       (const char           *value,
-                                            gsize                 max_length);
 
 /* bd-client-error.c */
 GError   *_bd_client_error_new             (BdClientError         kind,
