@@ -12,9 +12,6 @@
 
 #include "bd-client-private.h"
 
-/* A refund is at most unitPrice.amount x quantity. */
-#define REFUND_MAX (BD_UNIT_PRICE_MAX * BD_QUANTITY_MAX)
-
 /* Reads a 2xx answer and returns its value, or fails with a BD_CORE_ERROR
  * (logged, and turned into BD_CLIENT_ERROR_BAD_ANSWER).
  */
@@ -38,6 +35,25 @@ get_object_member (JsonObject  *object,
   return json_object_get_member (object, key);
 }
 
+/* Whether @id, of the subscription at @path, is @expected_id (if any): an
+ * answer about another subscription is not the answer to the request.
+ */
+static gboolean
+check_expected_id (const char  *id,
+                   const char  *path,
+                   const char  *expected_id,
+                   GError     **error)
+{
+  g_autofree char *id_path = NULL;
+
+  if (expected_id == NULL || g_strcmp0 (id, expected_id) == 0)
+    return TRUE;
+
+  id_path = bd_json_path_member (path, "id");
+  bd_set_invalid_error (error, id_path, "another subscription than the one asked for");
+  return FALSE;
+}
+
 static BdSubscription *
 read_subscription (JsonNode    *node,
                    const char  *path,
@@ -47,16 +63,9 @@ read_subscription (JsonNode    *node,
   g_autoptr(BdSubscription) subscription = NULL;
 
   subscription = bd_subscription_new_from_json (node, path, error);
-  if (subscription == NULL)
+  if (subscription == NULL ||
+      !check_expected_id (bd_subscription_get_id (subscription), path, expected_id, error))
     return NULL;
-
-  if (expected_id != NULL && g_strcmp0 (bd_subscription_get_id (subscription), expected_id) != 0)
-    {
-      g_autofree char *id_path = bd_json_path_member (path, "id");
-
-      bd_set_invalid_error (error, id_path, "another subscription than the one asked for");
-      return NULL;
-    }
 
   return g_steal_pointer (&subscription);
 }
@@ -215,15 +224,7 @@ read_list_answer (JsonNode        *node,
   return g_steal_pointer (&answer);
 }
 
-void
-_bd_client_cancel_answer_free (gpointer data)
-{
-  BdClientCancelAnswer *answer = data;
-
-  g_clear_object (&answer->subscription);
-  g_free (answer);
-}
-
+/* The cancel answer as core reads it, about the subscription asked for. */
 static gpointer
 read_cancel_answer (JsonNode        *node,
                     GUri            *base_uri,
@@ -231,47 +232,16 @@ read_cancel_answer (JsonNode        *node,
                     GDestroyNotify  *value_free,
                     GError         **error)
 {
-  static const char * const keys[] = { "subscription", "refund", "dataRetention", NULL };
-  static const char * const refund_keys[] = { "amount", "currency", "method", NULL };
-  static const char * const retention_keys[] = { "deletableFrom", "deletedBy", NULL };
-  g_autoptr(BdClientCancelAnswer) answer = g_new0 (BdClientCancelAnswer, 1);
-  JsonObject *object;
-  JsonObject *refund = NULL;
-  JsonObject *retention = NULL;
-  JsonNode *member;
+  g_autoptr(BdCancelAnswer) answer = NULL;
 
-  object = bd_json_expect_object (node, NULL, keys, error);
-  if (object == NULL ||
-      (member = get_object_member (object, "subscription", error)) == NULL ||
-      (answer->subscription = read_subscription (member, "subscription", expected_id,
-                                                 error)) == NULL ||
-      !bd_json_read_object (object, NULL, "refund", BD_JSON_REQUIRED | BD_JSON_NULLABLE,
-                            refund_keys, &refund, error) ||
-      !bd_json_read_object (object, NULL, "dataRetention", BD_JSON_REQUIRED, retention_keys,
-                            &retention, error) ||
-      !bd_json_read_time (retention, "dataRetention", "deletableFrom", BD_JSON_REQUIRED,
-                          BD_TIME_NONE, &answer->deletable_from, error) ||
-      !bd_json_read_time (retention, "dataRetention", "deletedBy", BD_JSON_REQUIRED,
-                          BD_TIME_NONE, &answer->deleted_by, error))
+  answer = bd_cancel_answer_new_from_json (node, NULL, error);
+  if (answer == NULL)
     return NULL;
 
-  if (refund != NULL)
-    {
-      const char *method = NULL;
+  if (!check_expected_id (answer->subscription->id, "subscription", expected_id, error))
+    return NULL;
 
-      if (!bd_json_read_string (refund, "refund", "method", BD_JSON_REQUIRED, &method, error))
-        return NULL;
-      if (!bd_refund_method_from_string (method, &answer->refund_method))
-        {
-          bd_json_set_unknown_value (error, "refund.method", method);
-          return NULL;
-        }
-      if (!bd_money_read_members (refund, "refund", REFUND_MAX, &answer->refund, error))
-        return NULL;
-      answer->has_refund = TRUE;
-    }
-
-  *value_free = _bd_client_cancel_answer_free;
+  *value_free = (GDestroyNotify) bd_cancel_answer_free;
   return g_steal_pointer (&answer);
 }
 

@@ -72,44 +72,19 @@ bd_client_cancel_async (BdClient            *self,
 
 /**
  * bd_client_cancel_finish:
- * @has_refund: (out) (optional): whether money comes back
- * @refund: (out) (optional): the refund; zero without one
- * @refund_method: (out) (optional): how it comes back, when @has_refund
- * @deletable_from: (out) (optional): when customer data may be deleted
- * @deleted_by: (out) (optional): when customer data is deleted at the latest
  *
- * Returns: (transfer full) (nullable): the cancelled subscription
+ * Returns: (transfer full) (nullable): the answer: the cancelled
+ *   subscription (the one asked for), the refund if money comes back, and
+ *   when the customer's data may be and will be deleted
  */
-BdSubscription *
-bd_client_cancel_finish (BdClient        *self,
-                         GAsyncResult    *result,
-                         gboolean        *has_refund,
-                         BdMoney         *refund,
-                         BdRefundMethod  *refund_method,
-                         gint64          *deletable_from,
-                         gint64          *deleted_by,
-                         GError         **error)
+BdCancelAnswer *
+bd_client_cancel_finish (BdClient      *self,
+                         GAsyncResult  *result,
+                         GError       **error)
 {
-  g_autoptr(BdClientCancelAnswer) answer = NULL;
-
   g_return_val_if_fail (BD_IS_CLIENT (self), NULL);
 
-  answer = _bd_client_propagate (self, result, bd_client_cancel_async, error);
-  if (answer == NULL)
-    return NULL;
-
-  if (has_refund != NULL)
-    *has_refund = answer->has_refund;
-  if (refund != NULL)
-    *refund = answer->refund;
-  if (refund_method != NULL)
-    *refund_method = answer->refund_method;
-  if (deletable_from != NULL)
-    *deletable_from = answer->deletable_from;
-  if (deleted_by != NULL)
-    *deleted_by = answer->deleted_by;
-
-  return g_steal_pointer (&answer->subscription);
+  return _bd_client_propagate (self, result, bd_client_cancel_async, error);
 }
 
 /**

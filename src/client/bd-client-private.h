@@ -44,7 +44,7 @@ typedef enum
   BD_CLIENT_ANSWER_LIST,              /* BdClientListAnswer */
   BD_CLIENT_ANSWER_SUBSCRIPTION,      /* BdSubscription */
   BD_CLIENT_ANSWER_CANCELLATION,      /* BdCancellation */
-  BD_CLIENT_ANSWER_CANCEL,            /* BdClientCancelAnswer */
+  BD_CLIENT_ANSWER_CANCEL,            /* BdCancelAnswer */
 } BdClientAnswerKind;
 
 #define BD_CLIENT_N_ANSWER_KINDS (BD_CLIENT_ANSWER_CANCEL + 1)
@@ -62,23 +62,11 @@ typedef struct
   char      *next_link;
 } BdClientListAnswer;
 
-typedef struct
-{
-  BdSubscription *subscription;
-  gboolean        has_refund;
-  BdMoney         refund;
-  BdRefundMethod  refund_method;
-  gint64          deletable_from;
-  gint64          deleted_by;
-} BdClientCancelAnswer;
-
 void      _bd_client_me_answer_free        (gpointer              data);
 void      _bd_client_list_answer_free      (gpointer              data);
-void      _bd_client_cancel_answer_free    (gpointer              data);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdClientMeAnswer, _bd_client_me_answer_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdClientListAnswer, _bd_client_list_answer_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdClientCancelAnswer, _bd_client_cancel_answer_free)
 
 /* The parse step of every request, without I/O: the client and the fuzzer
  * (tests/fuzz/fuzz-client-answer.c) both call it.
