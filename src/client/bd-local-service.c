@@ -123,13 +123,10 @@ finish_start (BdLocalService *self,
 static void
 maybe_fail_start (BdLocalService *self)
 {
-  GError *error;
-
   if (self->start_task == NULL || !self->exited || !self->stderr_done)
     return;
 
-  error = _bd_local_service_new_exit_error (self->process, self->last_stderr_line);
-  finish_start (self, error);
+  finish_start (self, _bd_local_service_new_exit_error (self->process, self->last_stderr_line));
 }
 
 static void
@@ -137,7 +134,6 @@ handle_first_line (BdLocalService *self,
                    const char     *line)
 {
   g_autofree char *url = _bd_local_service_parse_listening (line);
-  GError *error;
 
   if (url != NULL)
     {
@@ -147,8 +143,7 @@ handle_first_line (BdLocalService *self,
       return;
     }
 
-  error = _bd_local_service_new_line_error (line, self->last_stderr_line);
-  finish_start (self, error);
+  finish_start (self, _bd_local_service_new_line_error (line, self->last_stderr_line));
 }
 
 /*
