@@ -134,12 +134,20 @@ cancel (BdClient        *client,
         GError         **error)
 {
   g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(BdCancelAnswer) answer = NULL;
 
   bd_client_cancel_async (client, id, reason, feedback, key, NULL, store_result_cb, &result);
   wait_for_result (&result);
-  return bd_client_cancel_finish (client, result, &outs->has_refund, &outs->refund,
-                                  &outs->refund_method, &outs->deletable_from,
-                                  &outs->deleted_by, error);
+  answer = bd_client_cancel_finish (client, result, error);
+  if (answer == NULL)
+    return NULL;
+
+  outs->has_refund = answer->has_refund;
+  outs->refund = answer->refund;
+  outs->refund_method = answer->refund_method;
+  outs->deletable_from = answer->deletable_from;
+  outs->deleted_by = answer->deleted_by;
+  return bd_subscription_new (answer->subscription);
 }
 
 static BdSubscription *
@@ -719,15 +727,15 @@ test_cancellable (void)
   {
     g_autoptr(GCancellable) cancellable = g_cancellable_new ();
     g_autoptr(GAsyncResult) result = NULL;
-    g_autoptr(BdSubscription) subscription = NULL;
+    g_autoptr(BdCancelAnswer) answer = NULL;
     g_autoptr(GError) error = NULL;
 
     bd_client_cancel_async (client, "s1", BD_CANCEL_REASON_OTHER, "Budget", key, cancellable,
                             store_result_cb, &result);
     g_cancellable_cancel (cancellable);
     wait_for_result (&result);
-    subscription = bd_client_cancel_finish (client, result, NULL, NULL, NULL, NULL, NULL, &error);
-    g_assert_null (subscription);
+    answer = bd_client_cancel_finish (client, result, &error);
+    g_assert_null (answer);
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   }
 
@@ -1639,6 +1647,38 @@ test_wrong_subscription (void)
   g_assert_finalize_object (client);
 }
 
+/* The answer to a cancel, but of another subscription than the one asked
+ * for: not read as a success.
+ */
+static void
+test_wrong_cancelled_subscription (void)
+{
+  g_autoptr(BdTestService) service = bd_test_service_new (TENANT, NOW);
+  g_autoptr(BdTestAnswer) s1 = bd_test_service_request (service, "POST",
+                                                        "/v1/subscriptions/s1/cancel", ADMIN,
+                                                        "{\"reason\":\"tooExpensive\"}",
+                                                        "Idempotency-Key", "cancel-s1", NULL);
+  g_autoptr(Rogue) rogue = rogue_new ();
+  BdClient *client = rogue_client (rogue, "canned");
+  g_autoptr(BdSubscription) right = NULL;
+  g_autoptr(BdSubscription) wrong = NULL;
+  g_autoptr(GError) error = NULL;
+  CancelOuts outs = { 0 };
+
+  g_assert_cmpuint (s1->status, ==, 200);
+  rogue->canned = g_strdup (s1->text);
+
+  right = cancel (client, "s1", BD_CANCEL_REASON_TOO_EXPENSIVE, NULL, "key-1", &outs, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_subscription_get_id (right), ==, "s1");
+
+  wrong = cancel (client, "s2", BD_CANCEL_REASON_TOO_EXPENSIVE, NULL, "key-2", &outs, &error);
+  g_assert_null (wrong);
+  g_assert_error (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER);
+
+  g_assert_finalize_object (client);
+}
+
 /* A nextLink elsewhere is refused, in an answer and when given: the token
  * never leaves the service's scheme, host and port.
  */
@@ -1806,6 +1846,8 @@ main (int   argc,
   g_test_add_func ("/client/answer/status-without-document", test_status_without_document);
   g_test_add_func ("/client/answer/bad", test_bad_answers);
   g_test_add_func ("/client/answer/wrong-subscription", test_wrong_subscription);
+  g_test_add_func ("/client/answer/wrong-cancelled-subscription",
+                   test_wrong_cancelled_subscription);
   g_test_add_func ("/client/answer/foreign-next-link", test_foreign_next_link);
   g_test_add_func ("/client/answer/too-large-from-headers", test_too_large_from_headers);
   g_test_add_func ("/client/answer/too-large-body", test_too_large_body);

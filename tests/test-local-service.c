@@ -526,12 +526,14 @@ self_path (void)
   return path;
 }
 
-/* Starts this binary as a fake service in @mode; returns its pid once it
- * has written it.
+/* Starts this binary as a fake service in @mode, given @start_timeout
+ * seconds (0: BdLocalService's default); returns its pid once it has
+ * written it.
  */
 static gboolean
 start_fake (Fixture     *f,
             const char  *mode,
+            guint        start_timeout,
             pid_t       *pid,
             GError     **error)
 {
@@ -544,6 +546,8 @@ start_fake (Fixture     *f,
   g_setenv (FAKE_ENV, mode, TRUE);
   g_setenv (FAKE_PID_ENV, pid_file, TRUE);
   service = bd_local_service_new (program, f->data_dir, f->tenant_file);
+  if (start_timeout > 0)
+    g_object_set (service, "start-timeout", start_timeout, NULL);
   ok = start_service (service, NULL, FALSE, error);
   g_unsetenv (FAKE_ENV);
   g_unsetenv (FAKE_PID_ENV);
@@ -564,7 +568,7 @@ test_bad_line (Fixture       *f,
   g_autoptr(GError) error = NULL;
   pid_t pid = 0;
 
-  g_assert_false (start_fake (f, "bad-line", &pid, &error));
+  g_assert_false (start_fake (f, "bad-line", 0, &pid, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "“listening on http://192.0.2.1:8421”"));
@@ -579,16 +583,47 @@ test_silent_exit (Fixture       *f,
   g_autoptr(GError) error = NULL;
   pid_t pid = 0;
 
-  g_assert_false (start_fake (f, "exit-3", &pid, &error));
+  g_assert_false (start_fake (f, "exit-3", 0, &pid, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "exited with status 3"));
 }
 
-/* Silent and stuck: given up after 20 s with the child's last words. */
+/* Silent and stuck: given up after the start timeout, shortened to 1 s,
+ * with the child's last words; the child killed.
+ */
 static void
 test_timeout (Fixture       *f,
               gconstpointer  data)
+{
+  g_autoptr(BdLocalService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 started = g_get_monotonic_time ();
+  gint64 elapsed;
+  guint seconds = 0;
+  pid_t pid = 0;
+
+  /* Shortened here only: the default stays 20 s (test_timeout_default). */
+  service = bd_local_service_new (NULL, f->data_dir, f->tenant_file);
+  g_object_get (service, "start-timeout", &seconds, NULL);
+  g_assert_cmpuint (seconds, ==, 20);
+  g_assert_finalize_object (g_steal_pointer (&service));
+
+  g_assert_false (start_fake (f, "hang", 1, &pid, &error));
+  elapsed = g_get_monotonic_time () - started;
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_test_message ("%s (after %" G_GINT64_FORMAT " ms)", error->message, elapsed / 1000);
+  g_assert_nonnull (strstr (error->message, "within 1 second: still thinking"));
+  g_assert_cmpint (elapsed, >=, 1 * G_USEC_PER_SEC);
+  /* The timeout given, not the default of 20 s. */
+  g_assert_cmpint (elapsed, <, 10 * G_USEC_PER_SEC);
+  g_assert_true (bd_test_wait_until (process_gone, GINT_TO_POINTER (pid), WAIT_MS));
+}
+
+/* The same with the default: given up after 20 s. */
+static void
+test_timeout_default (Fixture       *f,
+                      gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   gint64 started = g_get_monotonic_time ();
@@ -600,7 +635,7 @@ test_timeout (Fixture       *f,
       return;
     }
 
-  g_assert_false (start_fake (f, "hang", &pid, &error));
+  g_assert_false (start_fake (f, "hang", 0, &pid, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
   g_test_message ("%s", error->message);
   g_assert_nonnull (strstr (error->message, "within 20 seconds: still thinking"));
@@ -876,6 +911,7 @@ main (int   argc,
   ADD ("/local-service/bad-line", test_bad_line, NULL);
   ADD ("/local-service/silent-exit", test_silent_exit, NULL);
   ADD ("/local-service/timeout", test_timeout, NULL);
+  ADD ("/local-service/timeout-default", test_timeout_default, NULL);
   ADD ("/local-service/unexpected-exit", test_unexpected_exit, NULL);
   ADD ("/local-service/cancel", test_cancel, NULL);
   ADD ("/local-service/parent-death", test_parent_death, NULL);

@@ -157,14 +157,14 @@ run_every_endpoint (const char *url)
   }
   {
     g_autoptr(GAsyncResult) result = NULL;
-    g_autoptr(BdSubscription) cancelled = NULL;
+    g_autoptr(BdCancelAnswer) cancelled = NULL;
 
     bd_client_cancel_async (admin, "s1", BD_CANCEL_REASON_TOO_EXPENSIVE, NULL, key, NULL,
                             store_cb, &r);
     result = wait_result (&r);
-    cancelled = bd_client_cancel_finish (admin, result, NULL, NULL, NULL, NULL, NULL, &error);
+    cancelled = bd_client_cancel_finish (admin, result, &error);
     g_assert_no_error (error);
-    g_assert_cmpint (bd_subscription_get_status (cancelled), ==, BD_STATUS_DISABLED);
+    g_assert_cmpint (cancelled->subscription->status, ==, BD_STATUS_DISABLED);
   }
 
   s2 = get_subscription (admin, "s2");
@@ -217,13 +217,13 @@ run_every_endpoint (const char *url)
   /* A reader's cancel: 403. */
   {
     g_autoptr(GAsyncResult) result = NULL;
-    g_autoptr(BdSubscription) refused = NULL;
+    g_autoptr(BdCancelAnswer) refused = NULL;
     g_autofree char *reader_key = bd_client_new_idempotency_key ();
 
     bd_client_cancel_async (reader, "s3", BD_CANCEL_REASON_TOO_EXPENSIVE, NULL, reader_key, NULL,
                             store_cb, &r);
     result = wait_result (&r);
-    refused = bd_client_cancel_finish (reader, result, NULL, NULL, NULL, NULL, NULL, &error);
+    refused = bd_client_cancel_finish (reader, result, &error);
     g_assert_null (refused);
     g_assert_cmpint (bd_client_error_get_http_status (error), ==, 403);
     g_clear_error (&error);

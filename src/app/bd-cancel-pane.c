@@ -974,32 +974,27 @@ cancel_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(BdSubscription) cancelled = NULL;
+  g_autoptr(BdCancelAnswer) answer = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
   BdCancelPane *self;
-  gboolean has_refund = FALSE;
-  BdMoney refund = { 0 };
-  BdRefundMethod method = BD_REFUND_METHOD_CREDIT_NEXT_INVOICE;
-  gint64 deletable_from = BD_TIME_NONE;
-  gint64 deleted_by = BD_TIME_NONE;
 
-  cancelled = bd_client_cancel_finish (BD_CLIENT (object), result, &has_refund, &refund, &method,
-                                       &deletable_from, &deleted_by, &error);
+  answer = bd_client_cancel_finish (BD_CLIENT (object), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self = BD_CANCEL_PANE (user_data);
 
-  if (cancelled != NULL)
+  if (answer != NULL)
     {
       /* The list row follows the object it shows. */
-      bd_subscription_update (self->subscription, bd_subscription_get_data (cancelled));
+      bd_subscription_update (self->subscription, answer->subscription);
 
       self->outcome = OUTCOME_NONE;
       g_clear_pointer (&self->idempotency_key, g_free);
       set_busy (self, FALSE);
-      show_done (self, has_refund, &refund, method, deletable_from, deleted_by);
+      show_done (self, answer->has_refund, &answer->refund, answer->refund_method,
+                 answer->deletable_from, answer->deleted_by);
 
       /* Translators: a toast; %s is a product name */
       message = g_strdup_printf (_("%s cancelled"),

@@ -81,10 +81,9 @@ check_value (BdClientAnswerKind kind,
       break;
     case BD_CLIENT_ANSWER_CANCEL:
       {
-        BdClientCancelAnswer *answer = value;
+        BdCancelAnswer *answer = value;
 
-        bd_fuzz_check (g_strcmp0 (bd_subscription_get_id (answer->subscription),
-                                  EXPECTED_ID) == 0);
+        bd_fuzz_check (g_strcmp0 (answer->subscription->id, EXPECTED_ID) == 0);
         if (answer->has_refund)
           bd_fuzz_check (answer->refund.amount >= 0);
       }

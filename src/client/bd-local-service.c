@@ -9,25 +9,14 @@
 #include "config.h"
 
 #include <errno.h>
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#ifdef __linux__
-#include <sys/prctl.h>
-#endif
-
-#include "bd-local-service.h"
-
-#define SERVICE_PROGRAM "billing-desk-service"
-
-/* The one line the service prints on stdout once it accepts connections. */
-#define LISTENING_PREFIX "listening on "
+#include "bd-local-service-private.h"
 
 /* A first start seeds the database and may have to wait for a slow disk;
- * one that takes longer than this is stuck.
+ * one that takes longer than this is stuck (BdLocalService:start-timeout).
  */
 #define START_TIMEOUT_SECONDS 20
 
@@ -36,16 +25,14 @@
  */
 #define STOP_TIMEOUT_MS 2000
 
-/* Lines from the child quoted in an error message are cut to this. */
-#define MAX_QUOTED_CHARS 300
-
 struct _BdLocalService
 {
   GObject       parent_instance;
 
-  char         *program;           /* (nullable): NULL looks for SERVICE_PROGRAM */
+  char         *program;           /* (nullable): NULL looks for BD_LOCAL_SERVICE_PROGRAM */
   char         *data_dir;
   char         *tenant_file;
+  guint         start_timeout;     /* seconds */
 
   GMainContext *context;           /* the thread-default context of start_async */
   GCancellable *cancellable;       /* the pipe readers and the wait; cancelled in dispose */
@@ -73,6 +60,14 @@ enum {
 
 static guint signals [N_SIGNALS];
 
+enum {
+  PROP_0,
+  PROP_START_TIMEOUT,
+  N_PROPS
+};
+
+static GParamSpec *properties [N_PROPS];
+
 /*
  * Helpers
  */
@@ -85,124 +80,6 @@ clear_source (GSource **source)
 
   g_source_destroy (*source);
   g_clear_pointer (source, g_source_unref);
-}
-
-/* Text from the child fit for a message shown to the user: valid UTF-8,
- * no control characters, at most @max_chars characters.
- */
-static char *
-sanitize_line (const char *line,
-               glong       max_chars)
-{
-  g_autofree char *valid = g_utf8_make_valid (line, -1);
-  GString *text = g_string_new (NULL);
-  const char *p;
-  glong n = 0;
-
-  for (p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (n == max_chars)
-        {
-          g_string_append (text, "…");
-          break;
-        }
-
-      if (g_unichar_iscntrl (c))
-        g_string_append_c (text, ' ');
-      else
-        g_string_append_unichar (text, c);
-      n++;
-    }
-
-  return g_string_free (text, FALSE);
-}
-
-static char *
-find_program (BdLocalService *self)
-{
-  char *path;
-
-  if (self->program != NULL)
-    return g_strdup (self->program);
-
-  /* The app passes the installed program's path; NULL is for a caller
-   * that means "the one on the PATH".
-   */
-  path = g_find_program_in_path (SERVICE_PROGRAM);
-  if (path != NULL)
-    return path;
-
-  /* Not found: spawning the bare name fails with an error that names it. */
-  return g_strdup (SERVICE_PROGRAM);
-}
-
-#ifdef __linux__
-/* Runs in the child between fork and exec: async-signal-safe calls only. */
-static void
-child_setup (gpointer user_data)
-{
-  pid_t parent = GPOINTER_TO_INT (user_data);
-
-  /* The child must not outlive the app, even one that crashed or was
-   * killed: Linux sends it SIGTERM when the thread that forked it ends.
-   * start_async runs on the main thread, which ends only with the app.
-   * This cannot fail for a valid signal number.
-   */
-  (void) prctl (PR_SET_PDEATHSIG, SIGTERM);
-
-  /* The app may have died between the fork and the prctl: then no signal
-   * comes, but the child has another parent already.
-   */
-  if (getppid () != parent)
-    _exit (EXIT_FAILURE);
-}
-#endif
-
-/* "listening on http://127.0.0.1:PORT" (or http://[::1]:PORT), nothing
- * more or less: anything else is not the service we meant to start.
- * Returns the URL, or NULL.
- */
-static char *
-parse_listening_line (const char *line)
-{
-  static const char * const hosts[] = { "http://127.0.0.1:", "http://[::1]:" };
-  const char *url;
-  const char *port = NULL;
-  gsize n_digits;
-  guint i;
-
-  if (!g_str_has_prefix (line, LISTENING_PREFIX))
-    return NULL;
-  url = line + strlen (LISTENING_PREFIX);
-
-  for (i = 0; i < G_N_ELEMENTS (hosts) && port == NULL; i++)
-    if (g_str_has_prefix (url, hosts[i]))
-      port = url + strlen (hosts[i]);
-
-  if (port == NULL)
-    return NULL;
-
-  n_digits = strspn (port, "0123456789");
-  if (n_digits == 0 || n_digits > 5 || port[n_digits] != '\0' || port[0] == '0' ||
-      g_ascii_strtoull (port, NULL, 10) > G_MAXUINT16)
-    return NULL;
-
-  return g_strdup (url);
-}
-
-/* The status for the log, not for the user. */
-static char *
-describe_exit (GSubprocess *process)
-{
-  int signum;
-
-  if (g_subprocess_get_if_exited (process))
-    return g_strdup_printf ("exited with status %d", g_subprocess_get_exit_status (process));
-
-  signum = g_subprocess_get_term_sig (process);
-  return g_strdup_printf ("was killed by signal %d (%s)", signum, g_strsignal (signum));
 }
 
 /* Called once a start has failed, or succeeded with @error NULL; takes
@@ -246,39 +123,17 @@ finish_start (BdLocalService *self,
 static void
 maybe_fail_start (BdLocalService *self)
 {
-  GError *error;
-
   if (self->start_task == NULL || !self->exited || !self->stderr_done)
     return;
 
-  if (self->last_stderr_line != NULL)
-    error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                         /* Translators: %s is the service's own message, such as
-                          * "/usr/share/billing-desk/demo-tenant.json: users[0].roles: unknown role"
-                          */
-                         _("The local billing service could not start: %s"),
-                         self->last_stderr_line);
-  else if (g_subprocess_get_if_exited (self->process))
-    error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                         _("The local billing service could not start: "
-                           "it exited with status %d"),
-                         g_subprocess_get_exit_status (self->process));
-  else
-    error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED,
-                         _("The local billing service could not start: "
-                           "it was stopped by signal %d"),
-                         g_subprocess_get_term_sig (self->process));
-
-  finish_start (self, error);
+  finish_start (self, _bd_local_service_new_exit_error (self->process, self->last_stderr_line));
 }
 
 static void
 handle_first_line (BdLocalService *self,
                    const char     *line)
 {
-  g_autofree char *url = parse_listening_line (line);
-  g_autofree char *quoted = NULL;
-  GError *error;
+  g_autofree char *url = _bd_local_service_parse_listening (line);
 
   if (url != NULL)
     {
@@ -288,25 +143,7 @@ handle_first_line (BdLocalService *self,
       return;
     }
 
-  quoted = sanitize_line (line, MAX_QUOTED_CHARS);
-
-  if (self->last_stderr_line != NULL)
-    error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                         /* Translators: %1$s is what the program printed instead of
-                          * "listening on http://127.0.0.1:PORT", %2$s its last message
-                          */
-                         _("The local billing service printed “%1$s” instead of its "
-                           "address: %2$s"),
-                         quoted, self->last_stderr_line);
-  else
-    error = g_error_new (G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
-                         /* Translators: %s is what the program printed instead of
-                          * "listening on http://127.0.0.1:PORT"
-                          */
-                         _("The local billing service printed “%s” instead of its address"),
-                         quoted);
-
-  finish_start (self, error);
+  finish_start (self, _bd_local_service_new_line_error (line, self->last_stderr_line));
 }
 
 /*
@@ -384,11 +221,11 @@ read_stderr_cb (GObject      *object,
       const char *message = line;
 
       /* Its messages start with its name, which says little to a user. */
-      if (g_str_has_prefix (message, SERVICE_PROGRAM ": "))
-        message += strlen (SERVICE_PROGRAM ": ");
+      if (g_str_has_prefix (message, BD_LOCAL_SERVICE_PROGRAM ": "))
+        message += strlen (BD_LOCAL_SERVICE_PROGRAM ": ");
 
       g_free (self->last_stderr_line);
-      self->last_stderr_line = sanitize_line (message, MAX_QUOTED_CHARS);
+      self->last_stderr_line = _bd_local_service_quote_line (message);
     }
 
   g_data_input_stream_read_line_async (stream, G_PRIORITY_DEFAULT, self->cancellable,
@@ -411,7 +248,7 @@ wait_cb (GObject      *object,
 
   self = BD_LOCAL_SERVICE (user_data);
   self->exited = TRUE;
-  status = describe_exit (process);
+  status = _bd_local_service_describe_exit (process);
 
   if (self->start_task != NULL)
     {
@@ -434,28 +271,10 @@ static gboolean
 on_start_timeout_cb (gpointer user_data)
 {
   BdLocalService *self = BD_LOCAL_SERVICE (user_data);
-  GError *error;
-
-  if (self->last_stderr_line != NULL)
-    error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                         g_dngettext (NULL,
-                                      /* Translators: %2$s is the service's last message */
-                                      "The local billing service was not ready "
-                                      "within %1$d second: %2$s",
-                                      "The local billing service was not ready "
-                                      "within %1$d seconds: %2$s",
-                                      START_TIMEOUT_SECONDS),
-                         START_TIMEOUT_SECONDS, self->last_stderr_line);
-  else
-    error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                         g_dngettext (NULL,
-                                      "The local billing service was not ready within %d second",
-                                      "The local billing service was not ready within %d seconds",
-                                      START_TIMEOUT_SECONDS),
-                         START_TIMEOUT_SECONDS);
 
   /* finish_start destroys this source. */
-  finish_start (self, error);
+  finish_start (self, _bd_local_service_new_timeout_error (self->start_timeout,
+                                                           self->last_stderr_line));
 
   return G_SOURCE_REMOVE;
 }
@@ -473,58 +292,43 @@ on_start_cancelled_cb (GCancellable *cancellable,
   return G_SOURCE_REMOVE;
 }
 
-typedef struct
-{
-  gboolean done;
-  gboolean exited;
-} ExitWait;
-
-static void
-exit_wait_cb (GObject      *object,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  ExitWait *wait = user_data;
-
-  wait->exited = g_subprocess_wait_finish (G_SUBPROCESS (object), result, NULL);
-  wait->done = TRUE;
-}
-
-static gboolean
-cancel_cb (gpointer user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
-
-  return G_SOURCE_REMOVE;
-}
-
-/* Waits at most @timeout_ms for @process to exit, on a private main
- * context: nothing of the app's runs meanwhile, as it may be half torn
- * down. The exit itself is seen by GLib's worker thread, not this one.
+/* Follows the child of a start that began: its stdout (where it listens),
+ * its stderr (its log), its exit, the start timeout and @cancellable.
  */
-static gboolean
-wait_for_exit (GSubprocess *process,
-               guint        timeout_ms)
+static void
+watch_start (BdLocalService *self,
+             GCancellable   *cancellable)
 {
-  g_autoptr(GMainContext) context = g_main_context_new ();
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GSource) timeout = g_timeout_source_new (timeout_ms);
-  ExitWait wait = { FALSE, FALSE };
+  g_autoptr(GDataInputStream) stdout_stream = NULL;
+  g_autoptr(GDataInputStream) stderr_stream = NULL;
 
-  g_main_context_push_thread_default (context);
+  stdout_stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
+  g_data_input_stream_read_line_async (stdout_stream, G_PRIORITY_DEFAULT, self->cancellable,
+                                       read_stdout_cb, self);
 
-  g_source_set_callback (timeout, cancel_cb, cancellable, NULL);
-  g_source_attach (timeout, context);
-  g_subprocess_wait_async (process, cancellable, exit_wait_cb, &wait);
+  stderr_stream = g_data_input_stream_new (g_subprocess_get_stderr_pipe (self->process));
+  g_data_input_stream_read_line_async (stderr_stream, G_PRIORITY_DEFAULT, self->cancellable,
+                                       read_stderr_cb, self);
 
-  /* Done either way: on the exit, or cancelled by the timeout. */
-  while (!wait.done)
-    g_main_context_iteration (context, TRUE);
+  g_subprocess_wait_async (self->process, self->cancellable, wait_cb, self);
 
-  g_source_destroy (timeout);
-  g_main_context_pop_thread_default (context);
+  /* In milliseconds, which never fire early: a timeout in seconds may fire
+   * up to a quarter of a second before its time.
+   */
+  self->timeout_source = g_timeout_source_new (self->start_timeout * 1000);
+  g_source_set_callback (self->timeout_source, on_start_timeout_cb, self, NULL);
+  g_source_attach (self->timeout_source, self->context);
 
-  return wait.exited;
+  /* A source rather than a "cancelled" handler: cancelling from another
+   * thread still ends the start on this one.
+   */
+  if (cancellable != NULL)
+    {
+      self->cancelled_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (self->cancelled_source, G_SOURCE_FUNC (on_start_cancelled_cb),
+                             self, NULL);
+      g_source_attach (self->cancelled_source, self->context);
+    }
 }
 
 /*
@@ -547,9 +351,9 @@ bd_local_service_dispose (GObject *object)
           g_subprocess_send_signal (self->process, SIGTERM);
         }
 
-      if (wait_for_exit (self->process, STOP_TIMEOUT_MS))
+      if (_bd_local_service_wait_for_exit (self->process, STOP_TIMEOUT_MS))
         {
-          g_autofree char *status = describe_exit (self->process);
+          g_autofree char *status = _bd_local_service_describe_exit (self->process);
 
           g_debug ("The service (pid %s) %s", self->pid, status);
         }
@@ -589,12 +393,70 @@ bd_local_service_finalize (GObject *object)
 }
 
 static void
+bd_local_service_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  BdLocalService *self = BD_LOCAL_SERVICE (object);
+
+  switch (prop_id)
+    {
+    case PROP_START_TIMEOUT:
+      g_value_set_uint (value, self->start_timeout);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+bd_local_service_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  BdLocalService *self = BD_LOCAL_SERVICE (object);
+
+  switch (prop_id)
+    {
+    case PROP_START_TIMEOUT:
+      if (self->start_timeout != g_value_get_uint (value))
+        {
+          self->start_timeout = g_value_get_uint (value);
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 bd_local_service_class_init (BdLocalServiceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = bd_local_service_dispose;
   object_class->finalize = bd_local_service_finalize;
+  object_class->get_property = bd_local_service_get_property;
+  object_class->set_property = bd_local_service_set_property;
+
+  /**
+   * BdLocalService:start-timeout:
+   *
+   * Seconds the child may take to say where it listens; a start that takes
+   * longer fails, and the child is killed. Read when the start begins.
+   * Tests shorten it.
+   */
+  properties [PROP_START_TIMEOUT] =
+    g_param_spec_uint ("start-timeout", NULL, NULL,
+                       1, G_MAXUINT / 1000, START_TIMEOUT_SECONDS,
+                       (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
    * BdLocalService::exited:
@@ -615,6 +477,7 @@ bd_local_service_class_init (BdLocalServiceClass *klass)
 static void
 bd_local_service_init (BdLocalService *self)
 {
+  self->start_timeout = START_TIMEOUT_SECONDS;
   self->cancellable = g_cancellable_new ();
 }
 
@@ -656,8 +519,8 @@ bd_local_service_new (const char *program,
  *
  * Starts the child on 127.0.0.1 with a free port and completes once it
  * listens, or has failed (its own message in the error), or has not
- * become ready within 20 seconds. One start per object: to start again,
- * make a new one. Call it on the main thread.
+ * become ready within #BdLocalService:start-timeout seconds (20). One start
+ * per object: to start again, make a new one. Call it on the main thread.
  */
 void
 bd_local_service_start_async (BdLocalService      *self,
@@ -666,11 +529,7 @@ bd_local_service_start_async (BdLocalService      *self,
                               gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GDataInputStream) stdout_stream = NULL;
-  g_autoptr(GDataInputStream) stderr_stream = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *program = NULL;
 
   g_return_if_fail (BD_IS_LOCAL_SERVICE (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -701,63 +560,18 @@ bd_local_service_start_async (BdLocalService      *self,
       return;
     }
 
-  program = find_program (self);
-
-  /* The child inherits the app's environment: BILLING_DESK_NOW (the
-   * frozen clock of the tests), G_MESSAGES_DEBUG and the locale, so that
-   * its messages come in the user's language. stdin is /dev/null.
-   */
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
-#ifdef __linux__
-  g_subprocess_launcher_set_child_setup (launcher, child_setup, GINT_TO_POINTER (getpid ()),
-                                         NULL);
-#endif
-
-  self->process = g_subprocess_launcher_spawn (launcher, &error,
-                                               program,
-                                               "--listen", "127.0.0.1:0",
-                                               "--data-dir", self->data_dir,
-                                               "--tenant-file", self->tenant_file,
-                                               NULL);
+  self->process = _bd_local_service_spawn (self->program, self->data_dir, self->tenant_file,
+                                           &error);
   if (self->process == NULL)
     {
-      g_task_return_new_error (task, error->domain, error->code,
-                               /* Translators: %s says why, and names the program */
-                               _("Could not start the local billing service: %s"),
-                               error->message);
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
   self->pid = g_strdup (g_subprocess_get_identifier (self->process));
   self->context = g_main_context_ref_thread_default ();
   self->start_task = g_steal_pointer (&task);
-  g_debug ("Started %s (pid %s)", program, self->pid);
-
-  stdout_stream = g_data_input_stream_new (g_subprocess_get_stdout_pipe (self->process));
-  g_data_input_stream_read_line_async (stdout_stream, G_PRIORITY_DEFAULT, self->cancellable,
-                                       read_stdout_cb, self);
-
-  stderr_stream = g_data_input_stream_new (g_subprocess_get_stderr_pipe (self->process));
-  g_data_input_stream_read_line_async (stderr_stream, G_PRIORITY_DEFAULT, self->cancellable,
-                                       read_stderr_cb, self);
-
-  g_subprocess_wait_async (self->process, self->cancellable, wait_cb, self);
-
-  self->timeout_source = g_timeout_source_new_seconds (START_TIMEOUT_SECONDS);
-  g_source_set_callback (self->timeout_source, on_start_timeout_cb, self, NULL);
-  g_source_attach (self->timeout_source, self->context);
-
-  /* A source rather than a "cancelled" handler: cancelling from another
-   * thread still ends the start on this one.
-   */
-  if (cancellable != NULL)
-    {
-      self->cancelled_source = g_cancellable_source_new (cancellable);
-      g_source_set_callback (self->cancelled_source, G_SOURCE_FUNC (on_start_cancelled_cb),
-                             self, NULL);
-      g_source_attach (self->cancelled_source, self->context);
-    }
+  watch_start (self, cancellable);
 }
 
 /**

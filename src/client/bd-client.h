@@ -8,6 +8,7 @@
 
 #include <gio/gio.h>
 
+#include "bd-client-error.h"
 #include "bd-core.h"
 
 G_BEGIN_DECLS
@@ -21,19 +22,6 @@ G_BEGIN_DECLS
  * authorities or the BdClient:tls-database.
  */
 
-#define BD_CLIENT_ERROR (bd_client_error_quark ())
-
-typedef enum
-{
-  BD_CLIENT_ERROR_API,              /* the service answered an error document */
-  BD_CLIENT_ERROR_UNREACHABLE,      /* no connection: refused, no route, no name */
-  BD_CLIENT_ERROR_TIMEOUT,          /* no answer in time: the outcome is unknown */
-  BD_CLIENT_ERROR_CONNECTION_LOST,  /* the connection dropped mid-way: outcome unknown */
-  BD_CLIENT_ERROR_BAD_ANSWER,       /* not JSON, the wrong shape, or over 16 MiB */
-  BD_CLIENT_ERROR_UNTRUSTED_CERTIFICATE, /* https: the certificate did not verify; nothing sent */
-  BD_CLIENT_ERROR_INSECURE_URL,     /* plain http to a host that is not this computer */
-} BdClientError;
-
 #define BD_CLIENT_CONNECT_TIMEOUT_SECONDS 10
 #define BD_CLIENT_REQUEST_TIMEOUT_SECONDS 30
 #define BD_CLIENT_MAX_ANSWER (16 * 1024 * 1024)
@@ -41,12 +29,6 @@ typedef enum
 #define BD_TYPE_CLIENT (bd_client_get_type ())
 
 G_DECLARE_FINAL_TYPE (BdClient, bd_client, BD, CLIENT, GObject)
-
-GQuark          bd_client_error_quark               (void);
-BdErrorCode     bd_client_error_get_api_code        (const GError         *error);
-guint           bd_client_error_get_http_status     (const GError         *error);
-const char     *bd_client_error_get_target          (const GError         *error);
-gboolean        bd_client_error_is_outcome_unknown  (const GError         *error);
 
 char           *bd_client_new_idempotency_key       (void);
 
@@ -107,13 +89,8 @@ void            bd_client_cancel_async              (BdClient             *self,
                                                      GCancellable         *cancellable,
                                                      GAsyncReadyCallback   callback,
                                                      gpointer              user_data);
-BdSubscription *bd_client_cancel_finish             (BdClient             *self,
+BdCancelAnswer *bd_client_cancel_finish             (BdClient             *self,
                                                      GAsyncResult         *result,
-                                                     gboolean             *has_refund,
-                                                     BdMoney              *refund,
-                                                     BdRefundMethod       *refund_method,
-                                                     gint64               *deletable_from,
-                                                     gint64               *deleted_by,
                                                      GError              **error);
 void            bd_client_update_async              (BdClient             *self,
                                                      const char           *id,
