@@ -43,6 +43,7 @@ gboolean               _bd_action_dialog_form_is_ready (BdActionDialog *self);
 void                   _bd_action_dialog_show_error    (BdActionDialog *self,
                                                         const char     *message);
 void                   _bd_action_dialog_refresh_form  (BdActionDialog *self);
+void                   _bd_action_dialog_update_busy   (BdActionDialog *self);
 void                   _bd_action_dialog_start         (BdActionDialog *self);
 
 G_END_DECLS

@@ -51,11 +51,9 @@ set_reloading (BdActionDialog *self,
                gboolean        reloading)
 {
   BdActionDialogPrivate *priv = _bd_action_dialog_get_private (self);
-  gboolean was_busy = bd_action_dialog_get_busy (self);
 
   priv->reloading = reloading;
-  if (was_busy != bd_action_dialog_get_busy (self))
-    g_object_notify (G_OBJECT (priv->attempt), "busy");
+  _bd_action_dialog_update_busy (self);
 }
 
 static void

@@ -93,12 +93,9 @@ _bd_action_dialog_refresh_form (BdActionDialog *self)
   update_responses (self);
 }
 
-/*
- * Callbacks
- */
-
-static void
-on_attempt_busy_cb (BdActionDialog *self)
+/* Busy: the attempt's read or request, or the read after a refusal. */
+void
+_bd_action_dialog_update_busy (BdActionDialog *self)
 {
   BdActionDialogPrivate *priv = bd_action_dialog_get_instance_private (self);
   gboolean busy = bd_action_dialog_get_busy (self);
@@ -109,6 +106,61 @@ on_attempt_busy_cb (BdActionDialog *self)
     gtk_widget_set_sensitive (priv->form, !busy);
   update_responses (self);
 }
+
+/* The action is not possible now: say why, and offer only Close. */
+static void
+show_blocked (BdActionDialog *self,
+              BdBlocker       blocker)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (self);
+  g_autofree char *why = NULL;
+
+  why = bd_blocker_text_for_dialog (bd_action_dialog_get_data (self),
+                                    BD_ACTION_DIALOG_GET_CLASS (self)->action, blocker);
+  adw_message_dialog_set_body (dialog, why);
+  adw_message_dialog_set_extra_child (dialog, NULL);
+  adw_message_dialog_add_response (dialog, "close", _("_Close"));
+  adw_message_dialog_set_default_response (dialog, "close");
+  adw_message_dialog_set_close_response (dialog, "close");
+}
+
+/* Cancel and the primary response; Enter never confirms a destructive one. */
+static void
+add_responses (BdActionDialog *self)
+{
+  BdActionDialogPrivate *priv = bd_action_dialog_get_instance_private (self);
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (self);
+
+  adw_message_dialog_add_responses (dialog,
+                                    "cancel", _("_Cancel"),
+                                    priv->primary_response, priv->primary_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, priv->primary_response,
+                                              priv->primary_appearance);
+  adw_message_dialog_set_default_response (dialog,
+                                           priv->primary_appearance == ADW_RESPONSE_DESTRUCTIVE
+                                           ? "cancel" : priv->primary_response);
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  priv->has_responses = TRUE;
+}
+
+/* The subclass's form goes above the spinner and the errors. */
+static void
+set_form (BdActionDialog *self,
+          GtkWidget      *form)
+{
+  BdActionDialogPrivate *priv = bd_action_dialog_get_instance_private (self);
+
+  g_return_if_fail (priv->form == NULL);
+
+  priv->form = form;
+  if (form != NULL)
+    gtk_box_prepend (priv->content_box, form);
+}
+
+/*
+ * Callbacks
+ */
 
 /* After no answer, the primary response checks what happened: it resends
  * the same request (same key), or for a PATCH reads the subscription first.
@@ -175,7 +227,7 @@ bd_action_dialog_constructed (GObject *object)
   /* Here, not in init: only now is the class the subclass's. */
   priv->attempt = bd_change_attempt_new (klass->keyed, FALSE);
   g_signal_connect_swapped (priv->attempt, "notify::busy",
-                            G_CALLBACK (on_attempt_busy_cb), self);
+                            G_CALLBACK (_bd_action_dialog_update_busy), self);
   g_signal_connect_swapped (priv->attempt, "notify::check-again",
                             G_CALLBACK (on_attempt_check_again_cb), self);
 }
@@ -259,20 +311,6 @@ bd_action_dialog_get_property (GObject    *object,
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
-}
-
-/* The subclass's form goes above the spinner and the errors. */
-static void
-set_form (BdActionDialog *self,
-          GtkWidget      *form)
-{
-  BdActionDialogPrivate *priv = bd_action_dialog_get_instance_private (self);
-
-  g_return_if_fail (priv->form == NULL);
-
-  priv->form = form;
-  if (form != NULL)
-    gtk_box_prepend (priv->content_box, form);
 }
 
 static void
@@ -366,43 +404,6 @@ bd_action_dialog_init (BdActionDialog *self)
 /*
  * Public API
  */
-
-/* The action is not possible now: say why, and offer only Close. */
-static void
-show_blocked (BdActionDialog *self,
-              BdBlocker       blocker)
-{
-  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (self);
-  g_autofree char *why = NULL;
-
-  why = bd_blocker_text_for_dialog (bd_action_dialog_get_data (self),
-                                    BD_ACTION_DIALOG_GET_CLASS (self)->action, blocker);
-  adw_message_dialog_set_body (dialog, why);
-  adw_message_dialog_set_extra_child (dialog, NULL);
-  adw_message_dialog_add_response (dialog, "close", _("_Close"));
-  adw_message_dialog_set_default_response (dialog, "close");
-  adw_message_dialog_set_close_response (dialog, "close");
-}
-
-/* Cancel and the primary response; Enter never confirms a destructive one. */
-static void
-add_responses (BdActionDialog *self)
-{
-  BdActionDialogPrivate *priv = bd_action_dialog_get_instance_private (self);
-  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (self);
-
-  adw_message_dialog_add_responses (dialog,
-                                    "cancel", _("_Cancel"),
-                                    priv->primary_response, priv->primary_label,
-                                    NULL);
-  adw_message_dialog_set_response_appearance (dialog, priv->primary_response,
-                                              priv->primary_appearance);
-  adw_message_dialog_set_default_response (dialog,
-                                           priv->primary_appearance == ADW_RESPONSE_DESTRUCTIVE
-                                           ? "cancel" : priv->primary_response);
-  adw_message_dialog_set_close_response (dialog, "cancel");
-  priv->has_responses = TRUE;
-}
 
 /**
  * bd_action_dialog_new:

@@ -49,7 +49,6 @@ bd_delete_dialog_prepare (BdActionDialog *dialog)
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self),
                                _("SharePoint Online and OneDrive data are deleted at once, and "
                                  "this cannot be undone. Type the product name to confirm."));
-  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->entry));
 }
 
 static gboolean
