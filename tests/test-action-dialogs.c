@@ -16,6 +16,7 @@
 #include <locale.h>
 
 #include "bd-action-dialogs.h"
+#include "bd-change-attempt.h"
 #include "bd-format.h"
 #include "bd-test-service.h"
 #include "service-tenant.h"
@@ -679,6 +680,155 @@ test_dismiss (Fixture       *f,
   g_assert_cmpstr (bd_test_answer_string (answer, "status"), ==, "active");
 }
 
+/* The state machine behind every dialog's Check Again (and the pane's),
+ * without a network: the key it keeps, the step it asks for, what it says.
+ */
+static GError *
+no_answer (void)
+{
+  return g_error_new_literal (BD_CLIENT_ERROR, BD_CLIENT_ERROR_TIMEOUT, "no answer");
+}
+
+static GError *
+refusal (void)
+{
+  return g_error_new_literal (BD_CLIENT_ERROR, BD_CLIENT_ERROR_UNREACHABLE, "refused");
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+test_attempt_keyed (void)
+{
+  g_autoptr(BdChangeAttempt) attempt = bd_change_attempt_new (TRUE, FALSE);
+  g_autoptr(GError) timeout = no_answer ();
+  g_autoptr(GError) refused = refusal ();
+  g_autofree char *first_key = NULL;
+  guint n_busy = 0;
+
+  g_signal_connect (attempt, "notify::busy", G_CALLBACK (count_notify_cb), &n_busy);
+  g_assert_cmpint (bd_change_attempt_get_state (attempt), ==, BD_CHANGE_STATE_IDLE);
+  g_assert_null (bd_change_attempt_get_idempotency_key (attempt));
+
+  /* Sent with a new key; no answer keeps it for Check Again. */
+  g_assert_cmpint (bd_change_attempt_start (attempt, FALSE), ==, BD_CHANGE_STEP_SEND);
+  g_assert_true (bd_change_attempt_get_busy (attempt));
+  g_assert_cmpuint (n_busy, ==, 1);
+  first_key = g_strdup (bd_change_attempt_get_idempotency_key (attempt));
+  g_assert_nonnull (first_key);
+  bd_change_attempt_finish (attempt, timeout);
+  g_assert_cmpint (bd_change_attempt_get_state (attempt), ==, BD_CHANGE_STATE_OUTCOME_UNKNOWN);
+  g_assert_false (bd_change_attempt_get_busy (attempt));
+  g_assert_cmpuint (n_busy, ==, 2);
+  g_assert_true (bd_change_attempt_get_check_again (attempt));
+  g_assert_cmpstr (bd_change_attempt_get_idempotency_key (attempt), ==, first_key);
+
+  /* Check Again: the very request, same key, straight away. */
+  g_assert_cmpint (bd_change_attempt_start (attempt, FALSE), ==, BD_CHANGE_STEP_SEND);
+  g_assert_cmpstr (bd_change_attempt_get_idempotency_key (attempt), ==, first_key);
+  g_assert_true (bd_change_attempt_get_outcome_unknown (attempt));
+
+  /* An answer is final for its key. */
+  bd_change_attempt_finish (attempt, refused);
+  g_assert_cmpint (bd_change_attempt_get_state (attempt), ==, BD_CHANGE_STATE_REFUSED);
+  g_assert_null (bd_change_attempt_get_idempotency_key (attempt));
+  g_assert_false (bd_change_attempt_get_check_again (attempt));
+  g_assert_true (bd_change_attempt_get_try_again (attempt));
+
+  g_assert_cmpint (bd_change_attempt_start (attempt, FALSE), ==, BD_CHANGE_STEP_SEND);
+  g_assert_nonnull (bd_change_attempt_get_idempotency_key (attempt));
+  g_assert_cmpstr (bd_change_attempt_get_idempotency_key (attempt), !=, first_key);
+  bd_change_attempt_finish (attempt, NULL);
+  g_assert_cmpint (bd_change_attempt_get_state (attempt), ==, BD_CHANGE_STATE_DONE);
+  g_assert_null (bd_change_attempt_get_idempotency_key (attempt));
+  g_assert_false (bd_change_attempt_get_busy (attempt));
+}
+
+/* As the cancel pane uses it: a form, and a read before any new intent
+ * after a failure.
+ */
+static void
+test_attempt_form (void)
+{
+  g_autoptr(BdChangeAttempt) attempt = bd_change_attempt_new (TRUE, TRUE);
+  g_autoptr(GError) timeout = no_answer ();
+  g_autofree char *first_key = NULL;
+  g_autofree char *second_key = NULL;
+
+  bd_change_attempt_set_form (attempt, g_variant_new ("(us)", 1, "a"));
+  g_assert_cmpint (bd_change_attempt_start (attempt, FALSE), ==, BD_CHANGE_STEP_SEND);
+  first_key = g_strdup (bd_change_attempt_get_idempotency_key (attempt));
+  bd_change_attempt_finish (attempt, timeout);
+  g_assert_true (bd_change_attempt_get_check_again (attempt));
+
+  /* Another form is another intent; back as sent, it is Check Again. */
+  bd_change_attempt_set_form (attempt, g_variant_new ("(us)", 1, "b"));
+  g_assert_false (bd_change_attempt_get_check_again (attempt));
+  bd_change_attempt_set_form (attempt, g_variant_new ("(us)", 1, "a"));
+  g_assert_true (bd_change_attempt_get_check_again (attempt));
+
+  /* A new intent after no answer reads first, with a new key; the read
+   * failing forgets that key and keeps the unknown outcome.
+   */
+  bd_change_attempt_set_form (attempt, g_variant_new ("(us)", 1, "b"));
+  g_assert_cmpint (bd_change_attempt_start (attempt, FALSE), ==, BD_CHANGE_STEP_READ_FIRST);
+  g_assert_cmpint (bd_change_attempt_get_state (attempt), ==, BD_CHANGE_STATE_READING);
+  g_assert_true (bd_change_attempt_get_outcome_unknown (attempt));
+  g_assert_cmpstr (bd_change_attempt_get_idempotency_key (attempt), !=, first_key);
+  bd_change_attempt_stop (attempt);
+  g_assert_null (bd_change_attempt_get_idempotency_key (attempt));
+  g_assert_cmpint (bd_change_attempt_get_state (attempt), ==, BD_CHANGE_STATE_OUTCOME_UNKNOWN);
+  g_assert_false (bd_change_attempt_get_check_again (attempt));
+
+  g_assert_cmpint (bd_change_attempt_start (attempt, FALSE), ==, BD_CHANGE_STEP_READ_FIRST);
+  second_key = g_strdup (bd_change_attempt_get_idempotency_key (attempt));
+  bd_change_attempt_send (attempt);
+  g_assert_cmpint (bd_change_attempt_get_state (attempt), ==, BD_CHANGE_STATE_SENDING);
+  g_assert_cmpstr (bd_change_attempt_get_idempotency_key (attempt), ==, second_key);
+  bd_change_attempt_finish (attempt, NULL);
+  g_assert_cmpint (bd_change_attempt_get_state (attempt), ==, BD_CHANGE_STATE_DONE);
+
+  bd_change_attempt_reset (attempt);
+  g_assert_cmpint (bd_change_attempt_get_state (attempt), ==, BD_CHANGE_STATE_IDLE);
+  g_assert_false (bd_change_attempt_get_try_again (attempt));
+}
+
+/* A PATCH: no key; after no answer, Check Again reads first. */
+static void
+test_attempt_conditional (void)
+{
+  g_autoptr(BdChangeAttempt) attempt = bd_change_attempt_new (FALSE, FALSE);
+  g_autoptr(GError) timeout = no_answer ();
+
+  g_assert_cmpint (bd_change_attempt_start (attempt, TRUE), ==, BD_CHANGE_STEP_READ_FIRST);
+  g_assert_null (bd_change_attempt_get_idempotency_key (attempt));
+  bd_change_attempt_send (attempt);
+  bd_change_attempt_finish (attempt, timeout);
+  g_assert_true (bd_change_attempt_get_check_again (attempt));
+
+  /* The read shows it applied. */
+  g_assert_cmpint (bd_change_attempt_start (attempt, FALSE), ==, BD_CHANGE_STEP_READ_FIRST);
+  g_assert_true (bd_change_attempt_get_check_again (attempt));
+  bd_change_attempt_succeeded (attempt);
+  g_assert_cmpint (bd_change_attempt_get_state (attempt), ==, BD_CHANGE_STATE_DONE);
+
+  /* Or changed by someone else: refused, no more Check Again. */
+  bd_change_attempt_reset (attempt);
+  g_assert_cmpint (bd_change_attempt_start (attempt, FALSE), ==, BD_CHANGE_STEP_SEND);
+  bd_change_attempt_finish (attempt, timeout);
+  g_assert_cmpint (bd_change_attempt_start (attempt, FALSE), ==, BD_CHANGE_STEP_READ_FIRST);
+  bd_change_attempt_refused (attempt);
+  g_assert_cmpint (bd_change_attempt_get_state (attempt), ==, BD_CHANGE_STATE_REFUSED);
+  g_assert_false (bd_change_attempt_get_check_again (attempt));
+  g_assert_false (bd_change_attempt_get_outcome_unknown (attempt));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -716,6 +866,10 @@ main (int   argc,
               test_delete, fixture_tear_down);
   g_test_add ("/action-dialogs/dismiss", Fixture, NULL, fixture_set_up,
               test_dismiss, fixture_tear_down);
+
+  g_test_add_func ("/action-dialogs/change-attempt/keyed", test_attempt_keyed);
+  g_test_add_func ("/action-dialogs/change-attempt/form", test_attempt_form);
+  g_test_add_func ("/action-dialogs/change-attempt/conditional", test_attempt_conditional);
 
   return g_test_run ();
 }
