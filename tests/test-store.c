@@ -9,7 +9,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "bd-store.h"
+#include "bd-store-sqlite.h"
 #include "bd-token.h"
 #include "bd-test-utils.h"
 
@@ -167,7 +167,7 @@ get_pragma (BdStore    *store,
   g_autoptr(GError) error = NULL;
   char *value;
 
-  value = bd_store_get_pragma (store, name, &error);
+  value = bd_store_sqlite_get_pragma (BD_STORE_SQLITE (store), name, &error);
   g_assert_no_error (error);
 
   return value;
