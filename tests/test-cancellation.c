@@ -341,21 +341,28 @@ typedef struct
   const char *path;  /* expected error path; NULL: the root */
 } Edit;
 
+/* @base with its only occurrence of @find replaced by @replace. */
+static char *
+replace_once (const char *base,
+              const char *find,
+              const char *replace)
+{
+  const char *at = strstr (base, find);
+
+  g_assert_nonnull (at);
+  /* The row would be ambiguous otherwise. */
+  g_assert_null (strstr (at + 1, find));
+
+  return g_strdup_printf ("%.*s%s%s", (int) (at - base), base, replace, at + strlen (find));
+}
+
 static char *
 apply_edit (const Edit *edit)
 {
-  const char *at;
-
   if (edit->find == NULL)
     return g_strdup (edit->replace);
 
-  at = strstr (edit->base, edit->find);
-  g_assert_nonnull (at);
-  /* The row would be ambiguous otherwise. */
-  g_assert_null (strstr (at + 1, edit->find));
-
-  return g_strdup_printf ("%.*s%s%s", (int) (at - edit->base), edit->base, edit->replace,
-                          at + strlen (edit->find));
+  return replace_once (edit->base, edit->find, edit->replace);
 }
 
 #define A ALLOWED_ANSWER
@@ -513,6 +520,230 @@ test_malformed_row (gconstpointer test_data)
 }
 
 /*
+ * The cancel answer, POST /v1/subscriptions/{id}/cancel: written as the
+ * service writes it, read as strictly as the client reads it.
+ */
+
+/* s1 cancelled at NOW by invoice: the subscription derived and annotated
+ * after the cancel, the refund (none unless @with_refund) and rule 9's dates.
+ */
+static BdCancelAnswer *
+make_cancel_answer (gboolean with_refund)
+{
+  const Case c = { "cancel", .profile = INVOICE };
+  BdCancelAnswer *answer = g_new0 (BdCancelAnswer, 1);
+  BdRuleContext ctx;
+
+  answer->subscription = make_subscription (&c, &ctx);
+  answer->has_refund = bd_rules_refund (answer->subscription, &ctx, &answer->refund,
+                                        &answer->refund_method);
+  g_assert_true (answer->has_refund);
+  answer->has_refund = with_refund;
+  bd_lifecycle_data_retention (ctx.now, &answer->deletable_from, &answer->deleted_by);
+  bd_lifecycle_cancel (answer->subscription, ctx.now);
+  bd_lifecycle_derive (answer->subscription, ctx.now);
+  bd_rules_annotate (answer->subscription, &ctx);
+  answer->subscription->etag = bd_subscription_data_compute_etag (answer->subscription);
+
+  return answer;
+}
+
+static char *
+write_json (gpointer  value,
+            void    (*to_json) (gconstpointer, JsonBuilder *))
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  to_json (value, builder);
+  root = json_builder_get_root (builder);
+  g_assert_nonnull (root);
+  return bd_json_to_data (root, NULL);
+}
+
+static void
+subscription_to_api_json (gconstpointer  data,
+                          JsonBuilder   *builder)
+{
+  bd_subscription_data_to_json (data, BD_SUBSCRIPTION_JSON_API, builder);
+}
+
+static void
+cancel_answer_to_json (gconstpointer  answer,
+                       JsonBuilder   *builder)
+{
+  bd_cancel_answer_to_json (answer, builder);
+}
+
+static BdCancelAnswer *
+read_cancel_answer (const char  *text,
+                    const char  *path,
+                    GError     **error)
+{
+  g_autoptr(JsonNode) node = bd_json_parse (text, -1, error);
+
+  if (node == NULL)
+    return NULL;
+  return bd_cancel_answer_new_from_json (node, path, error);
+}
+
+static void
+assert_cancel_answers_equal (const BdCancelAnswer *a,
+                             const BdCancelAnswer *b)
+{
+  g_assert_true (bd_subscription_data_equal (a->subscription, b->subscription));
+  g_assert_cmpstr (a->subscription->etag, ==, b->subscription->etag);
+  g_assert_cmpint (a->has_refund, ==, b->has_refund);
+  if (a->has_refund)
+    {
+      g_assert_true (bd_money_equal (&a->refund, &b->refund));
+      g_assert_cmpint (a->refund_method, ==, b->refund_method);
+    }
+  g_assert_cmpint (a->deletable_from, ==, b->deletable_from);
+  g_assert_cmpint (a->deleted_by, ==, b->deleted_by);
+}
+
+static void
+test_cancel_answer_round_trip (gconstpointer test_data)
+{
+  gboolean with_refund = GPOINTER_TO_INT (test_data);
+  g_autoptr(BdCancelAnswer) answer = make_cancel_answer (with_refund);
+  g_autoptr(BdCancelAnswer) parsed = NULL;
+  g_autoptr(BdCancelAnswer) copy = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *subscription_text = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *text_again = NULL;
+
+  /* The service's shape: the subscription as every other answer writes it. */
+  subscription_text = write_json (answer->subscription, subscription_to_api_json);
+  expected = g_strconcat ("{\"subscription\":", subscription_text, ",\"refund\":",
+                          with_refund ? REFUND : "null", ",", RETENTION, "}", NULL);
+  g_assert_cmpint (answer->subscription->status, ==, BD_STATUS_DISABLED);
+
+  text = write_json (answer, cancel_answer_to_json);
+  g_test_message ("%s", text);
+  g_assert_cmpstr (text, ==, expected);
+
+  parsed = read_cancel_answer (text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (parsed);
+  assert_cancel_answers_equal (answer, parsed);
+  text_again = write_json (parsed, cancel_answer_to_json);
+  g_assert_cmpstr (text_again, ==, text);
+
+  /* A deep copy, as the boxed type makes it. */
+  copy = g_boxed_copy (BD_TYPE_CANCEL_ANSWER, parsed);
+  g_assert_true (copy->subscription != parsed->subscription);
+  assert_cancel_answers_equal (parsed, copy);
+}
+
+/* The answer, @S standing for the subscription. */
+#define CANCEL_ANSWER "{\"subscription\":@S,\"refund\":" REFUND "," RETENTION "}"
+
+/* An edit of CANCEL_ANSWER where @find is found in it, else of the answer
+ * with its subscription written out.
+ */
+typedef struct
+{
+  const char *what;
+  const char *find;
+  const char *replace;
+  const char *path;  /* expected error path */
+} CancelEdit;
+
+static const CancelEdit cancel_malformed[] = {
+  { "unknown top-level key", "{\"subscription\"", "{\"note\":1,\"subscription\"", "note" },
+  { "subscription missing", "\"subscription\":@S,", "", "subscription" },
+  { "subscription null", "@S", "null", "subscription" },
+  { "subscription an array", "@S", "[@S]", "subscription" },
+  { "unknown key in subscription", "\"productName\"", "\"colour\":\"\",\"productName\"",
+    "subscription.colour" },
+  { "subscription without its etag", "\"etag\"", "\"eTag\"", "subscription.eTag" },
+  { "refund missing", "\"refund\":" REFUND ",", "", "refund" },
+  { "refund a number", REFUND, "148400", "refund" },
+  { "refund.method \"cash\"", "\"creditNextInvoice\"", "\"cash\"", "refund.method" },
+  { "refund.method missing", ",\"method\":\"creditNextInvoice\"", "", "refund.method" },
+  { "refund.amount beyond any refund", "148400", "10000000000001", "refund.amount" },
+  { "refund.currency \"kr\"", "\"currency\":\"DKK\",\"method\"",
+    "\"currency\":\"kr\",\"method\"", "refund.currency" },
+  { "unknown key in refund", "\"method\":\"creditNextInvoice\"}",
+    "\"method\":\"creditNextInvoice\",\"tax\":0}", "refund.tax" },
+  { "dataRetention missing", "," RETENTION, "", "dataRetention" },
+  { "dataRetention null", RETENTION, "\"dataRetention\":null", "dataRetention" },
+  { "dataRetention.deletedBy missing", ",\"deletedBy\":\"2027-05-02T00:00:00Z\"", "",
+    "dataRetention.deletedBy" },
+  { "dataRetention.deletableFrom null", "\"2026-12-03T00:00:00Z\"", "null",
+    "dataRetention.deletableFrom" },
+  { "unknown key in dataRetention", "{\"deletableFrom\"", "{\"note\":\"\",\"deletableFrom\"",
+    "dataRetention.note" },
+};
+
+/* @template with every @S replaced by @subscription. */
+static char *
+fill_in (const char *template,
+         const char *subscription)
+{
+  g_auto(GStrv) parts = g_strsplit (template, "@S", -1);
+
+  return g_strjoinv (subscription, parts);
+}
+
+static void
+test_cancel_answer_malformed (gconstpointer test_data)
+{
+  const CancelEdit *row = test_data;
+  g_autoptr(BdCancelAnswer) answer = make_cancel_answer (TRUE);
+  g_autofree char *subscription = write_json (answer->subscription, subscription_to_api_json);
+  g_autofree char *prefixed = g_strconcat ("answer.", row->path, NULL);
+  g_autofree char *edited = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(BdCancelAnswer) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_message ("%s", row->what);
+
+  if (strstr (CANCEL_ANSWER, row->find) != NULL)
+    {
+      edited = replace_once (CANCEL_ANSWER, row->find, row->replace);
+      text = fill_in (edited, subscription);
+    }
+  else
+    {
+      edited = fill_in (CANCEL_ANSWER, subscription);
+      text = replace_once (edited, row->find, row->replace);
+    }
+
+  parsed = read_cancel_answer (text, NULL, &error);
+  if (error != NULL)
+    g_test_message ("  -> %s", error->message);
+  g_assert_null (parsed);
+  bd_test_assert_error (error, row->path);
+
+  /* Inside a larger document, the path is relative to it. */
+  g_clear_error (&error);
+  parsed = read_cancel_answer (text, "answer", &error);
+  g_assert_null (parsed);
+  bd_test_assert_error (error, prefixed);
+}
+
+static void
+test_cancel_answer_null_refund (void)
+{
+  g_autoptr(BdCancelAnswer) answer = make_cancel_answer (TRUE);
+  g_autofree char *base = write_json (answer, cancel_answer_to_json);
+  g_autofree char *text = replace_once (base, REFUND, "null");
+  g_autoptr(BdCancelAnswer) parsed = NULL;
+  g_autoptr(GError) error = NULL;
+
+  parsed = read_cancel_answer (text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (parsed->has_refund);
+  g_assert_cmpint (parsed->deletable_from, ==, answer->deletable_from);
+}
+
+/*
  * One test case per table row
  */
 
@@ -527,6 +758,14 @@ main (int   argc,
   g_test_add_func ("/cancellation/malformed", test_malformed);
   bd_test_add_table ("/cancellation/malformed", malformed, sizeof malformed[0],
                      G_N_ELEMENTS (malformed), test_malformed_row);
+
+  g_test_add_data_func ("/cancel-answer/round-trip/refund", GINT_TO_POINTER (TRUE),
+                        test_cancel_answer_round_trip);
+  g_test_add_data_func ("/cancel-answer/round-trip/no-refund", GINT_TO_POINTER (FALSE),
+                        test_cancel_answer_round_trip);
+  g_test_add_func ("/cancel-answer/null-refund", test_cancel_answer_null_refund);
+  bd_test_add_table ("/cancel-answer/malformed", cancel_malformed, sizeof cancel_malformed[0],
+                     G_N_ELEMENTS (cancel_malformed), test_cancel_answer_malformed);
 
   return g_test_run ();
 }

@@ -192,6 +192,46 @@ test_renew_off_grid (void)
   bd_assert_time_eq (long_enough->term_end_date, "2026-11-29T00:00:00Z");
 }
 
+/* The stub rule's boundary (DESIGN.md rule 11): a grid date exactly half a
+ * period after the term's end stands; a second less than half, and the term
+ * runs on to the following grid date. Started 2026-10-30 (grid on the 30th),
+ * a term ending 2026-11-15 has a full period of 30 days to 2026-12-15, and
+ * the grid's 2026-11-30 is 15 days away: exactly half.
+ */
+static void
+test_renew_stub_at_half_a_period (void)
+{
+  static const struct
+  {
+    const char *term_end;
+    const char *next_term_end;
+  } cases[] = {
+    /* a second more than half a period before the grid date: it stands */
+    { "2026-11-14T23:59:59Z", "2026-11-30T00:00:00Z" },
+    /* exactly half a period: it stands */
+    { "2026-11-15T00:00:00Z", "2026-11-30T00:00:00Z" },
+    /* a second less than half a period: a stub, so the next grid date */
+    { "2026-11-15T00:00:01Z", "2026-12-30T00:00:00Z" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BdSubscriptionData) data =
+        bd_test_subscription ("2026-10-30T00:00:00Z", "2026-10-30T00:00:00Z", cases[i].term_end);
+      gint64 term_end = bd_test_time (cases[i].term_end);
+
+      g_test_message ("term ending %s", cases[i].term_end);
+      bd_assert_time_eq (bd_lifecycle_next_term_end (data, term_end), cases[i].next_term_end);
+
+      /* A renewal at the term's end takes that term end. */
+      data->recurring_billing = BD_RECURRING_BILLING_RENEW_ONCE;
+      bd_lifecycle_derive (data, term_end);
+      g_assert_cmpint (data->status, ==, BD_STATUS_ACTIVE);
+      g_assert_cmpint (data->last_renewal_date, ==, term_end);
+      bd_assert_time_eq (data->term_end_date, cases[i].next_term_end);
+    }
+}
+
 /* Past year 9999 nothing renews: an Active subscription expires at its term's end. */
 static void
 test_next_date_at_the_end_of_time (void)
@@ -287,6 +327,62 @@ test_reactivate (void)
   bd_assert_time_eq (data->term_end_date, "2026-05-10T09:30:00Z");
 }
 
+/* Rule 12's boundary: at termEndDate exactly the term has ended, so a new
+ * commitment starts now; a second before it, the term runs on as it was.
+ */
+static void
+test_reactivate_at_term_end (void)
+{
+  static const struct
+  {
+    const char *now;
+    gboolean    new_commitment;
+  } cases[] = {
+    { "2026-02-27T23:59:59Z", FALSE },
+    { TERM_END, TRUE },
+    { "2026-02-28T00:00:01Z", TRUE },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(BdSubscriptionData) data = bd_test_subscription (START, START, TERM_END);
+      gint64 now = bd_test_time (cases[i].now);
+
+      g_test_message ("reactivated at %s", cases[i].now);
+
+      /* Disabled before its term ended (a tenant file may say so), or
+       * Expired at its end.
+       */
+      data->recurring_billing = BD_RECURRING_BILLING_OFF;
+      bd_lifecycle_derive (data, now);
+      if (data->status == BD_STATUS_ACTIVE)
+        {
+          data->status = BD_STATUS_DISABLED;
+          data->status_changed_date = now;
+        }
+      g_assert_cmpint (data->status, !=, BD_STATUS_ACTIVE);
+
+      bd_lifecycle_reactivate (data, now);
+      g_assert_cmpint (data->status, ==, BD_STATUS_ACTIVE);
+      g_assert_cmpint (data->recurring_billing, ==, BD_RECURRING_BILLING_ON);
+      g_assert_cmpint (data->status_changed_date, ==, now);
+
+      if (cases[i].new_commitment)
+        {
+          g_assert_cmpint (data->start_date, ==, now);
+          g_assert_cmpint (data->last_renewal_date, ==, now);
+          g_assert_cmpint (data->term_end_date, ==,
+                           bd_time_add_periods (now, BD_BILLING_FREQUENCY_MONTHLY, 1));
+        }
+      else
+        {
+          bd_assert_time_eq (data->start_date, START);
+          bd_assert_time_eq (data->last_renewal_date, START);
+          bd_assert_time_eq (data->term_end_date, TERM_END);
+        }
+    }
+}
+
 static void
 test_reactivate_after_cancel (void)
 {
@@ -377,9 +473,11 @@ main (int   argc,
   g_test_add_func ("/lifecycle/annual-leap-day", test_annual_leap_day);
   g_test_add_func ("/lifecycle/next-date", test_next_date);
   g_test_add_func ("/lifecycle/renew-off-grid", test_renew_off_grid);
+  g_test_add_func ("/lifecycle/renew-stub-at-half-a-period", test_renew_stub_at_half_a_period);
   g_test_add_func ("/lifecycle/next-date-at-the-end-of-time", test_next_date_at_the_end_of_time);
   g_test_add_func ("/lifecycle/cancel", test_cancel);
   g_test_add_func ("/lifecycle/reactivate", test_reactivate);
+  g_test_add_func ("/lifecycle/reactivate-at-term-end", test_reactivate_at_term_end);
   g_test_add_func ("/lifecycle/reactivate-after-cancel", test_reactivate_after_cancel);
   g_test_add_func ("/lifecycle/delete", test_delete);
 

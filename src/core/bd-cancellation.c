@@ -10,14 +10,12 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "bd-cancel-parts.h"
 #include "bd-cancellation.h"
 #include "bd-error.h"
 #include "bd-json.h"
 #include "bd-lifecycle.h"
 #include "bd-time.h"
-
-/* The largest refund: the largest unit price for the most licenses. */
-#define REFUND_MAX (BD_UNIT_PRICE_MAX * BD_QUANTITY_MAX)
 
 #define N_REASONS (BD_CANCEL_REASON_OTHER + 1)
 
@@ -63,9 +61,7 @@ static GParamSpec *properties [N_PROPS];
 static const char * const answer_keys[] = {
   "allowed", "windowEnd", "refund", "blockers", "reasons", "dataRetention", NULL
 };
-static const char * const refund_keys[] = { "amount", "currency", "method", NULL };
 static const char * const blocker_keys[] = { "code", "alternatives", NULL };
-static const char * const retention_keys[] = { "deletableFrom", "deletedBy", NULL };
 
 /*
  * Reading
@@ -78,28 +74,101 @@ read_refund (BdCancellation  *self,
              GError         **error)
 {
   g_autofree char *refund_path = bd_json_path_member (path, "refund");
-  g_autofree char *method_path = bd_json_path_member (refund_path, "method");
   JsonObject *refund = NULL;
-  const char *method = NULL;
 
   if (!bd_json_read_object (object, path, "refund", BD_JSON_REQUIRED | BD_JSON_NULLABLE,
-                            refund_keys, &refund, error))
+                            bd_refund_keys, &refund, error))
     return FALSE;
   if (refund == NULL)
     return TRUE;
 
-  if (!bd_json_read_string (refund, refund_path, "method", BD_JSON_REQUIRED, &method, error))
-    return FALSE;
-  if (!bd_refund_method_from_string (method, &self->refund_method))
-    {
-      bd_json_set_unknown_value (error, method_path, method);
-      return FALSE;
-    }
-
-  if (!bd_money_read_members (refund, refund_path, REFUND_MAX, &self->refund, error))
+  if (!bd_refund_read_members (refund, refund_path, &self->refund, &self->refund_method, error))
     return FALSE;
 
   self->has_refund = TRUE;
+  return TRUE;
+}
+
+/* A blocker's alternatives: known words, each once, at most three. */
+static gboolean
+read_alternatives (Blocker     *blocker,
+                   JsonArray   *alternatives,
+                   const char  *alternatives_path,
+                   GError     **error)
+{
+  if (json_array_get_length (alternatives) > BD_MAX_ALTERNATIVES)
+    {
+      bd_set_invalid_error (error, alternatives_path, _("too many items"));
+      return FALSE;
+    }
+
+  for (guint j = 0; j < json_array_get_length (alternatives); j++)
+    {
+      g_autofree char *alternative_path = bd_json_path_index (alternatives_path, j);
+      const char *word = bd_json_expect_string (json_array_get_element (alternatives, j),
+                                                alternative_path, error);
+
+      if (word == NULL)
+        return FALSE;
+      if (!bd_alternative_from_string (word, &blocker->alternatives[j]))
+        {
+          bd_json_set_unknown_value (error, alternative_path, word);
+          return FALSE;
+        }
+      for (guint k = 0; k < j; k++)
+        {
+          if (blocker->alternatives[k] == blocker->alternatives[j])
+            {
+              bd_set_invalid_error (error, alternative_path, _("listed twice"));
+              return FALSE;
+            }
+        }
+    }
+
+  blocker->n_alternatives = json_array_get_length (alternatives);
+  return TRUE;
+}
+
+/* The code of the blocker at @index, after those before it: one that can
+ * stop a cancel, in rule 7's order.
+ */
+static gboolean
+read_blocker_code (BdCancellation  *self,
+                   guint            index,
+                   const char      *code,
+                   const char      *code_path,
+                   GError         **error)
+{
+  Blocker *blocker = &self->blockers[index];
+
+  if (!bd_blocker_from_string (code, &blocker->code))
+    {
+      bd_json_set_unknown_value (error, code_path, code);
+      return FALSE;
+    }
+
+  if (!bd_blocker_can_stop (blocker->code, BD_ACTION_CANCEL))
+    {
+      bd_set_invalid_error (error, code_path, _("this blocker cannot stop this action"));
+      return FALSE;
+    }
+
+  /* Rule 7's order, each blocker once: the enum follows that order. */
+  if (index > 0 && blocker->code <= self->blockers[index - 1].code)
+    {
+      bd_set_invalid_error (error, code_path, _("out of order or listed twice"));
+      return FALSE;
+    }
+
+  /* A subscription that is not Active has only the state blockers. */
+  if (index > 0 && (self->blockers[index - 1].code == BD_BLOCKER_INVALID_STATE ||
+                    self->blockers[index - 1].code == BD_BLOCKER_NOT_ACTIVE))
+    {
+      bd_set_invalid_error (error, code_path,
+                            _("no other blocker follows invalidState or notActive"));
+      return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -126,7 +195,6 @@ read_blockers (BdCancellation  *self,
       g_autofree char *item_path = bd_json_path_index (blockers_path, i);
       g_autofree char *code_path = bd_json_path_member (item_path, "code");
       g_autofree char *alternatives_path = bd_json_path_member (item_path, "alternatives");
-      Blocker *blocker = &self->blockers[i];
       JsonArray *alternatives = NULL;
       const char *code = NULL;
       JsonObject *item;
@@ -136,67 +204,11 @@ read_blockers (BdCancellation  *self,
       if (item == NULL ||
           !bd_json_read_string (item, item_path, "code", BD_JSON_REQUIRED, &code, error) ||
           !bd_json_read_array (item, item_path, "alternatives", BD_JSON_REQUIRED, &alternatives,
-                               error))
+                               error) ||
+          !read_blocker_code (self, i, code, code_path, error) ||
+          !read_alternatives (&self->blockers[i], alternatives, alternatives_path, error))
         return FALSE;
 
-      if (!bd_blocker_from_string (code, &blocker->code))
-        {
-          bd_json_set_unknown_value (error, code_path, code);
-          return FALSE;
-        }
-
-      if (!bd_rules_blocker_can_stop (BD_ACTION_CANCEL, blocker->code))
-        {
-          bd_set_invalid_error (error, code_path, _("this blocker cannot stop this action"));
-          return FALSE;
-        }
-
-      /* Rule 7's order, each blocker once: the enum follows that order. */
-      if (i > 0 && blocker->code <= self->blockers[i - 1].code)
-        {
-          bd_set_invalid_error (error, code_path, _("out of order or listed twice"));
-          return FALSE;
-        }
-
-      /* A subscription that is not Active has only the state blockers. */
-      if (i > 0 && (self->blockers[i - 1].code == BD_BLOCKER_INVALID_STATE ||
-                    self->blockers[i - 1].code == BD_BLOCKER_NOT_ACTIVE))
-        {
-          bd_set_invalid_error (error, code_path,
-                                _("no other blocker follows invalidState or notActive"));
-          return FALSE;
-        }
-
-      if (json_array_get_length (alternatives) > BD_MAX_ALTERNATIVES)
-        {
-          bd_set_invalid_error (error, alternatives_path, _("too many items"));
-          return FALSE;
-        }
-
-      for (guint j = 0; j < json_array_get_length (alternatives); j++)
-        {
-          g_autofree char *alternative_path = bd_json_path_index (alternatives_path, j);
-          const char *word = bd_json_expect_string (json_array_get_element (alternatives, j),
-                                                    alternative_path, error);
-
-          if (word == NULL)
-            return FALSE;
-          if (!bd_alternative_from_string (word, &blocker->alternatives[j]))
-            {
-              bd_json_set_unknown_value (error, alternative_path, word);
-              return FALSE;
-            }
-          for (guint k = 0; k < j; k++)
-            {
-              if (blocker->alternatives[k] == blocker->alternatives[j])
-                {
-                  bd_set_invalid_error (error, alternative_path, _("listed twice"));
-                  return FALSE;
-                }
-            }
-        }
-
-      blocker->n_alternatives = json_array_get_length (alternatives);
       self->n_blockers++;
     }
 
@@ -367,7 +379,6 @@ bd_cancellation_new_from_json (JsonNode    *node,
   g_autoptr(BdCancellation) self = g_object_new (BD_TYPE_CANCELLATION, NULL);
   g_autofree char *allowed_path = bd_json_path_member (path, "allowed");
   g_autofree char *retention_path = bd_json_path_member (path, "dataRetention");
-  JsonObject *retention = NULL;
   JsonObject *object;
 
   object = bd_json_expect_object (node, path, answer_keys, error);
@@ -380,12 +391,7 @@ bd_cancellation_new_from_json (JsonNode    *node,
       !read_refund (self, object, path, error) ||
       !read_blockers (self, object, path, error) ||
       !read_reasons (self, object, path, error) ||
-      !bd_json_read_object (object, path, "dataRetention", BD_JSON_REQUIRED, retention_keys,
-                            &retention, error) ||
-      !bd_json_read_time (retention, retention_path, "deletableFrom", BD_JSON_REQUIRED,
-                          BD_TIME_NONE, &self->deletable_from, error) ||
-      !bd_json_read_time (retention, retention_path, "deletedBy", BD_JSON_REQUIRED,
-                          BD_TIME_NONE, &self->deleted_by, error))
+      !bd_data_retention_read (object, path, &self->deletable_from, &self->deleted_by, error))
     return NULL;
 
   if (self->deleted_by < self->deletable_from)
@@ -413,24 +419,6 @@ bd_cancellation_new_from_json (JsonNode    *node,
   return g_steal_pointer (&self);
 }
 
-static void
-add_time (JsonBuilder *builder,
-          const char  *key,
-          gint64       value)
-{
-  json_builder_set_member_name (builder, key);
-  if (value == BD_TIME_NONE)
-    {
-      json_builder_add_null_value (builder);
-    }
-  else
-    {
-      g_autofree char *text = bd_time_format (value);
-
-      json_builder_add_string_value (builder, text);
-    }
-}
-
 /**
  * bd_cancellation_to_json:
  *
@@ -447,37 +435,31 @@ bd_cancellation_to_json (BdCancellation *self,
 
   json_builder_set_member_name (builder, "allowed");
   json_builder_add_boolean_value (builder, self->allowed);
-  add_time (builder, "windowEnd", self->window_end);
+  bd_json_add_time_member (builder, "windowEnd", self->window_end);
 
   json_builder_set_member_name (builder, "refund");
   if (self->has_refund)
-    {
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "amount");
-      json_builder_add_int_value (builder, self->refund.amount);
-      json_builder_set_member_name (builder, "currency");
-      json_builder_add_string_value (builder, self->refund.currency);
-      json_builder_set_member_name (builder, "method");
-      json_builder_add_string_value (builder, bd_refund_method_to_string (self->refund_method));
-      json_builder_end_object (builder);
-    }
+    bd_refund_to_json (&self->refund, self->refund_method, builder);
   else
-    {
-      json_builder_add_null_value (builder);
-    }
+    json_builder_add_null_value (builder);
 
   json_builder_set_member_name (builder, "blockers");
   json_builder_begin_array (builder);
   for (guint i = 0; i < self->n_blockers; i++)
     {
+      const Blocker *blocker = &self->blockers[i];
+
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "code");
-      json_builder_add_string_value (builder, bd_blocker_to_string (self->blockers[i].code));
+      json_builder_add_string_value (builder, bd_blocker_to_string (blocker->code));
       json_builder_set_member_name (builder, "alternatives");
       json_builder_begin_array (builder);
-      for (guint j = 0; j < self->blockers[i].n_alternatives; j++)
-        json_builder_add_string_value (builder,
-                                       bd_alternative_to_string (self->blockers[i].alternatives[j]));
+      for (guint j = 0; j < blocker->n_alternatives; j++)
+        {
+          const char *word = bd_alternative_to_string (blocker->alternatives[j]);
+
+          json_builder_add_string_value (builder, word);
+        }
       json_builder_end_array (builder);
       json_builder_end_object (builder);
     }
@@ -489,11 +471,7 @@ bd_cancellation_to_json (BdCancellation *self,
     json_builder_add_string_value (builder, bd_cancel_reason_to_string (self->reasons[i]));
   json_builder_end_array (builder);
 
-  json_builder_set_member_name (builder, "dataRetention");
-  json_builder_begin_object (builder);
-  add_time (builder, "deletableFrom", self->deletable_from);
-  add_time (builder, "deletedBy", self->deleted_by);
-  json_builder_end_object (builder);
+  bd_data_retention_to_json (self->deletable_from, self->deleted_by, builder);
 
   json_builder_end_object (builder);
 }

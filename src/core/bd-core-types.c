@@ -216,3 +216,38 @@ bd_blocker_get_error_code (BdBlocker value)
 
   return code;
 }
+
+/**
+ * bd_blocker_can_stop:
+ *
+ * Returns: whether @value is a blocker that can stop @action as a whole:
+ *   what bd_rules_first_blocker () may answer for it (and, for a cancel,
+ *   what may stand among its blockers)
+ */
+gboolean
+bd_blocker_can_stop (BdBlocker value,
+                     BdAction  action)
+{
+  switch (value)
+    {
+    case BD_BLOCKER_INSUFFICIENT_ROLE:
+    case BD_BLOCKER_INVALID_STATE:
+      return TRUE;
+    case BD_BLOCKER_NOT_ACTIVE:
+      return action == BD_ACTION_CANCEL || action == BD_ACTION_CHANGE_RECURRING_BILLING ||
+             action == BD_ACTION_CHANGE_QUANTITY;
+    case BD_BLOCKER_QUANTITY_LOCKED:
+      return action == BD_ACTION_CHANGE_QUANTITY;
+    case BD_BLOCKER_DOMAIN_SUBSCRIPTION:
+    case BD_BLOCKER_PURCHASED_THROUGH_PARTNER:
+    case BD_BLOCKER_CUSTOM_DOMAIN_ATTACHED:
+    case BD_BLOCKER_CANCELLATION_WINDOW_CLOSED:
+    case BD_BLOCKER_TOO_MANY_LICENSES:
+      return action == BD_ACTION_CANCEL;
+    case BD_BLOCKER_NONE:
+    case BD_BLOCKER_LICENSES_ASSIGNED:
+    default:
+      /* licensesAssigned stops one quantity, never the action. */
+      return FALSE;
+    }
+}

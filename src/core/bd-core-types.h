@@ -205,5 +205,7 @@ gboolean    bd_error_code_from_string        (const char         *str,
                                               BdErrorCode        *value);
 guint       bd_error_code_get_http_status    (BdErrorCode         value);
 BdErrorCode bd_blocker_get_error_code        (BdBlocker           value);
+gboolean    bd_blocker_can_stop              (BdBlocker           value,
+                                              BdAction            action);
 
 G_END_DECLS

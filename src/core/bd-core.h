@@ -8,6 +8,8 @@
 
 #include "bd-api-error.h"
 #include "bd-billing-profile.h"
+#include "bd-cancel-answer.h"
+#include "bd-cancel-parts.h"
 #include "bd-cancellation.h"
 #include "bd-core-enums.h"
 #include "bd-core-types.h"
@@ -18,6 +20,7 @@
 #include "bd-money.h"
 #include "bd-rules.h"
 #include "bd-subscription.h"
+#include "bd-subscription-data.h"
 #include "bd-tenant.h"
 #include "bd-tenant-file.h"
 #include "bd-time.h"

@@ -37,6 +37,9 @@ char       *bd_json_to_data           (JsonNode            *node,
                                        gsize               *length);
 void        bd_json_append_string     (GString             *out,
                                        const char          *str);
+void        bd_json_add_time_member   (JsonBuilder         *builder,
+                                       const char          *key,
+                                       gint64               value);
 
 char       *bd_json_path_member       (const char          *parent,
                                        const char          *key);

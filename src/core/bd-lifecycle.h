@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include "bd-subscription.h"
+#include "bd-subscription-data.h"
 
 G_BEGIN_DECLS
 

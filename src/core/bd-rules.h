@@ -6,7 +6,7 @@
 
 #pragma once
 
-#include "bd-subscription.h"
+#include "bd-subscription-data.h"
 
 G_BEGIN_DECLS
 
@@ -50,8 +50,6 @@ BdBlocker bd_rules_first_blocker           (const BdSubscriptionData *data,
 BdBlocker bd_rules_check_quantity          (const BdSubscriptionData *data,
                                             const BdRuleContext      *ctx,
                                             gint64                    quantity);
-gboolean  bd_rules_blocker_can_stop       (BdAction                  action,
-                                            BdBlocker                 blocker);
 gboolean  bd_rules_feedback_is_valid       (BdCancelReason            reason,
                                             const char               *feedback);
 void      bd_rules_annotate                (BdSubscriptionData       *data,

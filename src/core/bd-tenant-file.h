@@ -11,7 +11,7 @@
 #include "bd-billing-profile.h"
 #include "bd-domain.h"
 #include "bd-rules.h"
-#include "bd-subscription.h"
+#include "bd-subscription-data.h"
 #include "bd-tenant.h"
 #include "bd-user.h"
 
