@@ -278,37 +278,18 @@ build_change_detail (JsonBuilder *builder,
  * POST /v1/subscriptions/{id}/cancel
  */
 
+/* What a cancel asks: {"reason": CODE, "feedback": TEXT}. */
 typedef struct
 {
-  const char     *reason_word;
-  const char     *feedback;     /* (nullable) */
-  gboolean        has_refund;
-  BdMoney         refund;
-  BdRefundMethod  method;
-  gint64          deletable_from;
-  gint64          deleted_by;
-} Cancel;
+  const char *reason_word;
+  const char *feedback;     /* (nullable) */
+} CancelRequest;
 
-static void
-add_money (JsonBuilder    *builder,
-           const BdMoney  *amount,
-           BdRefundMethod  method)
-{
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "amount");
-  json_builder_add_int_value (builder, amount->amount);
-  json_builder_set_member_name (builder, "currency");
-  json_builder_add_string_value (builder, amount->currency);
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, bd_refund_method_to_string (method));
-  json_builder_end_object (builder);
-}
-
-/* 400: {"reason": CODE, "feedback": TEXT}; @body keeps the strings alive. */
+/* 400; @body keeps the strings of @cancel alive. */
 static BdApiResponse *
-read_cancel_body (BdApiCall   *call,
-                  JsonObject **body,
-                  Cancel      *cancel)
+read_cancel_body (BdApiCall      *call,
+                  JsonObject    **body,
+                  CancelRequest  *cancel)
 {
   static const char * const keys[] = { "reason", "feedback", NULL };
   g_autoptr(GError) error = NULL;
@@ -334,7 +315,8 @@ read_cancel_body (BdApiCall   *call,
 
 /* The ledger's detail of a cancel: the reason, the feedback, the refund. */
 static JsonBuilder *
-cancel_detail (const Cancel *cancel)
+cancel_detail (const CancelRequest  *cancel,
+               const BdCancelAnswer *answer)
 {
   JsonBuilder *detail = json_builder_new ();
 
@@ -347,8 +329,8 @@ cancel_detail (const Cancel *cancel)
   else
     json_builder_add_null_value (detail);
   json_builder_set_member_name (detail, "refund");
-  if (cancel->has_refund)
-    add_money (detail, &cancel->refund, cancel->method);
+  if (answer->has_refund)
+    bd_refund_to_json (&answer->refund, answer->refund_method, detail);
   else
     json_builder_add_null_value (detail);
   json_builder_end_object (detail);
@@ -356,35 +338,16 @@ cancel_detail (const Cancel *cancel)
   return detail;
 }
 
-/* The answer: the subscription, the refund and the data retention. */
+/* 200: the subscription, the refund and the data retention, in core's shape. */
 static BdApiResponse *
-cancel_answer (const BdSubscriptionData *data,
-               const Cancel             *cancel)
+cancel_answer (const BdCancelAnswer *answer)
 {
-  g_autoptr(JsonBuilder) answer = json_builder_new ();
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *deletable_text = bd_time_format (cancel->deletable_from);
-  g_autofree char *deleted_text = bd_time_format (cancel->deleted_by);
 
-  json_builder_begin_object (answer);
-  json_builder_set_member_name (answer, "subscription");
-  json_builder_add_value (answer, _bd_api_subscription_node (data));
-  json_builder_set_member_name (answer, "refund");
-  if (cancel->has_refund)
-    add_money (answer, &cancel->refund, cancel->method);
-  else
-    json_builder_add_null_value (answer);
-  json_builder_set_member_name (answer, "dataRetention");
-  json_builder_begin_object (answer);
-  json_builder_set_member_name (answer, "deletableFrom");
-  json_builder_add_string_value (answer, deletable_text);
-  json_builder_set_member_name (answer, "deletedBy");
-  json_builder_add_string_value (answer, deleted_text);
-  json_builder_end_object (answer);
-  json_builder_end_object (answer);
-
-  root = json_builder_get_root (answer);
-  return _bd_api_json (200, root, data->etag);
+  bd_cancel_answer_to_json (answer, builder);
+  root = json_builder_get_root (builder);
+  return _bd_api_json (200, root, answer->subscription->etag);
 }
 
 BdApiResponse *
@@ -395,7 +358,9 @@ _bd_api_cancel (BdApiCall *call)
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GError) error = NULL;
   BdApiResponse *response = NULL;
-  Cancel cancel = { NULL };
+  CancelRequest cancel = { NULL };
+  /* On the stack: its subscription is the call's, not its own. */
+  BdCancelAnswer answer = { NULL };
   BdBlocker blocker;
 
   /* 400, 403, then a missing Idempotency-Key */
@@ -415,16 +380,18 @@ _bd_api_cancel (BdApiCall *call)
     return refuse (&change, blocker);
 
   /* Rule 4 before rule 9 ends the term. */
-  cancel.has_refund = bd_rules_refund (change.data, &call->ctx, &cancel.refund, &cancel.method);
-  bd_lifecycle_data_retention (call->now, &cancel.deletable_from, &cancel.deleted_by);
+  answer.has_refund = bd_rules_refund (change.data, &call->ctx, &answer.refund,
+                                       &answer.refund_method);
+  bd_lifecycle_data_retention (call->now, &answer.deletable_from, &answer.deleted_by);
   bd_lifecycle_cancel (change.data, call->now);
 
-  detail = cancel_detail (&cancel);
+  detail = cancel_detail (&cancel, &answer);
   if (!put_and_record (&change, BD_ACTION_CANCEL, detail, &error))
     return _bd_api_store_error (error);
 
   _bd_api_call_derive (call, change.data);
-  return finish_change (&change, cancel_answer (change.data, &cancel));
+  answer.subscription = change.data;
+  return finish_change (&change, cancel_answer (&answer));
 }
 
 /*
