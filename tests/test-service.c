@@ -1424,13 +1424,15 @@ static const ReadCase read_cases[] = {
     TRUE, 200, TRUE },
 };
 
+/* A request of Anne's (a Global admin) to @api, on @store when it is not NULL. */
 static BdApiResponse *
-handle (BdApi      *api,
-        const char *method,
-        const char *path,
-        const char *body,
-        const char *key,
-        const char *if_match)
+handle_on (BdApi      *api,
+           BdStore    *store,
+           const char *method,
+           const char *path,
+           const char *body,
+           const char *key,
+           const char *if_match)
 {
   BdApiRequest request = {
     .method = method,
@@ -1443,6 +1445,8 @@ handle (BdApi      *api,
     .body_length = body != NULL ? strlen (body) : 0,
   };
 
+  if (store != NULL)
+    return bd_api_handle_on_store (api, store, &request);
   return bd_api_handle (api, &request);
 }
 
@@ -1451,7 +1455,7 @@ static char *
 current_etag (BdApi      *api,
               const char *path)
 {
-  g_autoptr(BdApiResponse) response = handle (api, "GET", path, NULL, NULL, NULL);
+  g_autoptr(BdApiResponse) response = handle_on (api, NULL, "GET", path, NULL, NULL, NULL);
 
   g_assert_cmpuint (response->status, ==, 200);
   return g_strdup (response->etag);
@@ -1474,7 +1478,7 @@ test_one_read (void)
 
       g_test_message ("%s %s", c->method, c->path);
       g_hash_table_remove_all (store->calls);
-      response = handle (api, c->method, c->path, c->body, c->key, etag);
+      response = handle_on (api, NULL, c->method, c->path, c->body, c->key, etag);
 
       g_assert_cmpuint (response->status, ==, c->status);
       g_assert_cmpuint (calls_of (store, "get_subscription"), ==, 1);
@@ -1486,6 +1490,84 @@ test_one_read (void)
       g_assert_cmpuint (calls_of (store, "get_billing_profile"), <=, 1);
       g_assert_cmpuint (calls_of (store, "has_domain_attached"), <=, 1);
     }
+}
+
+/*
+ * Worker threads (DESIGN.md section 6): one BdApi for all, a store each
+ */
+
+#define N_WORKERS 4
+
+typedef struct
+{
+  BdApi      *api;
+  const char *db;
+  guint       index;
+  guint       status;
+  char       *text;
+} Worker;
+
+/* Reads a few pages, then cancels s3 under a key of its own. */
+static gpointer
+run_worker (gpointer data)
+{
+  Worker *worker = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdStore) store = bd_store_open (worker->db, BD_STORE_DURABLE, &error);
+  g_autofree char *key = g_strdup_printf ("worker-%u", worker->index);
+  g_autoptr(BdApiResponse) response = NULL;
+
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(BdApiResponse) page = handle_on (worker->api, store, "GET",
+                                                 "/v1/subscriptions", NULL, NULL, NULL);
+
+      g_assert_cmpuint (page->status, ==, 200);
+    }
+
+  response = handle_on (worker->api, store, "POST", "/v1/subscriptions/s3/cancel", CANCEL_BODY,
+                        key, NULL);
+  worker->status = response->status;
+  worker->text = g_strndup (g_bytes_get_data (response->body, NULL),
+                            g_bytes_get_size (response->body));
+  return NULL;
+}
+
+/* Two keys cancelling one subscription at once: one 200, the others 409
+ * notActive (it is Disabled by then), one ledger entry.
+ */
+static void
+test_workers (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autofree char *db = g_build_filename (service->dir, "billing.sqlite", NULL);
+  Worker workers[N_WORKERS];
+  GThread *threads[N_WORKERS];
+  guint ok = 0, refused = 0;
+
+  for (guint i = 0; i < N_WORKERS; i++)
+    {
+      workers[i] = (Worker) { .api = service->api, .db = db, .index = i };
+      threads[i] = g_thread_new ("worker", run_worker, &workers[i]);
+    }
+
+  for (guint i = 0; i < N_WORKERS; i++)
+    {
+      g_thread_join (threads[i]);
+      ok += workers[i].status == 200;
+      if (workers[i].status == 409)
+        {
+          g_assert_nonnull (strstr (workers[i].text, "\"notActive\""));
+          refused++;
+        }
+      g_free (workers[i].text);
+    }
+
+  g_assert_cmpuint (ok, ==, 1);
+  g_assert_cmpuint (refused, ==, N_WORKERS - 1);
+  g_assert_cmpuint (count_operations (service, "s3"), ==, 1);
 }
 
 int
@@ -1520,6 +1602,7 @@ main (int   argc,
   g_test_add_func ("/service/demo-tenant", test_demo_tenant);
   g_test_add_func ("/service/wildcard-next-link", test_wildcard_next_link);
   g_test_add_func ("/service/one-read", test_one_read);
+  g_test_add_func ("/service/workers", test_workers);
 
   return g_test_run ();
 }

@@ -163,7 +163,7 @@ is_json_content_type (const char *content_type)
 
 /* 401: the user whose bearer token the request carries, or the answer. */
 static BdApiResponse *
-authenticate (BdApi               *self,
+authenticate (BdStore             *store,
               const BdApiRequest  *request,
               BdUser             **user)
 {
@@ -172,7 +172,7 @@ authenticate (BdApi               *self,
 
   if (token != NULL)
     {
-      *user = bd_store_find_user_by_token (self->store, token, &error);
+      *user = bd_store_find_user_by_token (store, token, &error);
       if (*user == NULL && error != NULL)
         return _bd_api_store_error (error);
     }
@@ -363,6 +363,23 @@ bd_api_authenticates (BdApi      *self,
 /**
  * bd_api_handle:
  *
+ * Answers one request on the store the API was made with.
+ *
+ * Returns: (transfer full): the answer
+ */
+BdApiResponse *
+bd_api_handle (BdApi              *self,
+               const BdApiRequest *request)
+{
+  g_return_val_if_fail (BD_IS_API (self), NULL);
+
+  return bd_api_handle_on_store (self, self->store, request);
+}
+
+/**
+ * bd_api_handle_on_store:
+ * @store: the connection to answer on: the calling thread's own
+ *
  * Answers one request. When several errors apply, the first in DESIGN.md's
  * order wins: 401, 413, 415, 404, 400 (the body), 403, 428 or a missing
  * Idempotency-Key, a replay or 422, 412, 409.
@@ -370,8 +387,9 @@ bd_api_authenticates (BdApi      *self,
  * Returns: (transfer full): the answer
  */
 BdApiResponse *
-bd_api_handle (BdApi              *self,
-               const BdApiRequest *request)
+bd_api_handle_on_store (BdApi              *self,
+                        BdStore            *store,
+                        const BdApiRequest *request)
 {
   g_auto(GStrv) segments = NULL;
   g_autoptr(BdUser) user = NULL;
@@ -380,6 +398,7 @@ bd_api_handle (BdApi              *self,
   Route route;
 
   g_return_val_if_fail (BD_IS_API (self), NULL);
+  g_return_val_if_fail (BD_IS_STORE (store), NULL);
   g_return_val_if_fail (request != NULL && request->method != NULL && request->path != NULL,
                         NULL);
 
@@ -394,7 +413,7 @@ bd_api_handle (BdApi              *self,
     }
 
   /* 401, 413, 415 */
-  if ((response = authenticate (self, request, &user)) != NULL ||
+  if ((response = authenticate (store, request, &user)) != NULL ||
       (response = check_body_headers (request)) != NULL)
     return response;
 
@@ -402,7 +421,7 @@ bd_api_handle (BdApi              *self,
   if (route_method (route, request->method) == NULL)
     return _bd_api_error (BD_ERROR_CODE_NOT_FOUND, NULL, "There is no such resource.");
 
-  call.store = self->store;
+  call.store = store;
   call.request = request;
   call.base_url = request->base_url != NULL ? request->base_url : self->base_url;
   call.user = user;
