@@ -5,10 +5,14 @@
  *
  * BdApi and its routing: a request's path and method pick the endpoint,
  * after the checks that come before any endpoint's own (401, 413, 415, 404).
- * Arrows, one way: this file -> bd-api-reads.c, bd-api-changes.c (the
- * endpoints) -> bd-api-idempotency.c, bd-api-paging.c -> bd-api-call.c (the
- * request and its one read of the subscription) -> bd-api-responses.c; and
- * every one of them -> bd-store.h, the interface, never an implementation.
+ *
+ * Arrows, one way (who calls whom):
+ *   bd-api.c (routing) -> bd-api-reads.c, bd-api-changes.c (the endpoints)
+ *   bd-api-reads.c -> bd-api-paging.c; bd-api-changes.c -> bd-api-idempotency.c
+ *   bd-api.c and the endpoints -> bd-api-call.c (the request, and its one read
+ *     of the subscription)
+ *   every file -> bd-api-responses.c (answers and errors), which calls none of
+ *     them, and -> bd-store.h: the interface, never an implementation.
  */
 
 #define G_LOG_DOMAIN "bd-api"
@@ -245,7 +249,10 @@ dispatch (BdApiCall *call,
     default:
       g_assert_not_reached ();
     }
+
+  return NULL;
 }
+
 /*
  * GObject overrides
  */
