@@ -1127,6 +1127,449 @@ test_wildcard_next_link (void)
     }
 }
 
+/*
+ * What one request reads: the subscription once, and of the tenant only
+ * what concerns that subscription. A BdStore that counts the calls of the
+ * interface and passes them on to the real store.
+ */
+
+#define TEST_TYPE_COUNTING_STORE (test_counting_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (TestCountingStore, test_counting_store, TEST, COUNTING_STORE, GObject)
+
+struct _TestCountingStore
+{
+  GObject     parent_instance;
+
+  BdStore    *inner;
+  GHashTable *calls;   /* interface function name -> how many calls */
+};
+
+static void test_counting_store_iface_init (BdStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestCountingStore, test_counting_store, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (BD_TYPE_STORE,
+                                                      test_counting_store_iface_init))
+
+/* Counts a call and answers the real store to pass it on to. */
+static BdStore *
+counted (BdStore    *store,
+         const char *name)
+{
+  TestCountingStore *self = TEST_COUNTING_STORE (store);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->calls, name));
+
+  g_hash_table_insert (self->calls, (gpointer) name, GUINT_TO_POINTER (n + 1));
+  return self->inner;
+}
+
+static guint
+calls_of (TestCountingStore *self,
+          const char        *name)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->calls, name));
+}
+
+static gint
+counting_get_schema_version (BdStore *store)
+{
+  return bd_store_get_schema_version (counted (store, "get_schema_version"));
+}
+
+static gboolean
+counting_check_integrity (BdStore  *store,
+                          GError  **error)
+{
+  return bd_store_check_integrity (counted (store, "check_integrity"), error);
+}
+
+static gboolean
+counting_is_seeded (BdStore  *store,
+                    GError  **error)
+{
+  return bd_store_is_seeded (counted (store, "is_seeded"), error);
+}
+
+static gboolean
+counting_seed (BdStore       *store,
+               BdTenantFile  *file,
+               GError       **error)
+{
+  return bd_store_seed (counted (store, "seed"), file, error);
+}
+
+static gboolean
+counting_begin (BdStore  *store,
+                GError  **error)
+{
+  return bd_store_begin (counted (store, "begin"), error);
+}
+
+static gboolean
+counting_commit (BdStore  *store,
+                 GError  **error)
+{
+  return bd_store_commit (counted (store, "commit"), error);
+}
+
+static void
+counting_rollback (BdStore *store)
+{
+  bd_store_rollback (counted (store, "rollback"));
+}
+
+static BdTenant *
+counting_get_tenant (BdStore  *store,
+                     GError  **error)
+{
+  return bd_store_get_tenant (counted (store, "get_tenant"), error);
+}
+
+static BdUser *
+counting_find_user_by_token (BdStore     *store,
+                             const char  *token,
+                             GError     **error)
+{
+  return bd_store_find_user_by_token (counted (store, "find_user_by_token"), token, error);
+}
+
+static BdSubscriptionData *
+counting_get_subscription (BdStore     *store,
+                           const char  *id,
+                           GError     **error)
+{
+  return bd_store_get_subscription (counted (store, "get_subscription"), id, error);
+}
+
+static GPtrArray *
+counting_list_subscriptions (BdStore     *store,
+                             const char  *after_name,
+                             const char  *after_id,
+                             guint        limit,
+                             GError     **error)
+{
+  return bd_store_list_subscriptions (counted (store, "list_subscriptions"), after_name, after_id,
+                                      limit, error);
+}
+
+static gboolean
+counting_put_subscription (BdStore                   *store,
+                           const BdSubscriptionData  *data,
+                           GError                   **error)
+{
+  return bd_store_put_subscription (counted (store, "put_subscription"), data, error);
+}
+
+static BdBillingProfile *
+counting_get_billing_profile (BdStore     *store,
+                              const char  *id,
+                              GError     **error)
+{
+  return bd_store_get_billing_profile (counted (store, "get_billing_profile"), id, error);
+}
+
+static GPtrArray *
+counting_list_billing_profiles (BdStore  *store,
+                                GError  **error)
+{
+  return bd_store_list_billing_profiles (counted (store, "list_billing_profiles"), error);
+}
+
+static GPtrArray *
+counting_list_domains (BdStore  *store,
+                       GError  **error)
+{
+  return bd_store_list_domains (counted (store, "list_domains"), error);
+}
+
+static gboolean
+counting_has_domain_attached (BdStore     *store,
+                              const char  *id,
+                              gboolean    *attached,
+                              GError     **error)
+{
+  return bd_store_has_domain_attached (counted (store, "has_domain_attached"), id, attached, error);
+}
+
+static gboolean
+counting_add_operation (BdStore      *store,
+                        BdOperation  *operation,
+                        GError      **error)
+{
+  return bd_store_add_operation (counted (store, "add_operation"), operation, error);
+}
+
+static GPtrArray *
+counting_list_operations (BdStore     *store,
+                          const char  *id,
+                          gint64       after_seq,
+                          guint        limit,
+                          GError     **error)
+{
+  return bd_store_list_operations (counted (store, "list_operations"), id, after_seq, limit, error);
+}
+
+static gboolean
+counting_get_idempotent_answer (BdStore             *store,
+                                const char          *user_id,
+                                const char          *endpoint,
+                                const char          *key,
+                                BdIdempotentAnswer **answer,
+                                GError             **error)
+{
+  return bd_store_get_idempotent_answer (counted (store, "get_idempotent_answer"), user_id,
+                                         endpoint, key, answer, error);
+}
+
+static gboolean
+counting_put_idempotent_answer (BdStore                   *store,
+                                const char                *user_id,
+                                const char                *endpoint,
+                                const char                *key,
+                                const BdIdempotentAnswer  *answer,
+                                GError                   **error)
+{
+  return bd_store_put_idempotent_answer (counted (store, "put_idempotent_answer"), user_id,
+                                         endpoint, key, answer, error);
+}
+
+static gboolean
+counting_forget_idempotent_answers (BdStore  *store,
+                                    gint64    created_before,
+                                    GError  **error)
+{
+  return bd_store_forget_idempotent_answers (counted (store, "forget_idempotent_answers"),
+                                             created_before, error);
+}
+
+static void
+test_counting_store_iface_init (BdStoreInterface *iface)
+{
+  iface->get_schema_version = counting_get_schema_version;
+  iface->check_integrity = counting_check_integrity;
+  iface->is_seeded = counting_is_seeded;
+  iface->seed = counting_seed;
+  iface->begin = counting_begin;
+  iface->commit = counting_commit;
+  iface->rollback = counting_rollback;
+  iface->get_tenant = counting_get_tenant;
+  iface->find_user_by_token = counting_find_user_by_token;
+  iface->get_subscription = counting_get_subscription;
+  iface->list_subscriptions = counting_list_subscriptions;
+  iface->put_subscription = counting_put_subscription;
+  iface->get_billing_profile = counting_get_billing_profile;
+  iface->list_billing_profiles = counting_list_billing_profiles;
+  iface->list_domains = counting_list_domains;
+  iface->has_domain_attached = counting_has_domain_attached;
+  iface->add_operation = counting_add_operation;
+  iface->list_operations = counting_list_operations;
+  iface->get_idempotent_answer = counting_get_idempotent_answer;
+  iface->put_idempotent_answer = counting_put_idempotent_answer;
+  iface->forget_idempotent_answers = counting_forget_idempotent_answers;
+}
+
+static void
+test_counting_store_finalize (GObject *object)
+{
+  TestCountingStore *self = TEST_COUNTING_STORE (object);
+
+  g_clear_object (&self->inner);
+  g_clear_pointer (&self->calls, g_hash_table_unref);
+
+  G_OBJECT_CLASS (test_counting_store_parent_class)->finalize (object);
+}
+
+static void
+test_counting_store_class_init (TestCountingStoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_counting_store_finalize;
+}
+
+static void
+test_counting_store_init (TestCountingStore *self)
+{
+  self->calls = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+static TestCountingStore *
+test_counting_store_new (BdStore *inner)
+{
+  TestCountingStore *self = g_object_new (TEST_TYPE_COUNTING_STORE, NULL);
+
+  self->inner = g_object_ref (inner);
+  return self;
+}
+
+typedef struct
+{
+  const char *method;
+  const char *path;
+  const char *body;
+  const char *key;
+  gboolean    if_match;    /* send the current ETag of the subscription at path */
+  guint       status;
+  gboolean    changes;     /* a change: it writes the subscription once */
+} ReadCase;
+
+static const ReadCase read_cases[] = {
+  { "GET", "/v1/subscriptions/s1", NULL, NULL, FALSE, 200, FALSE },
+  { "GET", "/v1/subscriptions/s6/cancellation", NULL, NULL, FALSE, 200, FALSE },
+  { "POST", "/v1/subscriptions/s1/cancel", CANCEL_BODY, "reads-1", FALSE, 200, TRUE },
+  /* the same again: a replay reads the subscription once too, and writes nothing */
+  { "POST", "/v1/subscriptions/s1/cancel", CANCEL_BODY, "reads-1", FALSE, 200, FALSE },
+  { "POST", "/v1/subscriptions/s6/cancel", CANCEL_BODY, "reads-2", FALSE, 409, FALSE },
+  { "PATCH", "/v1/subscriptions/s3", "{\"quantity\":24}", NULL, TRUE, 200, TRUE },
+  { "POST", "/v1/subscriptions/s9/reactivate", NULL, "reads-3", FALSE, 200, TRUE },
+  { "DELETE", "/v1/subscriptions/s2", "{\"confirm\":\"Microsoft 365 Business Premium\"}", NULL,
+    TRUE, 200, TRUE },
+};
+
+/* A request of Anne's (a Global admin) to @api, on @store when it is not NULL. */
+static BdApiResponse *
+handle_on (BdApi      *api,
+           BdStore    *store,
+           const char *method,
+           const char *path,
+           const char *body,
+           const char *key,
+           const char *if_match)
+{
+  BdApiRequest request = {
+    .method = method,
+    .path = path,
+    .authorization = "Bearer " ADMIN,
+    .content_type = body != NULL ? "application/json" : NULL,
+    .if_match = if_match,
+    .idempotency_key = key,
+    .body = body,
+    .body_length = body != NULL ? strlen (body) : 0,
+  };
+
+  if (store != NULL)
+    return bd_api_handle_on_store (api, store, &request);
+  return bd_api_handle (api, &request);
+}
+
+/* The ETag of /v1/subscriptions/{id}, for a PATCH or DELETE of it. */
+static char *
+current_etag (BdApi      *api,
+              const char *path)
+{
+  g_autoptr(BdApiResponse) response = handle_on (api, NULL, "GET", path, NULL, NULL, NULL);
+
+  g_assert_cmpuint (response->status, ==, 200);
+  return g_strdup (response->etag);
+}
+
+static void
+test_one_read (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(TestCountingStore) store = test_counting_store_new (service->store);
+  g_autoptr(BdApi) api = bd_api_new (BD_STORE (store));
+
+  bd_api_set_frozen_now (api, bd_test_time (NOW));
+
+  for (guint i = 0; i < G_N_ELEMENTS (read_cases); i++)
+    {
+      const ReadCase *c = &read_cases[i];
+      g_autofree char *etag = c->if_match ? current_etag (api, c->path) : NULL;
+      g_autoptr(BdApiResponse) response = NULL;
+
+      g_test_message ("%s %s", c->method, c->path);
+      g_hash_table_remove_all (store->calls);
+      response = handle_on (api, NULL, c->method, c->path, c->body, c->key, etag);
+
+      g_assert_cmpuint (response->status, ==, c->status);
+      g_assert_cmpuint (calls_of (store, "get_subscription"), ==, 1);
+      g_assert_cmpuint (calls_of (store, "put_subscription"), ==, c->changes ? 1 : 0);
+      /* Only the subscription's own billing profile and domain links. */
+      g_assert_cmpuint (calls_of (store, "list_billing_profiles"), ==, 0);
+      g_assert_cmpuint (calls_of (store, "list_domains"), ==, 0);
+      g_assert_cmpuint (calls_of (store, "list_subscriptions"), ==, 0);
+      g_assert_cmpuint (calls_of (store, "get_billing_profile"), <=, 1);
+      g_assert_cmpuint (calls_of (store, "has_domain_attached"), <=, 1);
+    }
+}
+
+/*
+ * Worker threads (DESIGN.md section 6): one BdApi for all, a store each
+ */
+
+#define N_WORKERS 4
+
+typedef struct
+{
+  BdApi      *api;
+  const char *db;
+  guint       index;
+  guint       status;
+  char       *text;
+} Worker;
+
+/* Reads a few pages, then cancels s3 under a key of its own. */
+static gpointer
+run_worker (gpointer data)
+{
+  Worker *worker = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdStore) store = bd_store_open (worker->db, BD_STORE_DURABLE, &error);
+  g_autofree char *key = g_strdup_printf ("worker-%u", worker->index);
+  g_autoptr(BdApiResponse) response = NULL;
+
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autoptr(BdApiResponse) page = handle_on (worker->api, store, "GET",
+                                                 "/v1/subscriptions", NULL, NULL, NULL);
+
+      g_assert_cmpuint (page->status, ==, 200);
+    }
+
+  response = handle_on (worker->api, store, "POST", "/v1/subscriptions/s3/cancel", CANCEL_BODY,
+                        key, NULL);
+  worker->status = response->status;
+  worker->text = g_strndup (g_bytes_get_data (response->body, NULL),
+                            g_bytes_get_size (response->body));
+  return NULL;
+}
+
+/* Two keys cancelling one subscription at once: one 200, the others 409
+ * notActive (it is Disabled by then), one ledger entry.
+ */
+static void
+test_workers (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autofree char *db = g_build_filename (service->dir, "billing.sqlite", NULL);
+  Worker workers[N_WORKERS];
+  GThread *threads[N_WORKERS];
+  guint ok = 0, refused = 0;
+
+  for (guint i = 0; i < N_WORKERS; i++)
+    {
+      workers[i] = (Worker) { .api = service->api, .db = db, .index = i };
+      threads[i] = g_thread_new ("worker", run_worker, &workers[i]);
+    }
+
+  for (guint i = 0; i < N_WORKERS; i++)
+    {
+      g_thread_join (threads[i]);
+      ok += workers[i].status == 200;
+      if (workers[i].status == 409)
+        {
+          g_assert_nonnull (strstr (workers[i].text, "\"notActive\""));
+          refused++;
+        }
+      g_free (workers[i].text);
+    }
+
+  g_assert_cmpuint (ok, ==, 1);
+  g_assert_cmpuint (refused, ==, N_WORKERS - 1);
+  g_assert_cmpuint (count_operations (service, "s3"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1158,6 +1601,8 @@ main (int   argc,
   g_test_add_func ("/service/race", test_race);
   g_test_add_func ("/service/demo-tenant", test_demo_tenant);
   g_test_add_func ("/service/wildcard-next-link", test_wildcard_next_link);
+  g_test_add_func ("/service/one-read", test_one_read);
+  g_test_add_func ("/service/workers", test_workers);
 
   return g_test_run ();
 }

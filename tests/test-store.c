@@ -9,7 +9,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "bd-store.h"
+#include "bd-store-sqlite.h"
 #include "bd-token.h"
 #include "bd-test-utils.h"
 
@@ -167,7 +167,7 @@ get_pragma (BdStore    *store,
   g_autoptr(GError) error = NULL;
   char *value;
 
-  value = bd_store_get_pragma (store, name, &error);
+  value = bd_store_sqlite_get_pragma (BD_STORE_SQLITE (store), name, &error);
   g_assert_no_error (error);
 
   return value;
@@ -1393,6 +1393,67 @@ test_idempotency (Fixture       *fixture,
   g_assert_no_error (error);
 }
 
+/*
+ * Where a store is, and one connection per store (bd-store.h)
+ */
+
+/* `sqlite:PATH` is the same file as PATH; a server database is refused by
+ * this version, with nothing created.
+ */
+static void
+test_open_location (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  g_autoptr(BdStore) seeded = open_seeded_store (fixture, NULL);
+  g_autofree char *location = g_strconcat ("sqlite:", fixture->path, NULL);
+  g_autoptr(BdStore) store = NULL;
+  g_autoptr(BdStore) server = NULL;
+  g_autoptr(BdTenant) tenant = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = bd_store_open (location, BD_STORE_DURABLE, &error);
+  g_assert_no_error (error);
+  g_assert_true (BD_IS_STORE_SQLITE (store));
+  tenant = bd_store_get_tenant (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (bd_tenant_get_display_name (tenant), ==, "Contoso A/S");
+
+  server = bd_store_open ("postgresql://billing@localhost/billing", BD_STORE_DURABLE, &error);
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED);
+  g_assert_null (server);
+  g_assert_false (g_file_test ("postgresql:", G_FILE_TEST_EXISTS));
+}
+
+/* Two stores on one file are two connections: each sees what the other
+ * commits, and nothing of what it has not committed yet.
+ */
+static void
+test_two_connections (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(BdStore) first = open_seeded_store (fixture, NULL);
+  g_autoptr(BdStore) second = open_store (fixture);
+  g_autoptr(BdSubscriptionData) data = get_subscription (first, "s1");
+  g_autoptr(BdSubscriptionData) before = NULL;
+  g_autoptr(BdSubscriptionData) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  data->quantity = 9;
+  g_assert_true (bd_store_begin (first, &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_put_subscription (first, data, &error));
+  g_assert_no_error (error);
+
+  before = get_subscription (second, "s1");
+  g_assert_cmpuint (before->quantity, ==, 10);
+
+  g_assert_true (bd_store_commit (first, &error));
+  g_assert_no_error (error);
+
+  after = get_subscription (second, "s1");
+  g_assert_true (bd_subscription_data_equal (after, data));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1423,6 +1484,8 @@ main (int   argc,
   ADD ("/store/transactions/rollback", test_rollback, NULL);
   ADD ("/store/operations/add-and-list", test_operations, NULL);
   ADD ("/store/idempotency", test_idempotency, NULL);
+  ADD ("/store/open/location", test_open_location, NULL);
+  ADD ("/store/open/two-connections", test_two_connections, NULL);
 
 #undef ADD
 

@@ -2,22 +2,21 @@
  *
  * SPDX-FileCopyrightText: 2026 The Billing Desk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The endpoints that change a subscription: cancel, PATCH, reactivate and
+ * delete. Each change, its ledger entries and its kept answer commit in the
+ * one transaction the routing opened before it read the subscription.
  */
 
 #define G_LOG_DOMAIN "bd-api"
 
 #include "config.h"
 
-#include <glib/gi18n.h>
 #include <string.h>
 
-#include "bd-api-private.h"
-
-/* Answers are kept at least 24 hours (DESIGN.md); twice that, to be safe
- * across clock changes.
- */
-#define IDEMPOTENCY_KEEP_SECONDS (48 * BD_SECONDS_PER_HOUR)
-#define IDEMPOTENCY_KEY_MAX 255
+#include "bd-api-changes-private.h"
+#include "bd-api-idempotency-private.h"
+#include "bd-api-responses-private.h"
 
 /* The requests that change a subscription share their way through the
  * checks; this is what one of them has gathered on the way.
@@ -28,21 +27,20 @@ typedef struct
   const char         *endpoint;      /* the method and route: the key's scope */
   const char         *key;           /* (nullable) Idempotency-Key */
   GBytes             *fingerprint;   /* of the method, path and body */
-  BdSubscriptionData *data;          /* derived at now, inside the transaction */
-  BdRuleContext       ctx;
-  gboolean            in_transaction;
+  BdSubscriptionData *data;          /* the call's subscription, derived at now */
 } Change;
 
 static void
 change_clear (Change *change)
 {
-  if (change->in_transaction)
-    bd_store_rollback (change->call->store);
   g_clear_pointer (&change->fingerprint, g_bytes_unref);
-  g_clear_pointer (&change->data, bd_subscription_data_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Change, change_clear)
+
+/*
+ * The checks
+ */
 
 static JsonObject *
 parse_body (BdApiCall           *call,
@@ -90,36 +88,6 @@ check_role (BdApiCall *call)
                         "Only Global admins and Billing admins can change subscriptions.");
 }
 
-/* 1..255 printable ASCII characters (DESIGN.md section 3). */
-static BdApiResponse *
-check_idempotency_key (BdApiCall *call,
-                       gboolean   required)
-{
-  const char *key = call->request->idempotency_key;
-  gsize length;
-
-  if (key == NULL)
-    {
-      if (!required)
-        return NULL;
-      return _bd_api_error (BD_ERROR_CODE_IDEMPOTENCY_KEY_REQUIRED, "Idempotency-Key",
-                            "This request needs an Idempotency-Key header.");
-    }
-
-  length = strlen (key);
-  for (gsize i = 0; i < length; i++)
-    {
-      if (key[i] < 0x20 || key[i] > 0x7e)
-        length = 0;
-    }
-
-  if (length == 0 || length > IDEMPOTENCY_KEY_MAX)
-    return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "Idempotency-Key",
-                          "An Idempotency-Key is 1 to 255 printable ASCII characters.");
-
-  return NULL;
-}
-
 static BdApiResponse *
 check_if_match_present (BdApiCall *call)
 {
@@ -148,51 +116,9 @@ if_match_matches (const char *if_match,
   return FALSE;
 }
 
-static GBytes *
-fingerprint_of (const BdApiRequest *request)
-{
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize length = sizeof digest;
-
-  g_checksum_update (checksum, (const guchar *) request->method, -1);
-  g_checksum_update (checksum, (const guchar *) "\n", 1);
-  g_checksum_update (checksum, (const guchar *) request->path, -1);
-  g_checksum_update (checksum, (const guchar *) "\n", 1);
-  if (request->body_length > 0)
-    g_checksum_update (checksum, (const guchar *) request->body, (gssize) request->body_length);
-  g_checksum_get_digest (checksum, digest, &length);
-
-  return g_bytes_new (digest, length);
-}
-
-/* The ETag of a stored answer: of the subscription it holds. */
-static char *
-etag_of_answer (GBytes *body)
-{
-  g_autoptr(JsonNode) node = NULL;
-  JsonObject *object;
-  gsize length = 0;
-  const char *data = g_bytes_get_data (body, &length);
-
-  node = bd_json_parse (data, (gssize) length, NULL);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-
-  object = json_node_get_object (node);
-  if (json_object_has_member (object, "subscription") &&
-      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "subscription")))
-    object = json_object_get_object_member (object, "subscription");
-  if (!json_object_has_member (object, "etag") ||
-      json_node_get_value_type (json_object_get_member (object, "etag")) != G_TYPE_STRING)
-    return NULL;
-
-  return g_strdup (json_object_get_string_member (object, "etag"));
-}
-
-/* Opens the transaction, replays a request seen before under the same key
- * (or refuses it, 422, when its body differs), and reads the subscription
- * derived at now.
+/* Inside the transaction the routing opened: replays a request seen before
+ * under the same key (or refuses it, 422, when its body differs), and
+ * derives the subscription at now.
  */
 static BdApiResponse *
 begin_change (Change *change)
@@ -200,48 +126,23 @@ begin_change (Change *change)
   BdApiCall *call = change->call;
   g_autoptr(GError) error = NULL;
 
-  if (!bd_store_begin (call->store, &error))
-    return _bd_api_store_error (error);
-  change->in_transaction = TRUE;
+  g_assert (call->in_transaction);
 
   if (change->key != NULL)
     {
-      g_autoptr(BdIdempotentAnswer) answer = NULL;
+      BdApiResponse *replay;
 
-      change->fingerprint = fingerprint_of (call->request);
-      if (!bd_store_get_idempotent_answer (call->store, bd_user_get_id (call->user),
-                                           change->endpoint, change->key, &answer, &error))
-        return _bd_api_store_error (error);
-
-      if (answer != NULL)
-        {
-          BdApiResponse *replay;
-
-          if (!g_bytes_equal (answer->fingerprint, change->fingerprint))
-            return _bd_api_error (BD_ERROR_CODE_IDEMPOTENCY_KEY_REUSED, "Idempotency-Key",
-                                  "This Idempotency-Key was used for another request.");
-
-          replay = g_new0 (BdApiResponse, 1);
-          replay->status = answer->status;
-          replay->body = g_bytes_ref (answer->body);
-          replay->etag = etag_of_answer (answer->body);
-          return replay;
-        }
+      change->fingerprint = _bd_api_fingerprint (call->request);
+      replay = _bd_api_replay (call, change->endpoint, change->key, change->fingerprint);
+      if (replay != NULL)
+        return replay;
     }
 
-  change->data = bd_store_get_subscription (call->store, call->subscription_id, &error);
-  if (change->data == NULL)
-    {
-      if (error != NULL)
-        return _bd_api_store_error (error);
-      return _bd_api_error (BD_ERROR_CODE_NOT_FOUND, NULL, "There is no such subscription.");
-    }
-
-  if (!_bd_api_load_context (call, &error))
+  if (!_bd_api_call_load_context (call, &error))
     return _bd_api_store_error (error);
 
-  _bd_api_derive (call, change->data);
-  _bd_api_rule_context (call, change->data, &change->ctx);
+  change->data = call->subscription;
+  _bd_api_call_derive (call, change->data);
 
   return NULL;
 }
@@ -264,31 +165,14 @@ finish_change (Change        *change,
   BdApiCall *call = change->call;
   g_autoptr(GError) error = NULL;
 
-  if (change->key != NULL)
-    {
-      BdIdempotentAnswer answer = {
-        .fingerprint = change->fingerprint,
-        .status = response->status,
-        .body = response->body,
-        .created = call->now,
-      };
-
-      if (!bd_store_put_idempotent_answer (call->store, bd_user_get_id (call->user),
-                                           change->endpoint, change->key, &answer, &error) ||
-          !bd_store_forget_idempotent_answers (call->store,
-                                               call->now - IDEMPOTENCY_KEEP_SECONDS, &error))
-        {
-          bd_api_response_free (response);
-          return _bd_api_store_error (error);
-        }
-    }
-
-  if (!bd_store_commit (call->store, &error))
+  if ((change->key != NULL &&
+       !_bd_api_keep_answer (call, change->endpoint, change->key, change->fingerprint, response,
+                             &error)) ||
+      !_bd_api_call_commit (call, &error))
     {
       bd_api_response_free (response);
       return _bd_api_store_error (error);
     }
-  change->in_transaction = FALSE;
 
   return response;
 }
@@ -333,6 +217,7 @@ refuse (Change    *change,
                                                "%s", blocker_message (blocker)));
 }
 
+/* A ledger entry for @action, in the change's transaction. */
 static gboolean
 record (Change      *change,
         BdAction     action,
@@ -358,137 +243,23 @@ record (Change      *change,
   return ok;
 }
 
+/* Writes the changed subscription and its one ledger entry. */
+static gboolean
+put_and_record (Change      *change,
+                BdAction     action,
+                JsonBuilder *detail,
+                GError     **error)
+{
+  return bd_store_put_subscription (change->call->store, change->data, error) &&
+         record (change, action, detail, error);
+}
+
 static BdApiResponse *
 subscription_answer (Change *change)
 {
-  g_autoptr(JsonNode) node = NULL;
-
-  _bd_api_derive (change->call, change->data);
-  node = _bd_api_subscription_node (change->data);
-  return _bd_api_json (200, node, change->data->etag);
+  _bd_api_call_derive (change->call, change->data);
+  return _bd_api_subscription (change->data);
 }
-
-static void
-add_money (JsonBuilder    *builder,
-           const BdMoney  *amount,
-           BdRefundMethod  method)
-{
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "amount");
-  json_builder_add_int_value (builder, amount->amount);
-  json_builder_set_member_name (builder, "currency");
-  json_builder_add_string_value (builder, amount->currency);
-  json_builder_set_member_name (builder, "method");
-  json_builder_add_string_value (builder, bd_refund_method_to_string (method));
-  json_builder_end_object (builder);
-}
-
-/*
- * POST /v1/subscriptions/{id}/cancel
- */
-
-BdApiResponse *
-_bd_api_cancel (BdApiCall *call)
-{
-  static const char * const keys[] = { "reason", "feedback", NULL };
-  g_auto(Change) change = { .call = call, .endpoint = "POST /v1/subscriptions/{id}/cancel" };
-  g_autoptr(JsonBuilder) detail = json_builder_new ();
-  g_autoptr(JsonBuilder) answer = json_builder_new ();
-  g_autoptr(JsonObject) body = NULL;
-  g_autoptr(JsonNode) root = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *deletable_text = NULL;
-  g_autofree char *deleted_text = NULL;
-  BdApiResponse *response = NULL;
-  const char *reason_word = NULL;
-  const char *feedback = NULL;
-  BdCancelReason reason;
-  BdRefundMethod method;
-  BdMoney refund;
-  gboolean has_refund;
-  gint64 deletable_from, deleted_by;
-  BdBlocker blocker;
-
-  /* 400 */
-  body = parse_body (call, TRUE, keys, &response);
-  if (body == NULL)
-    return response;
-  if (!bd_json_read_string (body, NULL, "reason", BD_JSON_REQUIRED, &reason_word, &error) ||
-      !bd_json_read_string (body, NULL, "feedback", BD_JSON_NULLABLE, &feedback, &error))
-    return _bd_api_invalid_json (error);
-  if (!bd_cancel_reason_from_string (reason_word, &reason))
-    return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "reason", "Unknown reason.");
-  if (!bd_rules_feedback_is_valid (reason, feedback))
-    return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "feedback",
-                          "Feedback is at most 2,000 characters, and required for “other”.");
-
-  /* 403, then a missing Idempotency-Key */
-  if ((response = check_role (call)) != NULL ||
-      (response = check_idempotency_key (call, TRUE)) != NULL)
-    return response;
-
-  change.key = call->request->idempotency_key;
-
-  /* a replay or 422, then 409 */
-  if ((response = begin_change (&change)) != NULL)
-    return response;
-
-  blocker = bd_rules_first_blocker (change.data, &change.ctx, BD_ACTION_CANCEL);
-  if (blocker != BD_BLOCKER_NONE)
-    return refuse (&change, blocker);
-
-  /* Rule 4 before rule 9 ends the term. */
-  has_refund = bd_rules_refund (change.data, &change.ctx, &refund, &method);
-  bd_lifecycle_data_retention (call->now, &deletable_from, &deleted_by);
-  bd_lifecycle_cancel (change.data, call->now);
-
-  json_builder_begin_object (detail);
-  json_builder_set_member_name (detail, "reason");
-  json_builder_add_string_value (detail, reason_word);
-  json_builder_set_member_name (detail, "feedback");
-  if (feedback != NULL)
-    json_builder_add_string_value (detail, feedback);
-  else
-    json_builder_add_null_value (detail);
-  json_builder_set_member_name (detail, "refund");
-  if (has_refund)
-    add_money (detail, &refund, method);
-  else
-    json_builder_add_null_value (detail);
-  json_builder_end_object (detail);
-
-  if (!bd_store_put_subscription (call->store, change.data, &error) ||
-      !record (&change, BD_ACTION_CANCEL, detail, &error))
-    return _bd_api_store_error (error);
-
-  _bd_api_derive (call, change.data);
-  deletable_text = bd_time_format (deletable_from);
-  deleted_text = bd_time_format (deleted_by);
-
-  json_builder_begin_object (answer);
-  json_builder_set_member_name (answer, "subscription");
-  json_builder_add_value (answer, _bd_api_subscription_node (change.data));
-  json_builder_set_member_name (answer, "refund");
-  if (has_refund)
-    add_money (answer, &refund, method);
-  else
-    json_builder_add_null_value (answer);
-  json_builder_set_member_name (answer, "dataRetention");
-  json_builder_begin_object (answer);
-  json_builder_set_member_name (answer, "deletableFrom");
-  json_builder_add_string_value (answer, deletable_text);
-  json_builder_set_member_name (answer, "deletedBy");
-  json_builder_add_string_value (answer, deleted_text);
-  json_builder_end_object (answer);
-  json_builder_end_object (answer);
-
-  root = json_builder_get_root (answer);
-  return finish_change (&change, _bd_api_json (200, root, change.data->etag));
-}
-
-/*
- * PATCH /v1/subscriptions/{id}
- */
 
 static void
 build_change_detail (JsonBuilder *builder,
@@ -503,37 +274,232 @@ build_change_detail (JsonBuilder *builder,
   json_builder_end_object (builder);
 }
 
+/*
+ * POST /v1/subscriptions/{id}/cancel
+ */
+
+/* What a cancel asks: {"reason": CODE, "feedback": TEXT}. */
+typedef struct
+{
+  const char *reason_word;
+  const char *feedback;     /* (nullable) */
+} CancelRequest;
+
+/* 400; @body keeps the strings of @cancel alive. */
+static BdApiResponse *
+read_cancel_body (BdApiCall      *call,
+                  JsonObject    **body,
+                  CancelRequest  *cancel)
+{
+  static const char * const keys[] = { "reason", "feedback", NULL };
+  g_autoptr(GError) error = NULL;
+  BdApiResponse *response = NULL;
+  BdCancelReason reason;
+
+  *body = parse_body (call, TRUE, keys, &response);
+  if (*body == NULL)
+    return response;
+  if (!bd_json_read_string (*body, NULL, "reason", BD_JSON_REQUIRED, &cancel->reason_word,
+                            &error) ||
+      !bd_json_read_string (*body, NULL, "feedback", BD_JSON_NULLABLE, &cancel->feedback,
+                            &error))
+    return _bd_api_invalid_json (error);
+  if (!bd_cancel_reason_from_string (cancel->reason_word, &reason))
+    return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "reason", "Unknown reason.");
+  if (!bd_rules_feedback_is_valid (reason, cancel->feedback))
+    return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "feedback",
+                          "Feedback is at most 2,000 characters, and required for “other”.");
+
+  return NULL;
+}
+
+/* The ledger's detail of a cancel: the reason, the feedback, the refund. */
+static JsonBuilder *
+cancel_detail (const CancelRequest  *cancel,
+               const BdCancelAnswer *answer)
+{
+  JsonBuilder *detail = json_builder_new ();
+
+  json_builder_begin_object (detail);
+  json_builder_set_member_name (detail, "reason");
+  json_builder_add_string_value (detail, cancel->reason_word);
+  json_builder_set_member_name (detail, "feedback");
+  if (cancel->feedback != NULL)
+    json_builder_add_string_value (detail, cancel->feedback);
+  else
+    json_builder_add_null_value (detail);
+  json_builder_set_member_name (detail, "refund");
+  if (answer->has_refund)
+    bd_refund_to_json (&answer->refund, answer->refund_method, detail);
+  else
+    json_builder_add_null_value (detail);
+  json_builder_end_object (detail);
+
+  return detail;
+}
+
+/* 200: the subscription, the refund and the data retention, in core's shape. */
+static BdApiResponse *
+cancel_answer (const BdCancelAnswer *answer)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  bd_cancel_answer_to_json (answer, builder);
+  root = json_builder_get_root (builder);
+  return _bd_api_json (200, root, answer->subscription->etag);
+}
+
+BdApiResponse *
+_bd_api_cancel (BdApiCall *call)
+{
+  g_auto(Change) change = { .call = call, .endpoint = "POST /v1/subscriptions/{id}/cancel" };
+  g_autoptr(JsonBuilder) detail = NULL;
+  g_autoptr(JsonObject) body = NULL;
+  g_autoptr(GError) error = NULL;
+  BdApiResponse *response = NULL;
+  CancelRequest cancel = { NULL };
+  /* On the stack: its subscription is the call's, not its own. */
+  BdCancelAnswer answer = { NULL };
+  BdBlocker blocker;
+
+  /* 400, 403, then a missing Idempotency-Key */
+  if ((response = read_cancel_body (call, &body, &cancel)) != NULL ||
+      (response = check_role (call)) != NULL ||
+      (response = _bd_api_check_idempotency_key (call->request, TRUE)) != NULL)
+    return response;
+
+  change.key = call->request->idempotency_key;
+
+  /* a replay or 422, then 409 */
+  if ((response = begin_change (&change)) != NULL)
+    return response;
+
+  blocker = bd_rules_first_blocker (change.data, &call->ctx, BD_ACTION_CANCEL);
+  if (blocker != BD_BLOCKER_NONE)
+    return refuse (&change, blocker);
+
+  /* Rule 4 before rule 9 ends the term. */
+  answer.has_refund = bd_rules_refund (change.data, &call->ctx, &answer.refund,
+                                       &answer.refund_method);
+  bd_lifecycle_data_retention (call->now, &answer.deletable_from, &answer.deleted_by);
+  bd_lifecycle_cancel (change.data, call->now);
+
+  detail = cancel_detail (&cancel, &answer);
+  if (!put_and_record (&change, BD_ACTION_CANCEL, detail, &error))
+    return _bd_api_store_error (error);
+
+  _bd_api_call_derive (call, change.data);
+  answer.subscription = change.data;
+  return finish_change (&change, cancel_answer (&answer));
+}
+
+/*
+ * PATCH /v1/subscriptions/{id}
+ */
+
+typedef struct
+{
+  const char         *recurring_word;  /* (nullable): not asked to change */
+  BdRecurringBilling  recurring;
+  gint64              quantity;        /* -1: not asked to change */
+} Patch;
+
+/* 400: recurringBilling and/or quantity; @body keeps the strings alive. */
+static BdApiResponse *
+read_patch_body (BdApiCall   *call,
+                 JsonObject **body,
+                 Patch       *patch)
+{
+  static const char * const keys[] = { "recurringBilling", "quantity", NULL };
+  g_autoptr(GError) error = NULL;
+  BdApiResponse *response = NULL;
+
+  *body = parse_body (call, TRUE, keys, &response);
+  if (*body == NULL)
+    return response;
+  if (json_object_get_size (*body) == 0)
+    return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, NULL,
+                          "Say what to change: recurringBilling, quantity or both.");
+  if (!bd_json_read_string (*body, NULL, "recurringBilling", BD_JSON_OPTIONAL,
+                            &patch->recurring_word, &error) ||
+      !bd_json_read_int (*body, NULL, "quantity", BD_JSON_OPTIONAL, 1, BD_QUANTITY_MAX,
+                         &patch->quantity, &error))
+    return _bd_api_invalid_json (error);
+  if (patch->recurring_word != NULL &&
+      !bd_recurring_billing_from_string (patch->recurring_word, &patch->recurring))
+    return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "recurringBilling",
+                          "recurringBilling is on, renewOnce or off.");
+
+  return NULL;
+}
+
+/* 409: the first rule that refuses a field asked for. */
+static BdBlocker
+check_patch (Change      *change,
+             const Patch *patch)
+{
+  BdRuleContext *ctx = &change->call->ctx;
+  BdBlocker blocker = BD_BLOCKER_NONE;
+
+  if (patch->recurring_word != NULL)
+    blocker = bd_rules_first_blocker (change->data, ctx, BD_ACTION_CHANGE_RECURRING_BILLING);
+  if (blocker == BD_BLOCKER_NONE && patch->quantity >= 0)
+    blocker = bd_rules_check_quantity (change->data, ctx, patch->quantity);
+
+  return blocker;
+}
+
+/* One ledger entry per field that changed; none when nothing did. */
+static gboolean
+apply_patch (Change       *change,
+             const Patch  *patch,
+             GError      **error)
+{
+  BdSubscriptionData *data = change->data;
+
+  if (patch->recurring_word != NULL && patch->recurring != data->recurring_billing)
+    {
+      g_autoptr(JsonBuilder) detail = json_builder_new ();
+
+      build_change_detail (detail, bd_recurring_billing_to_string (data->recurring_billing),
+                           patch->recurring_word);
+      data->recurring_billing = patch->recurring;
+      if (!record (change, BD_ACTION_CHANGE_RECURRING_BILLING, detail, error))
+        return FALSE;
+    }
+
+  if (patch->quantity >= 0 && (guint) patch->quantity != data->quantity)
+    {
+      g_autoptr(JsonBuilder) detail = json_builder_new ();
+
+      json_builder_begin_object (detail);
+      json_builder_set_member_name (detail, "from");
+      json_builder_add_int_value (detail, data->quantity);
+      json_builder_set_member_name (detail, "to");
+      json_builder_add_int_value (detail, patch->quantity);
+      json_builder_end_object (detail);
+      data->quantity = (guint) patch->quantity;
+      if (!record (change, BD_ACTION_CHANGE_QUANTITY, detail, error))
+        return FALSE;
+    }
+
+  return bd_store_put_subscription (change->call->store, data, error);
+}
+
 BdApiResponse *
 _bd_api_patch (BdApiCall *call)
 {
-  static const char * const keys[] = { "recurringBilling", "quantity", NULL };
   g_auto(Change) change = { .call = call, .endpoint = "PATCH /v1/subscriptions/{id}" };
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GError) error = NULL;
   BdApiResponse *response = NULL;
-  const char *recurring_word = NULL;
-  BdRecurringBilling recurring = BD_RECURRING_BILLING_ON;
-  gint64 quantity = -1;
+  Patch patch = { .recurring = BD_RECURRING_BILLING_ON, .quantity = -1 };
   BdBlocker blocker;
 
-  /* 400 */
-  body = parse_body (call, TRUE, keys, &response);
-  if (body == NULL)
-    return response;
-  if (json_object_get_size (body) == 0)
-    return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, NULL,
-                          "Say what to change: recurringBilling, quantity or both.");
-  if (!bd_json_read_string (body, NULL, "recurringBilling", BD_JSON_OPTIONAL, &recurring_word,
-                            &error) ||
-      !bd_json_read_int (body, NULL, "quantity", BD_JSON_OPTIONAL, 1, BD_QUANTITY_MAX, &quantity,
-                         &error))
-    return _bd_api_invalid_json (error);
-  if (recurring_word != NULL && !bd_recurring_billing_from_string (recurring_word, &recurring))
-    return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "recurringBilling",
-                          "recurringBilling is on, renewOnce or off.");
-
-  /* 403, 428; PATCH relies on If-Match, not on an Idempotency-Key */
-  if ((response = check_role (call)) != NULL ||
+  /* 400, 403, 428; PATCH relies on If-Match, not on an Idempotency-Key */
+  if ((response = read_patch_body (call, &body, &patch)) != NULL ||
+      (response = check_role (call)) != NULL ||
       (response = check_if_match_present (call)) != NULL)
     return response;
 
@@ -542,48 +508,11 @@ _bd_api_patch (BdApiCall *call)
       (response = check_etag (&change)) != NULL)
     return response;
 
-  if (recurring_word != NULL)
-    {
-      blocker = bd_rules_first_blocker (change.data, &change.ctx,
-                                        BD_ACTION_CHANGE_RECURRING_BILLING);
-      if (blocker != BD_BLOCKER_NONE)
-        return refuse (&change, blocker);
-    }
-  if (quantity >= 0)
-    {
-      blocker = bd_rules_check_quantity (change.data, &change.ctx, quantity);
-      if (blocker != BD_BLOCKER_NONE)
-        return refuse (&change, blocker);
-    }
+  blocker = check_patch (&change, &patch);
+  if (blocker != BD_BLOCKER_NONE)
+    return refuse (&change, blocker);
 
-  /* One ledger entry per field that changed; none when nothing did. */
-  if (recurring_word != NULL && recurring != change.data->recurring_billing)
-    {
-      g_autoptr(JsonBuilder) detail = json_builder_new ();
-
-      build_change_detail (detail, bd_recurring_billing_to_string (change.data->recurring_billing),
-                           recurring_word);
-      change.data->recurring_billing = recurring;
-      if (!record (&change, BD_ACTION_CHANGE_RECURRING_BILLING, detail, &error))
-        return _bd_api_store_error (error);
-    }
-
-  if (quantity >= 0 && (guint) quantity != change.data->quantity)
-    {
-      g_autoptr(JsonBuilder) detail = json_builder_new ();
-
-      json_builder_begin_object (detail);
-      json_builder_set_member_name (detail, "from");
-      json_builder_add_int_value (detail, change.data->quantity);
-      json_builder_set_member_name (detail, "to");
-      json_builder_add_int_value (detail, quantity);
-      json_builder_end_object (detail);
-      change.data->quantity = (guint) quantity;
-      if (!record (&change, BD_ACTION_CHANGE_QUANTITY, detail, &error))
-        return _bd_api_store_error (error);
-    }
-
-  if (!bd_store_put_subscription (call->store, change.data, &error))
+  if (!apply_patch (&change, &patch, &error))
     return _bd_api_store_error (error);
 
   return finish_change (&change, subscription_answer (&change));
@@ -611,7 +540,7 @@ _bd_api_reactivate (BdApiCall *call)
 
   /* 403; the Idempotency-Key is honoured, not required */
   if ((response = check_role (call)) != NULL ||
-      (response = check_idempotency_key (call, FALSE)) != NULL)
+      (response = _bd_api_check_idempotency_key (call->request, FALSE)) != NULL)
     return response;
 
   change.key = call->request->idempotency_key;
@@ -619,7 +548,7 @@ _bd_api_reactivate (BdApiCall *call)
   if ((response = begin_change (&change)) != NULL)
     return response;
 
-  blocker = bd_rules_first_blocker (change.data, &change.ctx, BD_ACTION_REACTIVATE);
+  blocker = bd_rules_first_blocker (change.data, &call->ctx, BD_ACTION_REACTIVATE);
   if (blocker != BD_BLOCKER_NONE)
     return refuse (&change, blocker);
 
@@ -627,8 +556,7 @@ _bd_api_reactivate (BdApiCall *call)
                        bd_status_to_string (BD_STATUS_ACTIVE));
   bd_lifecycle_reactivate (change.data, call->now);
 
-  if (!bd_store_put_subscription (call->store, change.data, &error) ||
-      !record (&change, BD_ACTION_REACTIVATE, detail, &error))
+  if (!put_and_record (&change, BD_ACTION_REACTIVATE, detail, &error))
     return _bd_api_store_error (error);
 
   return finish_change (&change, subscription_answer (&change));
@@ -643,7 +571,6 @@ _bd_api_delete (BdApiCall *call)
 {
   static const char * const keys[] = { "confirm", NULL };
   g_auto(Change) change = { .call = call, .endpoint = "DELETE /v1/subscriptions/{id}" };
-  g_autoptr(BdSubscriptionData) current = NULL;
   g_autoptr(JsonBuilder) detail = json_builder_new ();
   g_autoptr(JsonObject) body = NULL;
   g_autoptr(GError) error = NULL;
@@ -657,20 +584,14 @@ _bd_api_delete (BdApiCall *call)
     return response;
   if (!bd_json_read_string (body, NULL, "confirm", BD_JSON_REQUIRED, &confirm, &error))
     return _bd_api_invalid_json (error);
-
-  current = bd_store_get_subscription (call->store, call->subscription_id, &error);
-  if (current == NULL)
-    return error != NULL ? _bd_api_store_error (error)
-                         : _bd_api_error (BD_ERROR_CODE_NOT_FOUND, NULL,
-                                          "There is no such subscription.");
-  if (strcmp (confirm, current->product_name) != 0)
+  if (strcmp (confirm, call->subscription->product_name) != 0)
     return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "confirm",
                           "confirm must be the product name, exactly.");
 
   /* 403, 428 */
   if ((response = check_role (call)) != NULL ||
       (response = check_if_match_present (call)) != NULL ||
-      (response = check_idempotency_key (call, FALSE)) != NULL)
+      (response = _bd_api_check_idempotency_key (call->request, FALSE)) != NULL)
     return response;
 
   change.key = call->request->idempotency_key;
@@ -680,7 +601,7 @@ _bd_api_delete (BdApiCall *call)
       (response = check_etag (&change)) != NULL)
     return response;
 
-  blocker = bd_rules_first_blocker (change.data, &change.ctx, BD_ACTION_DELETE);
+  blocker = bd_rules_first_blocker (change.data, &call->ctx, BD_ACTION_DELETE);
   if (blocker != BD_BLOCKER_NONE)
     return refuse (&change, blocker);
 
@@ -688,8 +609,7 @@ _bd_api_delete (BdApiCall *call)
                        bd_status_to_string (BD_STATUS_DELETED));
   bd_lifecycle_delete (change.data, call->now);
 
-  if (!bd_store_put_subscription (call->store, change.data, &error) ||
-      !record (&change, BD_ACTION_DELETE, detail, &error))
+  if (!put_and_record (&change, BD_ACTION_DELETE, detail, &error))
     return _bd_api_store_error (error);
 
   return finish_change (&change, subscription_answer (&change));

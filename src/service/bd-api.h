@@ -14,6 +14,10 @@ G_BEGIN_DECLS
  * function: method, path, headers and body in; status, headers and body
  * out. BdServer is a thin SoupServer adapter around it, and tests and
  * fuzzers call it without a socket.
+ *
+ * A BdApi holds nothing a request changes (its base URL and clock are set
+ * before it serves), so worker threads may share one: each passes its own
+ * store, one connection per thread (bd-store.h), to bd_api_handle_on_store ().
  */
 
 #define BD_API_MAX_BODY (1024 * 1024)
@@ -54,6 +58,9 @@ gint64         bd_api_get_now           (BdApi              *self);
 gboolean       bd_api_authenticates     (BdApi              *self,
                                          const char         *authorization);
 BdApiResponse *bd_api_handle            (BdApi              *self,
+                                         const BdApiRequest *request);
+BdApiResponse *bd_api_handle_on_store   (BdApi              *self,
+                                         BdStore            *store,
                                          const BdApiRequest *request);
 void           bd_api_response_free     (BdApiResponse      *response);
 

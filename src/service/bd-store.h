@@ -10,18 +10,32 @@
 
 G_BEGIN_DECLS
 
-/* The service's storage: one SQLite file, the only place that includes
- * sqlite3.h. WAL, synchronous=FULL (OFF only where a caller asks for a
- * throwaway database), a schema version with migrations, prepared
- * statements only. Every change goes inside bd_store_begin () ...
- * bd_store_commit (); reads may stand alone.
+/* The service's storage, as the API sees it: an interface, so that the API
+ * code names no database. BdStoreSqlite (bd-store-sqlite*.c, the only files
+ * that include sqlite3.h) is the one implementation today; another one sits
+ * beside it and is chosen by bd_store_open () from the database's location.
+ *
+ * Every change goes inside bd_store_begin () ... bd_store_commit (); reads
+ * may stand alone. Inside a transaction, what a read answers stays as it was
+ * read until the commit: bd_store_get_subscription () locks the row against
+ * every other connection's change (SQLite: BEGIN IMMEDIATE holds the write
+ * lock; a server database: SELECT ... FOR UPDATE), so a check made on it
+ * holds when the change is written.
+ *
+ * Concurrency: a store object is one connection to the database, used by one
+ * thread at a time. The service calls a store synchronously; with several
+ * worker threads, each opens a store of its own (bd_store_open () once per
+ * worker) and keeps it. So an implementation holds everything per object
+ * (its connection, its prepared statements): no process-wide statement
+ * cache, no global connection, no static mutable state. Two stores on one
+ * database, in one process or in several, see each other's commits.
  */
 
 #define BD_STORE_ERROR (bd_store_error_quark ())
 
 typedef enum
 {
-  BD_STORE_ERROR_FAILED,        /* SQLite said no: the message says why */
+  BD_STORE_ERROR_FAILED,        /* the database said no: the message says why */
   BD_STORE_ERROR_NEWER_SCHEMA,  /* written by a newer version of the service */
   BD_STORE_ERROR_NOT_SEEDED,    /* the database holds no tenant yet */
   BD_STORE_ERROR_SEEDED,        /* the database holds a tenant already */
@@ -29,8 +43,8 @@ typedef enum
 
 typedef enum
 {
-  BD_STORE_DURABLE,   /* synchronous=FULL: a commit survives a power cut */
-  BD_STORE_SCRATCH,   /* synchronous=OFF: for fuzzers and benchmarks only */
+  BD_STORE_DURABLE,   /* a commit survives a power cut */
+  BD_STORE_SCRATCH,   /* commits may be lost: for fuzzers and benchmarks only */
 } BdStoreDurability;
 
 /* One entry of the audit ledger (GET /v1/operations). */
@@ -57,87 +71,164 @@ typedef struct
 
 #define BD_TYPE_STORE (bd_store_get_type ())
 
-G_DECLARE_FINAL_TYPE (BdStore, bd_store, BD, STORE, GObject)
+G_DECLARE_INTERFACE (BdStore, bd_store, BD, STORE, GObject)
 
-GQuark              bd_store_error_quark               (void);
-
-BdStore            *bd_store_open                      (const char                *path,
-                                                        BdStoreDurability          durability,
-                                                        GError                   **error);
-gint                bd_store_get_schema_version        (BdStore                   *self);
-/* Diagnostics and tests: one of busy_timeout, foreign_keys, journal_mode,
- * synchronous, user_version, as SQLite answers it.
+/* One virtual function per public function below, with its arguments; the
+ * public functions check them and say what each one answers.
  */
-char               *bd_store_get_pragma                (BdStore                   *self,
-                                                        const char                *name,
-                                                        GError                   **error);
-gboolean            bd_store_is_seeded                 (BdStore                   *self,
-                                                        GError                   **error);
-gboolean            bd_store_seed                      (BdStore                   *self,
-                                                        BdTenantFile              *file,
-                                                        GError                   **error);
-gboolean            bd_store_check_integrity           (BdStore                   *self,
-                                                        GError                   **error);
+struct _BdStoreInterface
+{
+  GTypeInterface parent_iface;
 
-gboolean            bd_store_begin                     (BdStore                   *self,
-                                                        GError                   **error);
-gboolean            bd_store_commit                    (BdStore                   *self,
-                                                        GError                   **error);
-void                bd_store_rollback                  (BdStore                   *self);
+  gint                (*get_schema_version)        (BdStore                   *self);
+  gboolean            (*check_integrity)           (BdStore                   *self,
+                                                    GError                   **error);
+  gboolean            (*is_seeded)                 (BdStore                   *self,
+                                                    GError                   **error);
+  gboolean            (*seed)                      (BdStore                   *self,
+                                                    BdTenantFile              *file,
+                                                    GError                   **error);
 
-BdTenant           *bd_store_get_tenant                (BdStore                   *self,
-                                                        GError                   **error);
-BdUser             *bd_store_find_user_by_token        (BdStore                   *self,
-                                                        const char                *token,
-                                                        GError                   **error);
-BdSubscriptionData *bd_store_get_subscription          (BdStore                   *self,
-                                                        const char                *id,
-                                                        GError                   **error);
-GPtrArray          *bd_store_list_subscriptions        (BdStore                   *self,
-                                                        const char                *after_product_name,
-                                                        const char                *after_id,
-                                                        guint                      limit,
-                                                        GError                   **error);
-gboolean            bd_store_put_subscription          (BdStore                   *self,
-                                                        const BdSubscriptionData  *data,
-                                                        GError                   **error);
-BdBillingProfile   *bd_store_get_billing_profile       (BdStore                   *self,
-                                                        const char                *id,
-                                                        GError                   **error);
-GPtrArray          *bd_store_list_billing_profiles     (BdStore                   *self,
-                                                        GError                   **error);
-GPtrArray          *bd_store_list_domains              (BdStore                   *self,
-                                                        GError                   **error);
-gboolean            bd_store_has_domain_attached       (BdStore                   *self,
-                                                        const char                *subscription_id,
-                                                        gboolean                  *attached,
-                                                        GError                   **error);
-gboolean            bd_store_add_operation             (BdStore                   *self,
-                                                        BdOperation               *operation,
-                                                        GError                   **error);
-GPtrArray          *bd_store_list_operations           (BdStore                   *self,
-                                                        const char                *subscription_id,
-                                                        gint64                     after_seq,
-                                                        guint                      limit,
-                                                        GError                   **error);
-gboolean            bd_store_get_idempotent_answer     (BdStore                   *self,
-                                                        const char                *user_id,
-                                                        const char                *endpoint,
-                                                        const char                *key,
-                                                        BdIdempotentAnswer       **answer,
-                                                        GError                   **error);
-gboolean            bd_store_put_idempotent_answer     (BdStore                   *self,
-                                                        const char                *user_id,
-                                                        const char                *endpoint,
-                                                        const char                *key,
-                                                        const BdIdempotentAnswer  *answer,
-                                                        GError                   **error);
-gboolean            bd_store_forget_idempotent_answers (BdStore                   *self,
-                                                        gint64                     created_before,
-                                                        GError                   **error);
+  gboolean            (*begin)                     (BdStore                   *self,
+                                                    GError                   **error);
+  gboolean            (*commit)                    (BdStore                   *self,
+                                                    GError                   **error);
+  void                (*rollback)                  (BdStore                   *self);
 
-void                bd_operation_free                  (BdOperation               *operation);
-void                bd_idempotent_answer_free          (BdIdempotentAnswer        *answer);
+  BdTenant           *(*get_tenant)                (BdStore                   *self,
+                                                    GError                   **error);
+  BdUser             *(*find_user_by_token)        (BdStore                   *self,
+                                                    const char                *token,
+                                                    GError                   **error);
+
+  BdSubscriptionData *(*get_subscription)          (BdStore                   *self,
+                                                    const char                *id,
+                                                    GError                   **error);
+  GPtrArray          *(*list_subscriptions)        (BdStore                   *self,
+                                                    const char                *after_product_name,
+                                                    const char                *after_id,
+                                                    guint                      limit,
+                                                    GError                   **error);
+  gboolean            (*put_subscription)          (BdStore                   *self,
+                                                    const BdSubscriptionData  *data,
+                                                    GError                   **error);
+
+  BdBillingProfile   *(*get_billing_profile)       (BdStore                   *self,
+                                                    const char                *id,
+                                                    GError                   **error);
+  GPtrArray          *(*list_billing_profiles)     (BdStore                   *self,
+                                                    GError                   **error);
+  GPtrArray          *(*list_domains)              (BdStore                   *self,
+                                                    GError                   **error);
+  gboolean            (*has_domain_attached)       (BdStore                   *self,
+                                                    const char                *subscription_id,
+                                                    gboolean                  *attached,
+                                                    GError                   **error);
+
+  gboolean            (*add_operation)             (BdStore                   *self,
+                                                    BdOperation               *operation,
+                                                    GError                   **error);
+  GPtrArray          *(*list_operations)           (BdStore                   *self,
+                                                    const char                *subscription_id,
+                                                    gint64                     after_seq,
+                                                    guint                      limit,
+                                                    GError                   **error);
+
+  gboolean            (*get_idempotent_answer)     (BdStore                   *self,
+                                                    const char                *user_id,
+                                                    const char                *endpoint,
+                                                    const char                *key,
+                                                    BdIdempotentAnswer       **answer,
+                                                    GError                   **error);
+  gboolean            (*put_idempotent_answer)     (BdStore                   *self,
+                                                    const char                *user_id,
+                                                    const char                *endpoint,
+                                                    const char                *key,
+                                                    const BdIdempotentAnswer  *answer,
+                                                    GError                   **error);
+  gboolean            (*forget_idempotent_answers) (BdStore                   *self,
+                                                    gint64                     created_before,
+                                                    GError                   **error);
+};
+
+GQuark bd_store_error_quark (void);
+
+BdStore *bd_store_open (const char         *location,
+                        BdStoreDurability   durability,
+                        GError            **error);
+
+gint     bd_store_get_schema_version (BdStore       *self);
+gboolean bd_store_check_integrity    (BdStore       *self,
+                                      GError       **error);
+gboolean bd_store_is_seeded          (BdStore       *self,
+                                      GError       **error);
+gboolean bd_store_seed               (BdStore       *self,
+                                      BdTenantFile  *file,
+                                      GError       **error);
+
+gboolean bd_store_begin    (BdStore  *self,
+                            GError  **error);
+gboolean bd_store_commit   (BdStore  *self,
+                            GError  **error);
+void     bd_store_rollback (BdStore  *self);
+
+BdTenant *bd_store_get_tenant         (BdStore     *self,
+                                       GError     **error);
+BdUser   *bd_store_find_user_by_token (BdStore     *self,
+                                       const char  *token,
+                                       GError     **error);
+
+BdSubscriptionData *bd_store_get_subscription   (BdStore                   *self,
+                                                 const char                *id,
+                                                 GError                   **error);
+GPtrArray          *bd_store_list_subscriptions (BdStore                   *self,
+                                                 const char                *after_product_name,
+                                                 const char                *after_id,
+                                                 guint                      limit,
+                                                 GError                   **error);
+gboolean            bd_store_put_subscription   (BdStore                   *self,
+                                                 const BdSubscriptionData  *data,
+                                                 GError                   **error);
+
+BdBillingProfile *bd_store_get_billing_profile   (BdStore     *self,
+                                                  const char  *id,
+                                                  GError     **error);
+GPtrArray        *bd_store_list_billing_profiles (BdStore     *self,
+                                                  GError     **error);
+GPtrArray        *bd_store_list_domains          (BdStore     *self,
+                                                  GError     **error);
+gboolean          bd_store_has_domain_attached   (BdStore     *self,
+                                                  const char  *subscription_id,
+                                                  gboolean    *attached,
+                                                  GError     **error);
+
+gboolean   bd_store_add_operation   (BdStore      *self,
+                                     BdOperation  *operation,
+                                     GError      **error);
+GPtrArray *bd_store_list_operations (BdStore      *self,
+                                     const char   *subscription_id,
+                                     gint64        after_seq,
+                                     guint         limit,
+                                     GError      **error);
+
+gboolean bd_store_get_idempotent_answer     (BdStore                   *self,
+                                             const char                *user_id,
+                                             const char                *endpoint,
+                                             const char                *key,
+                                             BdIdempotentAnswer       **answer,
+                                             GError                   **error);
+gboolean bd_store_put_idempotent_answer     (BdStore                   *self,
+                                             const char                *user_id,
+                                             const char                *endpoint,
+                                             const char                *key,
+                                             const BdIdempotentAnswer  *answer,
+                                             GError                   **error);
+gboolean bd_store_forget_idempotent_answers (BdStore                   *self,
+                                             gint64                     created_before,
+                                             GError                   **error);
+
+void bd_operation_free         (BdOperation        *operation);
+void bd_idempotent_answer_free (BdIdempotentAnswer *answer);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdOperation, bd_operation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdIdempotentAnswer, bd_idempotent_answer_free)

@@ -6,6 +6,8 @@
  * What the service keeps of a bearer token, and how it compares two.
  */
 
+#define G_LOG_DOMAIN "bd-token"
+
 #include "config.h"
 
 #include <string.h>

@@ -1,0 +1,31 @@
+/* bd-api-idempotency-private.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "bd-api-call-private.h"
+
+G_BEGIN_DECLS
+
+/* The Idempotency-Key of a change: its shape, the request's fingerprint,
+ * the first answer replayed, and answers kept (DESIGN.md section 3).
+ */
+
+BdApiResponse *_bd_api_check_idempotency_key (const BdApiRequest   *request,
+                                              gboolean              required);
+GBytes        *_bd_api_fingerprint           (const BdApiRequest   *request);
+BdApiResponse *_bd_api_replay                (BdApiCall            *call,
+                                              const char           *endpoint,
+                                              const char           *key,
+                                              GBytes               *fingerprint);
+gboolean       _bd_api_keep_answer           (BdApiCall            *call,
+                                              const char           *endpoint,
+                                              const char           *key,
+                                              GBytes               *fingerprint,
+                                              const BdApiResponse  *response,
+                                              GError              **error);
+
+G_END_DECLS

@@ -1,0 +1,161 @@
+/* bd-api-idempotency.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The Idempotency-Key (the IETF draft "The Idempotency-Key HTTP Header
+ * Field", as DESIGN.md section 3 reads it): scoped to the user and the
+ * endpoint; the same key with the same request answers the first answer
+ * again and changes nothing; with another request it is a 422.
+ */
+
+#define G_LOG_DOMAIN "bd-api"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "bd-api-idempotency-private.h"
+#include "bd-api-responses-private.h"
+
+/* Answers are kept at least 24 hours (DESIGN.md); twice that, to be safe
+ * across clock changes.
+ */
+#define IDEMPOTENCY_KEEP_SECONDS (48 * BD_SECONDS_PER_HOUR)
+#define IDEMPOTENCY_KEY_MAX 255
+
+/* The ETag of a stored answer: of the subscription it holds. */
+static char *
+etag_of_answer (GBytes *body)
+{
+  g_autoptr(JsonNode) node = NULL;
+  JsonObject *object;
+  gsize length = 0;
+  const char *data = g_bytes_get_data (body, &length);
+
+  node = bd_json_parse (data, (gssize) length, NULL);
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return NULL;
+
+  object = json_node_get_object (node);
+  if (json_object_has_member (object, "subscription") &&
+      JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "subscription")))
+    object = json_object_get_object_member (object, "subscription");
+  if (!json_object_has_member (object, "etag") ||
+      json_node_get_value_type (json_object_get_member (object, "etag")) != G_TYPE_STRING)
+    return NULL;
+
+  return g_strdup (json_object_get_string_member (object, "etag"));
+}
+
+/**
+ * _bd_api_check_idempotency_key:
+ * @required: whether the endpoint needs one (cancel) or only honours it
+ *
+ * Returns: (nullable): %NULL when the key is absent and not required, or
+ *   1..255 printable ASCII characters; else the 400 answer
+ */
+BdApiResponse *
+_bd_api_check_idempotency_key (const BdApiRequest *request,
+                               gboolean            required)
+{
+  const char *key = request->idempotency_key;
+  gsize length;
+
+  if (key == NULL)
+    {
+      if (!required)
+        return NULL;
+      return _bd_api_error (BD_ERROR_CODE_IDEMPOTENCY_KEY_REQUIRED, "Idempotency-Key",
+                            "This request needs an Idempotency-Key header.");
+    }
+
+  length = strlen (key);
+  for (gsize i = 0; i < length; i++)
+    {
+      if (key[i] < 0x20 || key[i] > 0x7e)
+        length = 0;
+    }
+
+  if (length == 0 || length > IDEMPOTENCY_KEY_MAX)
+    return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "Idempotency-Key",
+                          "An Idempotency-Key is 1 to 255 printable ASCII characters.");
+
+  return NULL;
+}
+
+/* Of the method, the path and the body: what "the same request" means. */
+GBytes *
+_bd_api_fingerprint (const BdApiRequest *request)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8 digest[32];
+  gsize length = sizeof digest;
+
+  g_checksum_update (checksum, (const guchar *) request->method, -1);
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+  g_checksum_update (checksum, (const guchar *) request->path, -1);
+  g_checksum_update (checksum, (const guchar *) "\n", 1);
+  if (request->body_length > 0)
+    g_checksum_update (checksum, (const guchar *) request->body, (gssize) request->body_length);
+  g_checksum_get_digest (checksum, digest, &length);
+
+  return g_bytes_new (digest, length);
+}
+
+/**
+ * _bd_api_replay:
+ *
+ * Looks up the answer kept under the key, inside the change's transaction.
+ *
+ * Returns: (nullable): %NULL when the key is new; else the first answer
+ *   again, or 422 when it was given to another request, or 500
+ */
+BdApiResponse *
+_bd_api_replay (BdApiCall  *call,
+                const char *endpoint,
+                const char *key,
+                GBytes     *fingerprint)
+{
+  g_autoptr(BdIdempotentAnswer) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *etag = NULL;
+
+  if (!bd_store_get_idempotent_answer (call->store, bd_user_get_id (call->user), endpoint, key,
+                                       &answer, &error))
+    return _bd_api_store_error (error);
+
+  if (answer == NULL)
+    return NULL;
+
+  if (!g_bytes_equal (answer->fingerprint, fingerprint))
+    return _bd_api_error (BD_ERROR_CODE_IDEMPOTENCY_KEY_REUSED, "Idempotency-Key",
+                          "This Idempotency-Key was used for another request.");
+
+  etag = etag_of_answer (answer->body);
+  return _bd_api_response_new (answer->status, g_bytes_ref (answer->body), etag);
+}
+
+/* Keeps @response under the key in the change's transaction, and lets the
+ * answers older than the retention go.
+ */
+gboolean
+_bd_api_keep_answer (BdApiCall            *call,
+                     const char           *endpoint,
+                     const char           *key,
+                     GBytes               *fingerprint,
+                     const BdApiResponse  *response,
+                     GError              **error)
+{
+  BdIdempotentAnswer answer = {
+    .fingerprint = fingerprint,
+    .status = response->status,
+    .body = response->body,
+    .created = call->now,
+  };
+
+  return bd_store_put_idempotent_answer (call->store, bd_user_get_id (call->user), endpoint, key,
+                                         &answer, error) &&
+         bd_store_forget_idempotent_answers (call->store, call->now - IDEMPOTENCY_KEEP_SECONDS,
+                                             error);
+}

@@ -1,0 +1,62 @@
+/* bd-store-open.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Which implementation of BdStore a database location asks for: the one
+ * file that knows them all.
+ */
+
+#define G_LOG_DOMAIN "bd-store-open"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "bd-store.h"
+#include "bd-store-sqlite.h"
+
+#define SQLITE_PREFIX "sqlite:"
+
+/* Server databases this version has no store for yet (DESIGN.md section 6). */
+static const char * const server_schemes[] = { "postgresql", "postgres", NULL };
+
+/**
+ * bd_store_open:
+ * @location: where the database is: `sqlite:PATH`, or a plain PATH (an SQLite
+ *   file, created with its schema when missing)
+ * @durability: %BD_STORE_SCRATCH only for fuzzers and benchmarks
+ *
+ * Opens a connection to the database and brings its schema up to this
+ * version's. Each worker thread opens its own (see bd-store.h).
+ *
+ * Returns: (transfer full): the store, or %NULL with
+ *   %BD_STORE_ERROR_NEWER_SCHEMA when a newer service wrote the database, or
+ *   %BD_STORE_ERROR_FAILED
+ */
+BdStore *
+bd_store_open (const char         *location,
+               BdStoreDurability   durability,
+               GError            **error)
+{
+  const char *scheme;
+
+  g_return_val_if_fail (location != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_str_has_prefix (location, SQLITE_PREFIX))
+    return bd_store_sqlite_open (location + strlen (SQLITE_PREFIX), durability, error);
+
+  scheme = g_uri_peek_scheme (location);
+  if (scheme != NULL && g_strv_contains (server_schemes, scheme))
+    {
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
+                   _("The billing database could not be opened: %s"),
+                   "this version of the service has no store for it");
+      return NULL;
+    }
+
+  return bd_store_sqlite_open (location, durability, error);
+}

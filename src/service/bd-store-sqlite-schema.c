@@ -1,0 +1,219 @@
+/* bd-store-sqlite-schema.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The SQLite schema of BdStoreSqlite and its migrations, versioned by
+ * PRAGMA user_version.
+ */
+
+#define G_LOG_DOMAIN "bd-store-sqlite"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bd-store-sqlite-private.h"
+
+/* The migrations below spell these bounds out as SQL literals. */
+G_STATIC_ASSERT (BD_TIME_MIN == G_GINT64_CONSTANT (-62135596800));
+G_STATIC_ASSERT (BD_TIME_MAX == G_GINT64_CONSTANT (253402300799));
+G_STATIC_ASSERT (BD_QUANTITY_MAX == 100000);
+G_STATIC_ASSERT (BD_UNIT_PRICE_MAX == 100000000);
+G_STATIC_ASSERT (BD_ROLE_USER == 3);
+
+#define TIME_IN_RANGE(column) \
+  "CHECK (" column " BETWEEN -62135596800 AND 253402300799)"
+
+/* migrations[n] takes a database from user_version n to n + 1, in one
+ * transaction. A step is never edited once it has shipped: a change to the
+ * schema is a new step at the end, so that every existing database can
+ * follow. Enums are stored as their API words so that the file reads on its
+ * own and a reordered C enum cannot change what a row means; the CHECKs keep
+ * out anything the service could not read back.
+ */
+static const char * const migrations[] = {
+  /* 0 -> 1: the first schema. */
+  "CREATE TABLE tenant (\n"
+  "  id           INTEGER PRIMARY KEY CHECK (id = 1),\n"
+  "  display_name TEXT NOT NULL,\n"
+  "  cloud        TEXT NOT NULL CHECK (cloud IN ('worldwide', '21vianet')),\n"
+  "  currency     TEXT NOT NULL CHECK (currency GLOB '[A-Z][A-Z][A-Z]')\n"
+  ") STRICT;\n"
+  "\n"
+  /* Only a hash of each token: a copy of the file gives no one a way in. */
+  "CREATE TABLE users (\n"
+  "  id           TEXT NOT NULL PRIMARY KEY,\n"
+  "  display_name TEXT NOT NULL,\n"
+  "  roles        INTEGER NOT NULL CHECK (roles BETWEEN 0 AND 15),\n"
+  "  token_hash   BLOB NOT NULL UNIQUE CHECK (length (token_hash) = 32)\n"
+  ") STRICT;\n"
+  "\n"
+  "CREATE TABLE billing_profiles (\n"
+  "  id             TEXT NOT NULL PRIMARY KEY,\n"
+  "  display_name   TEXT NOT NULL,\n"
+  "  payment_method TEXT NOT NULL CHECK (payment_method IN ('invoice', 'card'))\n"
+  ") STRICT;\n"
+  "\n"
+  /* Only the stored fields: the API's annotations are derived on every read.
+   * The rules' own relations between the dates are left to the rules: a
+   * cancel may end a term at the very moment it was renewed.
+   */
+  "CREATE TABLE subscriptions (\n"
+  "  id                     TEXT NOT NULL PRIMARY KEY,\n"
+  "  product_name           TEXT NOT NULL,\n"
+  "  status                 TEXT NOT NULL\n"
+  "                         CHECK (status IN ('active', 'expired', 'disabled', 'deleted')),\n"
+  "  is_trial               INTEGER NOT NULL CHECK (is_trial IN (0, 1)),\n"
+  "  is_domain_subscription INTEGER NOT NULL CHECK (is_domain_subscription IN (0, 1)),\n"
+  "  quantity               INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 100000),\n"
+  "  assigned_licenses      INTEGER NOT NULL\n"
+  "                         CHECK (assigned_licenses BETWEEN 0 AND quantity),\n"
+  "  billing_profile_id     TEXT REFERENCES billing_profiles (id),\n"
+  "  billing_frequency      TEXT NOT NULL\n"
+  "                         CHECK (billing_frequency IN ('monthly', 'annual', 'triennial')),\n"
+  "  unit_price_amount      INTEGER NOT NULL\n"
+  "                         CHECK (unit_price_amount BETWEEN 0 AND 100000000),\n"
+  "  unit_price_currency    TEXT NOT NULL CHECK (unit_price_currency GLOB '[A-Z][A-Z][A-Z]'),\n"
+  "  recurring_billing      TEXT NOT NULL\n"
+  "                         CHECK (recurring_billing IN ('on', 'renewOnce', 'off')),\n"
+  "  purchase_channel       TEXT NOT NULL\n"
+  "                         CHECK (purchase_channel IN ('direct', 'prepaid', 'reseller')),\n"
+  "  start_date             INTEGER NOT NULL " TIME_IN_RANGE ("start_date") ",\n"
+  "  last_renewal_date      INTEGER NOT NULL " TIME_IN_RANGE ("last_renewal_date") ",\n"
+  "  term_end_date          INTEGER NOT NULL " TIME_IN_RANGE ("term_end_date") ",\n"
+  "  status_changed_date    INTEGER NOT NULL " TIME_IN_RANGE ("status_changed_date") "\n"
+  ") STRICT;\n"
+  "\n"
+  /* The list's order (DESIGN.md section 3): BINARY collation compares UTF-8
+   * bytes, which is code-point order; a page is one range scan of this index.
+   */
+  "CREATE INDEX subscriptions_by_product_name ON subscriptions (product_name, id);\n"
+  "\n"
+  "CREATE TABLE domains (\n"
+  "  name TEXT NOT NULL PRIMARY KEY\n"
+  ") STRICT;\n"
+  "\n"
+  "CREATE TABLE domain_subscriptions (\n"
+  "  domain_name     TEXT NOT NULL REFERENCES domains (name),\n"
+  "  subscription_id TEXT NOT NULL REFERENCES subscriptions (id),\n"
+  "  PRIMARY KEY (domain_name, subscription_id)\n"
+  ") STRICT, WITHOUT ROWID;\n"
+  "\n"
+  /* Rule 5 asks whether any domain holds a subscription. */
+  "CREATE INDEX domain_subscriptions_by_subscription\n"
+  "  ON domain_subscriptions (subscription_id);\n"
+  "\n"
+  /* AUTOINCREMENT: a seq is never reused, even after the last entry went. */
+  "CREATE TABLE operations (\n"
+  "  seq             INTEGER PRIMARY KEY AUTOINCREMENT,\n"
+  "  id              TEXT NOT NULL UNIQUE,\n"
+  "  time            INTEGER NOT NULL " TIME_IN_RANGE ("time") ",\n"
+  "  user_id         TEXT NOT NULL REFERENCES users (id),\n"
+  "  subscription_id TEXT NOT NULL REFERENCES subscriptions (id),\n"
+  "  action          TEXT NOT NULL CHECK (action IN ('cancel', 'changeRecurringBilling',\n"
+  "                                                  'changeQuantity', 'reactivate', 'delete')),\n"
+  "  idempotency_key TEXT,\n"
+  "  detail          TEXT NOT NULL CHECK (json_valid (detail))\n"
+  ") STRICT;\n"
+  "\n"
+  /* GET /v1/operations?subscriptionId=ID, oldest first. */
+  "CREATE INDEX operations_by_subscription ON operations (subscription_id, seq);\n"
+  "\n"
+  /* A rowid table: the stored bodies are too large for WITHOUT ROWID. */
+  "CREATE TABLE idempotency (\n"
+  "  user_id     TEXT NOT NULL REFERENCES users (id),\n"
+  "  endpoint    TEXT NOT NULL,\n"
+  "  key         TEXT NOT NULL,\n"
+  "  fingerprint BLOB NOT NULL,\n"
+  "  status      INTEGER NOT NULL CHECK (status BETWEEN 100 AND 599),\n"
+  "  body        BLOB NOT NULL,\n"
+  "  created     INTEGER NOT NULL,\n"
+  "  PRIMARY KEY (user_id, endpoint, key)\n"
+  ") STRICT;\n"
+  "\n"
+  /* Forgetting old answers is a range delete. */
+  "CREATE INDEX idempotency_by_created ON idempotency (created);\n",
+};
+
+#define SCHEMA_VERSION ((gint) G_N_ELEMENTS (migrations))
+
+static gboolean
+read_user_version (sqlite3     *db,
+                   gint        *version,
+                   GError     **error)
+{
+  g_autoptr(OwnedStatement) stmt = NULL;
+
+  if (sqlite3_prepare_v3 (db, "PRAGMA user_version", -1, 0, &stmt, NULL) != SQLITE_OK ||
+      sqlite3_step (stmt) != SQLITE_ROW)
+    return _bd_sqlite_set_error (db, DOING_OPEN, error);
+
+  *version = sqlite3_column_int (stmt, 0);
+  return TRUE;
+}
+
+static gboolean
+set_newer_schema_error (gint     version,
+                        GError **error)
+{
+  g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NEWER_SCHEMA,
+               /* Translators: the numbers are versions of the database's layout */
+               _("The billing database was written by a newer version of the service "
+                 "(layout %1$d; this version knows up to %2$d)"),
+               version, SCHEMA_VERSION);
+  return FALSE;
+}
+
+/* Brings the schema up to SCHEMA_VERSION (at open), one step per transaction, so that
+ * an interrupted upgrade leaves a database at some whole version. The version
+ * is read again under the write lock: another process may have upgraded it
+ * while this one waited.
+ */
+gboolean
+_bd_store_sqlite_migrate (sqlite3  *db,
+                          gint     *version,
+                          GError  **error)
+{
+  if (!read_user_version (db, version, error))
+    return FALSE;
+
+  while (*version < SCHEMA_VERSION)
+    {
+      g_autofree char *set_version = NULL;
+
+      if (!_bd_sqlite_exec (db, "BEGIN IMMEDIATE", DOING_MIGRATE, error))
+        return FALSE;
+
+      if (!read_user_version (db, version, error))
+        goto fail;
+
+      if (*version >= SCHEMA_VERSION)
+        {
+          if (!_bd_sqlite_exec (db, "COMMIT", DOING_MIGRATE, error))
+            goto fail;
+          break;
+        }
+
+      /* PRAGMA takes no bound parameters; the number is the store's own. */
+      set_version = g_strdup_printf ("PRAGMA user_version = %d", *version + 1);
+
+      if (!_bd_sqlite_exec (db, migrations[*version], DOING_MIGRATE, error) ||
+          !_bd_sqlite_exec (db, set_version, DOING_MIGRATE, error) ||
+          !_bd_sqlite_exec (db, "COMMIT", DOING_MIGRATE, error))
+        goto fail;
+
+      g_debug ("Upgraded the billing database to layout %d", *version + 1);
+      *version += 1;
+    }
+
+  if (*version > SCHEMA_VERSION)
+    return set_newer_schema_error (*version, error);
+
+  return TRUE;
+
+fail:
+  if (!sqlite3_get_autocommit (db))
+    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
