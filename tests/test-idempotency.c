@@ -7,9 +7,7 @@
  * (docs/api.md, "Idempotency-Key": at least 24 hours; the service keeps
  * answers 48 hours by its clock). A cancel's answer is replayed after a day
  * and after other keyed writes, up to the last second of the 48 hours, and
- * is gone after them. The answers go when a keyed write is made after the
- * retention (the service forgets old answers as it stores a new one), so
- * every step below makes one before it asks again.
+ * is gone after them, whether or not another keyed write came in between.
  */
 
 #include "config.h"
@@ -140,6 +138,24 @@ test_forgotten_after_48_hours (void)
   assert_replayed (day_old_again, day_old);
 }
 
+/* One second after the 48 hours, with no other keyed write since the first
+ * cancel, the key is new to the service all the same: the cancel is
+ * evaluated afresh (409 notActive), and the ledger still holds one cancel.
+ */
+static void
+test_forgotten_without_other_writes (void)
+{
+  g_autoptr(BdTestService) service = bd_test_service_new (TENANT, NOW);
+  g_autoptr(BdTestAnswer) first = cancel_s1 (service);
+  g_autoptr(BdTestAnswer) afresh = NULL;
+
+  bd_test_service_set_now (service, NOW_PLUS_48_H_AND_1S);
+
+  afresh = cancel (service, "s1", "k-s1");
+  bd_test_assert_api_error (afresh, 409, "notActive");
+  g_assert_cmpuint (bd_test_service_count_cancels (service, ADMIN, "s1", "k-s1"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -149,6 +165,8 @@ main (int   argc,
   g_test_add_data_func ("/idempotency/replayed-after-24-hours", NOW_PLUS_24_H, test_replayed);
   g_test_add_data_func ("/idempotency/replayed-at-48-hours", NOW_PLUS_48_H, test_replayed);
   g_test_add_func ("/idempotency/forgotten-after-48-hours", test_forgotten_after_48_hours);
+  g_test_add_func ("/idempotency/forgotten-without-other-writes",
+                   test_forgotten_without_other_writes);
 
   return g_test_run ();
 }

@@ -121,7 +121,11 @@ _bd_api_replay (BdApiCall  *call,
   g_autoptr(GError) error = NULL;
   g_autofree char *etag = NULL;
 
-  if (!bd_store_get_idempotent_answer (call->store, bd_user_get_id (call->user), endpoint, key,
+  /* An answer past the retention is gone even when no keyed write came
+   * since to prune it: the same key is then a new request. */
+  if (!bd_store_forget_idempotent_answers (call->store, call->now - IDEMPOTENCY_KEEP_SECONDS,
+                                           &error) ||
+      !bd_store_get_idempotent_answer (call->store, bd_user_get_id (call->user), endpoint, key,
                                        &answer, &error))
     return _bd_api_store_error (error);
 
@@ -136,9 +140,7 @@ _bd_api_replay (BdApiCall  *call,
   return _bd_api_response_new (answer->status, g_bytes_ref (answer->body), etag);
 }
 
-/* Keeps @response under the key in the change's transaction, and lets the
- * answers older than the retention go.
- */
+/* Keeps @response under the key in the change's transaction. */
 gboolean
 _bd_api_keep_answer (BdApiCall            *call,
                      const char           *endpoint,
@@ -154,8 +156,7 @@ _bd_api_keep_answer (BdApiCall            *call,
     .created = call->now,
   };
 
+  /* _bd_api_replay () let the answers past the retention go. */
   return bd_store_put_idempotent_answer (call->store, bd_user_get_id (call->user), endpoint, key,
-                                         &answer, error) &&
-         bd_store_forget_idempotent_answers (call->store, call->now - IDEMPOTENCY_KEEP_SECONDS,
-                                             error);
+                                         &answer, error);
 }
