@@ -1,0 +1,426 @@
+/* bd-cancel-pane-request.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-cancel-pane-request"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bd-cancel-pane-private.h"
+
+/* The Cancel Subscription pane's requests: loading the subscription and its
+ * cancellation answer, the cancel itself with its Idempotency-Key (Check
+ * Again repeats it), Turn Off Recurring Billing, and what each answer
+ * shows. The widget and its states are in bd-cancel-pane.c.
+ */
+
+/*
+ * Loading
+ */
+
+static GCancellable *
+new_cancellable (BdCancelPane *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  return self->cancellable;
+}
+
+/* Callbacks get the pane unreferenced: it cancels its requests when it goes
+ * (dispose) or starts another, and a cancelled callback returns before it
+ * touches the pane.
+ */
+static void
+get_cancellation_cb (GObject      *object,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(BdCancellation) cancellation = NULL;
+  g_autoptr(GError) error = NULL;
+  BdCancelPane *self;
+
+  cancellation = bd_client_get_cancellation_finish (BD_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = BD_CANCEL_PANE (user_data);
+
+  if (cancellation == NULL)
+    {
+      _bd_cancel_pane_show_load_error (self, error->message);
+      return;
+    }
+
+  g_set_object (&self->cancellation, cancellation);
+  _bd_cancel_pane_show_answer (self);
+}
+
+static void
+reread_subscription_cb (GObject      *object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(BdSubscription) subscription = NULL;
+  g_autoptr(GError) error = NULL;
+  BdCancelPane *self;
+
+  subscription = bd_client_get_subscription_finish (BD_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = BD_CANCEL_PANE (user_data);
+
+  if (subscription == NULL)
+    {
+      _bd_cancel_pane_show_load_error (self, error->message);
+      return;
+    }
+
+  bd_subscription_update (self->subscription, bd_subscription_get_data (subscription));
+  bd_client_get_cancellation_async (self->client, bd_subscription_get_id (self->subscription),
+                                    self->cancellable, get_cancellation_cb, self);
+}
+
+/* Fetches the cancellation answer; first the subscription itself when it
+ * may have changed (its ETag, its state).
+ */
+void
+_bd_cancel_pane_load (BdCancelPane *self,
+                      gboolean      reread_subscription)
+{
+  GCancellable *cancellable = new_cancellable (self);
+  const char *id = bd_subscription_get_id (self->subscription);
+
+  g_clear_object (&self->cancellation);
+  _bd_cancel_pane_set_state (self, STATE_LOADING);
+
+  if (reread_subscription)
+    bd_client_get_subscription_async (self->client, id, cancellable, reread_subscription_cb, self);
+  else
+    bd_client_get_cancellation_async (self->client, id, cancellable, get_cancellation_cb, self);
+}
+
+/*
+ * The cancel
+ */
+
+/* Whether the form is as it was when the last cancel was sent. */
+gboolean
+_bd_cancel_pane_form_matches_sent (BdCancelPane *self)
+{
+  g_autofree char *text = NULL;
+  BdCancelReason reason;
+
+  if (!self->has_sent || !_bd_cancel_pane_get_selected_reason (self, &reason) ||
+      reason != self->sent_reason)
+    return FALSE;
+
+  text = _bd_cancel_pane_get_feedback_text (self);
+  return g_strcmp0 (text, self->sent_text) == 0;
+}
+
+/* Nothing was sent, or it does not matter any more: the next Save is a new
+ * request.
+ */
+void
+_bd_cancel_pane_forget_sent (BdCancelPane *self)
+{
+  self->has_sent = FALSE;
+  g_clear_pointer (&self->sent_text, g_free);
+  self->outcome = OUTCOME_NONE;
+  g_clear_pointer (&self->idempotency_key, g_free);
+}
+
+/* A cancel that did not succeed: refused, or its outcome unknown. */
+static void
+show_cancel_failure (BdCancelPane *self,
+                     const GError *error)
+{
+  g_autofree char *message = NULL;
+
+  if (bd_client_error_is_outcome_unknown (error))
+    {
+      /* The key stays: Check Again repeats this very request, and the
+       * service answers it as it answered the first, or applies it once.
+       */
+      self->outcome = OUTCOME_UNKNOWN;
+      if (g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER))
+        message = g_strdup (_("The billing service sent an answer Billing Desk could not read, "
+                              "so the result is not known yet. Asking again is safe: the "
+                              "subscription is never cancelled twice."));
+      else
+        message = g_strdup (_("The billing service did not answer, so the result is not known "
+                              "yet. Asking again is safe: the subscription is never cancelled "
+                              "twice."));
+      _bd_cancel_pane_show_outcome (self, message, "warning");
+      return;
+    }
+
+  /* An answer is final for its key (a refusal is replayed to the same
+   * key), so another try is another request.
+   */
+  self->outcome = OUTCOME_REFUSED;
+  g_clear_pointer (&self->idempotency_key, g_free);
+  if (g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_UNREACHABLE))
+    /* Translators: %s says why, and that nothing was changed */
+    message = g_strdup_printf (_("The subscription was not cancelled: %s"), error->message);
+  else
+    /* Translators: %s is a sentence that says why */
+    message = g_strdup_printf (_("The subscription was not cancelled: %s Nothing was changed."),
+                               error->message);
+  _bd_cancel_pane_show_outcome (self, message, "error");
+}
+
+static void
+cancel_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(BdSubscription) cancelled = NULL;
+  g_autoptr(GError) error = NULL;
+  BdCancelPane *self;
+  gboolean has_refund = FALSE;
+  BdMoney refund = { 0 };
+  BdRefundMethod method = BD_REFUND_METHOD_CREDIT_NEXT_INVOICE;
+  gint64 deletable_from = BD_TIME_NONE;
+  gint64 deleted_by = BD_TIME_NONE;
+
+  cancelled = bd_client_cancel_finish (BD_CLIENT (object), result, &has_refund, &refund, &method,
+                                       &deletable_from, &deleted_by, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = BD_CANCEL_PANE (user_data);
+
+  if (cancelled == NULL)
+    {
+      show_cancel_failure (self, error);
+      _bd_cancel_pane_set_busy (self, FALSE);
+      _bd_cancel_pane_focus_if_here (self, self->save_button);
+      return;
+    }
+
+  /* The list row follows the object it shows. */
+  bd_subscription_update (self->subscription, bd_subscription_get_data (cancelled));
+
+  self->outcome = OUTCOME_NONE;
+  g_clear_pointer (&self->idempotency_key, g_free);
+  _bd_cancel_pane_set_busy (self, FALSE);
+  _bd_cancel_pane_show_done (self, has_refund, &refund, method, deletable_from, deleted_by);
+  _bd_cancel_pane_emit_cancelled (self);
+}
+
+static void
+send_cancel (BdCancelPane *self)
+{
+  GCancellable *cancellable = new_cancellable (self);
+
+  _bd_cancel_pane_show_outcome (self, NULL, NULL);
+  _bd_cancel_pane_set_busy (self, TRUE);
+  bd_client_cancel_async (self->client, bd_subscription_get_id (self->subscription),
+                          self->sent_reason, _bd_cancel_pane_feedback_to_send (self->sent_text),
+                          self->idempotency_key, cancellable, cancel_cb, self);
+}
+
+/* Before another attempt after a failure: the subscription as it is now. */
+static void
+save_reread_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(BdSubscription) subscription = NULL;
+  g_autoptr(GError) error = NULL;
+  BdCancelPane *self;
+
+  subscription = bd_client_get_subscription_finish (BD_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = BD_CANCEL_PANE (user_data);
+
+  if (subscription == NULL)
+    {
+      /* Nothing was sent; the next Save reads again with a fresh key. */
+      self->has_sent = FALSE;
+      g_clear_pointer (&self->idempotency_key, g_free);
+      _bd_cancel_pane_show_outcome (self, error->message, "error");
+      _bd_cancel_pane_set_busy (self, FALSE);
+      return;
+    }
+
+  bd_subscription_update (self->subscription, bd_subscription_get_data (subscription));
+
+  if (bd_subscription_get_status (self->subscription) != BD_STATUS_ACTIVE)
+    {
+      BdCancelOutcome before = self->outcome;
+
+      _bd_cancel_pane_forget_sent (self);
+      _bd_cancel_pane_show_outcome (self, NULL, NULL);
+      _bd_cancel_pane_show_notice (self, before == OUTCOME_UNKNOWN
+                                   ? _("The subscription is no longer active: the earlier "
+                                       "attempt may have cancelled it. Nothing more was sent.")
+                                   : _("The subscription is no longer active, so nothing was "
+                                       "sent."));
+      _bd_cancel_pane_set_busy (self, FALSE);
+      _bd_cancel_pane_load (self, FALSE);
+      return;
+    }
+
+  /* Still busy: the cancel follows at once. */
+  send_cancel (self);
+}
+
+/*
+ * Turn Off Recurring Billing
+ */
+
+static void
+update_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  g_autoptr(BdSubscription) updated = NULL;
+  g_autoptr(GError) error = NULL;
+  BdCancelPane *self;
+
+  updated = bd_client_update_finish (BD_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = BD_CANCEL_PANE (user_data);
+  _bd_cancel_pane_set_busy (self, FALSE);
+
+  if (updated != NULL)
+    {
+      const BdSubscriptionData *data = bd_subscription_get_data (updated);
+
+      bd_subscription_update (self->subscription, data);
+      if (self->turn_off_card != NULL)
+        bd_blocker_card_show_turned_off (self->turn_off_card, data->term_end_date);
+      _bd_cancel_pane_update_turn_off_action (self);
+      return;
+    }
+
+  /* Someone else changed it: read it again, with its new ETag. */
+  if (bd_client_error_get_api_code (error) == BD_ERROR_CODE_PRECONDITION_FAILED)
+    {
+      _bd_cancel_pane_show_notice (self, error->message);
+      _bd_cancel_pane_load (self, TRUE);
+      return;
+    }
+
+  if (self->turn_off_card != NULL)
+    bd_blocker_card_show_turn_off_error (self->turn_off_card, error->message);
+}
+
+/*
+ * Actions
+ */
+
+static void
+pane_reload_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  BdCancelPane *self = BD_CANCEL_PANE (widget);
+
+  if (self->subscription != NULL && !self->busy)
+    _bd_cancel_pane_load (self, TRUE);
+}
+
+static void
+pane_save_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  BdCancelPane *self = BD_CANCEL_PANE (widget);
+  g_autofree char *text = NULL;
+  BdCancelReason reason;
+  BdCancelOutcome before = self->outcome;
+
+  if (self->busy || self->state != STATE_ALLOWED ||
+      !_bd_cancel_pane_get_selected_reason (self, &reason))
+    return;
+
+  /* An earlier notice is about an earlier step. */
+  _bd_cancel_pane_show_notice (self, NULL);
+
+  /* Check Again: the same request, with the same key. */
+  if (self->outcome == OUTCOME_UNKNOWN && _bd_cancel_pane_form_matches_sent (self) &&
+      self->idempotency_key != NULL)
+    {
+      send_cancel (self);
+      return;
+    }
+
+  /* A new intent: a new key, made once, for this form as typed. */
+  text = _bd_cancel_pane_get_feedback_text (self);
+  g_free (self->idempotency_key);
+  self->idempotency_key = bd_client_new_idempotency_key ();
+  self->has_sent = TRUE;
+  self->sent_reason = reason;
+  g_free (self->sent_text);
+  self->sent_text = g_steal_pointer (&text);
+
+  if (before == OUTCOME_NONE)
+    {
+      send_cancel (self);
+      return;
+    }
+
+  /* After a failure the subscription may have changed, or an earlier
+   * attempt may have cancelled it after all: read it first (DESIGN.md
+   * section 4).
+   */
+  _bd_cancel_pane_set_busy (self, TRUE);
+  bd_client_get_subscription_async (self->client, bd_subscription_get_id (self->subscription),
+                                    new_cancellable (self), save_reread_cb, self);
+}
+
+static void
+pane_turn_off_recurring_billing_action (GtkWidget  *widget,
+                                        const char *action_name,
+                                        GVariant   *parameter)
+{
+  BdCancelPane *self = BD_CANCEL_PANE (widget);
+  const BdSubscriptionData *data;
+
+  if (self->busy || self->state != STATE_BLOCKED)
+    return;
+
+  data = bd_subscription_get_data (self->subscription);
+
+  /* Without its ETag the change can't be made safely: read it first. */
+  if (data->etag == NULL)
+    {
+      _bd_cancel_pane_load (self, TRUE);
+      return;
+    }
+
+  if (self->turn_off_card != NULL)
+    bd_blocker_card_show_turn_off_error (self->turn_off_card, NULL);
+  _bd_cancel_pane_show_notice (self, NULL);
+  _bd_cancel_pane_set_busy (self, TRUE);
+  bd_client_update_async (self->client, data->id, data->etag, TRUE, BD_RECURRING_BILLING_OFF, -1,
+                          new_cancellable (self), update_cb, self);
+}
+
+/*
+ * Class
+ */
+
+void
+_bd_cancel_pane_class_actions_init (BdCancelPaneClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_install_action (widget_class, "pane.reload", NULL, pane_reload_action);
+  gtk_widget_class_install_action (widget_class, "pane.save", NULL, pane_save_action);
+  gtk_widget_class_install_action (widget_class, "pane.turn-off-recurring-billing", NULL,
+                                   pane_turn_off_recurring_billing_action);
+}
