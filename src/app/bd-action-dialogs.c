@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "bd-action-dialogs.h"
+#include "bd-blocker-text.h"
 #include "bd-format.h"
 
 /* One dialog's state, owned by the dialog (freed when it is finalized).
@@ -102,57 +103,6 @@ action_title (BdAction action)
     case BD_ACTION_CANCEL:
     default:
       return _("Cancel Subscription");
-    }
-}
-
-/* Why @action can't be done now, as a sentence that says what to do. */
-static char *
-blocker_text (const BdSubscriptionData *data,
-              BdAction                  action,
-              BdBlocker                 blocker)
-{
-  switch (blocker)
-    {
-    case BD_BLOCKER_INSUFFICIENT_ROLE:
-      return g_strdup (_("Only Global admins and Billing admins can make changes."));
-
-    case BD_BLOCKER_INVALID_STATE:
-      if (action == BD_ACTION_REACTIVATE && data->status != BD_STATUS_DELETED)
-        /* Translators: %s is a product name */
-        return g_strdup_printf (_("%s is active, so there is nothing to reactivate."),
-                                data->product_name);
-      /* Translators: %s is a product name */
-      return g_strdup_printf (_("%s has been deleted, so it can’t be changed."),
-                              data->product_name);
-
-    case BD_BLOCKER_NOT_ACTIVE:
-      /* Translators: %s is a product name */
-      return g_strdup_printf (_("%s is not active. Only an active subscription can be changed; "
-                                "reactivate it first."), data->product_name);
-
-    case BD_BLOCKER_QUANTITY_LOCKED:
-      if (data->is_trial)
-        /* Translators: %s is a product name */
-        return g_strdup_printf (_("%s is a trial, and the number of licenses of a trial "
-                                  "can’t be changed."), data->product_name);
-      if (data->purchase_channel == BD_PURCHASE_CHANNEL_RESELLER)
-        /* Translators: %s is a product name */
-        return g_strdup_printf (_("%s was bought through a reseller. "
-                                  "Contact the seller to buy or remove licenses."),
-                                data->product_name);
-      /* Translators: %s is a product name */
-      return g_strdup_printf (_("%s was prepaid, and the number of licenses of a prepaid "
-                                "subscription can’t be changed."), data->product_name);
-
-    case BD_BLOCKER_NONE:
-    case BD_BLOCKER_DOMAIN_SUBSCRIPTION:
-    case BD_BLOCKER_PURCHASED_THROUGH_PARTNER:
-    case BD_BLOCKER_CUSTOM_DOMAIN_ATTACHED:
-    case BD_BLOCKER_CANCELLATION_WINDOW_CLOSED:
-    case BD_BLOCKER_TOO_MANY_LICENSES:
-    case BD_BLOCKER_LICENSES_ASSIGNED:
-    default:
-      return g_strdup (_("This can’t be done in the subscription’s current state."));
     }
 }
 
@@ -834,7 +784,7 @@ build_blocked (ActionDialog *self)
   if (blocker == BD_BLOCKER_NONE)
     return FALSE;
 
-  why = blocker_text (get_data (self), self->action, blocker);
+  why = bd_blocker_text_for_dialog (get_data (self), self->action, blocker);
   adw_message_dialog_set_heading (self->dialog, action_title (self->action));
   adw_message_dialog_set_body (self->dialog, why);
   adw_message_dialog_add_response (self->dialog, "close", _("_Close"));

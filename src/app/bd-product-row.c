@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "bd-blocker-text.h"
 #include "bd-format.h"
 #include "bd-product-row.h"
 
@@ -184,40 +185,6 @@ update (BdProductRow *self)
     }
 }
 
-/* Why an action is not offered, for the menu: a disabled item says why
- * (UX.md), in the words of its first blocker.
- */
-static const char *
-blocker_text (BdAction  action,
-              BdBlocker blocker,
-              BdStatus  status)
-{
-  if (action == BD_ACTION_REACTIVATE && blocker == BD_BLOCKER_INVALID_STATE &&
-      status != BD_STATUS_DELETED)
-    return _("Only expired or disabled subscriptions can be reactivated");
-
-  switch (blocker)
-    {
-    case BD_BLOCKER_INSUFFICIENT_ROLE:
-      return _("Only Global admins and Billing admins can make changes");
-    case BD_BLOCKER_INVALID_STATE:
-      return _("Not possible in this subscription’s state");
-    case BD_BLOCKER_NOT_ACTIVE:
-      return _("Only an active subscription can be changed");
-    case BD_BLOCKER_QUANTITY_LOCKED:
-      return _("Trials, prepaid and reseller purchases keep their licenses");
-    case BD_BLOCKER_NONE:
-    case BD_BLOCKER_DOMAIN_SUBSCRIPTION:
-    case BD_BLOCKER_PURCHASED_THROUGH_PARTNER:
-    case BD_BLOCKER_CUSTOM_DOMAIN_ATTACHED:
-    case BD_BLOCKER_CANCELLATION_WINDOW_CLOSED:
-    case BD_BLOCKER_TOO_MANY_LICENSES:
-    case BD_BLOCKER_LICENSES_ASSIGNED:
-    default:
-      return NULL;
-    }
-}
-
 /* The actions the user may take now, from allowedActions; Cancel
  * Subscription opens the pane for every Active subscription an admin may
  * manage, even a blocked one, which the pane then explains (DESIGN.md
@@ -258,7 +225,10 @@ update_actions (BdProductRow *self)
   g_menu_remove_all (self->reasons_section);
   for (guint action = 0; data != NULL && action < BD_N_ACTIONS; action++)
     {
-      const char *reason = blocker_text (action, data->action_blockers[action], data->status);
+      /* Why an action is not offered: a disabled item says why (UX.md), in
+       * the words of its first blocker.
+       */
+      const char *reason = bd_blocker_text_for_menu (data, action, data->action_blockers[action]);
 
       if (action == BD_ACTION_CANCEL && can_open_pane)
         continue;
