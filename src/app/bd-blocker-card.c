@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "bd-blocker-card.h"
+#include "bd-blocker-text.h"
 #include "bd-format.h"
 
 /* Microsoft's links (UX.md "Links"): the admin centre's differ by cloud. */
@@ -48,74 +49,13 @@ struct _BdBlockerCard
 
 G_DEFINE_FINAL_TYPE (BdBlockerCard, bd_blocker_card, GTK_TYPE_WIDGET)
 
-/*
- * Texts
- */
-
-static char *
-blocker_text (BdBlocker                 blocker,
-              const BdSubscriptionData *data,
-              gint64                    window_end)
-{
-  switch (blocker)
-    {
-    case BD_BLOCKER_CANCELLATION_WINDOW_CLOSED:
-      if (window_end != BD_TIME_NONE)
-        {
-          g_autofree char *date = bd_format_date (window_end);
-
-          /* Translators: %s is a date */
-          return g_strdup_printf (_("The 7-day refund window after the latest renewal "
-                                    "closed on %s."), date);
-        }
-      return g_strdup (_("The 7-day refund window after the latest renewal has closed."));
-
-    case BD_BLOCKER_TOO_MANY_LICENSES:
-      /* Translators: %u is the number of licenses the subscription has */
-      return g_strdup_printf (ngettext ("Without a billing profile, only subscriptions with 25 or "
-                                        "fewer licenses can be cancelled. This one has %u.",
-                                        "Without a billing profile, only subscriptions with 25 or "
-                                        "fewer licenses can be cancelled. This one has %u.",
-                                        data->quantity),
-                              data->quantity);
-
-    case BD_BLOCKER_CUSTOM_DOMAIN_ATTACHED:
-      return g_strdup (_("A custom domain is attached to this subscription, so it can’t be "
-                         "cancelled while the domain is there."));
-
-    case BD_BLOCKER_DOMAIN_SUBSCRIPTION:
-      return g_strdup (_("A domain subscription can’t be cancelled."));
-
-    case BD_BLOCKER_PURCHASED_THROUGH_PARTNER:
-      return g_strdup (_("This subscription was bought through a partner, so only the partner "
-                         "can cancel it."));
-
-    case BD_BLOCKER_NOT_ACTIVE:
-      return g_strdup (_("Only an active subscription can be cancelled, and this one is not "
-                         "active now."));
-
-    case BD_BLOCKER_INVALID_STATE:
-      return g_strdup (_("This subscription has been deleted, so it can’t be changed."));
-
-    case BD_BLOCKER_INSUFFICIENT_ROLE:
-      return g_strdup (_("Only Global admins and Billing admins can cancel subscriptions."));
-
-    case BD_BLOCKER_LICENSES_ASSIGNED:
-    case BD_BLOCKER_QUANTITY_LOCKED:
-    case BD_BLOCKER_NONE:
-    default:
-      /* Never a cancel's blocker (bd_rules_blocker_can_stop ()). */
-      return g_strdup ("");
-    }
-}
-
 static void
 set_sentences (BdBlockerCard            *self,
                BdBlocker                 blocker,
                const BdSubscriptionData *data,
                gint64                    window_end)
 {
-  g_autofree char *text = blocker_text (blocker, data, window_end);
+  g_autofree char *text = bd_blocker_text_for_cancel_pane (data, blocker, window_end);
   g_autofree char *turn_off = NULL;
   g_autofree char *reduce = NULL;
   g_autofree char *term_end = bd_format_date (data->term_end_date);

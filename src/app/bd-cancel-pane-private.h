@@ -8,6 +8,7 @@
 
 #include "bd-blocker-card.h"
 #include "bd-cancel-pane.h"
+#include "bd-change-attempt.h"
 
 G_BEGIN_DECLS
 
@@ -29,14 +30,6 @@ typedef enum
   STATE_BLOCKED,
   STATE_DONE,
 } BdCancelPaneState;
-
-/* How the last cancel sent ended, when it did not succeed. */
-typedef enum
-{
-  OUTCOME_NONE,
-  OUTCOME_REFUSED,  /* the service answered: nothing was changed */
-  OUTCOME_UNKNOWN,  /* no answer: it may or may not have been applied */
-} BdCancelOutcome;
 
 /* The Cancel Subscription pane (UX.md): one subscription's cancellation
  * answer, shown as what happens or as what blocks it; the form; the
@@ -62,15 +55,13 @@ struct _BdCancelPane
   BdCancelReason        reasons[N_REASONS];
   guint                 n_reasons;
 
-  /* The last cancel sent: the form as it was typed, how it ended, and its
-   * Idempotency-Key, kept while its outcome is unknown so that Check Again
-   * repeats the same request.
+  /* The cancel: its Idempotency-Key, kept while its outcome is unknown so
+   * that Check Again repeats the same request, and whether Save sends a
+   * new one; and the form it sends, as it was when Save was pressed.
    */
-  gboolean              has_sent;
-  BdCancelReason        sent_reason;
-  char                 *sent_text;
-  BdCancelOutcome       outcome;
-  char                 *idempotency_key;
+  BdChangeAttempt      *attempt;
+  BdCancelReason        sending_reason;
+  char                 *sending_text;
 
   /* In blockers_box, while it shows the one that offers it. */
   BdBlockerCard        *turn_off_card;
@@ -117,7 +108,6 @@ void        _bd_cancel_pane_set_state              (BdCancelPane      *self,
                                                     BdCancelPaneState  state);
 void        _bd_cancel_pane_set_busy               (BdCancelPane      *self,
                                                     gboolean           busy);
-void        _bd_cancel_pane_update_turn_off_action (BdCancelPane      *self);
 void        _bd_cancel_pane_show_outcome           (BdCancelPane      *self,
                                                     const char        *text,
                                                     const char        *css_class);
@@ -146,7 +136,6 @@ void        _bd_cancel_pane_show_done              (BdCancelPane      *self,
 void        _bd_cancel_pane_class_actions_init     (BdCancelPaneClass *klass);
 void        _bd_cancel_pane_load                   (BdCancelPane      *self,
                                                     gboolean           reread_subscription);
-gboolean    _bd_cancel_pane_form_matches_sent      (BdCancelPane      *self);
-void        _bd_cancel_pane_forget_sent            (BdCancelPane      *self);
+void        _bd_cancel_pane_update_turn_off_action (BdCancelPane      *self);
 
 G_END_DECLS

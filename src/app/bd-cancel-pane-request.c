@@ -14,8 +14,9 @@
 
 /* The Cancel Subscription pane's requests: loading the subscription and its
  * cancellation answer, the cancel itself with its Idempotency-Key (Check
- * Again repeats it), Turn Off Recurring Billing, and what each answer
- * shows. The widget and its states are in bd-cancel-pane.c.
+ * Again repeats it), Turn Off Recurring Billing, and the actions that start
+ * them. The widget is in bd-cancel-pane.c, what the answers show in
+ * bd-cancel-pane-answers.c.
  */
 
 /*
@@ -109,33 +110,6 @@ _bd_cancel_pane_load (BdCancelPane *self,
  * The cancel
  */
 
-/* Whether the form is as it was when the last cancel was sent. */
-gboolean
-_bd_cancel_pane_form_matches_sent (BdCancelPane *self)
-{
-  g_autofree char *text = NULL;
-  BdCancelReason reason;
-
-  if (!self->has_sent || !_bd_cancel_pane_get_selected_reason (self, &reason) ||
-      reason != self->sent_reason)
-    return FALSE;
-
-  text = _bd_cancel_pane_get_feedback_text (self);
-  return g_strcmp0 (text, self->sent_text) == 0;
-}
-
-/* Nothing was sent, or it does not matter any more: the next Save is a new
- * request.
- */
-void
-_bd_cancel_pane_forget_sent (BdCancelPane *self)
-{
-  self->has_sent = FALSE;
-  g_clear_pointer (&self->sent_text, g_free);
-  self->outcome = OUTCOME_NONE;
-  g_clear_pointer (&self->idempotency_key, g_free);
-}
-
 /* A cancel that did not succeed: refused, or its outcome unknown. */
 static void
 show_cancel_failure (BdCancelPane *self,
@@ -143,12 +117,12 @@ show_cancel_failure (BdCancelPane *self,
 {
   g_autofree char *message = NULL;
 
-  if (bd_client_error_is_outcome_unknown (error))
+  /* The key stays (the attempt keeps it): Check Again repeats this very
+   * request, and the service answers it as it answered the first, or
+   * applies it once.
+   */
+  if (bd_change_attempt_get_outcome_unknown (self->attempt))
     {
-      /* The key stays: Check Again repeats this very request, and the
-       * service answers it as it answered the first, or applies it once.
-       */
-      self->outcome = OUTCOME_UNKNOWN;
       if (g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER))
         message = g_strdup (_("The billing service sent an answer Billing Desk could not read, "
                               "so the result is not known yet. Asking again is safe: the "
@@ -164,8 +138,6 @@ show_cancel_failure (BdCancelPane *self,
   /* An answer is final for its key (a refusal is replayed to the same
    * key), so another try is another request.
    */
-  self->outcome = OUTCOME_REFUSED;
-  g_clear_pointer (&self->idempotency_key, g_free);
   if (g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_UNREACHABLE))
     /* Translators: %s says why, and that nothing was changed */
     message = g_strdup_printf (_("The subscription was not cancelled: %s"), error->message);
@@ -196,6 +168,7 @@ cancel_cb (GObject      *object,
     return;
 
   self = BD_CANCEL_PANE (user_data);
+  bd_change_attempt_finish (self->attempt, error);
 
   if (cancelled == NULL)
     {
@@ -208,8 +181,6 @@ cancel_cb (GObject      *object,
   /* The list row follows the object it shows. */
   bd_subscription_update (self->subscription, bd_subscription_get_data (cancelled));
 
-  self->outcome = OUTCOME_NONE;
-  g_clear_pointer (&self->idempotency_key, g_free);
   _bd_cancel_pane_set_busy (self, FALSE);
   _bd_cancel_pane_show_done (self, has_refund, &refund, method, deletable_from, deleted_by);
   _bd_cancel_pane_emit_cancelled (self);
@@ -223,8 +194,10 @@ send_cancel (BdCancelPane *self)
   _bd_cancel_pane_show_outcome (self, NULL, NULL);
   _bd_cancel_pane_set_busy (self, TRUE);
   bd_client_cancel_async (self->client, bd_subscription_get_id (self->subscription),
-                          self->sent_reason, _bd_cancel_pane_feedback_to_send (self->sent_text),
-                          self->idempotency_key, cancellable, cancel_cb, self);
+                          self->sending_reason,
+                          _bd_cancel_pane_feedback_to_send (self->sending_text),
+                          bd_change_attempt_get_idempotency_key (self->attempt),
+                          cancellable, cancel_cb, self);
 }
 
 /* Before another attempt after a failure: the subscription as it is now. */
@@ -246,8 +219,7 @@ save_reread_cb (GObject      *object,
   if (subscription == NULL)
     {
       /* Nothing was sent; the next Save reads again with a fresh key. */
-      self->has_sent = FALSE;
-      g_clear_pointer (&self->idempotency_key, g_free);
+      bd_change_attempt_stop (self->attempt);
       _bd_cancel_pane_show_outcome (self, error->message, "error");
       _bd_cancel_pane_set_busy (self, FALSE);
       return;
@@ -257,11 +229,11 @@ save_reread_cb (GObject      *object,
 
   if (bd_subscription_get_status (self->subscription) != BD_STATUS_ACTIVE)
     {
-      BdCancelOutcome before = self->outcome;
+      gboolean was_unknown = bd_change_attempt_get_outcome_unknown (self->attempt);
 
-      _bd_cancel_pane_forget_sent (self);
+      bd_change_attempt_reset (self->attempt);
       _bd_cancel_pane_show_outcome (self, NULL, NULL);
-      _bd_cancel_pane_show_notice (self, before == OUTCOME_UNKNOWN
+      _bd_cancel_pane_show_notice (self, was_unknown
                                    ? _("The subscription is no longer active: the earlier "
                                        "attempt may have cancelled it. Nothing more was sent.")
                                    : _("The subscription is no longer active, so nothing was "
@@ -272,12 +244,24 @@ save_reread_cb (GObject      *object,
     }
 
   /* Still busy: the cancel follows at once. */
+  bd_change_attempt_send (self->attempt);
   send_cancel (self);
 }
 
 /*
  * Turn Off Recurring Billing
  */
+
+/* Turn Off Recurring Billing works while its button is shown. */
+void
+_bd_cancel_pane_update_turn_off_action (BdCancelPane *self)
+{
+  gboolean shown = self->state == STATE_BLOCKED && self->turn_off_card != NULL &&
+                   bd_blocker_card_get_offers_turn_off (self->turn_off_card);
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pane.turn-off-recurring-billing",
+                                 shown && !self->busy);
+}
 
 static void
 update_cb (GObject      *object,
@@ -339,9 +323,7 @@ pane_save_action (GtkWidget  *widget,
                   GVariant   *parameter)
 {
   BdCancelPane *self = BD_CANCEL_PANE (widget);
-  g_autofree char *text = NULL;
   BdCancelReason reason;
-  BdCancelOutcome before = self->outcome;
 
   if (self->busy || self->state != STATE_ALLOWED ||
       !_bd_cancel_pane_get_selected_reason (self, &reason))
@@ -350,24 +332,13 @@ pane_save_action (GtkWidget  *widget,
   /* An earlier notice is about an earlier step. */
   _bd_cancel_pane_show_notice (self, NULL);
 
-  /* Check Again: the same request, with the same key. */
-  if (self->outcome == OUTCOME_UNKNOWN && _bd_cancel_pane_form_matches_sent (self) &&
-      self->idempotency_key != NULL)
-    {
-      send_cancel (self);
-      return;
-    }
+  /* The form as typed now; Check Again finds it as it was sent. */
+  self->sending_reason = reason;
+  g_free (self->sending_text);
+  self->sending_text = _bd_cancel_pane_get_feedback_text (self);
 
-  /* A new intent: a new key, made once, for this form as typed. */
-  text = _bd_cancel_pane_get_feedback_text (self);
-  g_free (self->idempotency_key);
-  self->idempotency_key = bd_client_new_idempotency_key ();
-  self->has_sent = TRUE;
-  self->sent_reason = reason;
-  g_free (self->sent_text);
-  self->sent_text = g_steal_pointer (&text);
-
-  if (before == OUTCOME_NONE)
+  /* Check Again keeps the key; a new intent gets a new one. */
+  if (bd_change_attempt_start (self->attempt, FALSE) == BD_CHANGE_STEP_SEND)
     {
       send_cancel (self);
       return;

@@ -118,12 +118,18 @@ update_form (BdCancelPane *self)
                                     has_reason && reason == BD_CANCEL_REASON_OTHER
                                     ? _("_Feedback (required)") : _("_Feedback (optional)"));
 
+  /* The form as typed, which the attempt compares with the one it sent (a
+   * form without a reason is never sent).
+   */
+  bd_change_attempt_set_form (self->attempt,
+                              g_variant_new ("(is)", has_reason ? (int) reason : -1, text));
+
   /* The button says what it does: repeat a request whose outcome is not
    * known, send one that was refused once more, or send a new one.
    */
-  if (self->outcome == OUTCOME_UNKNOWN && _bd_cancel_pane_form_matches_sent (self))
+  if (bd_change_attempt_get_check_again (self->attempt))
     save_text = _("_Check Again");
-  else if (self->outcome == OUTCOME_REFUSED && _bd_cancel_pane_form_matches_sent (self))
+  else if (bd_change_attempt_get_try_again (self->attempt))
     save_text = _("_Try Again");
   else
     save_text = C_("cancel subscription", "_Save");
@@ -140,7 +146,7 @@ reset_form (BdCancelPane *self)
   gtk_drop_down_set_selected (self->reason_dropdown, 0);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->feedback_view), "", -1);
 
-  _bd_cancel_pane_forget_sent (self);
+  bd_change_attempt_reset (self->attempt);
 
   gtk_widget_set_visible (GTK_WIDGET (self->outcome_label), FALSE);
   gtk_widget_set_visible (GTK_WIDGET (self->notice_label), FALSE);
@@ -181,17 +187,6 @@ _bd_cancel_pane_focus_if_here (BdCancelPane *self,
 /*
  * States
  */
-
-/* Turn Off Recurring Billing works while its button is shown. */
-void
-_bd_cancel_pane_update_turn_off_action (BdCancelPane *self)
-{
-  gboolean shown = self->state == STATE_BLOCKED && self->turn_off_card != NULL &&
-                   bd_blocker_card_get_offers_turn_off (self->turn_off_card);
-
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pane.turn-off-recurring-billing",
-                                 shown && !self->busy);
-}
 
 void
 _bd_cancel_pane_set_busy (BdCancelPane *self,
@@ -388,6 +383,7 @@ bd_cancel_pane_dispose (GObject *object)
   g_clear_object (&self->subscription);
   g_clear_object (&self->cancellation);
   g_clear_object (&self->client);
+  g_clear_object (&self->attempt);
 
   G_OBJECT_CLASS (bd_cancel_pane_parent_class)->dispose (object);
 }
@@ -397,8 +393,7 @@ bd_cancel_pane_finalize (GObject *object)
 {
   BdCancelPane *self = (BdCancelPane *)object;
 
-  g_free (self->sent_text);
-  g_free (self->idempotency_key);
+  g_free (self->sending_text);
 
   G_OBJECT_CLASS (bd_cancel_pane_parent_class)->finalize (object);
 }
@@ -561,6 +556,10 @@ bd_cancel_pane_init (BdCancelPane *self)
 {
   self->now = BD_TIME_NONE;
   self->state = STATE_CLOSED;
+  /* A POST with an Idempotency-Key; after a failure, Save reads the
+   * subscription before it sends again (DESIGN.md section 4).
+   */
+  self->attempt = bd_change_attempt_new (TRUE, TRUE);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
