@@ -63,7 +63,7 @@ struct _BdCancelPane
   BdCancelReason        sending_reason;
   char                 *sending_text;
 
-  /* In blockers_box, while it shows the one that offers it. */
+  /* The card in blockers_box that offers Turn Off Recurring Billing. */
   BdBlockerCard        *turn_off_card;
 
   GtkWidget            *box;
