@@ -273,30 +273,42 @@ assert_not_shown (Fixture    *f,
 
 static void
 collect_links (GtkWidget *widget,
-               GPtrArray *uris)
+               GPtrArray *links)
 {
   if (!gtk_widget_get_mapped (widget))
     return;
 
   if (GTK_IS_LINK_BUTTON (widget))
-    g_ptr_array_add (uris, (gpointer) gtk_link_button_get_uri (GTK_LINK_BUTTON (widget)));
+    g_ptr_array_add (links, widget);
 
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    collect_links (child, uris);
+    collect_links (child, links);
+}
+
+/* The link shown to @uri, or NULL. */
+static GtkWidget *
+find_link (Fixture    *f,
+           const char *uri)
+{
+  g_autoptr(GPtrArray) links = g_ptr_array_new ();
+
+  collect_links (GTK_WIDGET (f->pane), links);
+  for (guint i = 0; i < links->len; i++)
+    {
+      GtkLinkButton *link = g_ptr_array_index (links, i);
+
+      if (g_strcmp0 (gtk_link_button_get_uri (link), uri) == 0)
+        return GTK_WIDGET (link);
+    }
+  return NULL;
 }
 
 static gboolean
 shows_link (Fixture    *f,
             const char *uri)
 {
-  g_autoptr(GPtrArray) uris = g_ptr_array_new ();
-
-  collect_links (GTK_WIDGET (f->pane), uris);
-  for (guint i = 0; i < uris->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (uris, i), uri) == 0)
-      return TRUE;
-  return FALSE;
+  return find_link (f, uri) != NULL;
 }
 
 static GtkWidget *
@@ -871,6 +883,43 @@ never (gpointer data)
   return FALSE;
 }
 
+/* How far down the pane @widget is drawn. */
+static float
+top_of (Fixture   *f,
+        GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_nonnull (widget);
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (f->pane), &bounds));
+  return bounds.origin.y;
+}
+
+/* A blocker card shows its alternatives in the answer's order, which is
+ * not the order of the card's template: s4's are reduceLicenses,
+ * turnOffRecurringBilling, contactSupport.
+ */
+static void
+test_alternatives_in_order (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(BdClient) client = bd_client_new (f->service->url, ADMIN);
+  g_autoptr(BdSubscription) subscription = open_pane (f, client, "s4");
+  GtkWidget *reduce;
+  GtkWidget *turn_off;
+  GtkWidget *support;
+
+  /* Laid out. */
+  bd_test_wait_until (never, NULL, 100);
+
+  reduce = bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.reduce-licenses");
+  turn_off = bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.turn-off-recurring-billing");
+  support = find_link (f, LINK_GET_SUPPORT);
+  g_assert_cmpfloat (top_of (f, reduce), <, top_of (f, turn_off));
+  g_assert_cmpfloat (top_of (f, turn_off), <, top_of (f, support));
+  g_assert_null (bd_test_find_by_action (GTK_WIDGET (f->pane), "pane.reactivate"));
+}
+
 /* Closing while the answer is awaited drops it; so does opening another. */
 static void
 test_close_while_loading (Fixture       *f,
@@ -1244,6 +1293,7 @@ main (int   argc,
   ADD ("too-many-licenses", test_too_many_licenses);
   ADD ("turn-off-recurring-billing", test_turn_off_recurring_billing);
   ADD ("reader", test_reader);
+  ADD ("alternatives-in-order", test_alternatives_in_order);
   ADD ("close-while-loading", test_close_while_loading);
   ADD ("unknown-outcome", test_unknown_outcome);
   ADD ("changed-form-new-key", test_changed_form_new_key);

@@ -501,15 +501,7 @@ static void
 bd_products_page_init (BdProductsPage *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkStringList) statuses = NULL;
   g_autoptr(GtkNoSelection) selection = NULL;
-  const char * const status_names[] = {
-    _("All Statuses"),
-    C_("subscription status", "Active"),
-    C_("subscription status", "Expired"),
-    C_("subscription status", "Disabled"),
-    NULL
-  };
 
   self->server_time = BD_TIME_NONE;
   self->bound_rows = g_ptr_array_new ();
@@ -521,10 +513,6 @@ bd_products_page_init (BdProductsPage *self)
   self->filter = gtk_custom_filter_new (filter_func, self, NULL);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)),
                                               GTK_FILTER (self->filter));
-
-  /* After the filter: choosing a status refilters. */
-  statuses = gtk_string_list_new (status_names);
-  gtk_drop_down_set_model (self->status_filter, G_LIST_MODEL (statuses));
 
   g_signal_connect (factory, "setup", G_CALLBACK (on_factory_setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), self);
