@@ -49,6 +49,8 @@ bd_delete_dialog_prepare (BdActionDialog *dialog)
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (self),
                                _("SharePoint Online and OneDrive data are deleted at once, and "
                                  "this cannot be undone. Type the product name to confirm."));
+  /* The product name is what the dialog asks for: typed at once. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->entry));
 }
 
 static gboolean

@@ -151,6 +151,8 @@ bd_licenses_dialog_prepare (BdActionDialog *dialog)
   gtk_spin_button_set_range (self->spin, MAX (1, data->assigned_licenses), BD_QUANTITY_MAX);
   gtk_spin_button_set_value (self->spin, self->suggested_quantity > 0 ? self->suggested_quantity
                                                                       : data->quantity);
+  /* The new quantity is what the dialog asks for: typed at once. */
+  gtk_window_set_focus (GTK_WINDOW (self), GTK_WIDGET (self->spin));
 }
 
 static void
