@@ -166,7 +166,7 @@ set_form (BdActionDialog *self,
  * the same request (same key), or for a PATCH reads the subscription first.
  */
 static void
-on_attempt_check_again_cb (BdActionDialog *self)
+on_attempt_notify_check_again_cb (BdActionDialog *self)
 {
   BdActionDialogPrivate *priv = bd_action_dialog_get_instance_private (self);
 
@@ -229,7 +229,7 @@ bd_action_dialog_constructed (GObject *object)
   g_signal_connect_swapped (priv->attempt, "notify::busy",
                             G_CALLBACK (_bd_action_dialog_update_busy), self);
   g_signal_connect_swapped (priv->attempt, "notify::check-again",
-                            G_CALLBACK (on_attempt_check_again_cb), self);
+                            G_CALLBACK (on_attempt_notify_check_again_cb), self);
 }
 
 static void
@@ -483,16 +483,6 @@ bd_action_dialog_get_client (BdActionDialog *self)
   g_return_val_if_fail (BD_IS_ACTION_DIALOG (self), NULL);
 
   return priv->client;
-}
-
-BdSubscription *
-bd_action_dialog_get_subscription (BdActionDialog *self)
-{
-  BdActionDialogPrivate *priv = bd_action_dialog_get_instance_private (self);
-
-  g_return_val_if_fail (BD_IS_ACTION_DIALOG (self), NULL);
-
-  return priv->subscription;
 }
 
 const BdSubscriptionData *

@@ -78,7 +78,6 @@ GtkWindow                *bd_action_dialog_present               (BdActionDialog
                                                                   BdActionDoneFunc  done,
                                                                   gpointer          user_data);
 BdClient                 *bd_action_dialog_get_client            (BdActionDialog   *self);
-BdSubscription           *bd_action_dialog_get_subscription      (BdActionDialog   *self);
 const BdSubscriptionData *bd_action_dialog_get_data              (BdActionDialog   *self);
 const char               *bd_action_dialog_get_idempotency_key   (BdActionDialog   *self);
 gboolean                  bd_action_dialog_get_busy              (BdActionDialog   *self);

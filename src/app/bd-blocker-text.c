@@ -257,7 +257,7 @@ bd_blocker_text_for_dialog (const BdSubscriptionData *data,
  * A blocker card's sentence on the Cancel Subscription pane.
  *
  * Returns: (transfer full): the translated sentence; empty for a blocker
- *   that never stops a cancel (bd_rules_blocker_can_stop ())
+ *   that never stops a cancel (bd_blocker_can_stop ())
  */
 char *
 bd_blocker_text_for_cancel_pane (const BdSubscriptionData *data,
