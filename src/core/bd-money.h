@@ -10,8 +10,8 @@
 
 G_BEGIN_DECLS
 
-/* unitPrice.amount bounds (0..100,000,000: docs/api.md, tenant files), in
- * minor units.
+/* unitPrice.amount bounds (0..100,000,000: docs/design.md, "Tenant
+ * files"), in minor units.
  */
 #define BD_UNIT_PRICE_MAX ((gint64) 100000000)
 
