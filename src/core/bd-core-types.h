@@ -26,7 +26,8 @@ typedef struct _BdTenantFile     BdTenantFile;
 typedef struct _BdUser           BdUser;
 
 /* The enums below list their values in the order docs/api.md gives them
- * (blockers in rule 7's order); each has bd_<enum>_to_string () and
+ * (blockers in rule 7's order; the error codes excepted, whose order
+ * carries no meaning); each has bd_<enum>_to_string () and
  * bd_<enum>_from_string () for its API word.
  */
 
