@@ -11,7 +11,7 @@
 #include <string.h>
 
 /* The cancellation answer, GET /v1/subscriptions/{id}/cancellation
- * (DESIGN.md section 3): evaluated, written, read back.
+ * (docs/api.md, "Cancellation answer"): evaluated, written, read back.
  */
 
 #define RENEWED  "2026-11-01T00:00:00Z"
@@ -27,13 +27,15 @@
   "\"dataRetention\":{\"deletableFrom\":\"2026-12-03T00:00:00Z\"," \
   "\"deletedBy\":\"2027-05-02T00:00:00Z\"}"
 
-/* DESIGN.md's example answer for s1 at 2026-11-03T00:00:00Z, exactly. */
+/* The worked example's answer for s1 at 2026-11-03T00:00:00Z, exactly
+ * (docs/design.md section 3).
+ */
 #define ALLOWED_ANSWER \
   "{\"allowed\":true,\"windowEnd\":\"2026-11-08T00:00:00Z\"," \
   "\"refund\":{\"amount\":148400,\"currency\":\"DKK\",\"method\":\"creditNextInvoice\"}," \
   "\"blockers\":[],\"reasons\":[" REASONS "]," RETENTION "}"
 
-/* ... and DESIGN.md's blocked shape: 30 licenses, no billing profile. */
+/* ... and its blocked shape: 30 licenses, no billing profile. */
 #define TOO_MANY_LICENSES \
   "{\"code\":\"tooManyLicenses\"," \
   "\"alternatives\":[\"reduceLicenses\",\"turnOffRecurringBilling\",\"contactSupport\"]}"
@@ -82,10 +84,10 @@ typedef struct
 } Case;
 
 static const Case cases[] = {
-  { "DESIGN.md's s1: invoice, inside the window", .profile = INVOICE,
+  { "the worked example's s1: invoice, inside the window", .profile = INVOICE,
     .allowed = TRUE, .window_end = "2026-11-08T00:00:00Z", .refund = 148400,
     .method = BD_REFUND_METHOD_CREDIT_NEXT_INVOICE, .blockers = "", .text = ALLOWED_ANSWER },
-  { "DESIGN.md's blocked shape: 30 licenses, no billing profile", .quantity = 30,
+  { "the worked example's blocked shape: 30 licenses, no billing profile", .quantity = 30,
     .assigned = 20, .allowed = FALSE, .refund = -1,
     .blockers = "tooManyLicenses:reduceLicenses,turnOffRecurringBilling,contactSupport",
     .text = BLOCKED_ANSWER },
@@ -245,7 +247,7 @@ assert_expected (BdCancellation *answer,
 
   g_assert_cmpstr (blockers, ==, c->blockers);
 
-  /* Every reason, in DESIGN.md's order. */
+  /* Every reason, in rule 8's order. */
   reasons = bd_cancellation_get_reasons (answer, &n_reasons);
   g_assert_cmpuint (n_reasons, ==, G_N_ELEMENTS (reason_words));
   for (guint i = 0; i < n_reasons; i++)

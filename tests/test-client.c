@@ -5,7 +5,8 @@
  *
  * BdClient against the real service in this process, and against servers
  * that misbehave on purpose: error mapping, strict answers, the 16 MiB cap,
- * timeouts, lost connections and cancellation (DESIGN.md sections 3 and 4).
+ * timeouts, lost connections and cancellation (docs/design.md sections 3
+ * and 4).
  */
 
 #include "config.h"

@@ -192,7 +192,7 @@ test_renew_off_grid (void)
   bd_assert_time_eq (long_enough->term_end_date, "2026-11-29T00:00:00Z");
 }
 
-/* The stub rule's boundary (DESIGN.md rule 11): a grid date exactly half a
+/* The stub rule's boundary (rule 11, docs/design.md): a grid date exactly half a
  * period after the term's end stands; a second less than half, and the term
  * runs on to the following grid date. Started 2026-10-30 (grid on the 30th),
  * a term ending 2026-11-15 has a full period of 30 days to 2026-12-15, and
@@ -296,7 +296,7 @@ test_cancel (void)
   bd_lifecycle_derive (data, bd_test_time ("2027-02-01T00:00:00Z"));
   g_assert_cmpint (data->status, ==, BD_STATUS_DELETED);
 
-  /* The data dates of DESIGN.md's example. */
+  /* The data dates of the worked example (docs/design.md section 3). */
   bd_lifecycle_data_retention (cancelled, &deletable_from, &deleted_by);
   bd_assert_time_eq (deletable_from, "2026-12-03T00:00:00Z");
   bd_assert_time_eq (deleted_by, "2027-05-02T00:00:00Z");

@@ -3,7 +3,7 @@
  * SPDX-FileCopyrightText: 2026 The Billing Desk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The embedded default (DESIGN.md section 1): BdLocalService starts the
+ * The embedded default (docs/design.md section 1): BdLocalService starts the
  * real billing-desk-service (BD_SERVICE_PATH) as a child, reads where it
  * listens, reports its failures, stops it, and never lets it outlive the
  * app. The test binary doubles as a fake service and as an app that

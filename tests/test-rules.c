@@ -216,7 +216,7 @@ test_cancel_blockers (gconstpointer user_data)
     bd_assert_time_eq (bd_cancellation_get_window_end (cancellation), "2026-11-08T00:00:00Z");
 }
 
-/* Rule 4, with DESIGN.md's example and Microsoft's. */
+/* Rule 4, with the worked example (docs/design.md section 3) and Microsoft's. */
 typedef struct
 {
   const char     *what;
@@ -280,7 +280,7 @@ test_refund (gconstpointer user_data)
     }
 }
 
-/* allowedActions and actionBlockers (DESIGN.md section 3), rules 12-15. */
+/* allowedActions and actionBlockers (docs/design.md section 3), rules 12-15. */
 typedef struct
 {
   Case        c;

@@ -33,8 +33,8 @@
  */
 #define WAIT_MS 10000
 
-/* DESIGN.md's example tenant, one user, with the name, the token and the
- * quantity of s1 to vary.
+/* The worked example's tenant (docs/design.md section 3), one user, with the
+ * name, the token and the quantity of s1 to vary.
  */
 #define TENANT_FILE(display_name, token, quantity) \
   "{\n" \
@@ -648,7 +648,7 @@ test_url_is_loopback (Fixture       *f,
   g_assert_cmpstr (f->url, ==, expected);
 }
 
-/* 401 before 413 (DESIGN.md's order), even when the body is never read. */
+/* 401 before 413 (docs/design.md section 3), even when the body is never read. */
 static void
 test_too_large_unauthenticated (Fixture       *f,
                                 gconstpointer  data)

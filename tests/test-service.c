@@ -5,7 +5,7 @@
  *
  * The billing service over HTTP: every endpoint, every rule through the
  * API, every role, paging, idempotency, preconditions and the order in which
- * errors win (DESIGN.md section 3).
+ * errors win (docs/design.md section 3; docs/api.md in full).
  */
 
 #include "config.h"
@@ -310,7 +310,7 @@ static const CancellationCase cancellation_cases[] = {
   { "rule 2: 167h59m59s after renewal", "s1", ADMIN, "2026-11-07T23:59:59Z", "", 0 },
   { "rule 2: 168h after renewal", "s1", ADMIN, "2026-11-08T00:00:00Z",
     "cancellationWindowClosed:turnOffRecurringBilling", -1 },
-  { "rule 4: DESIGN's s1 example", "s1", ADMIN, NOW, "", 148400 },
+  { "rule 4: the worked example's s1", "s1", ADMIN, NOW, "", 148400 },
   { "rule 3: 25 licenses", "s3", BILLING, NOW, "", 371000 },
   { "rule 3: 26 licenses", "s4", BILLING, NOW,
     "tooManyLicenses:reduceLicenses,turnOffRecurringBilling,contactSupport", -1 },
@@ -558,7 +558,9 @@ test_idempotency_key_shape (void)
   g_assert_cmpuint (longest->status, ==, 200);
 }
 
-/* When several errors apply, the first in DESIGN.md's order wins. */
+/* When several errors apply, the first in the order of docs/api.md, "Which
+ * error wins", wins.
+ */
 static void
 test_precedence (void)
 {
@@ -1493,7 +1495,7 @@ test_one_read (void)
 }
 
 /*
- * Worker threads (DESIGN.md section 6): one BdApi for all, a store each
+ * Worker threads (docs/design.md section 6): one BdApi for all, a store each
  */
 
 #define N_WORKERS 4

@@ -13,7 +13,9 @@
 #include "bd-token.h"
 #include "bd-test-utils.h"
 
-/* Every tenant here is read with the clock at DESIGN.md's example moment. */
+/* Every tenant here is read with the clock at the worked example's moment
+ * (docs/design.md section 3).
+ */
 #define NOW "2026-11-03T00:00:00Z"
 
 #define ANNE_TOKEN "tok-anne-5e1f0c2a9b7d"

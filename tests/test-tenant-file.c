@@ -10,11 +10,13 @@
 
 #include <string.h>
 
-/* Every file here is read with the clock at DESIGN.md's example moment. */
+/* Every file here is read with the clock at the worked example's moment
+ * (docs/design.md section 3).
+ */
 #define NOW "2026-11-03T00:00:00Z"
 
 /*
- * A full tenant file: DESIGN.md's example, extended
+ * A full tenant file: the worked example's tenant, extended
  */
 
 static const char full_file[] =
@@ -37,7 +39,7 @@ static const char full_file[] =
   "    {\"name\": \"contoso.com\", \"subscriptionIds\": [\"s3\"]}\n"
   "  ],\n"
   "  \"subscriptions\": [\n"
-  /* DESIGN.md's s1, every key written out but statusChangedDate. */
+  /* The worked example's s1, every key written out but statusChangedDate. */
   "    {\"id\": \"s1\", \"productName\": \"Microsoft 365 Business Premium\",\n"
   "     \"status\": \"active\", \"isTrial\": false, \"isDomainSubscription\": false,\n"
   "     \"quantity\": 10, \"assignedLicenses\": 8, \"billingProfileId\": \"bp1\",\n"
@@ -316,7 +318,7 @@ test_rule_context_row (gconstpointer test_data)
   g_assert_cmpint (ctx.now, ==, now);
 }
 
-/* The context is what the rules need: DESIGN.md's s1 answer at NOW. */
+/* The context is what the rules need: the worked example's s1 answer at NOW. */
 static void
 test_rule_context (void)
 {

@@ -309,7 +309,7 @@ test_row_menu_opens_pane (Fixture       *f,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pane), "pane.close", NULL));
   g_assert_false (adw_flap_get_reveal_flap (flap));
 
-  /* Focus goes back to the row the pane came from (UX.md). */
+  /* Focus goes back to the row the pane came from. */
   {
     GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (f->window));
     GtkWidget *button = find_widget_of_type (GTK_WIDGET (row), GTK_TYPE_MENU_BUTTON);
@@ -420,7 +420,7 @@ test_cancel_through_the_window (Fixture       *f,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.cancel", NULL));
 
-  /* DESIGN.md's s1: 148400 back, in the interface's language. */
+  /* The worked example's s1: 148400 back, in the interface's language. */
   bd_money_init (&refund, 148400, "DKK");
   amount = bd_format_money (&refund);
   wait.text = amount;

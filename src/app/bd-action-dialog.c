@@ -562,7 +562,7 @@ bd_action_dialog_confirm (BdActionDialog *self)
  * @parent: a window the dialogs are transient for
  *
  * Returns: whether a dialog of @parent has a request in flight, which must
- *   not be abandoned by closing @parent (DESIGN.md section 4)
+ *   not be abandoned by closing @parent (docs/design.md section 4)
  */
 gboolean
 bd_action_dialogs_busy_for (GtkWindow *parent)

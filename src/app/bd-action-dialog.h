@@ -23,8 +23,8 @@ typedef void (*BdActionDoneFunc) (BdSubscription *subscription,
 
 G_DECLARE_DERIVABLE_TYPE (BdActionDialog, bd_action_dialog, BD, ACTION_DIALOG, AdwMessageDialog)
 
-/* The base of the row menu's other actions (UX.md "Other actions"), each
- * an AdwMessageDialog that sends its own request. It holds what they
+/* The base of the row menu's other actions (all but Cancel Subscription),
+ * each an AdwMessageDialog that sends its own request. It holds what they
  * share: the blocked state (why, and only Close), the Cancel and primary
  * responses, the busy state (a spinner, the form insensitive, closing
  * refused), errors shown inside the dialog with the form kept, and the

@@ -6,7 +6,7 @@
 
 #pragma once
 
-/* The row menu's other actions (UX.md "Other actions"), each an
+/* The row menu's other actions (all but Cancel Subscription), each an
  * AdwMessageDialog that sends its own request: Edit Recurring Billing, Buy
  * or Remove Licenses, Reactivate Subscription and Delete Subscription.
  *

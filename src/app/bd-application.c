@@ -19,7 +19,7 @@
 /* Billing Desk: with --service/--token (or BILLING_DESK_SERVICE and
  * BILLING_DESK_TOKEN) it talks to that service; with neither, it starts
  * its own on the demo tenant and signs in as the demo Global admin, with
- * "Sign In As" for the demo tenant's other users (DESIGN.md section 1).
+ * "Sign In As" for the demo tenant's other users (docs/design.md section 1).
  * --tls-ca-file (or BILLING_DESK_TLS_CA_FILE) adds a private certificate
  * authority for an https service.
  */

@@ -14,7 +14,7 @@
 #include "bd-blocker-text.h"
 #include "bd-format.h"
 
-/* Microsoft's links (UX.md "Links"): the admin centre's differ by cloud. */
+/* Microsoft's links: the admin centre's differ by cloud (rule 16). */
 #define LINK_YOUR_PRODUCTS_WORLDWIDE "https://go.microsoft.com/fwlink/p/?linkid=842054"
 #define LINK_YOUR_PRODUCTS_21VIANET  "https://go.microsoft.com/fwlink/p/?linkid=850626"
 #define LINK_REMOVE_DOMAIN \
@@ -62,7 +62,7 @@ set_sentences (BdBlockerCard            *self,
 
   gtk_label_set_label (self->sentence_label, text);
 
-  /* Licenses assigned to users can't be removed (UX.md). */
+  /* Licenses assigned to users can't be removed: unassign them first. */
   if (blocker == BD_BLOCKER_TOO_MANY_LICENSES &&
       data->assigned_licenses > BD_MAX_LICENSES_TO_CANCEL)
     {

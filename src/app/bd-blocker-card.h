@@ -13,7 +13,7 @@
 G_BEGIN_DECLS
 
 /* One reason a subscription can't be cancelled, on the Cancel Subscription
- * pane (UX.md): its sentence, and the alternatives offered in its place.
+ * pane: its sentence, and the alternatives offered in its place.
  * The buttons activate the pane's actions ("pane.reduce-licenses",
  * "pane.turn-off-recurring-billing", "pane.reactivate").
  */

@@ -185,7 +185,7 @@ format_one (const char *format,
  * @action: the action that is not offered
  * @blocker: its blocker
  *
- * Why a row-menu item is disabled (UX.md): a short line, no full stop.
+ * Why a row-menu item is disabled: a short line, no full stop.
  *
  * Returns: (transfer none) (nullable): the translated reason, or %NULL
  *   when the menu says nothing for @blocker

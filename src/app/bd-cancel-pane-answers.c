@@ -14,7 +14,7 @@
 #include "bd-cancel-pane-private.h"
 #include "bd-format.h"
 
-/* Microsoft's links (UX.md "Links"): the admin centre's differ by cloud. */
+/* Microsoft's links: the admin centre's differ by cloud (rule 16). */
 #define LINK_ACTIVE_USERS_WORLDWIDE "https://go.microsoft.com/fwlink/p/?linkid=834822"
 #define LINK_ACTIVE_USERS_21VIANET  "https://go.microsoft.com/fwlink/p/?linkid=850628"
 
@@ -178,7 +178,7 @@ show_allowed (BdCancelPane *self)
   others = g_strdup_printf (_("Your other %s subscriptions are not affected."), data->product_name);
   adw_preferences_row_set_title (self->others_row, others);
 
-  /* Before you begin informs; only blockers stop Save (UX.md). */
+  /* Before you begin informs; only blockers stop Save. */
   for (guint i = 0; i < bd_cancellation_get_n_blockers (self->cancellation); i++)
     domain_attached |= bd_cancellation_get_blocker (self->cancellation, i) ==
                        BD_BLOCKER_CUSTOM_DOMAIN_ATTACHED;

@@ -31,7 +31,7 @@ typedef enum
   STATE_DONE,
 } BdCancelPaneState;
 
-/* The Cancel Subscription pane (UX.md): one subscription's cancellation
+/* The Cancel Subscription pane: one subscription's cancellation
  * answer, shown as what happens or as what blocks it; the form; the
  * outcome of Save.
  */

@@ -339,7 +339,7 @@ pane_save_action (GtkWidget  *widget,
     }
 
   /* After a failure the subscription may have changed, or an earlier
-   * attempt may have cancelled it after all: read it first (DESIGN.md
+   * attempt may have cancelled it after all: read it first (docs/design.md
    * section 4).
    */
   _bd_cancel_pane_set_busy (self, TRUE);

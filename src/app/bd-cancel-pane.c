@@ -12,11 +12,11 @@
 
 #include "bd-cancel-pane-private.h"
 
-/* A side pane of about 400 px (UX.md); narrower when the window is. */
+/* A side pane of about 400 px; narrower when the window is. */
 #define NATURAL_WIDTH 400
 
-/* Microsoft's links (UX.md "Links"); those of the admin centre, which differ
- * by cloud, are set when the pane shows them (bd-cancel-pane-answers.c).
+/* Microsoft's links; those of the admin centre, which differ by cloud, are
+ * set when the pane shows them (bd-cancel-pane-answers.c).
  */
 #define LINK_MOVE_USERS \
   "https://learn.microsoft.com/microsoft-365/commerce/subscriptions/" \
@@ -76,7 +76,8 @@ _bd_cancel_pane_get_feedback_text (BdCancelPane *self)
 }
 
 /* The feedback as sent: feedback that is nothing but white space says
- * nothing, so the key is left out (DESIGN.md rule 8 lets it be absent).
+ * nothing, so the key is left out (rule 8: feedback is optional, and its
+ * key may be absent).
  */
 const char *
 _bd_cancel_pane_feedback_to_send (const char *text)
@@ -198,7 +199,7 @@ _bd_cancel_pane_set_busy (BdCancelPane *self,
   self->busy = busy;
 
   /* A request that may already have been applied is never abandoned: the
-   * pane stays open until it is answered (DESIGN.md section 4).
+   * pane stays open until it is answered (docs/design.md section 4).
    */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pane.close", !busy);
   _bd_cancel_pane_update_turn_off_action (self);
@@ -557,7 +558,7 @@ bd_cancel_pane_init (BdCancelPane *self)
   self->now = BD_TIME_NONE;
   self->state = STATE_CLOSED;
   /* A POST with an Idempotency-Key; after a failure, Save reads the
-   * subscription before it sends again (DESIGN.md section 4).
+   * subscription before it sends again (docs/design.md section 4).
    */
   self->attempt = bd_change_attempt_new (TRUE, TRUE);
 

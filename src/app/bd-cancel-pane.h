@@ -12,7 +12,7 @@
 
 G_BEGIN_DECLS
 
-/* The Cancel Subscription pane (UX.md): what will happen, before you begin,
+/* The Cancel Subscription pane: what will happen, before you begin,
  * the blockers with their alternatives, the reason and feedback, Save, and
  * the outcome — a refusal, an unknown outcome with Check Again, or success
  * with the next steps.

@@ -11,9 +11,9 @@
 G_BEGIN_DECLS
 
 /* One change the user asks for, from the confirming button to a settled
- * answer, and what to do when the answer did not come (DESIGN.md section
- * 4). The owner (a dialog, the cancel pane) does the requests and shows
- * the state; this object decides, and knows no widget:
+ * answer, and what to do when the answer did not come (docs/design.md
+ * section 4). The owner (a dialog, the cancel pane) does the requests and
+ * shows the state; this object decides, and knows no widget:
  *
  *   IDLE ──start()──> READING ──send()──> SENDING ──finish(NULL)──> DONE
  *     │                  │                  │

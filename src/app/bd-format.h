@@ -10,10 +10,10 @@
 
 G_BEGIN_DECLS
 
-/* Money, dates and "in N days" in the interface language (UX.md "Numbers,
- * dates, money"), through ICU: the language is the first of
- * g_get_language_names () for which the app has a catalog (or "en"), not
- * ICU's default locale, which ignores LANGUAGE.
+/* Money, dates and "in N days" in the interface language, through ICU:
+ * the language is the first of g_get_language_names () for which the app
+ * has a catalog (or "en"), not ICU's default locale, which ignores
+ * LANGUAGE.
  */
 
 const char *bd_format_get_language      (void);

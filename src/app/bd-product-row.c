@@ -17,7 +17,7 @@
 
 /* One subscription on Your Products: product, licenses, status, what
  * happens next and when, recurring billing, billing profile, and the
- * refund window while it is open (UX.md).
+ * refund window while it is open.
  */
 struct _BdProductRow
 {
@@ -187,7 +187,7 @@ update (BdProductRow *self)
 
 /* The actions the user may take now, from allowedActions; Cancel
  * Subscription opens the pane for every Active subscription an admin may
- * manage, even a blocked one, which the pane then explains (DESIGN.md
+ * manage, even a blocked one, which the pane then explains (docs/design.md
  * section 4).
  */
 static void
@@ -225,7 +225,7 @@ update_actions (BdProductRow *self)
   g_menu_remove_all (self->reasons_section);
   for (guint action = 0; data != NULL && action < BD_N_ACTIONS; action++)
     {
-      /* Why an action is not offered: a disabled item says why (UX.md), in
+      /* Why an action is not offered: a disabled item says why, in
        * the words of its first blocker.
        */
       const char *reason = bd_blocker_text_for_menu (data, action, data->action_blockers[action]);

@@ -21,7 +21,7 @@
 
 /* Your Products: the subscriptions of the tenant, fetched page by page
  * into a GListStore, filtered by name and status, with loading, empty and
- * error states (UX.md).
+ * error states.
  */
 struct _BdProductsPage
 {

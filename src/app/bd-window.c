@@ -165,7 +165,9 @@ win_subscription_action (GtkWidget  *widget,
                               action_done_cb, self);
 }
 
-/* Focus goes back to the row the pane was opened from (UX.md). */
+/* Focus goes back to the row the pane was opened from, so a keyboard user
+ * goes on where they were.
+ */
 static void
 focus_pane_row (BdWindow *self)
 {
@@ -215,7 +217,7 @@ on_flap_reveal_changed_cb (BdWindow *self)
 }
 
 /* The window does not close while a cancel is in flight: a request that
- * may have committed is never abandoned (DESIGN.md section 4).
+ * may have committed is never abandoned (docs/design.md section 4).
  */
 static gboolean
 bd_window_close_request (GtkWindow *window)

@@ -52,7 +52,7 @@ G_DEFINE_EXTENDED_ERROR (BdClientError, bd_client_error)
 /* The one table of what the app says when a request fails: a sentence for
  * a person that says what to do next, for each way the exchange itself can
  * fail (here) and for each of the API's error codes (describe_api_code ());
- * never the server's text (UX.md). The UI shows error->message as it is.
+ * never the server's text. The UI shows error->message as it is.
  */
 static const char *
 describe_failure (BdClientError kind)
@@ -287,7 +287,7 @@ bd_client_error_get_target (const GError *error)
  * Whether the request may or may not have been applied: it timed out or its
  * connection dropped after it was sent, or the service answered a change
  * with success in words that could not be read. Check Again resends it with
- * the same Idempotency-Key (DESIGN.md section 4).
+ * the same Idempotency-Key (docs/design.md section 4).
  */
 gboolean
 bd_client_error_is_outcome_unknown (const GError *error)

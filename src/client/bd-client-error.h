@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 
 /* How a request to the billing service failed. Each error's message is the
  * sentence the app shows as it is: what happened and what to do next, never
- * the service's own text (UX.md).
+ * the service's own text, which is English and for logs.
  */
 
 #define BD_CLIENT_ERROR (bd_client_error_quark ())

@@ -34,7 +34,7 @@ typedef struct
   gulong        network_event_id;
   gulong        wrote_headers_id;
   GSource      *connect_timer;
-  GSource      *request_timer;        /* the whole exchange, DESIGN.md section 4 */
+  GSource      *request_timer;        /* the whole exchange (docs/design.md section 4) */
   gboolean      connected;            /* the request may have reached the service */
   gboolean      connect_timed_out;
   gboolean      request_timed_out;

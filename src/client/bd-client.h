@@ -14,9 +14,9 @@
 G_BEGIN_DECLS
 
 /* The app's only way to the billing service: HTTP/JSON over one SoupSession,
- * always asynchronous, every request cancellable (STYLE.md section 6).
- * Timeouts and limits of DESIGN.md section 4: connect 10 s, request 30 s,
- * answers over 16 MiB refused. The token goes over https to any host, over
+ * always asynchronous (no request blocks the main loop), every request
+ * cancellable. Timeouts and limits of docs/design.md section 4: connect
+ * 10 s, request 30 s, answers over 16 MiB refused. The token goes over https to any host, over
  * plain http only to this computer (a loopback address or "localhost");
  * https certificates are verified, against the system's certificate
  * authorities or the BdClient:tls-database.

@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-/* The embedded default (DESIGN.md section 1): billing-desk-service as a
+/* The embedded default (docs/design.md section 1): billing-desk-service as a
  * child process on 127.0.0.1 with a free port, a per-user database seeded
  * from the demo tenant on first start, stopped on quit; it never outlives
  * the app, even one that crashed.

@@ -12,7 +12,7 @@
 
 #include "bd-core-types.h"
 
-/* The API words of each enum, indexed by value (DESIGN.md section 3). */
+/* The API words of each enum, indexed by value (docs/api.md lists them). */
 
 static const char * const status_words[] = {
   "active", "expired", "disabled", "deleted",

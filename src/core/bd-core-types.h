@@ -25,8 +25,10 @@ typedef struct _BdTenant         BdTenant;
 typedef struct _BdTenantFile     BdTenantFile;
 typedef struct _BdUser           BdUser;
 
-/* The enums below list their values in the order of DESIGN.md; each has
- * bd_<enum>_to_string () and bd_<enum>_from_string () for its API word.
+/* The enums below list their values in the order docs/api.md gives them
+ * (blockers in rule 7's order; the error codes excepted, whose order
+ * carries no meaning); each has bd_<enum>_to_string () and
+ * bd_<enum>_from_string () for its API word.
  */
 
 typedef enum
@@ -136,7 +138,7 @@ typedef enum
   BD_REFUND_METHOD_REFUND_NEXT_CYCLE,
 } BdRefundMethod;
 
-/* The API's error codes (DESIGN.md section 3), with their HTTP status. */
+/* The API's error codes (docs/api.md, "Error codes"), with their HTTP status. */
 typedef enum
 {
   BD_ERROR_CODE_INVALID_REQUEST,

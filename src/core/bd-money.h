@@ -10,7 +10,9 @@
 
 G_BEGIN_DECLS
 
-/* unitPrice.amount bounds (DESIGN.md rule 4), in minor units. */
+/* unitPrice.amount bounds (0..100,000,000: docs/design.md, "Tenant
+ * files"), in minor units.
+ */
 #define BD_UNIT_PRICE_MAX ((gint64) 100000000)
 
 /* An amount of money: integer minor units and an ISO 4217 code. No floats. */

@@ -103,7 +103,7 @@ bd_subscription_data_equal (const BdSubscriptionData *a,
  * bd_subscription_data_compute_etag:
  *
  * A strong ETag over the stored and derived state: the same for every user,
- * different whenever any of that state differs (DESIGN.md section 3).
+ * different whenever any of that state differs (docs/design.md section 3).
  *
  * Returns: (transfer full): the quoted ETag, such as `"3f2a…"`
  */

@@ -17,7 +17,7 @@
 
 G_BEGIN_DECLS
 
-/* A whole tenant, as a tenant file holds it (DESIGN.md "Tenant files"). */
+/* A whole tenant, as a tenant file holds it (docs/design.md, "Tenant files"). */
 struct _BdTenantFile
 {
   BdTenant  *tenant;

@@ -11,7 +11,7 @@
 G_BEGIN_DECLS
 
 /* The Idempotency-Key of a change: its shape, the request's fingerprint,
- * the first answer replayed, and answers kept (DESIGN.md section 3).
+ * the first answer replayed, and answers kept (docs/design.md section 3).
  */
 
 BdApiResponse *_bd_api_check_idempotency_key (const BdApiRequest   *request,

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The Idempotency-Key (the IETF draft "The Idempotency-Key HTTP Header
- * Field", as DESIGN.md section 3 reads it): scoped to the user and the
+ * Field", as docs/design.md section 3 reads it): scoped to the user and the
  * endpoint; the same key with the same request answers the first answer
  * again and changes nothing; with another request it is a 422.
  */
@@ -18,7 +18,7 @@
 #include "bd-api-idempotency-private.h"
 #include "bd-api-responses-private.h"
 
-/* Answers are kept at least 24 hours (DESIGN.md); twice that, to be safe
+/* Answers are kept at least 24 hours (docs/api.md); twice that, to be safe
  * across clock changes.
  */
 #define IDEMPOTENCY_KEEP_SECONDS (48 * BD_SECONDS_PER_HOUR)

@@ -98,7 +98,8 @@ _bd_api_query_clear (BdApiQuery *query)
 /* Reads the query of a list; a parameter the endpoint does not know is a
  * mistake of the caller's, refused like a bad body. Every parameter is read
  * even after a bad one, so that the caller can answer a 404 for an unknown
- * subscriptionId first (DESIGN.md's order); the first 400 is returned.
+ * subscriptionId first (docs/api.md's order for GET /v1/operations); the
+ * first 400 is returned.
  */
 BdApiResponse *
 _bd_api_query_parse (BdApiQuery         *query,

@@ -462,7 +462,7 @@ _bd_api_list_operations (BdApiCall *call)
 
   invalid = _bd_api_query_parse (&query, call->request->query, known);
 
-  /* 404 before 400 and 403 (DESIGN.md section 3). */
+  /* 404 before 400 and 403 (docs/api.md, "Which error wins"). */
   if (query.subscription_id != NULL)
     {
       BdApiResponse *missing = check_ledger_subscription (call, query.subscription_id);

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The answers of the API: a JSON document with its status and ETag, the
- * error document of DESIGN.md section 3, a subscription as GET shows it.
+ * error document of docs/design.md section 3, a subscription as GET shows it.
  */
 
 #define G_LOG_DOMAIN "bd-api"

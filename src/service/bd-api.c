@@ -348,7 +348,7 @@ bd_api_get_now (BdApi *self)
  *
  * Whether @authorization names a user of the tenant: for the transport,
  * which refuses a too-large body before reading it, and must still answer
- * 401 first (DESIGN.md's order).
+ * 401 first (docs/design.md section 3: which error wins).
  */
 gboolean
 bd_api_authenticates (BdApi      *self,
@@ -387,8 +387,8 @@ bd_api_handle (BdApi              *self,
  * bd_api_handle_on_store:
  * @store: the connection to answer on: the calling thread's own
  *
- * Answers one request. When several errors apply, the first in DESIGN.md's
- * order wins: 401, 413, 415, 404, 400 (the body), 403, 428 or a missing
+ * Answers one request. When several errors apply, the first in the order of
+ * docs/design.md section 3 wins: 401, 413, 415, 404, 400 (the body), 403, 428 or a missing
  * Idempotency-Key, a replay or 422, 412, 409.
  *
  * Returns: (transfer full): the answer

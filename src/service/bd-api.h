@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-/* The whole HTTP API of DESIGN.md section 3 as one transport-neutral
+/* The whole HTTP API (docs/api.md) as one transport-neutral
  * function: method, path, headers and body in; status, headers and body
  * out. BdServer is a thin SoupServer adapter around it, and tests and
  * fuzzers call it without a socket.

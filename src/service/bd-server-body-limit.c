@@ -201,9 +201,11 @@ refusal_deadline_cb (gpointer user_data)
 
 /* Answers 413 to a request whose body is over 1 MiB, without reading that
  * body: libsoup 3.2 reads a whole body before any handler runs, so the
- * connection is taken away from it (TOOLCHAIN.md section 10).
+ * connection is taken away from it (soup_server_message_steal_connection ())
+ * and the whole 413 answer written to it here. A chunked body, which has no
+ * length up front, is refused the same way once it passes 1 MiB.
  *
- * DESIGN.md puts 401 before 413, so the token is checked here first, from
+ * The API puts 401 before 413 (docs/design.md section 3), so the token is checked here first, from
  * the headers: a request without a valid one is answered 401 the same way.
  */
 void

@@ -164,9 +164,10 @@ bd_service_options_parse (int    argc,
   g_autofree char *message = NULL;
   gboolean version = FALSE;
 
-  /* The one command so far is the server, and argv[1] is an error. The
-   * commands of DESIGN.md section 6 are told apart here, by argv[1], each
-   * with a context of its own.
+  /* The one command so far is the server, and argv[1] is an error. More
+   * commands (managing the database the server serves: its users, their
+   * tokens) would be told apart here, by argv[1], each with a context of
+   * its own.
    */
   options->command = BD_SERVICE_COMMAND_SERVE;
   context = new_serve_context (options, &now_text, &version);

@@ -20,9 +20,9 @@ G_BEGIN_DECLS
 #define BD_SERVICE_EXIT_USAGE 2
 
 /* What the command line asks for. Today the server is the only command;
- * DESIGN.md section 6 adds "serve" (the server by name), "users" and
- * "tokens" as a first argument, each with options of its own, through
- * bd_service_options_parse (), and main () runs each.
+ * the commands planned next, "serve" (the server by name), "users" and
+ * "tokens", come as a first argument, each with options of its own,
+ * through bd_service_options_parse (), and main () runs each.
  */
 typedef enum
 {

@@ -20,7 +20,9 @@
 
 #define SQLITE_PREFIX "sqlite:"
 
-/* Server databases this version has no store for yet (DESIGN.md section 6). */
+/* Server databases, such as PostgreSQL, that this version has no store for
+ * yet (docs/design.md section 6).
+ */
 static const char * const server_schemes[] = { "postgresql", "postgres", NULL };
 
 /**

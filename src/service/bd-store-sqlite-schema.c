@@ -85,7 +85,7 @@ static const char * const migrations[] = {
   "  status_changed_date    INTEGER NOT NULL " TIME_IN_RANGE ("status_changed_date") "\n"
   ") STRICT;\n"
   "\n"
-  /* The list's order (DESIGN.md section 3): BINARY collation compares UTF-8
+  /* The list's order (docs/design.md section 3): BINARY collation compares UTF-8
    * bytes, which is code-point order; a page is one range scan of this index.
    */
   "CREATE INDEX subscriptions_by_product_name ON subscriptions (product_name, id);\n"

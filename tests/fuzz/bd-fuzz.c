@@ -11,8 +11,9 @@
 #include "bd-core.h"
 #include "bd-fuzz.h"
 
-/* Bad input is a GError, never a critical or a warning (STYLE.md section
- * 2): make them fatal, so that libFuzzer reports the input.
+/* Bad input is a GError, never a critical or a warning (the project's
+ * rule for every reader): make them fatal, so that libFuzzer reports the
+ * input.
  */
 void
 bd_fuzz_setup (void)
