@@ -1314,11 +1314,12 @@ counting_get_idempotent_answer (BdStore             *store,
                                 const char          *user_id,
                                 const char          *endpoint,
                                 const char          *key,
+                                gint64               kept_since,
                                 BdIdempotentAnswer **answer,
                                 GError             **error)
 {
   return bd_store_get_idempotent_answer (counted (store, "get_idempotent_answer"), user_id,
-                                         endpoint, key, answer, error);
+                                         endpoint, key, kept_since, answer, error);
 }
 
 static gboolean
@@ -1326,11 +1327,12 @@ counting_put_idempotent_answer (BdStore                   *store,
                                 const char                *user_id,
                                 const char                *endpoint,
                                 const char                *key,
+                                gint64                     kept_since,
                                 const BdIdempotentAnswer  *answer,
                                 GError                   **error)
 {
   return bd_store_put_idempotent_answer (counted (store, "put_idempotent_answer"), user_id,
-                                         endpoint, key, answer, error);
+                                         endpoint, key, kept_since, answer, error);
 }
 
 static gboolean

@@ -1283,8 +1283,8 @@ get_answer (BdStore    *store,
   g_autoptr(GError) error = NULL;
   BdIdempotentAnswer *answer = &untouched;
 
-  g_assert_true (bd_store_get_idempotent_answer (store, user_id, endpoint, key, &answer,
-                                                 &error));
+  g_assert_true (bd_store_get_idempotent_answer (store, user_id, endpoint, key, G_MININT64,
+                                                 &answer, &error));
   g_assert_no_error (error);
   g_assert_true (answer != &untouched);  /* set to NULL when absent, too */
 
@@ -1302,7 +1302,7 @@ put_answer (BdStore                  *store,
   gboolean ok;
 
   g_assert_true (bd_store_begin (store, NULL));
-  ok = bd_store_put_idempotent_answer (store, user_id, endpoint, key, answer, error);
+  ok = bd_store_put_idempotent_answer (store, user_id, endpoint, key, G_MININT64, answer, error);
   if (ok)
     g_assert_true (bd_store_commit (store, NULL));
   else
