@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sqlite3.h>
+
 #include "bd-test-service.h"
 #include "service-tenant.h"
 
@@ -1316,11 +1318,12 @@ counting_get_idempotent_answer (BdStore             *store,
                                 const char          *user_id,
                                 const char          *endpoint,
                                 const char          *key,
+                                gint64               kept_since,
                                 BdIdempotentAnswer **answer,
                                 GError             **error)
 {
   return bd_store_get_idempotent_answer (counted (store, "get_idempotent_answer"), user_id,
-                                         endpoint, key, answer, error);
+                                         endpoint, key, kept_since, answer, error);
 }
 
 static gboolean
@@ -1328,11 +1331,12 @@ counting_put_idempotent_answer (BdStore                   *store,
                                 const char                *user_id,
                                 const char                *endpoint,
                                 const char                *key,
+                                gint64                     kept_since,
                                 const BdIdempotentAnswer  *answer,
                                 GError                   **error)
 {
   return bd_store_put_idempotent_answer (counted (store, "put_idempotent_answer"), user_id,
-                                         endpoint, key, answer, error);
+                                         endpoint, key, kept_since, answer, error);
 }
 
 static gboolean
@@ -1426,20 +1430,24 @@ static const ReadCase read_cases[] = {
     TRUE, 200, TRUE },
 };
 
-/* A request of Anne's (a Global admin) to @api, on @store when it is not NULL. */
+/* A request with @token (ADMIN: Anne, a Global admin) to @api, on @store
+ * when it is not NULL.
+ */
 static BdApiResponse *
 handle_on (BdApi      *api,
            BdStore    *store,
+           const char *token,
            const char *method,
            const char *path,
            const char *body,
            const char *key,
            const char *if_match)
 {
+  g_autofree char *authorization = g_strconcat ("Bearer ", token, NULL);
   BdApiRequest request = {
     .method = method,
     .path = path,
-    .authorization = "Bearer " ADMIN,
+    .authorization = authorization,
     .content_type = body != NULL ? "application/json" : NULL,
     .if_match = if_match,
     .idempotency_key = key,
@@ -1457,10 +1465,70 @@ static char *
 current_etag (BdApi      *api,
               const char *path)
 {
-  g_autoptr(BdApiResponse) response = handle_on (api, NULL, "GET", path, NULL, NULL, NULL);
+  g_autoptr(BdApiResponse) response = handle_on (api, NULL, ADMIN, "GET", path, NULL, NULL, NULL);
 
   g_assert_cmpuint (response->status, ==, 200);
   return g_strdup (response->etag);
+}
+
+/* Requests that end in 404, 400, 403, 428 or a missing Idempotency-Key:
+ * their checks need no store, so they never wait for the write lock. (A 404
+ * to a request that passes every check is known only from the read, inside
+ * the change's transaction.)
+ */
+typedef struct
+{
+  const char *token;
+  const char *method;
+  const char *path;
+  const char *body;
+  const char *key;
+  const char *if_match;
+  guint       status;
+} RefusedCase;
+
+static const RefusedCase refused_cases[] = {
+  /* 404 before 428, 400 */
+  { ADMIN, "PATCH", "/v1/subscriptions/nope", "{\"quantity\":2}", NULL, NULL, 404 },
+  { ADMIN, "PATCH", "/v1/subscriptions/nope", "{\"quantity\":\"x\"}", NULL, NULL, 404 },
+  { ADMIN, "POST", "/v1/subscriptions/nope/cancel", "{", NULL, NULL, 404 },
+  { ADMIN, "DELETE", "/v1/subscriptions/nope", "{\"confirm\":\"x\"}", NULL, NULL, 404 },
+  { ADMIN, "PATCH", "/v1/subscriptions/s1", "{\"quantity\":\"x\"}", NULL, "\"x\"", 400 },
+  { ADMIN, "POST", "/v1/subscriptions/s1/cancel", "{", "locks-1", NULL, 400 },
+  { ADMIN, "POST", "/v1/subscriptions/s9/reactivate", "[]", NULL, NULL, 400 },
+  /* the product name, typed wrong, before the reader's 403 */
+  { READER, "DELETE", "/v1/subscriptions/s2", "{\"confirm\":\"x\"}", NULL, "\"x\"", 400 },
+  { READER, "PATCH", "/v1/subscriptions/s1", "{\"quantity\":2}", NULL, "\"x\"", 403 },
+  { READER, "POST", "/v1/subscriptions/s1/cancel", CANCEL_BODY, "locks-2", NULL, 403 },
+  { READER, "POST", "/v1/subscriptions/s9/reactivate", NULL, NULL, NULL, 403 },
+  { READER, "DELETE", "/v1/subscriptions/s2",
+    "{\"confirm\":\"Microsoft 365 Business Premium\"}", NULL, "\"x\"", 403 },
+  { ADMIN, "PATCH", "/v1/subscriptions/s1", "{\"quantity\":2}", NULL, NULL, 428 },
+  { ADMIN, "DELETE", "/v1/subscriptions/s2",
+    "{\"confirm\":\"Microsoft 365 Business Premium\"}", NULL, NULL, 428 },
+  /* a missing Idempotency-Key */
+  { ADMIN, "POST", "/v1/subscriptions/s1/cancel", CANCEL_BODY, NULL, NULL, 400 },
+};
+
+static void
+check_refused_reads (BdApi             *api,
+                     TestCountingStore *store)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (refused_cases); i++)
+    {
+      const RefusedCase *c = &refused_cases[i];
+      g_autoptr(BdApiResponse) response = NULL;
+
+      g_test_message ("%s %s %s", c->method, c->path, c->body);
+      g_hash_table_remove_all (store->calls);
+      response = handle_on (api, NULL, c->token, c->method, c->path, c->body, c->key,
+                            c->if_match);
+
+      g_assert_cmpuint (response->status, ==, c->status);
+      g_assert_cmpuint (calls_of (store, "get_subscription"), ==, 1);
+      g_assert_cmpuint (calls_of (store, "begin"), ==, 0);
+      g_assert_cmpuint (calls_of (store, "put_subscription"), ==, 0);
+    }
 }
 
 static void
@@ -1480,11 +1548,13 @@ test_one_read (void)
 
       g_test_message ("%s %s", c->method, c->path);
       g_hash_table_remove_all (store->calls);
-      response = handle_on (api, NULL, c->method, c->path, c->body, c->key, etag);
+      response = handle_on (api, NULL, ADMIN, c->method, c->path, c->body, c->key, etag);
 
       g_assert_cmpuint (response->status, ==, c->status);
       g_assert_cmpuint (calls_of (store, "get_subscription"), ==, 1);
       g_assert_cmpuint (calls_of (store, "put_subscription"), ==, c->changes ? 1 : 0);
+      /* A change (or its replay, or its 409) reads inside its transaction. */
+      g_assert_cmpuint (calls_of (store, "begin"), ==, g_str_equal (c->method, "GET") ? 0 : 1);
       /* Only the subscription's own billing profile and domain links. */
       g_assert_cmpuint (calls_of (store, "list_billing_profiles"), ==, 0);
       g_assert_cmpuint (calls_of (store, "list_domains"), ==, 0);
@@ -1492,6 +1562,40 @@ test_one_read (void)
       g_assert_cmpuint (calls_of (store, "get_billing_profile"), <=, 1);
       g_assert_cmpuint (calls_of (store, "has_domain_attached"), <=, 1);
     }
+
+  check_refused_reads (api, store);
+}
+
+/* While another connection holds the database's write lock (another
+ * instance's change), a refused request answers at once, with its code.
+ */
+static void
+test_refused_while_locked (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autofree char *path = g_build_filename (service->dir, "billing.sqlite", NULL);
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused_cases); i++)
+    {
+      const RefusedCase *c = &refused_cases[i];
+      g_autoptr(BdApiResponse) response = NULL;
+      gint64 start_time = g_get_monotonic_time ();
+
+      g_test_message ("%s %s %s", c->method, c->path, c->body);
+      response = handle_on (service->api, NULL, c->token, c->method, c->path, c->body, c->key,
+                            c->if_match);
+
+      g_assert_cmpuint (response->status, ==, c->status);
+      /* Far below the store's busy timeout, which a wait for the lock ends at. */
+      g_assert_cmpint (g_get_monotonic_time () - start_time, <, 2 * G_USEC_PER_SEC);
+    }
+
+  g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
 }
 
 /*
@@ -1523,13 +1627,13 @@ run_worker (gpointer data)
 
   for (guint i = 0; i < 10; i++)
     {
-      g_autoptr(BdApiResponse) page = handle_on (worker->api, store, "GET",
+      g_autoptr(BdApiResponse) page = handle_on (worker->api, store, ADMIN, "GET",
                                                  "/v1/subscriptions", NULL, NULL, NULL);
 
       g_assert_cmpuint (page->status, ==, 200);
     }
 
-  response = handle_on (worker->api, store, "POST", "/v1/subscriptions/s3/cancel", CANCEL_BODY,
+  response = handle_on (worker->api, store, ADMIN, "POST", "/v1/subscriptions/s3/cancel", CANCEL_BODY,
                         key, NULL);
   worker->status = response->status;
   worker->text = g_strndup (g_bytes_get_data (response->body, NULL),
@@ -1604,6 +1708,7 @@ main (int   argc,
   g_test_add_func ("/service/demo-tenant", test_demo_tenant);
   g_test_add_func ("/service/wildcard-next-link", test_wildcard_next_link);
   g_test_add_func ("/service/one-read", test_one_read);
+  g_test_add_func ("/service/refused-while-locked", test_refused_while_locked);
   g_test_add_func ("/service/workers", test_workers);
 
   return g_test_run ();

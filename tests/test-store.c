@@ -1285,8 +1285,8 @@ get_answer (BdStore    *store,
   g_autoptr(GError) error = NULL;
   BdIdempotentAnswer *answer = &untouched;
 
-  g_assert_true (bd_store_get_idempotent_answer (store, user_id, endpoint, key, &answer,
-                                                 &error));
+  g_assert_true (bd_store_get_idempotent_answer (store, user_id, endpoint, key, G_MININT64,
+                                                 &answer, &error));
   g_assert_no_error (error);
   g_assert_true (answer != &untouched);  /* set to NULL when absent, too */
 
@@ -1304,7 +1304,7 @@ put_answer (BdStore                  *store,
   gboolean ok;
 
   g_assert_true (bd_store_begin (store, NULL));
-  ok = bd_store_put_idempotent_answer (store, user_id, endpoint, key, answer, error);
+  ok = bd_store_put_idempotent_answer (store, user_id, endpoint, key, G_MININT64, answer, error);
   if (ok)
     g_assert_true (bd_store_commit (store, NULL));
   else
@@ -1393,6 +1393,57 @@ test_idempotency (Fixture       *fixture,
 
   g_assert_true (bd_store_check_integrity (store, &error));
   g_assert_no_error (error);
+}
+
+/* An answer past the retention (created before kept_since) is as absent to
+ * the lookup, and the put replaces it; a kept one it refuses.
+ */
+static void
+test_idempotency_retention (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autoptr(BdStore) store = open_seeded_store (fixture, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdIdempotentAnswer) found = NULL;
+  gint64 now = bd_test_time (NOW);
+  g_autoptr(GBytes) first = g_bytes_new_static ("first", 5);
+  g_autoptr(GBytes) second = g_bytes_new_static ("second", 6);
+  BdIdempotentAnswer old = { first, 200, first, now - 100 };
+  BdIdempotentAnswer new_answer = { second, 409, second, now };
+
+  g_assert_true (put_answer (store, "u1", CANCEL_ENDPOINT, "k", &old, &error));
+  g_assert_no_error (error);
+
+  /* Kept since its creation: found. Kept only since after it: absent. */
+  g_assert_true (bd_store_get_idempotent_answer (store, "u1", CANCEL_ENDPOINT, "k", now - 100,
+                                                 &found, &error));
+  g_assert_nonnull (found);
+  g_clear_pointer (&found, bd_idempotent_answer_free);
+  g_assert_true (bd_store_get_idempotent_answer (store, "u1", CANCEL_ENDPOINT, "k", now - 99,
+                                                 &found, &error));
+  g_assert_no_error (error);
+  g_assert_null (found);
+
+  /* While it is kept, a second answer is refused. */
+  g_assert_true (bd_store_begin (store, &error));
+  g_assert_false (bd_store_put_idempotent_answer (store, "u1", CANCEL_ENDPOINT, "k", now - 100,
+                                                  &new_answer, &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  bd_store_rollback (store);
+
+  /* Past the retention, it is replaced. */
+  g_assert_true (bd_store_begin (store, &error));
+  g_assert_true (bd_store_put_idempotent_answer (store, "u1", CANCEL_ENDPOINT, "k", now - 99,
+                                                 &new_answer, &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_commit (store, &error));
+
+  found = get_answer (store, "u1", CANCEL_ENDPOINT, "k");
+  g_assert_cmpuint (found->status, ==, 409);
+  g_assert_true (g_bytes_equal (found->fingerprint, second));
+  g_assert_true (g_bytes_equal (found->body, second));
+  g_assert_cmpint (found->created, ==, now);
 }
 
 /*
@@ -1486,6 +1537,7 @@ main (int   argc,
   ADD ("/store/transactions/rollback", test_rollback, NULL);
   ADD ("/store/operations/add-and-list", test_operations, NULL);
   ADD ("/store/idempotency", test_idempotency, NULL);
+  ADD ("/store/idempotency/retention", test_idempotency_retention, NULL);
   ADD ("/store/open/location", test_open_location, NULL);
   ADD ("/store/open/two-connections", test_two_connections, NULL);
 

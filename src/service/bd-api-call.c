@@ -27,8 +27,10 @@ _bd_api_call_clear (BdApiCall *call)
 
 /**
  * _bd_api_call_read_subscription:
- * @for_change: whether the request changes it: then the transaction of the
- *   change opens first, so that the row read is the row written
+ * @for_change: whether the request changes it and passed the checks that
+ *   need no store: then the transaction of the change opens first, so that
+ *   the row read is the row written; a refused request reads without it and
+ *   so never waits for the write lock
  *
  * Reads the subscription the path names, once for the whole request.
  *

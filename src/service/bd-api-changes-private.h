@@ -10,8 +10,9 @@
 
 G_BEGIN_DECLS
 
-/* The endpoints that change a subscription, for the routing in bd-api.c,
- * which has read the subscription inside the change's transaction.
+/* The endpoints that change a subscription, for the routing in bd-api.c;
+ * each reads the subscription its path names itself, once, after the
+ * checks that need no store.
  */
 
 BdApiResponse *_bd_api_cancel     (BdApiCall *call);

@@ -4,8 +4,12 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * The endpoints that change a subscription: cancel, PATCH, reactivate and
- * delete. Each change, its ledger entries and its kept answer commit in the
- * one transaction the routing opened before it read the subscription.
+ * delete. Each first makes the checks that need no store (the body, the
+ * role, If-Match present, the Idempotency-Key's shape), then reads the
+ * subscription once: inside the change's transaction when they passed, so
+ * that the row read is the row written; with a plain read when one failed,
+ * which takes no write lock and still lets a 404 come first. Each change,
+ * its ledger entries and its kept answer commit in that one transaction.
  */
 
 #define G_LOG_DOMAIN "bd-api"
@@ -116,7 +120,31 @@ if_match_matches (const char *if_match,
   return FALSE;
 }
 
-/* Inside the transaction the routing opened: replays a request seen before
+/* The one read of the call's subscription. @refusal: (transfer full)
+ * (nullable): what a check that needs no store answered (400, 403, 428 or
+ * a missing Idempotency-Key); it is the answer unless the subscription does
+ * not exist (404 comes first). Only without a refusal does the change's
+ * transaction begin, before the read: a refused request never waits for
+ * the database's write lock.
+ *
+ * Returns: (nullable): %NULL to go on with the change, else the answer
+ */
+static BdApiResponse *
+read_subscription (BdApiCall     *call,
+                   BdApiResponse *refusal)
+{
+  BdApiResponse *response = _bd_api_call_read_subscription (call, refusal == NULL);
+
+  if (response != NULL)
+    {
+      g_clear_pointer (&refusal, bd_api_response_free);
+      return response;
+    }
+
+  return refusal;
+}
+
+/* Inside the transaction read_subscription () began: replays a request seen before
  * under the same key (or refuses it, 422, when its body differs), and
  * derives the subscription at now.
  */
@@ -363,10 +391,11 @@ _bd_api_cancel (BdApiCall *call)
   BdCancelAnswer answer = { NULL };
   BdBlocker blocker;
 
-  /* 400, 403, then a missing Idempotency-Key */
-  if ((response = read_cancel_body (call, &body, &cancel)) != NULL ||
-      (response = check_role (call)) != NULL ||
-      (response = _bd_api_check_idempotency_key (call->request, TRUE)) != NULL)
+  /* 404, then 400, 403 and a missing Idempotency-Key */
+  if ((response = read_cancel_body (call, &body, &cancel)) == NULL &&
+      (response = check_role (call)) == NULL)
+    response = _bd_api_check_idempotency_key (call->request, TRUE);
+  if ((response = read_subscription (call, response)) != NULL)
     return response;
 
   change.key = call->request->idempotency_key;
@@ -497,10 +526,11 @@ _bd_api_patch (BdApiCall *call)
   Patch patch = { .recurring = BD_RECURRING_BILLING_ON, .quantity = -1 };
   BdBlocker blocker;
 
-  /* 400, 403, 428; PATCH relies on If-Match, not on an Idempotency-Key */
-  if ((response = read_patch_body (call, &body, &patch)) != NULL ||
-      (response = check_role (call)) != NULL ||
-      (response = check_if_match_present (call)) != NULL)
+  /* 404, then 400, 403, 428; PATCH relies on If-Match, not on an Idempotency-Key */
+  if ((response = read_patch_body (call, &body, &patch)) == NULL &&
+      (response = check_role (call)) == NULL)
+    response = check_if_match_present (call);
+  if ((response = read_subscription (call, response)) != NULL)
     return response;
 
   /* 412, 409 */
@@ -533,14 +563,13 @@ _bd_api_reactivate (BdApiCall *call)
   BdApiResponse *response = NULL;
   BdBlocker blocker;
 
-  /* 400: no body, or an empty object */
+  /* 404, then 400 (no body, or an empty object), 403; the Idempotency-Key
+   * is honoured, not required
+   */
   body = parse_body (call, FALSE, keys, &response);
-  if (response != NULL)
-    return response;
-
-  /* 403; the Idempotency-Key is honoured, not required */
-  if ((response = check_role (call)) != NULL ||
-      (response = _bd_api_check_idempotency_key (call->request, FALSE)) != NULL)
+  if (response == NULL && (response = check_role (call)) == NULL)
+    response = _bd_api_check_idempotency_key (call->request, FALSE);
+  if ((response = read_subscription (call, response)) != NULL)
     return response;
 
   change.key = call->request->idempotency_key;
@@ -578,20 +607,29 @@ _bd_api_delete (BdApiCall *call)
   const char *confirm = NULL;
   BdBlocker blocker;
 
-  /* 400: the product name, typed exactly (rule 15) */
+  /* 404, then 400 (the body), 403, 428 */
   body = parse_body (call, TRUE, keys, &response);
-  if (body == NULL)
-    return response;
-  if (!bd_json_read_string (body, NULL, "confirm", BD_JSON_REQUIRED, &confirm, &error))
-    return _bd_api_invalid_json (error);
-  if (strcmp (confirm, call->subscription->product_name) != 0)
-    return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "confirm",
-                          "confirm must be the product name, exactly.");
+  if (body != NULL &&
+      !bd_json_read_string (body, NULL, "confirm", BD_JSON_REQUIRED, &confirm, &error))
+    response = _bd_api_invalid_json (error);
+  if (response == NULL &&
+      (response = check_role (call)) == NULL &&
+      (response = check_if_match_present (call)) == NULL)
+    response = _bd_api_check_idempotency_key (call->request, FALSE);
+  response = read_subscription (call, response);
 
-  /* 403, 428 */
-  if ((response = check_role (call)) != NULL ||
-      (response = check_if_match_present (call)) != NULL ||
-      (response = _bd_api_check_idempotency_key (call->request, FALSE)) != NULL)
+  /* 400: the product name, typed exactly (rule 15), which only the read
+   * knows: it comes before a 403 or 428. When every other check passed, the
+   * transaction has begun; the call's clear rolls it back.
+   */
+  if (confirm != NULL && call->subscription != NULL &&
+      strcmp (confirm, call->subscription->product_name) != 0)
+    {
+      g_clear_pointer (&response, bd_api_response_free);
+      return _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "confirm",
+                            "confirm must be the product name, exactly.");
+    }
+  if (response != NULL)
     return response;
 
   change.key = call->request->idempotency_key;

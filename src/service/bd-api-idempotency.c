@@ -121,12 +121,13 @@ _bd_api_replay (BdApiCall  *call,
   g_autoptr(GError) error = NULL;
   g_autofree char *etag = NULL;
 
-  /* An answer past the retention is gone even when no keyed write came
-   * since to prune it: the same key is then a new request. */
-  if (!bd_store_forget_idempotent_answers (call->store, call->now - IDEMPOTENCY_KEEP_SECONDS,
-                                           &error) ||
-      !bd_store_get_idempotent_answer (call->store, bd_user_get_id (call->user), endpoint, key,
-                                       &answer, &error))
+  /* An answer past the retention is as gone even when no keyed write came
+   * since to prune it: the same key is then a new request. The lookup deletes
+   * nothing, so that concurrent keyed requests take no lock on each other's
+   * rows (a server database); _bd_api_keep_answer () prunes.
+   */
+  if (!bd_store_get_idempotent_answer (call->store, bd_user_get_id (call->user), endpoint, key,
+                                       call->now - IDEMPOTENCY_KEEP_SECONDS, &answer, &error))
     return _bd_api_store_error (error);
 
   if (answer == NULL)
@@ -149,6 +150,7 @@ _bd_api_keep_answer (BdApiCall            *call,
                      const BdApiResponse  *response,
                      GError              **error)
 {
+  gint64 kept_since = call->now - IDEMPOTENCY_KEEP_SECONDS;
   BdIdempotentAnswer answer = {
     .fingerprint = fingerprint,
     .status = response->status,
@@ -156,7 +158,11 @@ _bd_api_keep_answer (BdApiCall            *call,
     .created = call->now,
   };
 
-  /* _bd_api_replay () let the answers past the retention go. */
+  /* An answer past the retention under the same key, which _bd_api_replay ()
+   * did not see, is replaced; then the expired answers go, as after every
+   * keyed change.
+   */
   return bd_store_put_idempotent_answer (call->store, bd_user_get_id (call->user), endpoint, key,
-                                         &answer, error);
+                                         kept_since, &answer, error) &&
+         bd_store_forget_idempotent_answers (call->store, kept_since, error);
 }

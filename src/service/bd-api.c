@@ -203,8 +203,8 @@ check_body_headers (const BdApiRequest *request)
   return NULL;
 }
 
-/* Whether the request changes the subscription its path names: then the
- * routing reads it inside the change's transaction.
+/* Whether the request changes the subscription its path names: then its
+ * handler reads it, after the checks that need no store (bd-api-changes.c).
  */
 static gboolean
 is_change (Route       route,
@@ -434,9 +434,8 @@ bd_api_handle_on_store (BdApi              *self,
   call.user = user;
   call.now = bd_api_get_now (self);
 
-  if (call.subscription_id != NULL &&
-      (response = _bd_api_call_read_subscription (&call,
-                                                  is_change (route, request->method))) != NULL)
+  if (call.subscription_id != NULL && !is_change (route, request->method) &&
+      (response = _bd_api_call_read_subscription (&call, FALSE)) != NULL)
     return response;
 
   return dispatch (&call, route);

@@ -49,10 +49,13 @@ open_store (const char  *db_path,
             gboolean    *seeded,
             GError     **error)
 {
+  /* A location, not a path: a data directory named `sqlite:x` or
+   * `postgresql:x` is still a directory. */
+  g_autofree char *location = g_strconcat ("sqlite:", db_path, NULL);
   g_autoptr(BdStore) store = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  store = bd_store_open (db_path, BD_STORE_DURABLE, error);
+  store = bd_store_open (location, BD_STORE_DURABLE, error);
   if (store == NULL)
     return NULL;
 

@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "bd-store-sqlite-private.h"
 
 #define OPERATION_COLUMNS \
@@ -30,10 +32,15 @@ _bd_store_sqlite_ledger_sql (const char **sql)
     "WHERE subscription_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
   sql[STMT_GET_IDEMPOTENT_ANSWER] =
     "SELECT fingerprint, status, body, created FROM idempotency "
-    "WHERE user_id = ?1 AND endpoint = ?2 AND key = ?3";
+    "WHERE user_id = ?1 AND endpoint = ?2 AND key = ?3 AND created >= ?4";
+  /* An answer past the retention under the same key is replaced; a kept one
+   * is not: the put then changes no row, which is an error. */
   sql[STMT_PUT_IDEMPOTENT_ANSWER] =
     "INSERT INTO idempotency (user_id, endpoint, key, fingerprint, status, body, created) "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+    "ON CONFLICT (user_id, endpoint, key) DO UPDATE SET "
+    "fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body, "
+    "created = excluded.created WHERE idempotency.created < ?8";
   sql[STMT_FORGET_IDEMPOTENT_ANSWERS] = "DELETE FROM idempotency WHERE created < ?1";
 }
 
@@ -144,6 +151,7 @@ _bd_store_sqlite_get_idempotent_answer (BdStore             *store,
                                         const char          *user_id,
                                         const char          *endpoint,
                                         const char          *key,
+                                        gint64               kept_since,
                                         BdIdempotentAnswer **answer,
                                         GError             **error)
 {
@@ -157,7 +165,8 @@ _bd_store_sqlite_get_idempotent_answer (BdStore             *store,
   stmt = borrow (self, STMT_GET_IDEMPOTENT_ANSWER);
   if (sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_STATIC) != SQLITE_OK ||
       sqlite3_bind_text (stmt, 2, endpoint, -1, SQLITE_STATIC) != SQLITE_OK ||
-      sqlite3_bind_text (stmt, 3, key, -1, SQLITE_STATIC) != SQLITE_OK)
+      sqlite3_bind_text (stmt, 3, key, -1, SQLITE_STATIC) != SQLITE_OK ||
+      sqlite3_bind_int64 (stmt, 4, kept_since) != SQLITE_OK)
     return _bd_sqlite_set_error (self->db, DOING_READ, error);
 
   if (!_bd_sqlite_step_one_row (self, stmt, &row, error))
@@ -180,6 +189,7 @@ _bd_store_sqlite_put_idempotent_answer (BdStore                   *store,
                                         const char                *user_id,
                                         const char                *endpoint,
                                         const char                *key,
+                                        gint64                     kept_since,
                                         const BdIdempotentAnswer  *answer,
                                         GError                   **error)
 {
@@ -193,10 +203,23 @@ _bd_store_sqlite_put_idempotent_answer (BdStore                   *store,
       _bd_sqlite_bind_bytes (stmt, 4, answer->fingerprint) != SQLITE_OK ||
       sqlite3_bind_int64 (stmt, 5, answer->status) != SQLITE_OK ||
       _bd_sqlite_bind_bytes (stmt, 6, answer->body) != SQLITE_OK ||
-      sqlite3_bind_int64 (stmt, 7, answer->created) != SQLITE_OK)
+      sqlite3_bind_int64 (stmt, 7, answer->created) != SQLITE_OK ||
+      sqlite3_bind_int64 (stmt, 8, kept_since) != SQLITE_OK)
     return _bd_sqlite_set_error (self->db, DOING_WRITE, error);
 
-  return _bd_sqlite_step_done (self, stmt, DOING_WRITE, error);
+  if (!_bd_sqlite_step_done (self, stmt, DOING_WRITE, error))
+    return FALSE;
+
+  if (sqlite3_changes (self->db) == 0)
+    {
+      /* What the primary key said before answers were replaced. */
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
+                   _("The billing database could not be changed: %s"),
+                   sqlite3_errstr (SQLITE_CONSTRAINT));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 gboolean

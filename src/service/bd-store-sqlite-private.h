@@ -214,12 +214,14 @@ gboolean   _bd_store_sqlite_get_idempotent_answer     (BdStore                  
                                                        const char                *user_id,
                                                        const char                *endpoint,
                                                        const char                *key,
+                                                       gint64                     kept_since,
                                                        BdIdempotentAnswer       **answer,
                                                        GError                   **error);
 gboolean   _bd_store_sqlite_put_idempotent_answer     (BdStore                   *store,
                                                        const char                *user_id,
                                                        const char                *endpoint,
                                                        const char                *key,
+                                                       gint64                     kept_since,
                                                        const BdIdempotentAnswer  *answer,
                                                        GError                   **error);
 gboolean   _bd_store_sqlite_forget_idempotent_answers (BdStore                   *store,

@@ -339,6 +339,7 @@ bd_store_list_operations (BdStore     *self,
 
 /**
  * bd_store_get_idempotent_answer:
+ * @kept_since: an answer created before it is past the retention: as absent
  * @answer: (out) (transfer full) (nullable): the stored answer, or %NULL
  *   when there is none
  *
@@ -349,6 +350,7 @@ bd_store_get_idempotent_answer (BdStore             *self,
                                 const char          *user_id,
                                 const char          *endpoint,
                                 const char          *key,
+                                gint64               kept_since,
                                 BdIdempotentAnswer **answer,
                                 GError             **error)
 {
@@ -358,21 +360,25 @@ bd_store_get_idempotent_answer (BdStore             *self,
 
   *answer = NULL;
 
-  return BD_STORE_GET_IFACE (self)->get_idempotent_answer (self, user_id, endpoint, key, answer,
-                                                            error);
+  return BD_STORE_GET_IFACE (self)->get_idempotent_answer (self, user_id, endpoint, key,
+                                                            kept_since, answer, error);
 }
 
 /**
  * bd_store_put_idempotent_answer:
+ * @kept_since: an answer under the same key created before it is past the
+ *   retention: it is replaced
  *
  * Stores the answer under (@user_id, @endpoint, @key); storing a second
- * answer under the same key is an error. A %NULL body is stored as empty.
+ * answer under the same key while the first is kept is an error. A %NULL
+ * body is stored as empty.
  */
 gboolean
 bd_store_put_idempotent_answer (BdStore                   *self,
                                 const char                *user_id,
                                 const char                *endpoint,
                                 const char                *key,
+                                gint64                     kept_since,
                                 const BdIdempotentAnswer  *answer,
                                 GError                   **error)
 {
@@ -380,8 +386,8 @@ bd_store_put_idempotent_answer (BdStore                   *self,
   g_return_val_if_fail (user_id != NULL && endpoint != NULL && key != NULL, FALSE);
   g_return_val_if_fail (answer != NULL && answer->fingerprint != NULL, FALSE);
 
-  return BD_STORE_GET_IFACE (self)->put_idempotent_answer (self, user_id, endpoint, key, answer,
-                                                            error);
+  return BD_STORE_GET_IFACE (self)->put_idempotent_answer (self, user_id, endpoint, key,
+                                                            kept_since, answer, error);
 }
 
 /**

@@ -60,7 +60,16 @@ typedef struct
   char   *detail;           /* a JSON object, as text (NULL is stored as "{}") */
 } BdOperation;
 
-/* A stored answer to a request with an Idempotency-Key. */
+/* A stored answer to a request with an Idempotency-Key. It is kept for a
+ * retention the API decides: the API passes the oldest time still kept
+ * (`kept_since`) to the lookup and to the put, so that an answer past the
+ * retention is as absent even before it is pruned. The API prunes with
+ * bd_store_forget_idempotent_answers () after a put, in the change's
+ * transaction; an implementation whose bulk delete would make concurrent
+ * changes wait on each other's row locks (a server database) may make that
+ * call cheap and prune elsewhere (a periodic job): nothing depends on the
+ * expired rows being gone.
+ */
 typedef struct
 {
   GBytes *fingerprint;  /* of the method, path and body */
@@ -138,12 +147,14 @@ struct _BdStoreInterface
                                                     const char                *user_id,
                                                     const char                *endpoint,
                                                     const char                *key,
+                                                    gint64                     kept_since,
                                                     BdIdempotentAnswer       **answer,
                                                     GError                   **error);
   gboolean            (*put_idempotent_answer)     (BdStore                   *self,
                                                     const char                *user_id,
                                                     const char                *endpoint,
                                                     const char                *key,
+                                                    gint64                     kept_since,
                                                     const BdIdempotentAnswer  *answer,
                                                     GError                   **error);
   gboolean            (*forget_idempotent_answers) (BdStore                   *self,
@@ -215,12 +226,14 @@ gboolean bd_store_get_idempotent_answer     (BdStore                   *self,
                                              const char                *user_id,
                                              const char                *endpoint,
                                              const char                *key,
+                                             gint64                     kept_since,
                                              BdIdempotentAnswer       **answer,
                                              GError                   **error);
 gboolean bd_store_put_idempotent_answer     (BdStore                   *self,
                                              const char                *user_id,
                                              const char                *endpoint,
                                              const char                *key,
+                                             gint64                     kept_since,
                                              const BdIdempotentAnswer  *answer,
                                              GError                   **error);
 gboolean bd_store_forget_idempotent_answers (BdStore                   *self,
