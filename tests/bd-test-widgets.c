@@ -183,3 +183,43 @@ bd_test_click (GtkWidget *button)
   g_assert_true (gtk_widget_is_sensitive (button));
   g_signal_emit_by_name (button, "clicked");
 }
+
+static gboolean
+never_done (gpointer data)
+{
+  return FALSE;
+}
+
+/* @widget as drawn, to look at, when BD_TEST_SCREENSHOT_DIR is set:
+ * $BD_TEST_SCREENSHOT_DIR/NAME.png.
+ */
+void
+bd_test_save_screenshot (gpointer    widget,
+                         const char *name)
+{
+  const char *dir = g_getenv ("BD_TEST_SCREENSHOT_DIR");
+  int width, height;
+  GtkSnapshot *snapshot;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autofree char *path = NULL;
+
+  if (dir == NULL)
+    return;
+
+  /* A few frames, so that what was just shown is laid out and drawn. */
+  bd_test_wait_until (never_done, NULL, 300);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  path = g_strdup_printf ("%s" G_DIR_SEPARATOR_S "%s.png", dir, name);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("saved %s", path);
+}

@@ -30,5 +30,7 @@ GtkWidget *bd_test_find_shown_by_type (gpointer     widget,
 GtkWidget *bd_test_find_by_action     (gpointer     widget,
                                        const char  *action_name);
 void       bd_test_click              (GtkWidget   *button);
+void       bd_test_save_screenshot    (gpointer     widget,
+                                       const char  *name);
 
 G_END_DECLS

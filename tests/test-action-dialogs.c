@@ -19,6 +19,7 @@
 #include "bd-change-attempt.h"
 #include "bd-format.h"
 #include "bd-test-service.h"
+#include "bd-test-widgets.h"
 #include "service-tenant.h"
 
 typedef struct
@@ -220,40 +221,6 @@ is_busy (AdwMessageDialog *dialog)
   return !adw_message_dialog_get_response_enabled (dialog, "cancel");
 }
 
-/* The dialog as drawn, to look at: $BD_TEST_SCREENSHOT_DIR/NAME.png. */
-static void
-save_screenshot (AdwMessageDialog *dialog,
-                 const char       *name)
-{
-  const char *dir = g_getenv ("BD_TEST_SCREENSHOT_DIR");
-  GtkWidget *widget = GTK_WIDGET (dialog);
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  g_autofree char *file_name = NULL;
-  g_autofree char *path = NULL;
-  GtkSnapshot *snapshot;
-  int width, height;
-
-  if (dir == NULL)
-    return;
-
-  settle (300);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  file_name = g_strconcat (name, ".png", NULL);
-  path = g_build_filename (dir, file_name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("saved %s", path);
-}
-
 static void
 test_recurring_billing_off (Fixture       *f,
                             gconstpointer  data)
@@ -286,7 +253,7 @@ test_recurring_billing_off (Fixture       *f,
 
   gtk_check_button_set_active (choices->pdata[BD_RECURRING_BILLING_OFF], TRUE);
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "save"));
-  save_screenshot (dialog, "edit-recurring-billing");
+  bd_test_save_screenshot (dialog, "edit-recurring-billing");
 
   adw_message_dialog_response (dialog, "save");
 
@@ -346,7 +313,7 @@ test_licenses_buy (Fixture       *f,
   amount = bd_format_money (&money);
   difference = g_strdup_printf (C_("price difference", "+%s per month"), amount);
   assert_shows (dialog, difference);
-  save_screenshot (dialog, "buy-or-remove-licenses");
+  bd_test_save_screenshot (dialog, "buy-or-remove-licenses");
 
   adw_message_dialog_response (dialog, "save");
   g_assert_true (is_busy (dialog));
@@ -412,7 +379,7 @@ test_licenses_locked (Fixture       *f,
       find_all (GTK_WIDGET (dialog), GTK_TYPE_SPIN_BUTTON, spins);
       g_assert_cmpuint (spins->len, ==, 0);
       if (i == 0)
-        save_screenshot (dialog, "licenses-locked-trial");
+        bd_test_save_screenshot (dialog, "licenses-locked-trial");
 
       /* Escape is the same as Close. */
       gtk_window_close (GTK_WINDOW (dialog));
@@ -456,7 +423,7 @@ test_licenses_suggested (Fixture       *f,
   spin = find_one (GTK_WIDGET (dialog), GTK_TYPE_SPIN_BUTTON);
   g_assert_cmpint (gtk_spin_button_get_value_as_int (spin), ==, 8);
   assert_shows (dialog, unassign);
-  save_screenshot (dialog, "licenses-unassign-first");
+  bd_test_save_screenshot (dialog, "licenses-unassign-first");
 }
 
 /* Changed behind the dialog's back: 412, said plainly, and reloaded. */
@@ -493,7 +460,7 @@ test_stale (Fixture       *f,
   g_assert_cmpstr (bd_subscription_get_data (s1)->etag, ==, behind->etag);
   g_assert_true (gtk_check_button_get_active (choices->pdata[BD_RECURRING_BILLING_OFF]));
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "save"));
-  save_screenshot (dialog, "edit-recurring-billing-stale");
+  bd_test_save_screenshot (dialog, "edit-recurring-billing-stale");
 
   /* Save again: now with the current ETag. */
   adw_message_dialog_response (dialog, "save");
@@ -530,7 +497,7 @@ test_reactivate (Fixture       *f,
                             "turned on. You pay %s per license per month."), price);
   g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, body);
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "reactivate"));
-  save_screenshot (dialog, "reactivate");
+  bd_test_save_screenshot (dialog, "reactivate");
 
   adw_message_dialog_response (dialog, "reactivate");
   g_assert_true (is_busy (dialog));
@@ -617,7 +584,7 @@ test_delete (Fixture       *f,
 
   gtk_editable_set_text (entry, "Microsoft 365 Business Premium");
   g_assert_true (adw_message_dialog_get_response_enabled (dialog, "delete"));
-  save_screenshot (dialog, "delete");
+  bd_test_save_screenshot (dialog, "delete");
 
   adw_message_dialog_response (dialog, "delete");
   g_assert_true (is_busy (dialog));

@@ -7,7 +7,8 @@
  * server that misbehaves on purpose, in front of the real service: it stops
  * listening, stalls, answers 500 with an HTML page, cuts its JSON short,
  * sends JSON of another shape, sends 2 MiB or more than the client takes,
- * and drops the connection after the service has cancelled. Each case
+ * and drops the connection after the service has cancelled, or passes on
+ * a token the service does not know, as after a revoke. Each case
  * checks the sentence a person reads (a whole msgid, so that it holds in
  * Danish too), and that the list and the pane agree with the service.
  */
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "bd-cancel-pane.h"
+#include "bd-format.h"
 #include "bd-product-row.h"
 #include "bd-products-page.h"
 #include "bd-test-service.h"
@@ -64,6 +66,8 @@ typedef struct
   Fault        fault;
   const char  *fault_method;
   const char  *fault_path;
+
+  const char  *refused_token; /* (nullable): sent instead of the client's token */
 
   guint        n_faulted;     /* requests that met the fault */
   guint        n_gone;        /* stalled requests whose client went away */
@@ -290,6 +294,14 @@ fault_handler (SoupServer        *server,
       if (value != NULL)
         soup_message_headers_replace (soup_message_get_request_headers (forward->forward),
                                       headers[i], value);
+    }
+
+  if (faults->refused_token != NULL)
+    {
+      g_autofree char *authorization = g_strconcat ("Bearer ", faults->refused_token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (forward->forward),
+                                    "Authorization", authorization);
     }
 
   if (body->length > 0)
@@ -714,6 +726,30 @@ client_gone (gpointer data)
   return ((FaultServer *) data)->n_gone > 0;
 }
 
+static AdwWindowTitle *
+window_title (Fixture *f)
+{
+  return ADW_WINDOW_TITLE (bd_test_find_by_type (f->window, ADW_TYPE_WINDOW_TITLE));
+}
+
+static gboolean
+has_subtitle (gpointer data)
+{
+  return *adw_window_title_get_subtitle (window_title (data)) != '\0';
+}
+
+static gboolean
+has_no_subtitle (gpointer data)
+{
+  return !has_subtitle (data);
+}
+
+static gboolean
+in_danish (void)
+{
+  return g_strcmp0 (bd_format_get_language (), "da") == 0;
+}
+
 /*
  * Tests
  */
@@ -890,6 +926,86 @@ test_connect_stalls (Fixture       *f,
   assert_row_status (f, "s1", BD_STATUS_ACTIVE);
   bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "active");
   g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1", NULL), ==, 0);
+}
+
+/* The token worked, and from one request on the service refuses it (the
+ * real service's 401 for a token no user has, as after a revoke): Save
+ * says what to do now and nothing changes; a refresh shows Signed Out in
+ * place of the list, without its rows. Accepted again, Try Again loads the
+ * list and /v1/me.
+ */
+static void
+test_token_refused (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autofree char *try_again = bd_test_without_mnemonic (_("_Try Again"));
+  g_autofree char *refused = NULL;
+  g_autofree char *shown = NULL;
+  GtkAdjustment *adjustment;
+  const char *why = _("The billing service no longer accepts this account’s token. Ask your "
+                      "administrator for a new token, then start Billing Desk with it.");
+  const char *danish = "Faktureringstjenesten accepterer ikke længere denne kontos token. "
+                       "Bed din administrator om et nyt token, og start derefter Billing Desk "
+                       "med det.";
+
+  load_list (f, LONG_TIMEOUT);
+  open_pane (f, "s1");
+  fill_form (f);
+
+  f->faults->refused_token = "token-revoked-0009";
+  save (f);
+  refused = refused_text (why);
+  bd_test_assert_shows (f->pane, refused);
+  if (in_danish ())
+    {
+      g_autofree char *sentence = g_strdup_printf ("Abonnementet blev ikke annulleret: %s "
+                                                   "Intet blev ændret.", danish);
+
+      bd_test_assert_shows (f->pane, sentence);
+    }
+  /* The sentence is at the pane's end, under the form: scrolled to, once laid out. */
+  bd_test_wait_until (never, NULL, 300);
+  adjustment = gtk_scrolled_window_get_vadjustment (
+    GTK_SCROLLED_WINDOW (bd_test_find_by_type (f->pane, GTK_TYPE_SCROLLED_WINDOW)));
+  gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+  bd_test_save_screenshot (f->window, in_danish () ? "change-refused-da" : "change-refused-en");
+  assert_form_kept (f);
+  assert_row_status (f, "s1", BD_STATUS_ACTIVE);
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "active");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->pane), "pane.close", NULL));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh", NULL));
+  wait_list_settled (f);
+  bd_test_wait_for_text (f->page, _("Signed Out"));
+  /* The title, the sentence and the button, whole and in this order. */
+  shown = g_strdup_printf ("%s|%s|%s|", _("Signed Out"), why, try_again);
+  bd_test_assert_shows (f->page, shown);
+  bd_test_assert_not_shown (f->page, _("Can’t Reach the Billing Service"));
+  g_assert_cmpuint (g_list_model_get_n_items (bd_products_page_get_model (f->page)), ==, 0);
+  /* /v1/me is refused too: the header no longer names the user. */
+  g_assert_true (bd_test_wait_until (has_no_subtitle, f, WAIT_MS));
+  if (in_danish ())
+    {
+      g_autofree char *page = g_strdup_printf ("Logget af|%s|Prøv igen|", danish);
+
+      bd_test_assert_shows (f->page, page);
+    }
+  bd_test_save_screenshot (f->window, in_danish () ? "signed-out-da" : "signed-out-en");
+
+  /* Still refused: Signed Out again, not the list nor the generic page. */
+  bd_test_click (bd_test_find_by_action (GTK_WIDGET (f->page), "win.refresh"));
+  wait_list_settled (f);
+  bd_test_wait_for_text (f->page, _("Signed Out"));
+  g_assert_cmpuint (g_list_model_get_n_items (bd_products_page_get_model (f->page)), ==, 0);
+
+  /* The token accepted again: Try Again brings the list and the header back. */
+  f->faults->refused_token = NULL;
+  bd_test_click (bd_test_find_by_action (GTK_WIDGET (f->page), "win.refresh"));
+  wait_list_settled (f);
+  g_assert_cmpuint (g_list_model_get_n_items (bd_products_page_get_model (f->page)), ==, 11);
+  bd_test_assert_not_shown (f->page, _("Signed Out"));
+  assert_row_status (f, "s1", BD_STATUS_ACTIVE);
+  g_assert_true (bd_test_wait_until (has_subtitle, f, WAIT_MS));
 }
 
 typedef struct
@@ -1074,6 +1190,7 @@ main (int   argc,
   ADD ("cancel-timeout", test_cancel_timeout, NULL);
   ADD ("connect-stalls", test_connect_stalls, NULL);
   ADD ("reset-after-commit", test_reset_after_commit, NULL);
+  ADD ("token-refused", test_token_refused, NULL);
   ADD ("list/html-500", test_list, &html_500);
   ADD ("list/truncated", test_list, &truncated);
   ADD ("list/wrong-shape", test_list, &wrong_shape);

@@ -20,8 +20,8 @@
 #define PAGE_SIZE 200
 
 /* Your Products: the subscriptions of the tenant, fetched page by page
- * into a GListStore, filtered by name and status, with loading, empty and
- * error states.
+ * into a GListStore, filtered by name and status, with loading, empty,
+ * error and signed-out states.
  */
 struct _BdProductsPage
 {
@@ -39,7 +39,7 @@ struct _BdProductsPage
   gint64              server_time_at; /* ... as read at this monotonic time */
   gboolean            loading;
 
-  GtkWidget          *box;
+  GtkWidget          *box;           /* bound, so that dispose unparents it */
   GtkSearchBar       *search_bar;
   GtkSearchEntry     *search_entry;
   GtkDropDown        *status_filter;
@@ -97,13 +97,15 @@ update_state (BdProductsPage *self)
 {
   guint total = g_list_model_get_n_items (G_LIST_MODEL (self->store));
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
+  const char *shown_page = gtk_stack_get_visible_child_name (self->stack);
   g_autofree char *count = NULL;
   const char *page;
 
   if (total == 0 && self->loading)
     page = "loading";
-  else if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "error") == 0 && total == 0)
-    page = "error";
+  else if (total == 0 && (g_strcmp0 (shown_page, "error") == 0 ||
+                          g_strcmp0 (shown_page, "signed-out") == 0))
+    page = shown_page;
   else if (total == 0)
     page = "empty";
   else if (shown == 0)
@@ -206,7 +208,16 @@ list_subscriptions_cb (GObject      *object,
       g_clear_pointer (&self->incoming, g_hash_table_unref);
       set_loading (self, FALSE);
 
-      if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0)
+      /* The token is refused (revoked, expired, its user disabled): the rows
+       * are no longer this account's to see, and every change would be refused.
+       */
+      if (bd_client_error_get_api_code (error) == BD_ERROR_CODE_UNAUTHENTICATED)
+        {
+          g_list_store_remove_all (self->store);
+          gtk_stack_set_visible_child_name (self->stack, "signed-out");
+          update_state (self);
+        }
+      else if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0)
         bd_products_page_show_error (self, NULL, error->message);
       else
         g_signal_emit (self, signals [LOAD_FAILED], 0, error->message);
@@ -387,8 +398,9 @@ on_factory_unbind_cb (GtkSignalListItemFactory *factory,
  * Template callbacks
  */
 
+/* The search's text or the status filter changed. */
 static void
-on_search_changed_cb (BdProductsPage *self)
+on_filter_changed_cb (BdProductsPage *self)
 {
   refilter (self);
 }
@@ -398,12 +410,6 @@ on_stop_search_cb (BdProductsPage *self)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_search_bar_set_search_mode (self->search_bar, FALSE);
-}
-
-static void
-on_status_filter_changed_cb (BdProductsPage *self)
-{
-  refilter (self);
 }
 
 /*
@@ -483,9 +489,8 @@ bd_products_page_class_init (BdProductsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, try_again_button);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, count_label);
-  gtk_widget_class_bind_template_callback (widget_class, on_search_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_status_filter_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "page.reload", NULL, page_reload_action);
   gtk_widget_class_install_action (widget_class, "page.popup-row-menu", NULL,

@@ -92,7 +92,11 @@ describe_api_code (BdErrorCode code)
       return _("The billing service did not accept the request. "
                "Check what you entered and try again.");
     case BD_ERROR_CODE_UNAUTHENTICATED:
-      return _("The billing service did not recognize your sign-in. Sign in again.");
+      /* The app has no Sign In Again yet: a new token means a new start.
+       * The products page's Signed Out says the same (bd-products-page.ui).
+       */
+      return _("The billing service no longer accepts this account’s token. Ask your "
+               "administrator for a new token, then start Billing Desk with it.");
     case BD_ERROR_CODE_FORBIDDEN:
       return _("You don't have permission to do this. "
                "Only Global admins and Billing admins can make changes.");
