@@ -304,6 +304,21 @@ read_roles (char  **words,
   return NULL;
 }
 
+/* Whether @text would break a tab-separated line of `users list` or
+ * `tokens list`: a tab, a line break or another control character.
+ */
+static gboolean
+has_control_character (const char *text)
+{
+  for (const char *p = text; p != NULL && *p != '\0'; p++)
+    {
+      if ((guchar) *p < 0x20 || *p == 0x7f)
+        return TRUE;
+    }
+
+  return FALSE;
+}
+
 /* The options of a users or tokens command, checked; %NULL, or what is wrong. */
 static char *
 check_command_options (const CommandSpec *spec,
@@ -321,7 +336,14 @@ check_command_options (const CommandSpec *spec,
   if (argc > (spec->argument != NULL ? 2 : 1))
     return g_strdup_printf (_("Unexpected argument “%s”"), argv[spec->argument != NULL ? 2 : 1]);
 
+  if (spec->argument != NULL && argv[1][0] == '\0')
+    return g_strdup_printf (_("Give the %s"), spec->argument);
+
   options->target = spec->argument != NULL ? g_strdup (argv[1]) : NULL;
+  if (has_control_character (options->target) || has_control_character (options->name) ||
+      has_control_character (options->user_id))
+    return g_strdup (_("An id, a name or a label may not hold a tab, a line break or another "
+                       "control character"));
 
   if ((message = read_clock (options, text->now)) != NULL ||
       (message = read_roles (text->roles, &options->roles)) != NULL)
