@@ -290,6 +290,7 @@ test_create_and_revoke (Fixture       *f,
   g_autofree char *line = NULL;
   g_autofree char *used = NULL;
   g_autofree char *id = NULL;
+  g_autofree char *anne = NULL;
   g_auto(Run) list = { 0 };
   g_auto(Run) revoke = { 0 };
 
@@ -311,7 +312,8 @@ test_create_and_revoke (Fixture       *f,
   id = token_id_of (line);
   used = g_strdup_printf ("%s\tu2\tlaptop\t%s\tnever\t%s\tactive", id, NOW, NOW);
   g_assert_cmpstr (line, ==, used);
-  g_assert_nonnull (find_token_line (f, "u1", "tenant file"));
+  anne = find_token_line (f, "u1", "tenant file");
+  g_assert_nonnull (anne);
 
   RUN (&revoke, f, "tokens", "revoke", id);
   assert_ok (&revoke);
