@@ -293,7 +293,9 @@ assert_store_empty (BdStore      *store,
     {
       g_autoptr(BdUser) user = NULL;
 
-      user = bd_store_find_user_by_token (store, g_ptr_array_index (file->tokens, i), &error);
+      user = bd_store_find_user_by_token (store, g_ptr_array_index (file->tokens, i),
+                                          bd_test_time (NOW),
+                                          &error);
       g_assert_no_error (error);
       g_assert_null (user);
     }
@@ -357,8 +359,8 @@ test_open_create (Fixture       *fixture,
   g_autofree char *user_version = get_pragma (store, "user_version");
 
   g_assert_true (g_file_test (fixture->path, G_FILE_TEST_IS_REGULAR));
-  g_assert_cmpint (bd_store_get_schema_version (store), ==, 1);
-  g_assert_cmpstr (user_version, ==, "1");
+  g_assert_cmpint (bd_store_get_schema_version (store), ==, 2);
+  g_assert_cmpstr (user_version, ==, "2");
   g_assert_cmpstr (journal_mode, ==, "wal");
   g_assert_cmpstr (synchronous, ==, "2");  /* FULL */
   g_assert_cmpstr (foreign_keys, ==, "1");
@@ -377,7 +379,7 @@ test_open_create (Fixture       *fixture,
 
   g_assert_finalize_object (g_steal_pointer (&store));
 
-  /* The file itself says WAL (2) and version 1, with the store closed. */
+  /* The file itself says WAL (2) and version 2, with the store closed. */
   {
     g_autoptr(GBytes) bytes = read_file_bytes (fixture->path);
     const guint8 *data = g_bytes_get_data (bytes, NULL);
@@ -385,7 +387,7 @@ test_open_create (Fixture       *fixture,
     g_assert_cmpuint (data[HEADER_WRITE_VERSION], ==, 2);
     g_assert_cmpuint (data[HEADER_READ_VERSION], ==, 2);
   }
-  g_assert_cmpuint (read_header_user_version (fixture->path), ==, 1);
+  g_assert_cmpuint (read_header_user_version (fixture->path), ==, 2);
 }
 
 static void
@@ -416,7 +418,7 @@ test_open_reopen (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&store));
 
   store = open_store (fixture);
-  g_assert_cmpint (bd_store_get_schema_version (store), ==, 1);
+  g_assert_cmpint (bd_store_get_schema_version (store), ==, 2);
   assert_seeded_as (store, file);
 }
 
@@ -433,11 +435,11 @@ test_open_newer_schema (Fixture       *fixture,
 
   g_assert_finalize_object (g_steal_pointer (&store));
 
-  /* What a service with schema version 2 would leave behind. */
+  /* What a service with schema version 3 would leave behind. */
   bytes = read_file_bytes (fixture->path);
   data = g_bytes_unref_to_data (g_steal_pointer (&bytes), &size);
-  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (data + HEADER_USER_VERSION)), ==, 1);
-  *(guint32 *) (data + HEADER_USER_VERSION) = GUINT32_TO_BE (2);
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (data + HEADER_USER_VERSION)), ==, 2);
+  *(guint32 *) (data + HEADER_USER_VERSION) = GUINT32_TO_BE (3);
   g_file_set_contents (fixture->path, (const char *) data, size, &error);
   g_assert_no_error (error);
 
@@ -446,7 +448,7 @@ test_open_newer_schema (Fixture       *fixture,
   g_assert_null (newer);
 
   /* Refusing it changed nothing. */
-  g_assert_cmpuint (read_header_user_version (fixture->path), ==, 2);
+  g_assert_cmpuint (read_header_user_version (fixture->path), ==, 3);
 }
 
 static void
@@ -667,24 +669,24 @@ test_token (Fixture       *fixture,
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *wal = NULL;
 
-  anne = bd_store_find_user_by_token (store, ANNE_TOKEN, &error);
+  anne = bd_store_find_user_by_token (store, ANNE_TOKEN, bd_test_time (NOW), &error);
   g_assert_no_error (error);
   g_assert_nonnull (anne);
   g_assert_cmpstr (bd_user_get_id (anne), ==, "u1");
   g_assert_cmpstr (bd_user_get_display_name (anne), ==, "Anne Berg");
   g_assert_cmpuint (bd_user_get_roles (anne), ==, BD_ROLE_MASK (BD_ROLE_GLOBAL_ADMIN));
 
-  bo = bd_store_find_user_by_token (store, BO_TOKEN, &error);
+  bo = bd_store_find_user_by_token (store, BO_TOKEN, bd_test_time (NOW), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (bd_user_get_id (bo), ==, "u2");
   g_assert_cmpuint (bd_user_get_roles (bo), ==,
                     BD_ROLE_MASK (BD_ROLE_GLOBAL_READER) | BD_ROLE_MASK (BD_ROLE_USER));
 
-  nobody = bd_store_find_user_by_token (store, ANNE_TOKEN "x", &error);
+  nobody = bd_store_find_user_by_token (store, ANNE_TOKEN "x", bd_test_time (NOW), &error);
   g_assert_no_error (error);
   g_assert_null (nobody);
 
-  empty = bd_store_find_user_by_token (store, "", &error);
+  empty = bd_store_find_user_by_token (store, "", bd_test_time (NOW), &error);
   g_assert_no_error (error);
   g_assert_null (empty);
 
