@@ -91,8 +91,13 @@ build_users_menu (BdApplication *self)
   for (guint i = 0; i < self->demo_tenant->users->len; i++)
     {
       BdUser *user = g_ptr_array_index (self->demo_tenant->users, i);
-      g_autoptr(GMenuItem) item = g_menu_item_new (bd_user_get_display_name (user), NULL);
+      g_autoptr(GMenuItem) item = NULL;
 
+      /* A user the tenant file gives no token can't be signed in as. */
+      if (g_ptr_array_index (self->demo_tenant->tokens, i) == NULL)
+        continue;
+
+      item = g_menu_item_new (bd_user_get_display_name (user), NULL);
       g_menu_item_set_action_and_target_value (item, "app.sign-in-as",
                                                g_variant_new_string (bd_user_get_id (user)));
       g_menu_append_item (menu, item);
@@ -158,7 +163,8 @@ start_local_service_cb (GObject      *object,
     {
       BdUser *user = g_ptr_array_index (self->demo_tenant->users, i);
 
-      if (bd_user_has_role (user, BD_ROLE_GLOBAL_ADMIN))
+      if (bd_user_has_role (user, BD_ROLE_GLOBAL_ADMIN) &&
+          g_ptr_array_index (self->demo_tenant->tokens, i) != NULL)
         {
           g_action_group_change_action_state (G_ACTION_GROUP (self), "sign-in-as",
                                               g_variant_new_string (bd_user_get_id (user)));
@@ -228,7 +234,8 @@ app_sign_in_as_action (GSimpleAction *action,
     {
       BdUser *user = g_ptr_array_index (self->demo_tenant->users, i);
 
-      if (g_strcmp0 (bd_user_get_id (user), id) == 0)
+      if (g_strcmp0 (bd_user_get_id (user), id) == 0 &&
+          g_ptr_array_index (self->demo_tenant->tokens, i) != NULL)
         {
           g_simple_action_set_state (action, state);
           sign_in (self, bd_local_service_get_url (self->local_service),
