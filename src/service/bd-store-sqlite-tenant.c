@@ -44,7 +44,7 @@ read_billing_profile (sqlite3_stmt  *stmt,
 
   if (!bd_payment_method_from_string (_bd_sqlite_column_str (stmt, 2), &payment_method))
     {
-      _bd_sqlite_set_unreadable_row_error ("billing_profiles", error);
+      _bd_store_set_unreadable_row_error ("billing_profiles", error);
       return NULL;
     }
 
@@ -91,7 +91,7 @@ _bd_store_sqlite_get_tenant (BdStore  *store,
   if (!bd_cloud_from_string (_bd_sqlite_column_str (stmt, 1), &cloud) ||
       !bd_currency_is_valid (currency))
     {
-      _bd_sqlite_set_unreadable_row_error ("tenant", error);
+      _bd_store_set_unreadable_row_error ("tenant", error);
       return NULL;
     }
 
@@ -124,7 +124,7 @@ _bd_store_sqlite_find_user_by_token (BdStore     *store,
 
       if (stored == NULL || sqlite3_column_bytes (stmt, 3) != BD_TOKEN_HASH_LENGTH)
         {
-          _bd_sqlite_set_unreadable_row_error ("users", error);
+          _bd_store_set_unreadable_row_error ("users", error);
           return NULL;
         }
 

@@ -1,0 +1,206 @@
+/* bd-store-pg.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * BdStorePg, the object: one libpq connection, opened, its schema migrated,
+ * its statements prepared, and the table of the BdStore interface. What the
+ * statements do is in the other bd-store-pg-*.c files.
+ */
+
+#define G_LOG_DOMAIN "bd-store-pg"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n.h>
+
+#include "bd-store-pg-private.h"
+
+static void bd_store_iface_init (BdStoreInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (BdStorePg, bd_store_pg, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (BD_TYPE_STORE, bd_store_iface_init))
+
+/*
+ * BdStore
+ */
+
+static gint
+bd_store_pg_get_schema_version (BdStore *store)
+{
+  return BD_STORE_PG (store)->schema_version;
+}
+
+/* The server keeps its own constraints (foreign keys, CHECKs) on every
+ * write, and has no whole-database check like SQLite's: what is left to
+ * ask is whether it answers and holds this version's schema.
+ */
+static gboolean
+bd_store_pg_check_integrity (BdStore  *store,
+                             GError  **error)
+{
+  BdStorePg *self = BD_STORE_PG (store);
+  g_autoptr(PGresult) result = NULL;
+
+  result = PQexec (self->conn, "SELECT version FROM schema_version WHERE id = 1");
+  if (PQresultStatus (result) != PGRES_TUPLES_OK)
+    return _bd_pg_set_error (self->conn, result, DOING_READ, error);
+
+  if (PQntuples (result) != 1 ||
+      g_ascii_strtoll (PQgetvalue (result, 0, 0), NULL, 10) != self->schema_version)
+    {
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
+                   _("The billing database is damaged: %s"),
+                   "its schema version changed while it was open");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static void
+bd_store_iface_init (BdStoreInterface *iface)
+{
+  iface->get_schema_version = bd_store_pg_get_schema_version;
+  iface->check_integrity = bd_store_pg_check_integrity;
+  iface->is_seeded = _bd_store_pg_is_seeded;
+  iface->seed = _bd_store_pg_seed;
+  iface->begin = _bd_store_pg_begin;
+  iface->commit = _bd_store_pg_commit;
+  iface->rollback = _bd_store_pg_rollback;
+  iface->get_tenant = _bd_store_pg_get_tenant;
+  iface->find_user_by_token = _bd_store_pg_find_user_by_token;
+  iface->get_subscription = _bd_store_pg_get_subscription;
+  iface->list_subscriptions = _bd_store_pg_list_subscriptions;
+  iface->put_subscription = _bd_store_pg_put_subscription;
+  iface->get_billing_profile = _bd_store_pg_get_billing_profile;
+  iface->list_billing_profiles = _bd_store_pg_list_billing_profiles;
+  iface->list_domains = _bd_store_pg_list_domains;
+  iface->has_domain_attached = _bd_store_pg_has_domain_attached;
+  iface->add_operation = _bd_store_pg_add_operation;
+  iface->list_operations = _bd_store_pg_list_operations;
+  iface->get_idempotent_answer = _bd_store_pg_get_idempotent_answer;
+  iface->put_idempotent_answer = _bd_store_pg_put_idempotent_answer;
+  iface->forget_idempotent_answers = _bd_store_pg_forget_idempotent_answers;
+}
+
+/*
+ * GObject overrides
+ */
+
+static void
+bd_store_pg_dispose (GObject *object)
+{
+  BdStorePg *self = (BdStorePg *) object;
+
+  g_clear_pointer (&self->conn, PQfinish);
+
+  G_OBJECT_CLASS (bd_store_pg_parent_class)->dispose (object);
+}
+
+static void
+bd_store_pg_class_init (BdStorePgClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = bd_store_pg_dispose;
+}
+
+static void
+bd_store_pg_init (BdStorePg *self)
+{
+  _bd_store_pg_tenant_sql (self->sql);
+  _bd_store_pg_subscriptions_sql (self->sql);
+  _bd_store_pg_ledger_sql (self->sql);
+}
+
+/* The server's notices (NOTICE, WARNING) go to the debug log, not stderr. */
+static void
+log_notice (void       *data,
+            const char *message)
+{
+  g_debug ("%s", message);
+}
+
+/*
+ * Public API
+ */
+
+/**
+ * bd_store_pg_uri_has_password:
+ * @uri: a libpq connection URI
+ *
+ * Whether @uri carries a password (`postgresql://user:secret@host/db` or a
+ * `password=` parameter), which bd_store_pg_open () refuses: it would show
+ * in the process list and the shell's history.
+ */
+gboolean
+bd_store_pg_uri_has_password (const char *uri)
+{
+  PQconninfoOption *options;
+  gboolean has_password = FALSE;
+
+  g_return_val_if_fail (uri != NULL, FALSE);
+
+  options = PQconninfoParse (uri, NULL);
+  for (PQconninfoOption *option = options; option != NULL && option->keyword != NULL; option++)
+    if (strcmp (option->keyword, "password") == 0 && option->val != NULL)
+      has_password = TRUE;
+
+  PQconninfoFree (options);
+  return has_password;
+}
+
+/**
+ * bd_store_pg_open:
+ * @uri: a libpq URI, `postgresql://USER@HOST:PORT/DBNAME?...`, without a
+ *   password (it comes from PGPASSWORD or ~/.pgpass)
+ * @durability: %BD_STORE_SCRATCH (synchronous_commit off) only for fuzzers
+ *   and benchmarks
+ *
+ * Connects, brings the schema up to this version's (under an advisory
+ * lock) and prepares every statement. Callers go through bd_store_open ().
+ *
+ * Returns: (transfer full): the store, or %NULL with
+ *   %BD_STORE_ERROR_NEWER_SCHEMA or %BD_STORE_ERROR_FAILED
+ */
+BdStore *
+bd_store_pg_open (const char         *uri,
+                  BdStoreDurability   durability,
+                  GError            **error)
+{
+  g_autoptr(BdStorePg) self = NULL;
+
+  g_return_val_if_fail (uri != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (bd_store_pg_uri_has_password (uri))
+    {
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
+                   _("The billing database could not be opened: %s"),
+                   "a password in the URI is refused; use PGPASSWORD or ~/.pgpass");
+      return NULL;
+    }
+
+  self = g_object_new (BD_TYPE_STORE_PG, NULL);
+  self->durability = durability;
+  self->conn = PQconnectdb (uri);
+
+  if (PQstatus (self->conn) != CONNECTION_OK)
+    {
+      _bd_pg_set_error (self->conn, NULL, DOING_OPEN, error);
+      return NULL;
+    }
+
+  PQsetNoticeProcessor (self->conn, log_notice, NULL);
+
+  if ((durability == BD_STORE_SCRATCH &&
+       !_bd_pg_exec (self->conn, "SET synchronous_commit = off", DOING_OPEN, error)) ||
+      !_bd_store_pg_migrate (self->conn, &self->schema_version, error) ||
+      !_bd_pg_prepare_all (self, error))
+    return NULL;
+
+  return BD_STORE (g_steal_pointer (&self));
+}
