@@ -1285,6 +1285,93 @@ test_binary_bad_now (BinaryFixture *f,
   g_assert_cmpint (child_stop (both, &both_stderr), ==, 0);
 }
 
+/* --database and BILLING_DESK_DATABASE (docs/design.md section 6): a bad
+ * location, a password in a URI or both options are a bad command line;
+ * the environment counts only without either option; a database that does
+ * not answer is exit status 1.
+ */
+static void
+test_binary_database_option (BinaryFixture *f,
+                             gconstpointer  data)
+{
+  g_autofree char *env_db = g_build_filename (f->dir, "env.sqlite", NULL);
+  g_autofree char *env_location = g_strconcat ("BILLING_DESK_DATABASE=sqlite:", env_db, NULL);
+  const char *password_env = "BILLING_DESK_DATABASE=postgresql://billing:secret@127.0.0.1/b";
+  const char * const both[] = {
+    "--database", "sqlite:x.sqlite", "--data-dir", f->data_dir, "--tenant-file",
+    f->tenant_path, "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+  const char * const password[] = {
+    "--database", "postgresql://billing:secret@127.0.0.1/billing", "--tenant-file",
+    f->tenant_path, "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+  const char * const nonsense[] = {
+    "--database", "billing.sqlite", "--tenant-file", f->tenant_path,
+    "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+  const char * const unreachable[] = {
+    "--database", "postgresql://billing@127.0.0.1:1/billing?connect_timeout=5",
+    "--tenant-file", f->tenant_path, "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+  const char * const no_database[] = {
+    "--tenant-file", f->tenant_path, "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+  const char * const data_dir[] = {
+    "--data-dir", f->data_dir, "--tenant-file", f->tenant_path,
+    "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+  const char * const sqlite_env[] = { env_location, NULL };
+  const char * const bad_env[] = { password_env, NULL };
+  const struct {
+    const char * const *args;
+    const char * const *env;
+    int                 status;
+    const char         *says;
+  } refused[] = {
+    { both, NULL, 2, "not both" },
+    { password, NULL, 2, "PGPASSWORD" },
+    { nonsense, NULL, 2, "sqlite:PATH" },
+    { no_database, bad_env, 2, "BILLING_DESK_DATABASE: A password" },
+    { unreachable, NULL, 1, "could not be opened" },
+  };
+
+  if (service_path () == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(Child) child = bd_test_child_spawn (refused[i].args, refused[i].env);
+      g_autofree char *stderr_text = NULL;
+
+      g_test_message ("case %u", i);
+      g_assert_cmpint (child_finish (child, &stderr_text), ==, refused[i].status);
+      g_assert_null (child->line);
+      g_assert_nonnull (strstr (stderr_text, refused[i].says));
+      g_assert_null (strstr (stderr_text, "secret"));
+      g_assert_false (g_file_test (f->data_dir, G_FILE_TEST_EXISTS));
+    }
+
+  /* The environment's database, when no option names one ... */
+  {
+    g_autoptr(Child) child = bd_test_child_spawn (no_database, sqlite_env);
+    g_autofree char *stderr_text = NULL;
+
+    child_wait_listening (child);
+    g_assert_cmpint (child_stop (child, &stderr_text), ==, 0);
+    g_assert_true (g_file_test (env_db, G_FILE_TEST_IS_REGULAR));
+  }
+
+  /* ... and not when --data-dir does. */
+  {
+    g_autoptr(Child) child = bd_test_child_spawn (data_dir, bad_env);
+    g_autofree char *stderr_text = NULL;
+
+    child_wait_listening (child);
+    g_assert_cmpint (child_stop (child, &stderr_text), ==, 0);
+    g_assert_true (g_file_test (f->data_dir, G_FILE_TEST_IS_DIR));
+  }
+}
+
 /* A bad or remote --listen is a usage error; a port in use is not. */
 static void
 test_binary_bad_listen (BinaryFixture *f,
@@ -1464,6 +1551,8 @@ main (int   argc,
               binary_set_up, test_binary_keeps_data, binary_tear_down);
   g_test_add ("/service/bad-now", BinaryFixture, NULL,
               binary_set_up, test_binary_bad_now, binary_tear_down);
+  g_test_add ("/service/database-option", BinaryFixture, NULL,
+              binary_set_up, test_binary_database_option, binary_tear_down);
   g_test_add ("/service/bad-listen", BinaryFixture, NULL,
               binary_set_up, test_binary_bad_listen, binary_tear_down);
 

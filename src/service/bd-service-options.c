@@ -11,10 +11,12 @@
 #include <glib/gi18n.h>
 
 #include "bd-service-options.h"
+#include "bd-store.h"
 #include "bd-time.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8421"
 #define NOW_ENV        "BILLING_DESK_NOW"
+#define DATABASE_ENV   "BILLING_DESK_DATABASE"
 
 /*
  * Helpers
@@ -43,6 +45,11 @@ new_serve_context (BdServiceOptions  *options,
     { "tls-key", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &options->tls_key_path,
       N_("The PEM private key of the --tls-certificate, in FILE"),
       N_("FILE") },
+    { "database", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, &options->database,
+      N_("Keep the data in the database at LOCATION: sqlite:PATH or "
+         "postgresql://USER@HOST:PORT/DBNAME, its password in PGPASSWORD or ~/.pgpass "
+         "(also BILLING_DESK_DATABASE)"),
+      N_("LOCATION") },
     { "data-dir", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &options->data_dir,
       N_("Keep the database in DIR (default: $XDG_DATA_HOME/billing-desk-service)"),
       N_("DIR") },
@@ -106,6 +113,32 @@ read_clock (BdServiceOptions *options,
   return NULL;
 }
 
+/* The database: --database, else BILLING_DESK_DATABASE when --data-dir is
+ * not given either; a location that names no store, or a URI that carries
+ * a password, is a bad command line (docs/design.md section 6). Returns
+ * the message of a usage error, or %NULL.
+ */
+static char *
+read_database (BdServiceOptions *options)
+{
+  const char *source = "--database";
+  g_autoptr(GError) error = NULL;
+
+  if (options->database != NULL && options->data_dir != NULL)
+    return g_strdup (_("Give --database LOCATION or --data-dir DIR, not both"));
+
+  if (options->database == NULL && options->data_dir == NULL)
+    {
+      options->database = g_strdup (g_getenv (DATABASE_ENV));
+      source = DATABASE_ENV;
+    }
+
+  if (options->database == NULL || bd_store_check_location (options->database, &error))
+    return NULL;
+
+  return g_strdup_printf ("%s: %s", source, error->message);
+}
+
 /* The options of the server, checked, and their defaults.
  *
  * Returns: (transfer full) (nullable): what is wrong, or %NULL
@@ -129,7 +162,11 @@ check_serve_options (BdServiceOptions *options,
   if (options->listen_address == NULL)
     options->listen_address = g_strdup (DEFAULT_LISTEN);
 
-  if (options->data_dir == NULL)
+  message = read_database (options);
+  if (message != NULL)
+    return message;
+
+  if (options->data_dir == NULL && options->database == NULL)
     options->data_dir = g_build_filename (g_get_user_data_dir (), BD_SERVICE_PROGRAM_NAME,
                                           NULL);
 
@@ -224,6 +261,7 @@ bd_service_options_free (BdServiceOptions *options)
     return;
 
   g_free (options->listen_address);
+  g_free (options->database);
   g_free (options->data_dir);
   g_free (options->tenant_path);
   g_free (options->tls_certificate_path);

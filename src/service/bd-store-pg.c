@@ -129,28 +129,52 @@ log_notice (void       *data,
  */
 
 /**
- * bd_store_pg_uri_has_password:
+ * bd_store_pg_check_uri:
  * @uri: a libpq connection URI
  *
- * Whether @uri carries a password (`postgresql://user:secret@host/db` or a
- * `password=` parameter), which bd_store_pg_open () refuses: it would show
- * in the process list and the shell's history.
+ * Whether libpq can read @uri, and that it carries no password
+ * (`postgresql://user:secret@host/db` or `?password=`): one there would
+ * show in the process list and the shell's history, so it is refused.
+ *
+ * Returns: %FALSE with %BD_STORE_ERROR_FAILED and a message that says why
  */
 gboolean
-bd_store_pg_uri_has_password (const char *uri)
+bd_store_pg_check_uri (const char  *uri,
+                       GError     **error)
 {
   PQconninfoOption *options;
+  char *parse_error = NULL;
   gboolean has_password = FALSE;
 
   g_return_val_if_fail (uri != NULL, FALSE);
 
-  options = PQconninfoParse (uri, NULL);
-  for (PQconninfoOption *option = options; option != NULL && option->keyword != NULL; option++)
+  options = PQconninfoParse (uri, &parse_error);
+  if (options == NULL)
+    {
+      g_autofree char *why = g_strchomp (g_strdup (parse_error != NULL ? parse_error
+                                                                       : "out of memory"));
+
+      PQfreemem (parse_error);
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
+                   /* Translators: %1$s is what was given, %2$s says what is wrong */
+                   _("“%1$s” is not a PostgreSQL URI: %2$s"), uri, why);
+      return FALSE;
+    }
+
+  for (PQconninfoOption *option = options; option->keyword != NULL; option++)
     if (strcmp (option->keyword, "password") == 0 && option->val != NULL)
       has_password = TRUE;
-
   PQconninfoFree (options);
-  return has_password;
+
+  if (has_password)
+    {
+      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
+                   _("A password in the database URI is refused: give it in PGPASSWORD "
+                     "or ~/.pgpass"));
+      return FALSE;
+    }
+
+  return TRUE;
 }
 
 /**
@@ -176,13 +200,8 @@ bd_store_pg_open (const char         *uri,
   g_return_val_if_fail (uri != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (bd_store_pg_uri_has_password (uri))
-    {
-      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
-                   _("The billing database could not be opened: %s"),
-                   "a password in the URI is refused; use PGPASSWORD or ~/.pgpass");
-      return NULL;
-    }
+  if (!bd_store_pg_check_uri (uri, error))
+    return NULL;
 
   self = g_object_new (BD_TYPE_STORE_PG, NULL);
   self->durability = durability;

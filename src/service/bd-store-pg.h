@@ -22,6 +22,7 @@ G_DECLARE_FINAL_TYPE (BdStorePg, bd_store_pg, BD, STORE_PG, GObject)
 BdStore  *bd_store_pg_open         (const char         *uri,
                                     BdStoreDurability   durability,
                                     GError            **error);
-gboolean  bd_store_pg_uri_has_password (const char     *uri);
+gboolean  bd_store_pg_check_uri    (const char         *uri,
+                                    GError            **error);
 
 G_END_DECLS
