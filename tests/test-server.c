@@ -1496,12 +1496,172 @@ test_binary_kill_after_commit (BinaryFixture *f,
   }
 }
 
+/*
+ * The binary on PostgreSQL (the -pg run): each test in a database of its own
+ */
+
+typedef struct
+{
+  BinaryFixture  files;
+  char          *location;
+} PgFixture;
+
+static void
+pg_set_up (PgFixture     *f,
+           gconstpointer  data)
+{
+  binary_set_up (&f->files, data);
+  f->location = bd_test_database_new (NULL);
+}
+
+static void
+pg_tear_down (PgFixture     *f,
+              gconstpointer  data)
+{
+  bd_test_database_drop (f->location);
+  g_free (f->location);
+  binary_tear_down (&f->files, data);
+}
+
+static Child *
+pg_spawn (PgFixture *f)
+{
+  const char * const args[] = {
+    "--database", f->location, "--tenant-file", f->files.tenant_path,
+    "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+
+  return child_spawn (args, NULL);
+}
+
+/* Seeded on the first start, kept on the second, which says so. */
+static void
+test_pg_serve (PgFixture     *f,
+               gconstpointer  data)
+{
+  if (service_path () == NULL)
+    return;
+
+  for (guint start = 0; start < 2; start++)
+    {
+      g_autoptr(Child) child = pg_spawn (f);
+      g_autoptr(SoupSession) session = new_session ();
+      g_autofree char *tenant = NULL;
+      g_autofree char *stderr_text = NULL;
+
+      child_wait_listening (child);
+      tenant = get_tenant_name (session, child->url, CONTOSO_TOKEN);
+      g_assert_cmpstr (tenant, ==, "Contoso A/S");
+      g_assert_cmpint (child_stop (child, &stderr_text), ==, 0);
+      g_assert_true ((strstr (stderr_text, "holds a tenant already") != NULL) == (start == 1));
+    }
+}
+
+/* A database a newer service wrote: exit status 1, a clear message. */
+static void
+test_pg_newer_schema (PgFixture     *f,
+                      gconstpointer  data)
+{
+  g_autoptr(Child) first = NULL;
+  g_autoptr(Child) second = NULL;
+  g_autofree char *first_stderr = NULL;
+  g_autofree char *stderr_text = NULL;
+
+  if (service_path () == NULL)
+    return;
+
+  first = pg_spawn (f);
+  child_wait_listening (first);
+  g_assert_cmpint (child_stop (first, &first_stderr), ==, 0);
+
+  g_free (bd_test_database_query (f->location, "UPDATE schema_version SET version = 99"));
+  second = pg_spawn (f);
+  g_assert_cmpint (child_finish (second, &stderr_text), ==, 1);
+  g_assert_null (second->line);
+  g_assert_nonnull (strstr (stderr_text, "newer version of the service (layout 99"));
+}
+
+/* A failed seed leaves the database without a tenant. */
+static void
+test_pg_bad_tenant_file (PgFixture     *f,
+                         gconstpointer  data)
+{
+  g_autoptr(Child) child = NULL;
+  g_autofree char *stderr_text = NULL;
+  g_autofree char *tenants = NULL;
+
+  if (service_path () == NULL)
+    return;
+
+  child = pg_spawn (f);
+  g_assert_cmpint (child_finish (child, &stderr_text), ==, 1);
+  g_assert_nonnull (strstr (stderr_text, "subscriptions[0].quantity: "));
+
+  tenants = bd_test_database_query (f->location, "SELECT count(*) FROM tenant");
+  g_assert_cmpstr (tenants, ==, "0");
+}
+
+#define N_INSTANCES 3
+
+/* Instances started at once on one empty database: exactly one seeds, the
+ * others wait for it and say that the database holds a tenant already.
+ */
+static void
+test_pg_seed_at_once (PgFixture     *f,
+                      gconstpointer  data)
+{
+  Child *children[N_INSTANCES];
+  guint seeded = 0;
+  g_autofree char *tenants = NULL;
+
+  if (service_path () == NULL)
+    return;
+
+  for (guint i = 0; i < N_INSTANCES; i++)
+    children[i] = pg_spawn (f);
+
+  for (guint i = 0; i < N_INSTANCES; i++)
+    {
+      g_autofree char *stderr_text = NULL;
+
+      child_wait_listening (children[i]);
+      g_assert_cmpint (child_stop (children[i], &stderr_text), ==, 0);
+      seeded += strstr (stderr_text, "holds a tenant already") == NULL;
+      bd_test_child_free (children[i]);
+    }
+
+  g_assert_cmpuint (seeded, ==, 1);
+  tenants = bd_test_database_query (f->location, "SELECT count(*) FROM tenant");
+  g_assert_cmpstr (tenants, ==, "1");
+}
+
+static void
+add_pg_tests (void)
+{
+  g_test_add ("/service/pg/serve", PgFixture, NULL, pg_set_up, test_pg_serve, pg_tear_down);
+  g_test_add ("/service/pg/newer-schema", PgFixture, NULL,
+              pg_set_up, test_pg_newer_schema, pg_tear_down);
+  g_test_add ("/service/pg/bad-tenant-file", PgFixture, bad_file,
+              pg_set_up, test_pg_bad_tenant_file, pg_tear_down);
+  g_test_add ("/service/pg/seed-at-once", PgFixture, NULL,
+              pg_set_up, test_pg_seed_at_once, pg_tear_down);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_log_set_writer_func (capture_log_writer, NULL, NULL);
+
+  /* On PostgreSQL: the binary on a database; the rest is the server's. */
+  if (bd_test_database_skip_all ())
+    return g_test_run ();
+  if (bd_test_database_is_postgresql ())
+    {
+      add_pg_tests ();
+      return g_test_run ();
+    }
 
   g_test_add ("/server/health", Fixture, NULL,
               fixture_set_up, test_health, fixture_tear_down);
