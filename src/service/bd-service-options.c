@@ -71,9 +71,9 @@ new_serve_context (BdServiceOptions  *options,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
                                 _("Serves the Billing Desk HTTP API for one tenant, "
-                                  "kept in an SQLite database: plain HTTP on a loopback "
-                                  "address, or HTTPS anywhere with --tls-certificate and "
-                                  "--tls-key."));
+                                  "kept in an SQLite or PostgreSQL database: plain HTTP "
+                                  "on a loopback address, or HTTPS anywhere with "
+                                  "--tls-certificate and --tls-key."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   return context;

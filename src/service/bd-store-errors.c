@@ -7,7 +7,7 @@
  * whichever database said no.
  */
 
-#define G_LOG_DOMAIN "bd-store"
+#define G_LOG_DOMAIN "bd-store-errors"
 
 #include "config.h"
 

@@ -91,56 +91,56 @@ typedef struct
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PGresult, PQclear)
 
 /* bd-store-pg-statement.c */
-void        _bd_pg_params_text     (Params       *params,
-                                    const char   *value);
-void        _bd_pg_params_int      (Params       *params,
-                                    gint64        value);
-void        _bd_pg_params_bool     (Params       *params,
-                                    gboolean      value);
-void        _bd_pg_params_bytes    (Params       *params,
-                                    gconstpointer data,
-                                    gsize         size);
-gboolean    _bd_pg_set_error       (PGconn       *conn,
-                                    const PGresult *result,
-                                    Doing         doing,
-                                    GError      **error);
-gboolean    _bd_pg_prepare_all     (BdStorePg    *self,
-                                    GError      **error);
-PGresult   *_bd_pg_run             (BdStorePg    *self,
-                                    StatementId   id,
-                                    const Params *params,
-                                    Doing         doing,
-                                    GError      **error);
-gboolean    _bd_pg_run_done        (BdStorePg    *self,
-                                    StatementId   id,
-                                    const Params *params,
-                                    Doing         doing,
-                                    GError      **error);
-gboolean    _bd_pg_exec            (PGconn       *conn,
-                                    const char   *sql,
-                                    Doing         doing,
-                                    GError      **error);
-const char *_bd_pg_str             (const PGresult *result,
-                                    int           row,
-                                    int           column);
-char       *_bd_pg_dup             (const PGresult *result,
-                                    int           row,
-                                    int           column);
-gint64      _bd_pg_int             (const PGresult *result,
-                                    int           row,
-                                    int           column);
-gboolean    _bd_pg_bool            (const PGresult *result,
-                                    int           row,
-                                    int           column);
-GBytes     *_bd_pg_bytes           (const PGresult *result,
-                                    int           row,
-                                    int           column);
-gint64      _bd_pg_changes         (const PGresult *result);
-gboolean    _bd_store_pg_begin     (BdStore      *store,
-                                    GError      **error);
-gboolean    _bd_store_pg_commit    (BdStore      *store,
-                                    GError      **error);
-void        _bd_store_pg_rollback  (BdStore      *store);
+void        _bd_pg_params_text    (Params          *params,
+                                   const char      *value);
+void        _bd_pg_params_int     (Params          *params,
+                                   gint64           value);
+void        _bd_pg_params_bool    (Params          *params,
+                                   gboolean         value);
+void        _bd_pg_params_bytes   (Params          *params,
+                                   gconstpointer    data,
+                                   gsize            size);
+gboolean    _bd_pg_set_error      (PGconn          *conn,
+                                   const PGresult  *result,
+                                   Doing            doing,
+                                   GError         **error);
+gboolean    _bd_pg_prepare_all    (BdStorePg       *self,
+                                   GError         **error);
+PGresult   *_bd_pg_run            (BdStorePg       *self,
+                                   StatementId      id,
+                                   const Params    *params,
+                                   Doing            doing,
+                                   GError         **error);
+gboolean    _bd_pg_run_done       (BdStorePg       *self,
+                                   StatementId      id,
+                                   const Params    *params,
+                                   Doing            doing,
+                                   GError         **error);
+gboolean    _bd_pg_exec           (PGconn          *conn,
+                                   const char      *sql,
+                                   Doing            doing,
+                                   GError         **error);
+const char *_bd_pg_str            (const PGresult  *result,
+                                   int              row,
+                                   int              column);
+char       *_bd_pg_dup            (const PGresult  *result,
+                                   int              row,
+                                   int              column);
+gint64      _bd_pg_int            (const PGresult  *result,
+                                   int              row,
+                                   int              column);
+gboolean    _bd_pg_bool           (const PGresult  *result,
+                                   int              row,
+                                   int              column);
+GBytes     *_bd_pg_bytes          (const PGresult  *result,
+                                   int              row,
+                                   int              column);
+gint64      _bd_pg_changes        (const PGresult  *result);
+gboolean    _bd_store_pg_begin    (BdStore         *store,
+                                   GError         **error);
+gboolean    _bd_store_pg_commit   (BdStore         *store,
+                                   GError         **error);
+void        _bd_store_pg_rollback (BdStore         *store);
 
 /* bd-store-pg-schema.c */
 gboolean _bd_store_pg_migrate (PGconn   *conn,
