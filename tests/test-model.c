@@ -289,12 +289,15 @@ test_user_round_trip (gconstpointer test_data)
   g_assert_cmpstr (bd_user_get_display_name (copy), ==, "Anne Berg");
   g_assert_cmpuint (bd_user_get_roles (copy), ==, user_cases[i].roles);
 
-  /* As a tenant file, the written user lacks its token. */
-  g_assert_null (bd_user_new_from_json (node, "users[0]", &token, &error));
-  g_assert_error (error, BD_CORE_ERROR, BD_CORE_ERROR_INVALID);
-  g_assert_cmpstr (bd_core_error_get_path (error), ==, "users[0].token");
-  g_assert_cmpstr (token, ==, "untouched");
+  g_assert_finalize_object (g_steal_pointer (&copy));
 
+  /* As a tenant file, the written user is one without a token (issue 10:
+   * it gets one from `billing-desk-service tokens create`).
+   */
+  copy = bd_user_new_from_json (node, "users[0]", &token, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (copy);
+  g_assert_null (token);
   g_assert_finalize_object (g_steal_pointer (&copy));
   g_assert_finalize_object (g_steal_pointer (&user));
 }

@@ -1232,9 +1232,10 @@ counting_get_tenant (BdStore  *store,
 static BdUser *
 counting_find_user_by_token (BdStore     *store,
                              const char  *token,
+                             gint64       now,
                              GError     **error)
 {
-  return bd_store_find_user_by_token (counted (store, "find_user_by_token"), token, error);
+  return bd_store_find_user_by_token (counted (store, "find_user_by_token"), token, now, error);
 }
 
 static BdSubscriptionData *

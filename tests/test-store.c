@@ -297,7 +297,9 @@ assert_store_empty (BdStore      *store,
     {
       g_autoptr(BdUser) user = NULL;
 
-      user = bd_store_find_user_by_token (store, g_ptr_array_index (file->tokens, i), &error);
+      user = bd_store_find_user_by_token (store, g_ptr_array_index (file->tokens, i),
+                                          bd_test_time (NOW),
+                                          &error);
       g_assert_no_error (error);
       g_assert_null (user);
     }
@@ -361,8 +363,8 @@ test_open_create (Fixture       *fixture,
   g_autofree char *user_version = get_pragma (store, "user_version");
 
   g_assert_true (g_file_test (fixture->path, G_FILE_TEST_IS_REGULAR));
-  g_assert_cmpint (bd_store_get_schema_version (store), ==, 1);
-  g_assert_cmpstr (user_version, ==, "1");
+  g_assert_cmpint (bd_store_get_schema_version (store), ==, 2);
+  g_assert_cmpstr (user_version, ==, "2");
   g_assert_cmpstr (journal_mode, ==, "wal");
   g_assert_cmpstr (synchronous, ==, "2");  /* FULL */
   g_assert_cmpstr (foreign_keys, ==, "1");
@@ -381,7 +383,7 @@ test_open_create (Fixture       *fixture,
 
   g_assert_finalize_object (g_steal_pointer (&store));
 
-  /* The file itself says WAL (2) and version 1, with the store closed. */
+  /* The file itself says WAL (2) and version 2, with the store closed. */
   {
     g_autoptr(GBytes) bytes = read_file_bytes (fixture->path);
     const guint8 *data = g_bytes_get_data (bytes, NULL);
@@ -389,7 +391,7 @@ test_open_create (Fixture       *fixture,
     g_assert_cmpuint (data[HEADER_WRITE_VERSION], ==, 2);
     g_assert_cmpuint (data[HEADER_READ_VERSION], ==, 2);
   }
-  g_assert_cmpuint (read_header_user_version (fixture->path), ==, 1);
+  g_assert_cmpuint (read_header_user_version (fixture->path), ==, 2);
 }
 
 static void
@@ -420,7 +422,7 @@ test_open_reopen (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&store));
 
   store = open_store (fixture);
-  g_assert_cmpint (bd_store_get_schema_version (store), ==, 1);
+  g_assert_cmpint (bd_store_get_schema_version (store), ==, 2);
   assert_seeded_as (store, file);
 }
 
@@ -437,11 +439,11 @@ test_open_newer_schema (Fixture       *fixture,
 
   g_assert_finalize_object (g_steal_pointer (&store));
 
-  /* What a service with schema version 2 would leave behind. */
+  /* What a service with schema version 3 would leave behind. */
   bytes = read_file_bytes (fixture->path);
   data = g_bytes_unref_to_data (g_steal_pointer (&bytes), &size);
-  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (data + HEADER_USER_VERSION)), ==, 1);
-  *(guint32 *) (data + HEADER_USER_VERSION) = GUINT32_TO_BE (2);
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (data + HEADER_USER_VERSION)), ==, 2);
+  *(guint32 *) (data + HEADER_USER_VERSION) = GUINT32_TO_BE (3);
   g_file_set_contents (fixture->path, (const char *) data, size, &error);
   g_assert_no_error (error);
 
@@ -450,7 +452,7 @@ test_open_newer_schema (Fixture       *fixture,
   g_assert_null (newer);
 
   /* Refusing it changed nothing. */
-  g_assert_cmpuint (read_header_user_version (fixture->path), ==, 2);
+  g_assert_cmpuint (read_header_user_version (fixture->path), ==, 3);
 }
 
 static void
@@ -671,24 +673,24 @@ test_token (Fixture       *fixture,
   g_autoptr(GBytes) bytes = NULL;
   g_autofree char *wal = NULL;
 
-  anne = bd_store_find_user_by_token (store, ANNE_TOKEN, &error);
+  anne = bd_store_find_user_by_token (store, ANNE_TOKEN, bd_test_time (NOW), &error);
   g_assert_no_error (error);
   g_assert_nonnull (anne);
   g_assert_cmpstr (bd_user_get_id (anne), ==, "u1");
   g_assert_cmpstr (bd_user_get_display_name (anne), ==, "Anne Berg");
   g_assert_cmpuint (bd_user_get_roles (anne), ==, BD_ROLE_MASK (BD_ROLE_GLOBAL_ADMIN));
 
-  bo = bd_store_find_user_by_token (store, BO_TOKEN, &error);
+  bo = bd_store_find_user_by_token (store, BO_TOKEN, bd_test_time (NOW), &error);
   g_assert_no_error (error);
   g_assert_cmpstr (bd_user_get_id (bo), ==, "u2");
   g_assert_cmpuint (bd_user_get_roles (bo), ==,
                     BD_ROLE_MASK (BD_ROLE_GLOBAL_READER) | BD_ROLE_MASK (BD_ROLE_USER));
 
-  nobody = bd_store_find_user_by_token (store, ANNE_TOKEN "x", &error);
+  nobody = bd_store_find_user_by_token (store, ANNE_TOKEN "x", bd_test_time (NOW), &error);
   g_assert_no_error (error);
   g_assert_null (nobody);
 
-  empty = bd_store_find_user_by_token (store, "", &error);
+  empty = bd_store_find_user_by_token (store, "", bd_test_time (NOW), &error);
   g_assert_no_error (error);
   g_assert_null (empty);
 
@@ -1544,8 +1546,8 @@ test_pg_open_create (Fixture       *fixture,
   g_autofree char *version = query (fixture, "SELECT id, version FROM schema_version");
   g_autofree char *collation = NULL;
 
-  g_assert_cmpint (bd_store_get_schema_version (store), ==, 1);
-  g_assert_cmpstr (version, ==, "1|1");
+  g_assert_cmpint (bd_store_get_schema_version (store), ==, 2);
+  g_assert_cmpstr (version, ==, "1|2");
   g_assert_true (bd_store_check_integrity (store, NULL));
 
   /* The paging order is code-point order, whatever the database's locale. */
@@ -1566,15 +1568,15 @@ test_pg_open_newer_schema (Fixture       *fixture,
   g_autofree char *version = NULL;
 
   g_assert_finalize_object (g_steal_pointer (&store));
-  g_free (query (fixture, "UPDATE schema_version SET version = 2"));
+  g_free (query (fixture, "UPDATE schema_version SET version = 3"));
 
   newer = bd_store_open (fixture->location, BD_STORE_DURABLE, &error);
   g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NEWER_SCHEMA);
   g_assert_null (newer);
-  g_assert_nonnull (strstr (error->message, "layout 2"));
+  g_assert_nonnull (strstr (error->message, "layout 3"));
 
   version = query (fixture, "SELECT version FROM schema_version");
-  g_assert_cmpstr (version, ==, "2");
+  g_assert_cmpstr (version, ==, "3");
 }
 
 #define N_OPENERS 4
@@ -1616,12 +1618,12 @@ test_pg_open_at_once (Fixture       *fixture,
     {
       g_thread_join (threads[i]);
       g_assert_no_error (openers[i].error);
-      g_assert_cmpint (bd_store_get_schema_version (openers[i].store), ==, 1);
+      g_assert_cmpint (bd_store_get_schema_version (openers[i].store), ==, 2);
       g_object_unref (openers[i].store);
     }
 
   versions = query (fixture, "SELECT count(*), max(version) FROM schema_version");
-  g_assert_cmpstr (versions, ==, "1|1");
+  g_assert_cmpstr (versions, ==, "1|2");
 }
 
 static void

@@ -125,7 +125,7 @@ read_user (BdTenantFile  *self,
   if (user == NULL || !check_unique (seen, bd_user_get_id (user), id_path, error))
     return FALSE;
 
-  if (g_hash_table_contains (self->token_set, token))
+  if (token != NULL && g_hash_table_contains (self->token_set, token))
     {
       /* Never echo a token back into a message or a log. */
       bd_set_invalid_error (error, token_path, _("another user has the same token"));
@@ -134,7 +134,8 @@ read_user (BdTenantFile  *self,
 
   g_ptr_array_add (self->users, g_steal_pointer (&user));
   g_ptr_array_add (self->tokens, g_strdup (token));
-  g_hash_table_add (self->token_set, g_ptr_array_index (self->tokens, self->tokens->len - 1));
+  if (token != NULL)
+    g_hash_table_add (self->token_set, g_ptr_array_index (self->tokens, self->tokens->len - 1));
   return TRUE;
 }
 
@@ -351,7 +352,8 @@ bd_tenant_file_to_data (BdTenantFile *self,
       bd_user_to_json (g_ptr_array_index (self->users, i), user_builder);
       user = json_builder_get_root (user_builder);
       object = json_node_get_object (user);
-      json_object_set_string_member (object, "token", g_ptr_array_index (self->tokens, i));
+      if (g_ptr_array_index (self->tokens, i) != NULL)
+        json_object_set_string_member (object, "token", g_ptr_array_index (self->tokens, i));
       json_builder_add_value (builder, g_steal_pointer (&user));
     }
   json_builder_end_array (builder);

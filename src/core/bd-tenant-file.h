@@ -22,7 +22,7 @@ struct _BdTenantFile
 {
   BdTenant  *tenant;
   GPtrArray *users;             /* BdUser */
-  GPtrArray *tokens;            /* char *: the token of users[i] */
+  GPtrArray *tokens;            /* char * (nullable): the token of users[i] */
   GPtrArray *billing_profiles;  /* BdBillingProfile */
   GPtrArray *domains;           /* BdDomain */
   GPtrArray *subscriptions;     /* BdSubscriptionData, as stored at import */

@@ -239,8 +239,10 @@ bd_user_new (const char *id,
  * @error: return location for a %BD_CORE_ERROR_INVALID
  *
  * Reads a user as the API writes it, or, when @token is given, as a tenant
- * file writes it: then `token` is required (1..512 printable ASCII characters
- * without spaces). Without @token a `token` key is refused like any unknown key.
+ * file writes it: then `token` may be there (1..512 printable ASCII characters
+ * without spaces), and *@token is %NULL when it is not (a user who gets a
+ * token from `billing-desk-service tokens create`). Without @token a `token`
+ * key is refused like any unknown key.
  *
  * Returns: (transfer full): a new #BdUser, or %NULL with @error set
  */
@@ -274,10 +276,10 @@ bd_user_new_from_json (JsonNode     *node,
 
   if (token != NULL)
     {
-      if (!bd_json_read_string (object, path, "token", BD_JSON_REQUIRED, &token_value, error))
+      if (!bd_json_read_string (object, path, "token", BD_JSON_OPTIONAL, &token_value, error))
         return NULL;
 
-      if (!token_is_valid (token_value))
+      if (token_value != NULL && !token_is_valid (token_value))
         {
           g_autofree char *token_path = bd_json_path_member (path, "token");
 

@@ -169,6 +169,7 @@ is_json_content_type (const char *content_type)
 static BdApiResponse *
 authenticate (BdStore             *store,
               const BdApiRequest  *request,
+              gint64               now,
               BdUser             **user)
 {
   g_autoptr(GError) error = NULL;
@@ -176,7 +177,7 @@ authenticate (BdStore             *store,
 
   if (token != NULL)
     {
-      *user = bd_store_find_user_by_token (store, token, &error);
+      *user = bd_store_find_user_by_token (store, token, now, &error);
       if (*user == NULL && error != NULL)
         return _bd_api_store_error (error);
     }
@@ -363,7 +364,7 @@ bd_api_authenticates (BdApi      *self,
   if (token == NULL)
     return FALSE;
 
-  user = bd_store_find_user_by_token (self->store, token, NULL);
+  user = bd_store_find_user_by_token (self->store, token, bd_api_get_now (self), NULL);
   return user != NULL;
 }
 
@@ -420,7 +421,7 @@ bd_api_handle_on_store (BdApi              *self,
     }
 
   /* 401, 413, 415 */
-  if ((response = authenticate (store, request, &user)) != NULL ||
+  if ((response = authenticate (store, request, bd_api_get_now (self), &user)) != NULL ||
       (response = check_body_headers (request)) != NULL)
     return response;
 

@@ -19,15 +19,23 @@ G_BEGIN_DECLS
 /* The exit status of a bad command line; every other failure is 1. */
 #define BD_SERVICE_EXIT_USAGE 2
 
-/* What the command line asks for. Today the server is the only command;
- * the commands planned next, "serve" (the server by name), "users" and
- * "tokens", come as a first argument, each with options of its own,
- * through bd_service_options_parse (), and main () runs each.
+/* What the command line asks for: the server (the default, or "serve"),
+ * or one of the commands that manage the database it serves, "users ACTION"
+ * and "tokens ACTION" (docs/design.md, "Users and tokens"), each with
+ * options of its own.
  */
 typedef enum
 {
-  BD_SERVICE_COMMAND_SERVE,    /* the default */
-  BD_SERVICE_COMMAND_VERSION,  /* --version */
+  BD_SERVICE_COMMAND_SERVE,            /* the default */
+  BD_SERVICE_COMMAND_VERSION,          /* --version */
+  BD_SERVICE_COMMAND_USERS_LIST,
+  BD_SERVICE_COMMAND_USERS_ADD,        /* target, name, roles */
+  BD_SERVICE_COMMAND_USERS_SET_ROLES,  /* target, roles */
+  BD_SERVICE_COMMAND_USERS_DISABLE,    /* target */
+  BD_SERVICE_COMMAND_USERS_ENABLE,     /* target */
+  BD_SERVICE_COMMAND_TOKENS_CREATE,    /* user_id, name, expires_in */
+  BD_SERVICE_COMMAND_TOKENS_LIST,      /* user_id */
+  BD_SERVICE_COMMAND_TOKENS_REVOKE,    /* target */
 } BdServiceCommand;
 
 typedef struct
@@ -43,6 +51,13 @@ typedef struct
   char             *tenant_path;           /* (nullable): --tenant-file */
   char             *tls_certificate_path;  /* (nullable): both, or neither */
   char             *tls_key_path;          /* (nullable) */
+
+  /* users, tokens (and data_dir, now) */
+  char             *target;                /* (nullable): the ID or TOKEN-ID argument */
+  char             *name;                  /* (nullable): --name */
+  guint             roles;                 /* --role: BD_ROLE_MASK () bits */
+  char             *user_id;               /* (nullable): --user */
+  gint64            expires_in;            /* seconds, or 0: --expires-in */
 
   /* the clock, from --now or BILLING_DESK_NOW, else the time of the start */
   gint64            now;                   /* seconds since 1970 */

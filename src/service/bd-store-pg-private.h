@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 
 /* Between the files of BdStorePg. Arrows, one way:
  *   bd-store-pg.c (the object, open, the interface's table)
- *     -> -schema.c (migrations), -tenant.c (seed, tenant, users, profiles,
- *        domains), -subscriptions.c, -ledger.c
+ *     -> -schema.c (migrations), -tenant.c (seed, tenant, profiles, domains),
+ *        -users.c (users and tokens), -subscriptions.c, -ledger.c
  *     -> -statement.c (running statements, resets, transactions, errors)
  */
 
@@ -35,6 +35,14 @@ typedef enum
   STMT_INSERT_DOMAIN_SUBSCRIPTION,
   STMT_GET_TENANT,
   STMT_FIND_USER_BY_TOKEN_HASH,
+  STMT_TOUCH_TOKEN,
+  STMT_LIST_USERS,
+  STMT_SET_USER_ROLES,
+  STMT_SET_USER_DISABLED,
+  STMT_INSERT_TOKEN,
+  STMT_LIST_TOKENS,
+  STMT_LIST_TOKENS_OF_USER,
+  STMT_REVOKE_TOKEN,
   STMT_GET_SUBSCRIPTION,
   STMT_GET_SUBSCRIPTION_FOR_UPDATE,
   STMT_LIST_SUBSCRIPTIONS,
@@ -156,9 +164,6 @@ gboolean          _bd_store_pg_seed                  (BdStore      *store,
                                                       GError      **error);
 BdTenant         *_bd_store_pg_get_tenant            (BdStore     *store,
                                                       GError     **error);
-BdUser           *_bd_store_pg_find_user_by_token    (BdStore     *store,
-                                                      const char  *token,
-                                                      GError     **error);
 BdBillingProfile *_bd_store_pg_get_billing_profile   (BdStore     *store,
                                                       const char  *id,
                                                       GError     **error);
@@ -170,6 +175,36 @@ gboolean          _bd_store_pg_has_domain_attached   (BdStore     *store,
                                                       const char  *subscription_id,
                                                       gboolean    *attached,
                                                       GError     **error);
+
+/* bd-store-pg-users.c */
+void       _bd_store_pg_users_sql          (const char           **sql);
+BdUser    *_bd_store_pg_find_user_by_token (BdStore               *store,
+                                            const char            *token,
+                                            gint64                 now,
+                                            GError               **error);
+GPtrArray *_bd_store_pg_list_users         (BdStore               *store,
+                                            GError               **error);
+gboolean   _bd_store_pg_add_user           (BdStore               *store,
+                                            BdUser                *user,
+                                            GError               **error);
+gboolean   _bd_store_pg_set_user_roles     (BdStore               *store,
+                                            const char            *id,
+                                            guint                  roles,
+                                            GError               **error);
+gboolean   _bd_store_pg_set_user_disabled  (BdStore               *store,
+                                            const char            *id,
+                                            gboolean               disabled,
+                                            GError               **error);
+gboolean   _bd_store_pg_add_token          (BdStore               *store,
+                                            const BdStoredToken   *token,
+                                            const guint8          *token_hash,
+                                            GError               **error);
+GPtrArray *_bd_store_pg_list_tokens        (BdStore               *store,
+                                            const char            *user_id,
+                                            GError               **error);
+gboolean   _bd_store_pg_revoke_token       (BdStore               *store,
+                                            const char            *id,
+                                            GError               **error);
 
 /* bd-store-pg-subscriptions.c */
 void                _bd_store_pg_subscriptions_sql   (const char               **sql);

@@ -102,6 +102,29 @@ static const char * const migrations[] = {
   "  PRIMARY KEY (user_id, endpoint, key)\n"
   ");\n"
   "CREATE INDEX idempotency_by_created ON idempotency (created);\n",
+
+  /* 1 -> 2, as SQLite's: tokens of their own, several per user, that an
+   * administrator creates, lists and revokes, and users that can be
+   * disabled. The tenant file's tokens move into the tokens table (label
+   * "tenant file", a random id).
+   */
+  "ALTER TABLE users ADD COLUMN disabled BOOLEAN NOT NULL DEFAULT FALSE;\n"
+  "CREATE TABLE tokens (\n"
+  "  id         TEXT COLLATE \"C\" NOT NULL PRIMARY KEY,\n"
+  "  user_id    TEXT COLLATE \"C\" NOT NULL REFERENCES users (id),\n"
+  "  label      TEXT NOT NULL,\n"
+  "  token_hash BYTEA NOT NULL UNIQUE CHECK (length (token_hash) = 32),\n"
+  "  created    BIGINT NOT NULL " TIME_IN_RANGE ("created") ",\n"
+  "  expires    BIGINT " TIME_IN_RANGE ("expires") ",\n"
+  "  last_used  BIGINT " TIME_IN_RANGE ("last_used") ",\n"
+  "  revoked    BOOLEAN NOT NULL DEFAULT FALSE\n"
+  ");\n"
+  "INSERT INTO tokens (id, user_id, label, token_hash, created)\n"
+  "  SELECT substr (md5 (random ()::text || clock_timestamp ()::text || id), 1, 12),\n"
+  "         id, 'tenant file', token_hash, EXTRACT (EPOCH FROM now ())::bigint\n"
+  "  FROM users;\n"
+  "ALTER TABLE users DROP COLUMN token_hash;\n"
+  "CREATE INDEX tokens_by_user ON tokens (user_id, created);\n",
 };
 
 #define SCHEMA_VERSION ((gint) G_N_ELEMENTS (migrations))

@@ -26,15 +26,12 @@ _bd_store_pg_tenant_sql (const char **sql)
   sql[STMT_LOCK_SEED] = "SELECT pg_advisory_xact_lock (" BD_PG_LOCK_SEED ")";
   sql[STMT_INSERT_TENANT] =
     "INSERT INTO tenant (id, display_name, cloud, currency) VALUES (1, $1, $2, $3)";
-  sql[STMT_INSERT_USER] =
-    "INSERT INTO users (id, display_name, roles, token_hash) VALUES ($1, $2, $3, $4)";
   sql[STMT_INSERT_BILLING_PROFILE] =
     "INSERT INTO billing_profiles (id, display_name, payment_method) VALUES ($1, $2, $3)";
   sql[STMT_INSERT_DOMAIN] = "INSERT INTO domains (name) VALUES ($1)";
   sql[STMT_INSERT_DOMAIN_SUBSCRIPTION] =
     "INSERT INTO domain_subscriptions (domain_name, subscription_id) VALUES ($1, $2)";
   sql[STMT_GET_TENANT] = "SELECT display_name, cloud, currency FROM tenant WHERE id = 1";
-  sql[STMT_FIND_USER_BY_TOKEN_HASH] = "SELECT id, display_name, roles, token_hash FROM users";
   sql[STMT_GET_BILLING_PROFILE] =
     "SELECT id, display_name, payment_method FROM billing_profiles WHERE id = $1";
   sql[STMT_LIST_BILLING_PROFILES] =
@@ -66,22 +63,28 @@ query_is_seeded (BdStorePg  *self,
   return TRUE;
 }
 
+/* The user, and a tenant file's token when it gives one. */
 static gboolean
 seed_user (BdStorePg   *self,
            BdUser      *user,
            const char  *token,
            GError     **error)
 {
-  Params params = { 0 };
   guint8 token_hash[BD_TOKEN_HASH_LENGTH];
+  BdStoredToken stored = { NULL };
+  gboolean added;
 
-  bd_token_hash (token, token_hash);
-  _bd_pg_params_text (&params, bd_user_get_id (user));
-  _bd_pg_params_text (&params, bd_user_get_display_name (user));
-  _bd_pg_params_int (&params, bd_user_get_roles (user));
-  _bd_pg_params_bytes (&params, token_hash, sizeof token_hash);
+  if (!_bd_store_pg_add_user (BD_STORE (self), user, error))
+    return FALSE;
 
-  return _bd_pg_run_done (self, STMT_INSERT_USER, &params, DOING_WRITE, error);
+  if (token == NULL)
+    return TRUE;
+
+  _bd_store_tenant_file_token (user, token, &stored, token_hash);
+  added = _bd_store_pg_add_token (BD_STORE (self), &stored, token_hash, error);
+  g_free (stored.id);
+
+  return added;
 }
 
 static gboolean
@@ -260,45 +263,6 @@ _bd_store_pg_get_tenant (BdStore  *store,
     }
 
   return bd_tenant_new (_bd_pg_str (result, 0, 0), cloud, currency);
-}
-
-BdUser *
-_bd_store_pg_find_user_by_token (BdStore     *store,
-                                 const char  *token,
-                                 GError     **error)
-{
-  Params params = { 0 };
-  g_autoptr(PGresult) result = NULL;
-  BdUser *found = NULL;
-  guint8 token_hash[BD_TOKEN_HASH_LENGTH];
-
-  bd_token_hash (token, token_hash);
-
-  result = _bd_pg_run (BD_STORE_PG (store), STMT_FIND_USER_BY_TOKEN_HASH, &params,
-                       DOING_READ, error);
-  if (result == NULL)
-    return NULL;
-
-  /* As in SQLite: every hash compared in constant time, the loop going on
-   * after a match, so that the time taken says nothing of a guess.
-   */
-  for (int row = 0; row < PQntuples (result); row++)
-    {
-      g_autoptr(GBytes) stored = _bd_pg_bytes (result, row, 3);
-
-      if (g_bytes_get_size (stored) != BD_TOKEN_HASH_LENGTH)
-        {
-          g_clear_object (&found);
-          _bd_store_set_unreadable_row_error ("users", error);
-          return NULL;
-        }
-
-      if (bd_token_hash_equal (g_bytes_get_data (stored, NULL), token_hash) && found == NULL)
-        found = bd_user_new (_bd_pg_str (result, row, 0), _bd_pg_str (result, row, 1),
-                             (guint) _bd_pg_int (result, row, 2));
-    }
-
-  return found;
 }
 
 BdBillingProfile *

@@ -72,6 +72,13 @@ bd_store_iface_init (BdStoreInterface *iface)
   iface->rollback = _bd_store_pg_rollback;
   iface->get_tenant = _bd_store_pg_get_tenant;
   iface->find_user_by_token = _bd_store_pg_find_user_by_token;
+  iface->list_users = _bd_store_pg_list_users;
+  iface->add_user = _bd_store_pg_add_user;
+  iface->set_user_roles = _bd_store_pg_set_user_roles;
+  iface->set_user_disabled = _bd_store_pg_set_user_disabled;
+  iface->add_token = _bd_store_pg_add_token;
+  iface->list_tokens = _bd_store_pg_list_tokens;
+  iface->revoke_token = _bd_store_pg_revoke_token;
   iface->get_subscription = _bd_store_pg_get_subscription;
   iface->list_subscriptions = _bd_store_pg_list_subscriptions;
   iface->put_subscription = _bd_store_pg_put_subscription;
@@ -112,6 +119,7 @@ static void
 bd_store_pg_init (BdStorePg *self)
 {
   _bd_store_pg_tenant_sql (self->sql);
+  _bd_store_pg_users_sql (self->sql);
   _bd_store_pg_subscriptions_sql (self->sql);
   _bd_store_pg_ledger_sql (self->sql);
 }

@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 
 /* What the implementations of BdStore (bd-store-sqlite*, bd-store-pg*)
  * share, so that both say and store the same: the words of their errors,
- * the stored fields of a subscription, the bounds their schemas spell out.
+ * the stored fields of a subscription, the bounds their schemas spell out,
+ * a tenant file's token.
  * Not for the API code, which sees bd-store.h only.
  */
 
@@ -65,7 +66,13 @@ enum {
   N_SUBSCRIPTION_COLUMNS
 };
 
-/* bd-store-errors.c; each always returns FALSE */
+/* bd-store-common.c */
+void     _bd_store_tenant_file_token         (BdUser        *user,
+                                              const char    *token,
+                                              BdStoredToken *stored,
+                                              guint8        *token_hash);
+
+/* bd-store-common.c; each always returns FALSE */
 gboolean _bd_store_set_error                 (GError      **error,
                                               Doing         doing,
                                               const char   *message);

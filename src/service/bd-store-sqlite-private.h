@@ -15,9 +15,11 @@ G_BEGIN_DECLS
 
 /* Between the files of BdStoreSqlite. Arrows, one way:
  *   bd-store-sqlite.c (the object, open, the interface's table)
- *     -> -schema.c (migrations), -seed.c, -subscriptions.c, -tenant.c, -ledger.c
+ *     -> -schema.c (migrations), -seed.c, -subscriptions.c, -tenant.c, -users.c,
+ *        -ledger.c
  *     -> -statement.c (running statements, transactions, errors)
- * (-seed.c also inserts the subscriptions through -subscriptions.c.)
+ * (-seed.c also inserts the subscriptions through -subscriptions.c, and the
+ * users and their tokens through -users.c.)
  */
 
 /* Every statement a connection prepares at open; each file that runs some
@@ -38,6 +40,14 @@ typedef enum
   STMT_INSERT_DOMAIN_SUBSCRIPTION,
   STMT_GET_TENANT,
   STMT_FIND_USER_BY_TOKEN_HASH,
+  STMT_TOUCH_TOKEN,
+  STMT_LIST_USERS,
+  STMT_SET_USER_ROLES,
+  STMT_SET_USER_DISABLED,
+  STMT_INSERT_TOKEN,
+  STMT_LIST_TOKENS,
+  STMT_LIST_TOKENS_OF_USER,
+  STMT_REVOKE_TOKEN,
   STMT_GET_SUBSCRIPTION,
   STMT_LIST_SUBSCRIPTIONS,
   STMT_LIST_SUBSCRIPTIONS_AFTER,
@@ -56,6 +66,9 @@ typedef enum
   STMT_FOREIGN_KEY_CHECK,
   N_STATEMENTS
 } StatementId;
+
+/* How long a connection waits for another's write lock. */
+#define BD_STORE_SQLITE_BUSY_TIMEOUT_MS 5000
 
 /* One connection and what belongs to it alone (bd-store.h: no state is
  * shared between two stores).
@@ -175,9 +188,6 @@ GPtrArray *_bd_store_sqlite_list_subscriptions (BdStore     *store,
 void              _bd_store_sqlite_tenant_sql            (const char **sql);
 BdTenant         *_bd_store_sqlite_get_tenant            (BdStore     *store,
                                                           GError     **error);
-BdUser           *_bd_store_sqlite_find_user_by_token    (BdStore     *store,
-                                                          const char  *token,
-                                                          GError     **error);
 BdBillingProfile *_bd_store_sqlite_get_billing_profile   (BdStore     *store,
                                                           const char  *id,
                                                           GError     **error);
@@ -189,6 +199,36 @@ gboolean          _bd_store_sqlite_has_domain_attached   (BdStore     *store,
                                                           const char  *subscription_id,
                                                           gboolean    *attached,
                                                           GError     **error);
+
+/* bd-store-sqlite-users.c */
+void       _bd_store_sqlite_users_sql          (const char           **sql);
+BdUser    *_bd_store_sqlite_find_user_by_token (BdStore               *store,
+                                                const char            *token,
+                                                gint64                 now,
+                                                GError               **error);
+GPtrArray *_bd_store_sqlite_list_users         (BdStore               *store,
+                                                GError               **error);
+gboolean   _bd_store_sqlite_add_user           (BdStore               *store,
+                                                BdUser                *user,
+                                                GError               **error);
+gboolean   _bd_store_sqlite_set_user_roles     (BdStore               *store,
+                                                const char            *id,
+                                                guint                  roles,
+                                                GError               **error);
+gboolean   _bd_store_sqlite_set_user_disabled  (BdStore               *store,
+                                                const char            *id,
+                                                gboolean               disabled,
+                                                GError               **error);
+gboolean   _bd_store_sqlite_add_token          (BdStore               *store,
+                                                const BdStoredToken   *token,
+                                                const guint8          *token_hash,
+                                                GError               **error);
+GPtrArray *_bd_store_sqlite_list_tokens        (BdStore               *store,
+                                                const char            *user_id,
+                                                GError               **error);
+gboolean   _bd_store_sqlite_revoke_token       (BdStore               *store,
+                                                const char            *id,
+                                                GError               **error);
 
 /* bd-store-sqlite-ledger.c */
 void       _bd_store_sqlite_ledger_sql                (const char               **sql);

@@ -122,6 +122,48 @@ static const char * const migrations[] = {
   "\n"
   /* Forgetting old answers is a range delete. */
   "CREATE INDEX idempotency_by_created ON idempotency (created);\n",
+
+  /* 1 -> 2: tokens of their own, several per user, that an administrator
+   * creates, lists and revokes, and users that can be disabled. The
+   * tenant file's tokens move into the tokens table (label "tenant file"),
+   * so that one lookup, one list and one revoke serve both kinds. SQLite
+   * cannot drop users.token_hash's NOT NULL, so users is rebuilt (with
+   * foreign keys off, as _bd_store_sqlite_migrate () runs every step; the
+   * references to "users" then name the new table).
+   */
+  "CREATE TABLE users_new (\n"
+  "  id           TEXT NOT NULL PRIMARY KEY,\n"
+  "  display_name TEXT NOT NULL,\n"
+  "  roles        INTEGER NOT NULL CHECK (roles BETWEEN 0 AND 15),\n"
+  "  disabled     INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1))\n"
+  ") STRICT;\n"
+  "\n"
+  "INSERT INTO users_new (id, display_name, roles) SELECT id, display_name, roles FROM users;\n"
+  "\n"
+  /* The id is short, random and public: it names the token in `tokens
+   * list` and `tokens revoke`, and says nothing of the token itself.
+   * Times in seconds; last_used to the minute.
+   */
+  "CREATE TABLE tokens (\n"
+  "  id         TEXT NOT NULL PRIMARY KEY,\n"
+  "  user_id    TEXT NOT NULL REFERENCES users (id),\n"
+  "  label      TEXT NOT NULL,\n"
+  "  token_hash BLOB NOT NULL UNIQUE CHECK (length (token_hash) = 32),\n"
+  "  created    INTEGER NOT NULL " TIME_IN_RANGE ("created") ",\n"
+  "  expires    INTEGER " TIME_IN_RANGE ("expires") ",\n"
+  "  last_used  INTEGER " TIME_IN_RANGE ("last_used") ",\n"
+  "  revoked    INTEGER NOT NULL DEFAULT 0 CHECK (revoked IN (0, 1))\n"
+  ") STRICT;\n"
+  "\n"
+  "INSERT INTO tokens (id, user_id, label, token_hash, created)\n"
+  "  SELECT lower (hex (randomblob (6))), id, 'tenant file', token_hash,\n"
+  "         CAST (strftime ('%s', 'now') AS INTEGER)\n"
+  "  FROM users;\n"
+  "\n"
+  "DROP TABLE users;\n"
+  "ALTER TABLE users_new RENAME TO users;\n"
+  "\n"
+  "CREATE INDEX tokens_by_user ON tokens (user_id, created);\n",
 };
 
 #define SCHEMA_VERSION ((gint) G_N_ELEMENTS (migrations))
@@ -141,6 +183,27 @@ read_user_version (sqlite3     *db,
   return TRUE;
 }
 
+/* After a step: no row may point at one that is gone. */
+static gboolean
+check_foreign_keys (sqlite3  *db,
+                    GError  **error)
+{
+  g_autoptr(OwnedStatement) stmt = NULL;
+  int rc;
+
+  if (sqlite3_prepare_v3 (db, "PRAGMA foreign_key_check", -1, 0, &stmt, NULL) != SQLITE_OK)
+    return _bd_sqlite_set_error (db, DOING_MIGRATE, error);
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    return _bd_store_set_error (error, DOING_MIGRATE, "a row refers to one that does not exist");
+
+  if (rc != SQLITE_DONE)
+    return _bd_sqlite_set_error (db, DOING_MIGRATE, error);
+
+  return TRUE;
+}
+
 /* Brings the schema up to SCHEMA_VERSION (at open), one step per transaction, so that
  * an interrupted upgrade leaves a database at some whole version. The version
  * is read again under the write lock: another process may have upgraded it
@@ -152,6 +215,15 @@ _bd_store_sqlite_migrate (sqlite3  *db,
                           GError  **error)
 {
   if (!read_user_version (db, version, error))
+    return FALSE;
+
+  /* A step may rebuild a table that others reference (SQLite's own recipe
+   * for a change ALTER TABLE cannot make): foreign keys are off while the
+   * steps run, and checked before each commit. The PRAGMA is a no-op
+   * inside a transaction, so it goes around the loop.
+   */
+  if (*version < SCHEMA_VERSION &&
+      !_bd_sqlite_exec (db, "PRAGMA foreign_keys = OFF", DOING_MIGRATE, error))
     return FALSE;
 
   while (*version < SCHEMA_VERSION)
@@ -175,6 +247,7 @@ _bd_store_sqlite_migrate (sqlite3  *db,
       set_version = g_strdup_printf ("PRAGMA user_version = %d", *version + 1);
 
       if (!_bd_sqlite_exec (db, migrations[*version], DOING_MIGRATE, error) ||
+          !check_foreign_keys (db, error) ||
           !_bd_sqlite_exec (db, set_version, DOING_MIGRATE, error) ||
           !_bd_sqlite_exec (db, "COMMIT", DOING_MIGRATE, error))
         goto fail;
@@ -186,10 +259,11 @@ _bd_store_sqlite_migrate (sqlite3  *db,
   if (*version > SCHEMA_VERSION)
     return _bd_store_set_newer_schema_error (*version, SCHEMA_VERSION, error);
 
-  return TRUE;
+  return _bd_sqlite_exec (db, "PRAGMA foreign_keys = ON", DOING_MIGRATE, error);
 
 fail:
   if (!sqlite3_get_autocommit (db))
     sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_exec (db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
   return FALSE;
 }

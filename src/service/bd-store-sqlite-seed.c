@@ -22,8 +22,6 @@ _bd_store_sqlite_seed_sql (const char **sql)
   sql[STMT_IS_SEEDED] = "SELECT EXISTS (SELECT 1 FROM tenant)";
   sql[STMT_INSERT_TENANT] =
     "INSERT INTO tenant (id, display_name, cloud, currency) VALUES (1, ?1, ?2, ?3)";
-  sql[STMT_INSERT_USER] =
-    "INSERT INTO users (id, display_name, roles, token_hash) VALUES (?1, ?2, ?3, ?4)";
   sql[STMT_INSERT_BILLING_PROFILE] =
     "INSERT INTO billing_profiles (id, display_name, payment_method) VALUES (?1, ?2, ?3)";
   sql[STMT_INSERT_DOMAIN] = "INSERT INTO domains (name) VALUES (?1)";
@@ -64,25 +62,28 @@ seed_tenant (BdStoreSqlite  *self,
   return _bd_sqlite_step_done (self, stmt, DOING_WRITE, error);
 }
 
+/* The user, and a tenant file's token when it gives one. */
 static gboolean
 seed_user (BdStoreSqlite  *self,
            BdUser         *user,
            const char     *token,
            GError        **error)
 {
-  g_autoptr(BorrowedStatement) stmt = borrow (self, STMT_INSERT_USER);
   guint8 token_hash[BD_TOKEN_HASH_LENGTH];
+  BdStoredToken stored = { NULL };
+  gboolean added;
 
-  bd_token_hash (token, token_hash);
+  if (!_bd_store_sqlite_add_user (BD_STORE (self), user, error))
+    return FALSE;
 
-  if (sqlite3_bind_text (stmt, 1, bd_user_get_id (user), -1, SQLITE_STATIC) != SQLITE_OK ||
-      sqlite3_bind_text (stmt, 2, bd_user_get_display_name (user), -1,
-                         SQLITE_STATIC) != SQLITE_OK ||
-      sqlite3_bind_int64 (stmt, 3, bd_user_get_roles (user)) != SQLITE_OK ||
-      sqlite3_bind_blob (stmt, 4, token_hash, sizeof token_hash, SQLITE_TRANSIENT) != SQLITE_OK)
-    return _bd_sqlite_set_error (self->db, DOING_WRITE, error);
+  if (token == NULL)
+    return TRUE;
 
-  return _bd_sqlite_step_done (self, stmt, DOING_WRITE, error);
+  _bd_store_tenant_file_token (user, token, &stored, token_hash);
+  added = _bd_store_sqlite_add_token (BD_STORE (self), &stored, token_hash, error);
+  g_free (stored.id);
+
+  return added;
 }
 
 static gboolean

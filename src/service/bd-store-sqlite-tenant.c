@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What BdStoreSqlite reads of the tenant around the subscriptions: the
- * tenant itself, its users (by token), billing profiles and domains.
+ * tenant itself, billing profiles and domains.
  */
 
 #define G_LOG_DOMAIN "bd-store-sqlite"
@@ -16,13 +16,11 @@
 #include <glib/gi18n.h>
 
 #include "bd-store-sqlite-private.h"
-#include "bd-token.h"
 
 void
 _bd_store_sqlite_tenant_sql (const char **sql)
 {
   sql[STMT_GET_TENANT] = "SELECT display_name, cloud, currency FROM tenant WHERE id = 1";
-  sql[STMT_FIND_USER_BY_TOKEN_HASH] = "SELECT id, display_name, roles, token_hash FROM users";
   sql[STMT_GET_BILLING_PROFILE] =
     "SELECT id, display_name, payment_method FROM billing_profiles WHERE id = ?1";
   sql[STMT_LIST_BILLING_PROFILES] =
@@ -96,51 +94,6 @@ _bd_store_sqlite_get_tenant (BdStore  *store,
     }
 
   return bd_tenant_new (_bd_sqlite_column_str (stmt, 0), cloud, currency);
-}
-
-BdUser *
-_bd_store_sqlite_find_user_by_token (BdStore     *store,
-                                     const char  *token,
-                                     GError     **error)
-{
-  BdStoreSqlite *self = BD_STORE_SQLITE (store);
-  g_autoptr(BorrowedStatement) stmt = NULL;
-  g_autoptr(BdUser) found = NULL;
-  guint8 token_hash[BD_TOKEN_HASH_LENGTH];
-  int rc;
-
-  bd_token_hash (token, token_hash);
-
-  /* Every user's hash is compared in constant time, and the loop goes on
-   * after a match: how long it takes says nothing of how close a guess
-   * came (an index lookup would compare byte by byte). A tenant has few
-   * users with tokens.
-   */
-  stmt = borrow (self, STMT_FIND_USER_BY_TOKEN_HASH);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      const guint8 *stored = sqlite3_column_blob (stmt, 3);
-      gboolean equal;
-
-      if (stored == NULL || sqlite3_column_bytes (stmt, 3) != BD_TOKEN_HASH_LENGTH)
-        {
-          _bd_store_set_unreadable_row_error ("users", error);
-          return NULL;
-        }
-
-      equal = bd_token_hash_equal (stored, token_hash);
-      if (equal && found == NULL)
-        found = bd_user_new (_bd_sqlite_column_str (stmt, 0), _bd_sqlite_column_str (stmt, 1),
-                             (guint) sqlite3_column_int64 (stmt, 2));
-    }
-
-  if (rc != SQLITE_DONE)
-    {
-      _bd_sqlite_set_error (self->db, DOING_READ, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&found);
 }
 
 BdBillingProfile *

@@ -18,7 +18,6 @@
 
 #include "bd-store-sqlite-private.h"
 
-#define BUSY_TIMEOUT_MS        5000
 #define INTEGRITY_MESSAGES_MAX 10
 
 /* The settings bd_store_sqlite_get_pragma () may read; none of them changes anything. */
@@ -47,7 +46,7 @@ set_up_connection (BdStoreSqlite      *self,
   const char *synchronous;
 
   /* Wait out another connection's write (a backup, an upgrade) rather than fail. */
-  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  sqlite3_busy_timeout (self->db, BD_STORE_SQLITE_BUSY_TIMEOUT_MS);
 
   if (!_bd_sqlite_query_text (self->db, "PRAGMA journal_mode = WAL", DOING_OPEN, &journal_mode,
                               error))
@@ -93,6 +92,7 @@ prepare_statements (BdStoreSqlite  *self,
   _bd_store_sqlite_seed_sql (sql);
   _bd_store_sqlite_subscriptions_sql (sql);
   _bd_store_sqlite_tenant_sql (sql);
+  _bd_store_sqlite_users_sql (sql);
   _bd_store_sqlite_ledger_sql (sql);
   integrity_sql (sql);
 
@@ -203,6 +203,13 @@ bd_store_iface_init (BdStoreInterface *iface)
   iface->rollback = _bd_store_sqlite_rollback;
   iface->get_tenant = _bd_store_sqlite_get_tenant;
   iface->find_user_by_token = _bd_store_sqlite_find_user_by_token;
+  iface->list_users = _bd_store_sqlite_list_users;
+  iface->add_user = _bd_store_sqlite_add_user;
+  iface->set_user_roles = _bd_store_sqlite_set_user_roles;
+  iface->set_user_disabled = _bd_store_sqlite_set_user_disabled;
+  iface->add_token = _bd_store_sqlite_add_token;
+  iface->list_tokens = _bd_store_sqlite_list_tokens;
+  iface->revoke_token = _bd_store_sqlite_revoke_token;
   iface->get_subscription = _bd_store_sqlite_get_subscription;
   iface->list_subscriptions = _bd_store_sqlite_list_subscriptions;
   iface->put_subscription = _bd_store_sqlite_put_subscription;

@@ -148,6 +148,13 @@ bd_store_get_tenant (BdStore  *self,
 
 /**
  * bd_store_find_user_by_token:
+ * @now: the service's clock, to tell an expired token
+ *
+ * Finds the user of a token that is neither revoked nor expired at @now,
+ * of a user who is not disabled; nothing is cached, so a change by the
+ * commands holds from the next call on. Every candidate's hash is compared,
+ * in constant time. The token's last use is written, to the minute, when
+ * the minute changed since it was written last.
  *
  * Returns: (transfer full) (nullable): the user whose token @token is, or
  *   %NULL: with no error when no user has it
@@ -155,12 +162,138 @@ bd_store_get_tenant (BdStore  *self,
 BdUser *
 bd_store_find_user_by_token (BdStore     *self,
                              const char  *token,
+                             gint64       now,
                              GError     **error)
 {
   g_return_val_if_fail (BD_IS_STORE (self), NULL);
   g_return_val_if_fail (token != NULL, NULL);
 
-  return BD_STORE_GET_IFACE (self)->find_user_by_token (self, token, error);
+  return BD_STORE_GET_IFACE (self)->find_user_by_token (self, token, now, error);
+}
+
+/**
+ * bd_store_list_users:
+ *
+ * Returns: (transfer full) (element-type BdStoredUser): every user, by id
+ */
+GPtrArray *
+bd_store_list_users (BdStore  *self,
+                     GError  **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+
+  return BD_STORE_GET_IFACE (self)->list_users (self, error);
+}
+
+/**
+ * bd_store_add_user:
+ *
+ * Adds an enabled user, without a token.
+ *
+ * Returns: whether it was added; %BD_STORE_ERROR_EXISTS when a user has its id
+ */
+gboolean
+bd_store_add_user (BdStore  *self,
+                   BdUser   *user,
+                   GError  **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (BD_IS_USER (user), FALSE);
+
+  return BD_STORE_GET_IFACE (self)->add_user (self, user, error);
+}
+
+/**
+ * bd_store_set_user_roles:
+ *
+ * Returns: whether they were set; %BD_STORE_ERROR_NOT_FOUND for no such user
+ */
+gboolean
+bd_store_set_user_roles (BdStore     *self,
+                         const char  *id,
+                         guint        roles,
+                         GError     **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  return BD_STORE_GET_IFACE (self)->set_user_roles (self, id, roles, error);
+}
+
+/**
+ * bd_store_set_user_disabled:
+ *
+ * A disabled user's tokens stop working; enabled again, they work unless
+ * revoked or expired.
+ *
+ * Returns: whether it was set; %BD_STORE_ERROR_NOT_FOUND for no such user
+ */
+gboolean
+bd_store_set_user_disabled (BdStore     *self,
+                            const char  *id,
+                            gboolean     disabled,
+                            GError     **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  return BD_STORE_GET_IFACE (self)->set_user_disabled (self, id, disabled, error);
+}
+
+/**
+ * bd_store_add_token:
+ * @token: its id, user, label, creation and expiry (the rest is ignored)
+ * @token_hash: the SHA-256 hash of the token, %BD_TOKEN_HASH_LENGTH bytes
+ *
+ * Returns: whether it was added; %BD_STORE_ERROR_NOT_FOUND for no such user
+ */
+gboolean
+bd_store_add_token (BdStore              *self,
+                    const BdStoredToken  *token,
+                    const guint8         *token_hash,
+                    GError              **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (token != NULL && token->id != NULL && token->user_id != NULL &&
+                        token->label != NULL, FALSE);
+  g_return_val_if_fail (token_hash != NULL, FALSE);
+
+  return BD_STORE_GET_IFACE (self)->add_token (self, token, token_hash, error);
+}
+
+/**
+ * bd_store_list_tokens:
+ * @user_id: (nullable): only this user's tokens
+ *
+ * Returns: (transfer full) (element-type BdStoredToken): the tokens, by
+ *   user, then creation, then id
+ */
+GPtrArray *
+bd_store_list_tokens (BdStore     *self,
+                      const char  *user_id,
+                      GError     **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), NULL);
+
+  return BD_STORE_GET_IFACE (self)->list_tokens (self, user_id, error);
+}
+
+/**
+ * bd_store_revoke_token:
+ *
+ * Revoking a revoked token again succeeds.
+ *
+ * Returns: whether it is revoked; %BD_STORE_ERROR_NOT_FOUND for no such token
+ */
+gboolean
+bd_store_revoke_token (BdStore     *self,
+                       const char  *id,
+                       GError     **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  return BD_STORE_GET_IFACE (self)->revoke_token (self, id, error);
 }
 
 /**
@@ -428,4 +561,26 @@ bd_idempotent_answer_free (BdIdempotentAnswer *answer)
   g_clear_pointer (&answer->fingerprint, g_bytes_unref);
   g_clear_pointer (&answer->body, g_bytes_unref);
   g_free (answer);
+}
+
+void
+bd_stored_user_free (BdStoredUser *user)
+{
+  if (user == NULL)
+    return;
+
+  g_clear_object (&user->user);
+  g_free (user);
+}
+
+void
+bd_stored_token_free (BdStoredToken *token)
+{
+  if (token == NULL)
+    return;
+
+  g_free (token->id);
+  g_free (token->user_id);
+  g_free (token->label);
+  g_free (token);
 }

@@ -39,7 +39,12 @@ typedef enum
   BD_STORE_ERROR_NEWER_SCHEMA,  /* written by a newer version of the service */
   BD_STORE_ERROR_NOT_SEEDED,    /* the database holds no tenant yet */
   BD_STORE_ERROR_SEEDED,        /* the database holds a tenant already */
+  BD_STORE_ERROR_NOT_FOUND,     /* no user or token of that id */
+  BD_STORE_ERROR_EXISTS,        /* a user of that id exists already */
 } BdStoreError;
+
+/* A time that is not there: a token that never expires or was never used. */
+#define BD_STORE_NEVER G_MININT64
 
 typedef enum
 {
@@ -78,6 +83,27 @@ typedef struct
   gint64  created;
 } BdIdempotentAnswer;
 
+/* A user as the `users` commands see it. */
+typedef struct
+{
+  BdUser   *user;
+  gboolean  disabled;
+} BdStoredUser;
+
+/* A bearer token as the `tokens` commands see it: never the token itself,
+ * which is not stored (only its SHA-256 hash is).
+ */
+typedef struct
+{
+  char     *id;         /* short, random, public */
+  char     *user_id;
+  char     *label;
+  gint64    created;
+  gint64    expires;    /* or BD_STORE_NEVER */
+  gint64    last_used;  /* to the minute, or BD_STORE_NEVER */
+  gboolean  revoked;
+} BdStoredToken;
+
 #define BD_TYPE_STORE (bd_store_get_type ())
 
 G_DECLARE_INTERFACE (BdStore, bd_store, BD, STORE, GObject)
@@ -108,6 +134,31 @@ struct _BdStoreInterface
                                                     GError                   **error);
   BdUser             *(*find_user_by_token)        (BdStore                   *self,
                                                     const char                *token,
+                                                    gint64                     now,
+                                                    GError                   **error);
+
+  GPtrArray          *(*list_users)                (BdStore                   *self,
+                                                    GError                   **error);
+  gboolean            (*add_user)                  (BdStore                   *self,
+                                                    BdUser                    *user,
+                                                    GError                   **error);
+  gboolean            (*set_user_roles)            (BdStore                   *self,
+                                                    const char                *id,
+                                                    guint                      roles,
+                                                    GError                   **error);
+  gboolean            (*set_user_disabled)         (BdStore                   *self,
+                                                    const char                *id,
+                                                    gboolean                   disabled,
+                                                    GError                   **error);
+  gboolean            (*add_token)                 (BdStore                   *self,
+                                                    const BdStoredToken       *token,
+                                                    const guint8              *token_hash,
+                                                    GError                   **error);
+  GPtrArray          *(*list_tokens)               (BdStore                   *self,
+                                                    const char                *user_id,
+                                                    GError                   **error);
+  gboolean            (*revoke_token)              (BdStore                   *self,
+                                                    const char                *id,
                                                     GError                   **error);
 
   BdSubscriptionData *(*get_subscription)          (BdStore                   *self,
@@ -189,7 +240,32 @@ BdTenant *bd_store_get_tenant         (BdStore     *self,
                                        GError     **error);
 BdUser   *bd_store_find_user_by_token (BdStore     *self,
                                        const char  *token,
+                                       gint64       now,
                                        GError     **error);
+
+GPtrArray *bd_store_list_users        (BdStore              *self,
+                                       GError              **error);
+gboolean   bd_store_add_user          (BdStore              *self,
+                                       BdUser               *user,
+                                       GError              **error);
+gboolean   bd_store_set_user_roles    (BdStore              *self,
+                                       const char           *id,
+                                       guint                 roles,
+                                       GError              **error);
+gboolean   bd_store_set_user_disabled (BdStore              *self,
+                                       const char           *id,
+                                       gboolean              disabled,
+                                       GError              **error);
+gboolean   bd_store_add_token         (BdStore              *self,
+                                       const BdStoredToken  *token,
+                                       const guint8         *token_hash,
+                                       GError              **error);
+GPtrArray *bd_store_list_tokens       (BdStore              *self,
+                                       const char           *user_id,
+                                       GError              **error);
+gboolean   bd_store_revoke_token      (BdStore              *self,
+                                       const char           *id,
+                                       GError              **error);
 
 BdSubscriptionData *bd_store_get_subscription   (BdStore                   *self,
                                                  const char                *id,
@@ -244,7 +320,11 @@ gboolean bd_store_forget_idempotent_answers (BdStore                   *self,
 
 void bd_operation_free         (BdOperation        *operation);
 void bd_idempotent_answer_free (BdIdempotentAnswer *answer);
+void bd_stored_user_free       (BdStoredUser       *user);
+void bd_stored_token_free      (BdStoredToken      *token);
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoredUser, bd_stored_user_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoredToken, bd_stored_token_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdOperation, bd_operation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdIdempotentAnswer, bd_idempotent_answer_free)
 

@@ -12,6 +12,10 @@ G_BEGIN_DECLS
 
 #define BD_TOKEN_HASH_LENGTH 32  /* SHA-256 */
 
+#define BD_TOKEN_PREFIX "bdt_"
+
+char    *bd_token_new         (void);
+char    *bd_token_new_id      (void);
 void     bd_token_hash        (const char   *token,
                                guint8        digest[BD_TOKEN_HASH_LENGTH]);
 gboolean bd_token_hash_equal  (const guint8 *a,

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "bd-service.h"
+#include "bd-service-commands.h"
 #include "bd-service-options.h"
 
 int
@@ -42,6 +43,16 @@ main (int   argc,
     case BD_SERVICE_COMMAND_VERSION:
       g_print ("%s %s\n", BD_SERVICE_PROGRAM_NAME, PACKAGE_VERSION);
       return EXIT_SUCCESS;
+
+    case BD_SERVICE_COMMAND_USERS_LIST:
+    case BD_SERVICE_COMMAND_USERS_ADD:
+    case BD_SERVICE_COMMAND_USERS_SET_ROLES:
+    case BD_SERVICE_COMMAND_USERS_DISABLE:
+    case BD_SERVICE_COMMAND_USERS_ENABLE:
+    case BD_SERVICE_COMMAND_TOKENS_CREATE:
+    case BD_SERVICE_COMMAND_TOKENS_LIST:
+    case BD_SERVICE_COMMAND_TOKENS_REVOKE:
+      return bd_service_run_command (options);
 
     case BD_SERVICE_COMMAND_SERVE:
     default:

@@ -1,19 +1,39 @@
-/* bd-store-errors.c
+/* bd-store-common.c
  *
  * SPDX-FileCopyrightText: 2026 The Billing Desk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The errors every implementation of BdStore sets, in the same words
- * whichever database said no.
+ * What every implementation of BdStore does alike: its errors, in the same
+ * words whichever database said no, and a tenant file's token.
  */
 
-#define G_LOG_DOMAIN "bd-store-errors"
+#define G_LOG_DOMAIN "bd-store-common"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 
 #include "bd-store-private.h"
+#include "bd-token.h"
+
+/* A tenant file's token as any other token, labelled for where it came
+ * from; the seed has no clock of its own, so it is created now. Fills
+ * @stored (its id is new: the caller frees it) and @token_hash
+ * (BD_TOKEN_HASH_LENGTH bytes).
+ */
+void
+_bd_store_tenant_file_token (BdUser        *user,
+                             const char    *token,
+                             BdStoredToken *stored,
+                             guint8        *token_hash)
+{
+  bd_token_hash (token, token_hash);
+  stored->id = bd_token_new_id ();
+  stored->user_id = (char *) bd_user_get_id (user);
+  stored->label = (char *) "tenant file";
+  stored->created = g_get_real_time () / G_USEC_PER_SEC;
+  stored->expires = BD_STORE_NEVER;
+}
 
 /* @message: the database's own words, untranslated */
 gboolean
