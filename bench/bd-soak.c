@@ -377,7 +377,10 @@ start_service_once (Soak    *soak,
   g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
   process = g_subprocess_launcher_spawn (launcher, error, soak->options->service_path,
                                          "--listen", listen,
-                                         "--data-dir", soak->data_dir,
+                                         soak->options->database != NULL ? "--database"
+                                                                         : "--data-dir",
+                                         soak->options->database != NULL
+                                           ? soak->options->database : soak->data_dir,
                                          "--tenant-file", soak->tenant_file,
                                          "--now", NOW,
                                          NULL);
@@ -1527,6 +1530,87 @@ query_text (sqlite3    *db,
   return text;
 }
 
+/* Reads @sql's answer with psql, as text (its error when it failed). */
+static char *
+psql_text (const char *uri,
+           const char *sql)
+{
+  const char *argv[] = { "psql", "-X", "-q", "-A", "-t", "-d", uri, "-c", sql, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+                     &status, &error))
+    return g_strdup (error->message);
+  if (!g_spawn_check_wait_status (status, NULL))
+    return g_strchomp (g_steal_pointer (&err));
+
+  return g_strchomp (g_steal_pointer (&out));
+}
+
+/* The counts check_database () compares, from a PostgreSQL database: the
+ * server keeps its constraints itself, so "ok" once it answers, and the
+ * rows that name a user or subscription that is not there (none, unless a
+ * constraint was lost).
+ */
+static void
+read_pg_counts (const char  *uri,
+                char       **integrity,
+                char       **foreign,
+                char       **operations,
+                char       **duplicates,
+                char       **answers)
+{
+  *integrity = psql_text (uri, "SELECT 'ok'");
+  *foreign = psql_text (uri,
+                        "SELECT (SELECT count(*) FROM operations o WHERE NOT EXISTS "
+                        "(SELECT 1 FROM users u WHERE u.id = o.user_id) OR NOT EXISTS "
+                        "(SELECT 1 FROM subscriptions s WHERE s.id = o.subscription_id)) + "
+                        "(SELECT count(*) FROM idempotency i WHERE NOT EXISTS "
+                        "(SELECT 1 FROM users u WHERE u.id = i.user_id))");
+  *operations = psql_text (uri, "SELECT count(*) FROM operations");
+  *duplicates = psql_text (uri,
+                           "SELECT count(*) FROM (SELECT idempotency_key FROM operations "
+                           "WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key "
+                           "HAVING count(*) > 1) AS keys");
+  *answers = psql_text (uri, "SELECT count(*) FROM idempotency");
+}
+
+/* The same counts from the SQLite file; %FALSE, with @integrity saying
+ * why, when it does not open.
+ */
+static gboolean
+read_sqlite_counts (const char  *path,
+                    char       **integrity,
+                    char       **foreign,
+                    char       **operations,
+                    char       **duplicates,
+                    char       **answers)
+{
+  sqlite3 *db = NULL;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    {
+      *integrity = g_strdup_printf ("cannot open %s: %s", path,
+                                    db != NULL ? sqlite3_errmsg (db) : "out of memory");
+      sqlite3_close (db);
+      return FALSE;
+    }
+
+  *integrity = query_text (db, "PRAGMA integrity_check");
+  *foreign = query_text (db, "SELECT count(*) FROM pragma_foreign_key_check");
+  *operations = query_text (db, "SELECT count(*) FROM operations");
+  *duplicates = query_text (db,
+                            "SELECT count(*) FROM (SELECT idempotency_key FROM operations "
+                            "WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key "
+                            "HAVING count(*) > 1)");
+  *answers = query_text (db, "SELECT count(*) FROM idempotency");
+  sqlite3_close (db);
+  return TRUE;
+}
+
 static void
 check_database (Soak         *soak,
                 Client       *checker,
@@ -1541,25 +1625,13 @@ check_database (Soak         *soak,
   g_autofree char *expected_operations = NULL;
   g_autofree char *foreign = NULL;
   guint n_keyed = 0;
-  sqlite3 *db = NULL;
 
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-    {
-      report->integrity = g_strdup_printf ("cannot open %s: %s", path,
-                                           db != NULL ? sqlite3_errmsg (db) : "out of memory");
-      sqlite3_close (db);
-      return;
-    }
-
-  report->integrity = query_text (db, "PRAGMA integrity_check");
-  foreign = query_text (db, "SELECT count(*) FROM pragma_foreign_key_check");
-  operations = query_text (db, "SELECT count(*) FROM operations");
-  duplicates = query_text (db,
-                           "SELECT count(*) FROM (SELECT idempotency_key FROM operations "
-                           "WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key "
-                           "HAVING count(*) > 1)");
-  answers = query_text (db, "SELECT count(*) FROM idempotency");
-  sqlite3_close (db);
+  if (soak->options->database != NULL)
+    read_pg_counts (soak->options->database, &report->integrity, &foreign, &operations,
+                    &duplicates, &answers);
+  else if (!read_sqlite_counts (path, &report->integrity, &foreign, &operations, &duplicates,
+                                &answers))
+    return;
 
   for (guint c = 0; c < soak->clients->len; c++)
     {

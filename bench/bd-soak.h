@@ -24,6 +24,8 @@ typedef enum
 typedef struct
 {
   const char *service_path;  /* the billing-desk-service binary */
+  const char *database;      /* (nullable): an empty PostgreSQL database's URI; NULL: an
+                              * SQLite file in a temporary directory */
   guint       n_operations;
   guint       n_clients;
   guint       kill_every;    /* operations between two SIGKILLs, on average; 0: never */

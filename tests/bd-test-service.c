@@ -27,7 +27,8 @@ bd_test_service_new (const char *tenant_json,
   file = bd_tenant_file_read (tenant_json, -1, bd_test_time (now), &error);
   g_assert_no_error (error);
 
-  service->store = bd_store_open (db, BD_STORE_DURABLE, &error);
+  service->location = bd_test_database_new (db);
+  service->store = bd_store_open (service->location, BD_STORE_DURABLE, &error);
   g_assert_no_error (error);
   bd_store_seed (service->store, file, &error);
   g_assert_no_error (error);
@@ -72,6 +73,8 @@ bd_test_service_free (BdTestService *service)
   g_clear_object (&service->server);
   g_clear_object (&service->api);
   g_clear_object (&service->store);
+  bd_test_database_drop (service->location);
+  g_free (service->location);
   remove_dir (service->dir);
   g_free (service->dir);
   g_free (service->url);

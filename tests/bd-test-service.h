@@ -15,12 +15,13 @@
 G_BEGIN_DECLS
 
 /* A real service in the test process: a SQLite file in a temporary
- * directory, seeded from a tenant file the test writes, a BdServer on
+ * directory (or a fresh PostgreSQL database: bd_test_database_new ()), seeded from a tenant file the test writes, a BdServer on
  * 127.0.0.1:0, and a SoupSession that talks HTTP to it.
  */
 typedef struct
 {
   char        *dir;
+  char        *location;  /* the database, as bd_store_open () takes it */
   BdStore     *store;
   BdApi       *api;
   BdServer    *server;

@@ -181,3 +181,138 @@ bd_test_is_set (gpointer flag)
 {
   return *(gboolean *) flag;
 }
+
+/*
+ * The database of the service tests
+ *
+ * A test registered with BD_TEST_STORE=postgresql (the -pg tests) runs on
+ * PostgreSQL: each fixture gets a fresh, empty database, created in the
+ * cluster that BILLING_DESK_TEST_DATABASE names (a libpq URI of a database
+ * the tests may connect to, such as postgresql:///postgres; build-aux/test
+ * gives one from `pg_virtualenv -t`, whose PG* variables say the rest) and
+ * dropped afterwards. Without that variable, the -pg tests are one skipped
+ * case that says why.
+ */
+
+#define STORE_ENV    "BD_TEST_STORE"
+#define DATABASE_ENV "BILLING_DESK_TEST_DATABASE"
+
+gboolean
+bd_test_database_is_postgresql (void)
+{
+  return g_strcmp0 (g_getenv (STORE_ENV), "postgresql") == 0;
+}
+
+static void
+skip_without_cluster (void)
+{
+  g_test_skip ("no PostgreSQL cluster: set " DATABASE_ENV " (build-aux/test runs these "
+               "tests in a throwaway one, pg_virtualenv -t)");
+}
+
+/* Call after g_test_init (): TRUE when the tests want PostgreSQL and have
+ * none, after adding the one skipped case; main () then runs only that.
+ */
+gboolean
+bd_test_database_skip_all (void)
+{
+  if (!bd_test_database_is_postgresql () || g_getenv (DATABASE_ENV) != NULL)
+    return FALSE;
+
+  g_test_add_func ("/postgresql/unavailable", skip_without_cluster);
+  return TRUE;
+}
+
+/* Runs SQL with psql on @uri; its answer, unaligned, without headers. */
+static char *
+run_psql (const char *uri,
+          const char *sql)
+{
+  const char *argv[] = { "psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", uri,
+                         "-c", sql, NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  int status = 0;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
+                &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("psql -c '%s': %s", sql, err);
+
+  return g_strchomp (out);
+}
+
+/* Runs SQL on a database of bd_test_database_new (), for what a test sets
+ * up or checks behind the store's back. Returns: (transfer full): psql's
+ * answer, one line per row, columns joined by |.
+ */
+char *
+bd_test_database_query (const char *location,
+                        const char *sql)
+{
+  g_assert_true (bd_test_database_is_postgresql ());
+  return run_psql (location, sql);
+}
+
+/* The URI of the maintenance database with its database name replaced. */
+static char *
+uri_with_database (const char *name)
+{
+  const char *uri = g_getenv (DATABASE_ENV);
+  const char *authority = strstr (uri, "://");
+  const char *path;
+  const char *query;
+
+  g_assert_nonnull (authority);
+  authority += 3;
+  query = strchr (authority, '?');
+  path = strchr (authority, '/');
+  if (path == NULL || (query != NULL && path > query))
+    path = query != NULL ? query : authority + strlen (authority);
+
+  return g_strdup_printf ("%.*s/%s%s", (int) (path - uri), uri, name,
+                          query != NULL ? query : "");
+}
+
+/* The database of one fixture: @sqlite_path itself, or the URI of a new,
+ * empty PostgreSQL database. (transfer full)
+ */
+char *
+bd_test_database_new (const char *sqlite_path)
+{
+  g_autofree char *uuid = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *sql = NULL;
+
+  if (!bd_test_database_is_postgresql ())
+    return g_strdup (sqlite_path);
+
+  g_assert_nonnull (g_getenv (DATABASE_ENV));
+  uuid = g_uuid_string_random ();
+  g_strdelimit (uuid, "-", '_');
+  name = g_strconcat ("bd_test_", uuid, NULL);
+  sql = g_strdup_printf ("CREATE DATABASE %s", name);
+  g_free (run_psql (g_getenv (DATABASE_ENV), sql));
+
+  return uri_with_database (name);
+}
+
+/* Drops what bd_test_database_new () created: a PostgreSQL database, with
+ * any connection a failed test left; an SQLite file stays to its directory.
+ */
+void
+bd_test_database_drop (const char *location)
+{
+  g_autofree char *sql = NULL;
+  const char *name;
+
+  if (location == NULL || !bd_test_database_is_postgresql ())
+    return;
+
+  name = strrchr (location, '/') + 1;
+  sql = g_strdup_printf ("DROP DATABASE IF EXISTS %.*s WITH (FORCE)",
+                         (int) strcspn (name, "?"), name);
+  g_free (run_psql (g_getenv (DATABASE_ENV), sql));
+}

@@ -36,6 +36,16 @@ void                bd_test_add_table    (const char    *prefix,
                                           gsize          n_rows,
                                           GTestDataFunc  test_func);
 
+/* The store the service tests run on (tests/meson.build registers them a
+ * second time, with a -pg suffix, for PostgreSQL): see bd-test-utils.c.
+ */
+gboolean            bd_test_database_is_postgresql (void);
+gboolean            bd_test_database_skip_all      (void);
+char               *bd_test_database_new           (const char *sqlite_path);
+void                bd_test_database_drop          (const char *location);
+char               *bd_test_database_query         (const char *location,
+                                                    const char *sql);
+
 #define bd_assert_time_eq(value, rfc3339) \
   G_STMT_START { \
     g_autofree char *__t = bd_test_format (value); \

@@ -36,8 +36,12 @@ static const char tenant_file[] =
 
 typedef struct
 {
-  char *dir;
-  char *data_dir;
+  char       *dir;
+  char       *data_dir;
+  /* the database the commands name: --data-dir DIR, or --database with a
+   * PostgreSQL database (bd_test_database_new ()) in the -pg run */
+  const char *option;
+  char       *location;
 } Fixture;
 
 /* What one run of a command gave. */
@@ -85,9 +89,9 @@ run_service (Run                *run,
   g_test_message ("exit %d, stdout «%s», stderr «%s»", run->status, run->out, run->err);
 }
 
-/* Runs a command on the fixture's data directory: @args, then --data-dir. */
+/* Runs a command on the fixture's database: @args, then --data-dir or --database. */
 #define RUN(run, f, ...) \
-  run_service ((run), (const char * const []) { __VA_ARGS__, "--data-dir", (f)->data_dir, NULL })
+  run_service ((run), (const char * const []) { __VA_ARGS__, (f)->option, (f)->location, NULL })
 
 static void
 assert_ok (Run *run)
@@ -115,7 +119,7 @@ start_service (Fixture    *f,
 {
   g_autofree char *tenant_path = g_build_filename (f->dir, "tenant.json", NULL);
   const char * const args[] = {
-    "--data-dir", f->data_dir, "--tenant-file", tenant_path,
+    f->option, f->location, "--tenant-file", tenant_path,
     "--listen", "127.0.0.1:0", "--now", now, NULL
   };
   BdTestChild *child = bd_test_child_spawn (args, (const char * const []) {
@@ -172,7 +176,7 @@ create_token (Fixture            *f,
 
   g_strv_builder_add_many (builder, "tokens", "create", NULL);
   g_strv_builder_addv (builder, (const char **) more);
-  g_strv_builder_add_many (builder, "--data-dir", f->data_dir, NULL);
+  g_strv_builder_add_many (builder, f->option, f->location, NULL);
   args = g_strv_builder_end (builder);
 
   run_service (&run, (const char * const *) args);
@@ -222,6 +226,8 @@ fixture_set_up (Fixture       *f,
   f->dir = g_dir_make_tmp ("bd-test-commands-XXXXXX", &error);
   g_assert_no_error (error);
   f->data_dir = g_build_filename (f->dir, "data", NULL);
+  f->option = bd_test_database_is_postgresql () ? "--database" : "--data-dir";
+  f->location = bd_test_database_new (f->data_dir);
   tenant_path = g_build_filename (f->dir, "tenant.json", NULL);
   g_file_set_contents (tenant_path, tenant_file, -1, &error);
   g_assert_no_error (error);
@@ -236,6 +242,8 @@ fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
   bd_test_remove_tree (f->dir);
+  bd_test_database_drop (f->location);
+  g_free (f->location);
   g_free (f->dir);
   g_free (f->data_dir);
 }
@@ -514,6 +522,9 @@ main (int   argc,
       g_test_skip ("BD_SERVICE_PATH is not set");
       return g_test_run ();
     }
+
+  if (bd_test_database_skip_all ())
+    return g_test_run ();
 
   g_test_add ("/commands/users", Fixture, NULL, fixture_set_up, test_users, fixture_tear_down);
   g_test_add ("/commands/create-and-revoke", Fixture, NULL, fixture_set_up,

@@ -329,6 +329,8 @@ fixture_set_up (Fixture       *f,
 
   /* Inherited by the child, which reads its clock from it. */
   g_setenv ("BILLING_DESK_NOW", NOW, TRUE);
+  /* Not inherited: BdLocalService removes it (test_start_and_stop). */
+  g_setenv ("BILLING_DESK_DATABASE", "postgresql://office@db.example.com/billing", TRUE);
 
   f->log = g_ptr_array_new_with_free_func (g_free);
   f->log_handler = g_log_set_handler (LOG_DOMAIN,
@@ -344,10 +346,29 @@ fixture_tear_down (Fixture       *f,
   g_log_remove_handler (LOG_DOMAIN, f->log_handler);
   g_clear_pointer (&f->log, g_ptr_array_unref);
   g_unsetenv ("BILLING_DESK_NOW");
+  g_unsetenv ("BILLING_DESK_DATABASE");
   bd_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f->data_dir);
   g_free (f->tenant_file);
+}
+
+/* Whether /proc/PID/environ holds an entry NAME=... */
+static gboolean
+child_has_env (pid_t       pid,
+               const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/environ", (int) pid);
+  g_autofree char *prefix = g_strconcat (name, "=", NULL);
+  g_autofree char *text = NULL;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &text, &length, NULL));
+  for (gsize at = 0; at < length; at += strlen (text + at) + 1)
+    if (g_str_has_prefix (text + at, prefix))
+      return TRUE;
+
+  return FALSE;
 }
 
 /*
@@ -397,6 +418,10 @@ test_start_and_stop (Fixture       *f,
 
   pid = find_child ("billing-desk-service");
   g_assert_cmpint (pid, >, 0);
+
+  /* The app's environment, but never an office's database. */
+  g_assert_true (child_has_env (pid, "BILLING_DESK_NOW"));
+  g_assert_false (child_has_env (pid, "BILLING_DESK_DATABASE"));
 
   bd_local_service_stop (service);
   g_assert_null (bd_local_service_get_url (service));

@@ -1285,6 +1285,93 @@ test_binary_bad_now (BinaryFixture *f,
   g_assert_cmpint (child_stop (both, &both_stderr), ==, 0);
 }
 
+/* --database and BILLING_DESK_DATABASE (docs/design.md section 6): a bad
+ * location, a password in a URI or both options are a bad command line;
+ * the environment counts only without either option; a database that does
+ * not answer is exit status 1.
+ */
+static void
+test_binary_database_option (BinaryFixture *f,
+                             gconstpointer  data)
+{
+  g_autofree char *env_db = g_build_filename (f->dir, "env.sqlite", NULL);
+  g_autofree char *env_location = g_strconcat ("BILLING_DESK_DATABASE=sqlite:", env_db, NULL);
+  const char *password_env = "BILLING_DESK_DATABASE=postgresql://billing:secret@127.0.0.1/b";
+  const char * const both[] = {
+    "--database", "sqlite:x.sqlite", "--data-dir", f->data_dir, "--tenant-file",
+    f->tenant_path, "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+  const char * const password[] = {
+    "--database", "postgresql://billing:secret@127.0.0.1/billing", "--tenant-file",
+    f->tenant_path, "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+  const char * const nonsense[] = {
+    "--database", "billing.sqlite", "--tenant-file", f->tenant_path,
+    "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+  const char * const unreachable[] = {
+    "--database", "postgresql://billing@127.0.0.1:1/billing?connect_timeout=5",
+    "--tenant-file", f->tenant_path, "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+  const char * const no_database[] = {
+    "--tenant-file", f->tenant_path, "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+  const char * const data_dir[] = {
+    "--data-dir", f->data_dir, "--tenant-file", f->tenant_path,
+    "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+  const char * const sqlite_env[] = { env_location, NULL };
+  const char * const bad_env[] = { password_env, NULL };
+  const struct {
+    const char * const *args;
+    const char * const *env;
+    int                 status;
+    const char         *says;
+  } refused[] = {
+    { both, NULL, 2, "not both" },
+    { password, NULL, 2, "PGPASSWORD" },
+    { nonsense, NULL, 2, "sqlite:PATH" },
+    { no_database, bad_env, 2, "BILLING_DESK_DATABASE: A password" },
+    { unreachable, NULL, 1, "could not be opened" },
+  };
+
+  if (service_path () == NULL)
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(Child) child = bd_test_child_spawn (refused[i].args, refused[i].env);
+      g_autofree char *stderr_text = NULL;
+
+      g_test_message ("case %u", i);
+      g_assert_cmpint (child_finish (child, &stderr_text), ==, refused[i].status);
+      g_assert_null (child->line);
+      g_assert_nonnull (strstr (stderr_text, refused[i].says));
+      g_assert_null (strstr (stderr_text, "secret"));
+      g_assert_false (g_file_test (f->data_dir, G_FILE_TEST_EXISTS));
+    }
+
+  /* The environment's database, when no option names one ... */
+  {
+    g_autoptr(Child) child = bd_test_child_spawn (no_database, sqlite_env);
+    g_autofree char *stderr_text = NULL;
+
+    child_wait_listening (child);
+    g_assert_cmpint (child_stop (child, &stderr_text), ==, 0);
+    g_assert_true (g_file_test (env_db, G_FILE_TEST_IS_REGULAR));
+  }
+
+  /* ... and not when --data-dir does. */
+  {
+    g_autoptr(Child) child = bd_test_child_spawn (data_dir, bad_env);
+    g_autofree char *stderr_text = NULL;
+
+    child_wait_listening (child);
+    g_assert_cmpint (child_stop (child, &stderr_text), ==, 0);
+    g_assert_true (g_file_test (f->data_dir, G_FILE_TEST_IS_DIR));
+  }
+}
+
 /* A bad or remote --listen is a usage error; a port in use is not. */
 static void
 test_binary_bad_listen (BinaryFixture *f,
@@ -1409,12 +1496,172 @@ test_binary_kill_after_commit (BinaryFixture *f,
   }
 }
 
+/*
+ * The binary on PostgreSQL (the -pg run): each test in a database of its own
+ */
+
+typedef struct
+{
+  BinaryFixture  files;
+  char          *location;
+} PgFixture;
+
+static void
+pg_set_up (PgFixture     *f,
+           gconstpointer  data)
+{
+  binary_set_up (&f->files, data);
+  f->location = bd_test_database_new (NULL);
+}
+
+static void
+pg_tear_down (PgFixture     *f,
+              gconstpointer  data)
+{
+  bd_test_database_drop (f->location);
+  g_free (f->location);
+  binary_tear_down (&f->files, data);
+}
+
+static Child *
+pg_spawn (PgFixture *f)
+{
+  const char * const args[] = {
+    "--database", f->location, "--tenant-file", f->files.tenant_path,
+    "--listen", "127.0.0.1:0", "--now", NOW, NULL
+  };
+
+  return child_spawn (args, NULL);
+}
+
+/* Seeded on the first start, kept on the second, which says so. */
+static void
+test_pg_serve (PgFixture     *f,
+               gconstpointer  data)
+{
+  if (service_path () == NULL)
+    return;
+
+  for (guint start = 0; start < 2; start++)
+    {
+      g_autoptr(Child) child = pg_spawn (f);
+      g_autoptr(SoupSession) session = new_session ();
+      g_autofree char *tenant = NULL;
+      g_autofree char *stderr_text = NULL;
+
+      child_wait_listening (child);
+      tenant = get_tenant_name (session, child->url, CONTOSO_TOKEN);
+      g_assert_cmpstr (tenant, ==, "Contoso A/S");
+      g_assert_cmpint (child_stop (child, &stderr_text), ==, 0);
+      g_assert_true ((strstr (stderr_text, "holds a tenant already") != NULL) == (start == 1));
+    }
+}
+
+/* A database a newer service wrote: exit status 1, a clear message. */
+static void
+test_pg_newer_schema (PgFixture     *f,
+                      gconstpointer  data)
+{
+  g_autoptr(Child) first = NULL;
+  g_autoptr(Child) second = NULL;
+  g_autofree char *first_stderr = NULL;
+  g_autofree char *stderr_text = NULL;
+
+  if (service_path () == NULL)
+    return;
+
+  first = pg_spawn (f);
+  child_wait_listening (first);
+  g_assert_cmpint (child_stop (first, &first_stderr), ==, 0);
+
+  g_free (bd_test_database_query (f->location, "UPDATE schema_version SET version = 99"));
+  second = pg_spawn (f);
+  g_assert_cmpint (child_finish (second, &stderr_text), ==, 1);
+  g_assert_null (second->line);
+  g_assert_nonnull (strstr (stderr_text, "newer version of the service (layout 99"));
+}
+
+/* A failed seed leaves the database without a tenant. */
+static void
+test_pg_bad_tenant_file (PgFixture     *f,
+                         gconstpointer  data)
+{
+  g_autoptr(Child) child = NULL;
+  g_autofree char *stderr_text = NULL;
+  g_autofree char *tenants = NULL;
+
+  if (service_path () == NULL)
+    return;
+
+  child = pg_spawn (f);
+  g_assert_cmpint (child_finish (child, &stderr_text), ==, 1);
+  g_assert_nonnull (strstr (stderr_text, "subscriptions[0].quantity: "));
+
+  tenants = bd_test_database_query (f->location, "SELECT count(*) FROM tenant");
+  g_assert_cmpstr (tenants, ==, "0");
+}
+
+#define N_INSTANCES 3
+
+/* Instances started at once on one empty database: exactly one seeds, the
+ * others wait for it and say that the database holds a tenant already.
+ */
+static void
+test_pg_seed_at_once (PgFixture     *f,
+                      gconstpointer  data)
+{
+  Child *children[N_INSTANCES];
+  guint seeded = 0;
+  g_autofree char *tenants = NULL;
+
+  if (service_path () == NULL)
+    return;
+
+  for (guint i = 0; i < N_INSTANCES; i++)
+    children[i] = pg_spawn (f);
+
+  for (guint i = 0; i < N_INSTANCES; i++)
+    {
+      g_autofree char *stderr_text = NULL;
+
+      child_wait_listening (children[i]);
+      g_assert_cmpint (child_stop (children[i], &stderr_text), ==, 0);
+      seeded += strstr (stderr_text, "holds a tenant already") == NULL;
+      bd_test_child_free (children[i]);
+    }
+
+  g_assert_cmpuint (seeded, ==, 1);
+  tenants = bd_test_database_query (f->location, "SELECT count(*) FROM tenant");
+  g_assert_cmpstr (tenants, ==, "1");
+}
+
+static void
+add_pg_tests (void)
+{
+  g_test_add ("/service/pg/serve", PgFixture, NULL, pg_set_up, test_pg_serve, pg_tear_down);
+  g_test_add ("/service/pg/newer-schema", PgFixture, NULL,
+              pg_set_up, test_pg_newer_schema, pg_tear_down);
+  g_test_add ("/service/pg/bad-tenant-file", PgFixture, bad_file,
+              pg_set_up, test_pg_bad_tenant_file, pg_tear_down);
+  g_test_add ("/service/pg/seed-at-once", PgFixture, NULL,
+              pg_set_up, test_pg_seed_at_once, pg_tear_down);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_log_set_writer_func (capture_log_writer, NULL, NULL);
+
+  /* On PostgreSQL: the binary on a database; the rest is the server's. */
+  if (bd_test_database_skip_all ())
+    return g_test_run ();
+  if (bd_test_database_is_postgresql ())
+    {
+      add_pg_tests ();
+      return g_test_run ();
+    }
 
   g_test_add ("/server/health", Fixture, NULL,
               fixture_set_up, test_health, fixture_tear_down);
@@ -1464,6 +1711,8 @@ main (int   argc,
               binary_set_up, test_binary_keeps_data, binary_tear_down);
   g_test_add ("/service/bad-now", BinaryFixture, NULL,
               binary_set_up, test_binary_bad_now, binary_tear_down);
+  g_test_add ("/service/database-option", BinaryFixture, NULL,
+              binary_set_up, test_binary_database_option, binary_tear_down);
   g_test_add ("/service/bad-listen", BinaryFixture, NULL,
               binary_set_up, test_binary_bad_listen, binary_tear_down);
 

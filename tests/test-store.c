@@ -82,6 +82,7 @@ typedef struct
 {
   char *dir;
   char *path;
+  char *location;  /* path, or a PostgreSQL database (bd_test_database_new ()) */
 } Fixture;
 
 /*
@@ -97,6 +98,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->dir = g_dir_make_tmp ("bd-store-XXXXXX", &error);
   g_assert_no_error (error);
   fixture->path = g_build_filename (fixture->dir, "billing.db", NULL);
+  fixture->location = bd_test_database_new (fixture->path);
 }
 
 static void
@@ -115,6 +117,8 @@ fixture_tear_down (Fixture       *fixture,
     }
 
   g_assert_cmpint (g_rmdir (fixture->dir), ==, 0);
+  bd_test_database_drop (fixture->location);
+  g_clear_pointer (&fixture->location, g_free);
   g_clear_pointer (&fixture->dir, g_free);
   g_clear_pointer (&fixture->path, g_free);
 }
@@ -125,7 +129,7 @@ open_store (Fixture *fixture)
   g_autoptr(GError) error = NULL;
   BdStore *store;
 
-  store = bd_store_open (fixture->path, BD_STORE_DURABLE, &error);
+  store = bd_store_open (fixture->location, BD_STORE_DURABLE, &error);
   g_assert_no_error (error);
   g_assert_true (BD_IS_STORE (store));
 
@@ -692,6 +696,16 @@ test_token (Fixture       *fixture,
 
   /* Neither the file nor a write-ahead log holds a token in clear. */
   g_assert_finalize_object (g_steal_pointer (&store));
+  if (bd_test_database_is_postgresql ())
+    {
+      g_autofree char *stored = bd_test_database_query (fixture->location,
+                                                        "SELECT * FROM users ORDER BY id");
+
+      g_assert_true (strstr (stored, "Anne Berg") != NULL);
+      g_assert_null (strstr (stored, ANNE_TOKEN));
+      g_assert_null (strstr (stored, BO_TOKEN));
+      return;
+    }
 
   bytes = read_file_bytes (fixture->path);
   g_assert_true (bytes_contain (bytes, "Anne Berg"));  /* the search works */
@@ -1452,8 +1466,9 @@ test_idempotency_retention (Fixture       *fixture,
  * Where a store is, and one connection per store (bd-store.h)
  */
 
-/* `sqlite:PATH` is the same file as PATH; a server database is refused by
- * this version, with nothing created.
+/* `sqlite:PATH` is the same file as PATH; a PostgreSQL URI goes to the
+ * PostgreSQL store (here one that carries a password: refused before any
+ * connection), never to a file of that name.
  */
 static void
 test_open_location (Fixture       *fixture,
@@ -1473,8 +1488,10 @@ test_open_location (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (bd_tenant_get_display_name (tenant), ==, "Contoso A/S");
 
-  server = bd_store_open ("postgresql://billing@localhost/billing", BD_STORE_DURABLE, &error);
+  server = bd_store_open ("postgresql://billing:secret@localhost/billing", BD_STORE_DURABLE,
+                          &error);
   g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "PGPASSWORD"));
   g_assert_null (server);
   g_assert_false (g_file_test ("postgresql:", G_FILE_TEST_EXISTS));
 }
@@ -1509,6 +1526,209 @@ test_two_connections (Fixture       *fixture,
   g_assert_true (bd_subscription_data_equal (after, data));
 }
 
+/*
+ * PostgreSQL only (the -pg run): the schema's version table, its lock, the
+ * row lock of a transaction, a connection that broke
+ */
+
+static char *
+query (Fixture    *fixture,
+       const char *sql)
+{
+  return bd_test_database_query (fixture->location, sql);
+}
+
+static void
+test_pg_open_create (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(BdStore) store = open_store (fixture);
+  g_autofree char *version = query (fixture, "SELECT id, version FROM schema_version");
+  g_autofree char *collation = NULL;
+
+  g_assert_cmpint (bd_store_get_schema_version (store), ==, 2);
+  g_assert_cmpstr (version, ==, "1|2");
+  g_assert_true (bd_store_check_integrity (store, NULL));
+
+  /* The paging order is code-point order, whatever the database's locale. */
+  collation = query (fixture, "SELECT collation_name FROM information_schema.columns "
+                              "WHERE table_name = 'subscriptions' AND "
+                              "column_name = 'product_name'");
+  g_assert_cmpstr (collation, ==, "C");
+}
+
+/* A database a newer service wrote is refused, and left as it is. */
+static void
+test_pg_open_newer_schema (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(BdStore) store = open_seeded_store (fixture, NULL);
+  g_autoptr(BdStore) newer = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *version = NULL;
+
+  g_assert_finalize_object (g_steal_pointer (&store));
+  g_free (query (fixture, "UPDATE schema_version SET version = 3"));
+
+  newer = bd_store_open (fixture->location, BD_STORE_DURABLE, &error);
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NEWER_SCHEMA);
+  g_assert_null (newer);
+  g_assert_nonnull (strstr (error->message, "layout 3"));
+
+  version = query (fixture, "SELECT version FROM schema_version");
+  g_assert_cmpstr (version, ==, "3");
+}
+
+#define N_OPENERS 4
+
+typedef struct
+{
+  const char *location;
+  BdStore    *store;
+  GError     *error;
+} Opener;
+
+static gpointer
+open_in_thread (gpointer data)
+{
+  Opener *opener = data;
+
+  opener->store = bd_store_open (opener->location, BD_STORE_DURABLE, &opener->error);
+  return NULL;
+}
+
+/* Instances opening one empty database at once: one creates the schema
+ * under the lock, the others wait and find it there.
+ */
+static void
+test_pg_open_at_once (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  Opener openers[N_OPENERS];
+  GThread *threads[N_OPENERS];
+  g_autofree char *versions = NULL;
+
+  for (guint i = 0; i < N_OPENERS; i++)
+    {
+      openers[i] = (Opener) { .location = fixture->location };
+      threads[i] = g_thread_new ("opener", open_in_thread, &openers[i]);
+    }
+
+  for (guint i = 0; i < N_OPENERS; i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_no_error (openers[i].error);
+      g_assert_cmpint (bd_store_get_schema_version (openers[i].store), ==, 2);
+      g_object_unref (openers[i].store);
+    }
+
+  versions = query (fixture, "SELECT count(*), max(version) FROM schema_version");
+  g_assert_cmpstr (versions, ==, "1|2");
+}
+
+static void
+test_pg_open_unreachable (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  g_autoptr(BdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Port 1 on loopback: nothing listens there. */
+  store = bd_store_open ("postgresql://billing@127.0.0.1:1/billing?connect_timeout=5",
+                         BD_STORE_DURABLE, &error);
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED);
+  g_assert_null (store);
+  g_assert_true (g_str_has_prefix (error->message, "The billing database could not be opened"));
+}
+
+typedef struct
+{
+  BdStore *store;
+  gint64   waited;
+  guint    quantity;
+} Locker;
+
+static gpointer
+get_in_transaction (gpointer data)
+{
+  Locker *locker = data;
+  g_autoptr(BdSubscriptionData) read = NULL;
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_true (bd_store_begin (locker->store, NULL));
+  read = get_subscription (locker->store, "s1");
+  locker->waited = g_get_monotonic_time () - start;
+  locker->quantity = read->quantity;
+  bd_store_rollback (locker->store);
+  return NULL;
+}
+
+/* Reading a subscription inside a transaction locks its row: a second
+ * transaction's read of it waits for the first's commit, then sees it.
+ */
+static void
+test_pg_row_lock (Fixture       *fixture,
+                  gconstpointer  user_data)
+{
+  g_autoptr(BdStore) first = open_seeded_store (fixture, NULL);
+  g_autoptr(BdSubscriptionData) data = NULL;
+  g_autoptr(GError) error = NULL;
+  Locker locker = { .store = open_store (fixture) };
+  GThread *thread;
+
+  g_assert_true (bd_store_begin (first, &error));
+  data = get_subscription (first, "s1");
+  thread = g_thread_new ("locker", get_in_transaction, &locker);
+
+  g_usleep (300 * 1000);
+  data->quantity = 9;
+  g_assert_true (bd_store_put_subscription (first, data, &error));
+  g_assert_true (bd_store_commit (first, &error));
+  g_assert_no_error (error);
+
+  g_thread_join (thread);
+  g_assert_cmpint (locker.waited, >=, 250 * 1000);
+  g_assert_cmpuint (locker.quantity, ==, 9);
+  g_object_unref (locker.store);
+}
+
+/* A connection the server ended (a restart, an administrator) fails the
+ * call it was in, and the next call opens it again with its statements
+ * prepared anew; a transaction it ended is not silently redone.
+ */
+static void
+test_pg_reconnect (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(BdStore) store = open_seeded_store (fixture, NULL);
+  g_autoptr(BdSubscriptionData) data = NULL;
+  g_autoptr(BdTenant) tenant = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *kill = "SELECT pg_terminate_backend (pid) FROM pg_stat_activity "
+                     "WHERE datname = current_database () AND pid <> pg_backend_pid ()";
+
+  g_free (query (fixture, kill));
+  tenant = bd_store_get_tenant (store, &error);
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED);
+  g_assert_null (tenant);
+  g_clear_error (&error);
+
+  data = get_subscription (store, "s1");
+  g_assert_cmpstr (data->id, ==, "s1");
+
+  g_assert_true (bd_store_begin (store, &error));
+  g_free (query (fixture, kill));
+  data->quantity = 9;
+  g_assert_false (bd_store_put_subscription (store, data, &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  bd_store_rollback (store);
+
+  g_clear_pointer (&data, bd_subscription_data_free);
+  data = get_subscription (store, "s1");
+  g_assert_cmpuint (data->quantity, ==, 10);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1518,12 +1738,30 @@ main (int   argc,
 #define ADD(path, func, data) \
   g_test_add (path, Fixture, data, fixture_set_up, func, fixture_tear_down)
 
-  ADD ("/store/open/create", test_open_create, NULL);
-  ADD ("/store/open/scratch", test_open_scratch, NULL);
+  if (bd_test_database_skip_all ())
+    return g_test_run ();
+
+  /* What SQLite alone has: its file, its pragmas, its header. */
+  if (!bd_test_database_is_postgresql ())
+    {
+      ADD ("/store/open/create", test_open_create, NULL);
+      ADD ("/store/open/scratch", test_open_scratch, NULL);
+      ADD ("/store/open/newer-schema", test_open_newer_schema, NULL);
+      ADD ("/store/open/not-a-database", test_open_not_a_database, NULL);
+      ADD ("/store/open/missing-directory", test_open_missing_directory, NULL);
+      ADD ("/store/open/location", test_open_location, NULL);
+    }
+  else
+    {
+      ADD ("/store/pg/open/create", test_pg_open_create, NULL);
+      ADD ("/store/pg/open/newer-schema", test_pg_open_newer_schema, NULL);
+      ADD ("/store/pg/open/at-once", test_pg_open_at_once, NULL);
+      ADD ("/store/pg/open/unreachable", test_pg_open_unreachable, NULL);
+      ADD ("/store/pg/transactions/row-lock", test_pg_row_lock, NULL);
+      ADD ("/store/pg/reconnect", test_pg_reconnect, NULL);
+    }
+
   ADD ("/store/open/reopen", test_open_reopen, NULL);
-  ADD ("/store/open/newer-schema", test_open_newer_schema, NULL);
-  ADD ("/store/open/not-a-database", test_open_not_a_database, NULL);
-  ADD ("/store/open/missing-directory", test_open_missing_directory, NULL);
   ADD ("/store/seed/whole-file", test_seed, NULL);
   ADD ("/store/seed/twice", test_seed_twice, NULL);
   ADD ("/store/seed/atomic/second-user", test_seed_atomic,
@@ -1540,7 +1778,6 @@ main (int   argc,
   ADD ("/store/operations/add-and-list", test_operations, NULL);
   ADD ("/store/idempotency", test_idempotency, NULL);
   ADD ("/store/idempotency/retention", test_idempotency_retention, NULL);
-  ADD ("/store/open/location", test_open_location, NULL);
   ADD ("/store/open/two-connections", test_two_connections, NULL);
 
 #undef ADD

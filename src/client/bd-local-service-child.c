@@ -112,7 +112,8 @@ cancel_cb (gpointer user_data)
  * Starts the service on 127.0.0.1 with a free port, its stdout and stderr
  * piped. The child inherits the app's environment: BILLING_DESK_NOW (the
  * frozen clock of the tests), G_MESSAGES_DEBUG and the locale, so that its
- * messages come in the user's language. stdin is /dev/null. On Linux it
+ * messages come in the user's language; but not BILLING_DESK_DATABASE, so
+ * that the demo never opens an office's database (docs/design.md section 6). stdin is /dev/null. On Linux it
  * gets SIGTERM when the thread that spawned it ends: call this on the main
  * thread, which ends only with the app.
  *
@@ -131,6 +132,7 @@ _bd_local_service_spawn (const char  *program,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "BILLING_DESK_DATABASE");
 #ifdef __linux__
   g_subprocess_launcher_set_child_setup (launcher, child_setup, GINT_TO_POINTER (getpid ()),
                                          NULL);

@@ -13,6 +13,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,29 +25,37 @@
 
 #define DATABASE_NAME "billing.sqlite"
 
-/* The database in the data directory: it must exist and hold a tenant (the
- * server seeds it), so that a mistyped --data-dir creates nothing.
+/* The database of --database or the data directory: it must exist and
+ * hold a tenant (the server seeds it), so that a mistyped --data-dir or
+ * sqlite:PATH creates nothing.
  */
 static BdStore *
 open_store (const BdServiceOptions  *options,
             GError                 **error)
 {
-  g_autofree char *db_path = g_build_filename (options->data_dir, DATABASE_NAME, NULL);
+  g_autofree char *db_path = NULL;
   g_autofree char *location = NULL;
   g_autoptr(BdStore) store = NULL;
   g_autoptr(GError) local_error = NULL;
+  const char *where = options->database != NULL ? options->database : options->data_dir;
 
-  if (!g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
+  if (options->database == NULL)
+    db_path = g_build_filename (options->data_dir, DATABASE_NAME, NULL);
+  else if (g_str_has_prefix (options->database, "sqlite:"))
+    db_path = g_strdup (options->database + strlen ("sqlite:"));
+
+  if (db_path != NULL && !g_file_test (db_path, G_FILE_TEST_IS_REGULAR))
     {
       g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_SEEDED,
                    /* Translators: %s is the data directory */
                    _("%s holds no billing database: start the service on it with "
-                     "--tenant-file FILE first"), options->data_dir);
+                     "--tenant-file FILE first"), where);
       return NULL;
     }
 
   /* A location, not a path, as the server opens it. */
-  location = g_strconcat ("sqlite:", db_path, NULL);
+  location = options->database != NULL ? g_strdup (options->database)
+                                       : g_strconcat ("sqlite:", db_path, NULL);
   store = bd_store_open (location, BD_STORE_DURABLE, error);
   if (store == NULL)
     return NULL;
@@ -54,8 +64,7 @@ open_store (const BdServiceOptions  *options,
     {
       if (local_error == NULL)
         g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NOT_SEEDED,
-                     _("%s holds no tenant yet: give --tenant-file FILE to seed it"),
-                     options->data_dir);
+                     _("%s holds no tenant yet: give --tenant-file FILE to seed it"), where);
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;

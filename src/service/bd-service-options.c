@@ -14,9 +14,19 @@
 
 #include "bd-core.h"
 #include "bd-service-options.h"
+#include "bd-store.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:8421"
 #define NOW_ENV        "BILLING_DESK_NOW"
+#define DATABASE_ENV   "BILLING_DESK_DATABASE"
+
+/* --database, which the server and the commands take alike. */
+#define DATABASE_ENTRY(options) \
+  { "database", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_STRING, &(options)->database, \
+    N_("Keep the data in the database at LOCATION: sqlite:PATH or " \
+       "postgresql://USER@HOST:PORT/DBNAME, its password in PGPASSWORD or ~/.pgpass " \
+       "(also BILLING_DESK_DATABASE)"), \
+    N_("LOCATION") }
 
 /*
  * Helpers
@@ -45,6 +55,7 @@ new_serve_context (BdServiceOptions  *options,
     { "tls-key", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &options->tls_key_path,
       N_("The PEM private key of the --tls-certificate, in FILE"),
       N_("FILE") },
+    DATABASE_ENTRY (options),
     { "data-dir", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &options->data_dir,
       N_("Keep the database in DIR (default: $XDG_DATA_HOME/billing-desk-service)"),
       N_("DIR") },
@@ -66,9 +77,9 @@ new_serve_context (BdServiceOptions  *options,
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (context,
                                 _("Serves the Billing Desk HTTP API for one tenant, "
-                                  "kept in an SQLite database: plain HTTP on a loopback "
-                                  "address, or HTTPS anywhere with --tls-certificate and "
-                                  "--tls-key."));
+                                  "kept in an SQLite or PostgreSQL database: plain HTTP "
+                                  "on a loopback address, or HTTPS anywhere with "
+                                  "--tls-certificate and --tls-key."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   return context;
@@ -108,6 +119,32 @@ read_clock (BdServiceOptions *options,
   return NULL;
 }
 
+/* The database: --database, else BILLING_DESK_DATABASE when --data-dir is
+ * not given either; a location that names no store, or a URI that carries
+ * a password, is a bad command line (docs/design.md section 6). Returns
+ * the message of a usage error, or %NULL.
+ */
+static char *
+read_database (BdServiceOptions *options)
+{
+  const char *source = "--database";
+  g_autoptr(GError) error = NULL;
+
+  if (options->database != NULL && options->data_dir != NULL)
+    return g_strdup (_("Give --database LOCATION or --data-dir DIR, not both"));
+
+  if (options->database == NULL && options->data_dir == NULL)
+    {
+      options->database = g_strdup (g_getenv (DATABASE_ENV));
+      source = DATABASE_ENV;
+    }
+
+  if (options->database == NULL || bd_store_check_location (options->database, &error))
+    return NULL;
+
+  return g_strdup_printf ("%s: %s", source, error->message);
+}
+
 /* The options of the server, checked, and their defaults.
  *
  * Returns: (transfer full) (nullable): what is wrong, or %NULL
@@ -131,7 +168,11 @@ check_serve_options (BdServiceOptions *options,
   if (options->listen_address == NULL)
     options->listen_address = g_strdup (DEFAULT_LISTEN);
 
-  if (options->data_dir == NULL)
+  message = read_database (options);
+  if (message != NULL)
+    return message;
+
+  if (options->data_dir == NULL && options->database == NULL)
     options->data_dir = g_build_filename (g_get_user_data_dir (), BD_SERVICE_PROGRAM_NAME,
                                           NULL);
 
@@ -212,6 +253,7 @@ new_command_context (const CommandSpec *spec,
                      CommandText       *text)
 {
   GOptionEntry all[] = {
+    DATABASE_ENTRY (options),
     { "data-dir", 0, G_OPTION_FLAG_NONE, G_OPTION_ARG_FILENAME, &options->data_dir,
       N_("Keep the database in DIR (default: $XDG_DATA_HOME/billing-desk-service)"),
       N_("DIR") },
@@ -229,7 +271,9 @@ new_command_context (const CommandSpec *spec,
       N_("Let the token expire after DURATION: a number and s, m, h or d, such as 90d"),
       N_("DURATION") },
   };
-  const Takes entry_takes[] = { 0, 0, TAKES_NAME, TAKES_ROLE, TAKES_USER, TAKES_EXPIRES_IN };
+  const Takes entry_takes[] = {
+    0, 0, 0, TAKES_NAME, TAKES_ROLE, TAKES_USER, TAKES_EXPIRES_IN
+  };
   g_autofree char *parameter = NULL;
   GOptionEntry entries[G_N_ELEMENTS (all) + 1] = { { NULL } };
   GOptionContext *context;
@@ -363,7 +407,10 @@ check_command_options (const CommandSpec *spec,
     return g_strdup_printf (_("--expires-in: “%s” is not a duration such as 30s, 15m, 12h "
                               "or 90d"), text->expires_in);
 
-  if (options->data_dir == NULL)
+  if ((message = read_database (options)) != NULL)
+    return message;
+
+  if (options->data_dir == NULL && options->database == NULL)
     options->data_dir = g_build_filename (g_get_user_data_dir (), BD_SERVICE_PROGRAM_NAME,
                                           NULL);
 
@@ -510,6 +557,7 @@ bd_service_options_free (BdServiceOptions *options)
     return;
 
   g_free (options->listen_address);
+  g_free (options->database);
   g_free (options->data_dir);
   g_free (options->tenant_path);
   g_free (options->tls_certificate_path);

@@ -44,7 +44,10 @@ typedef struct
 
   /* serve */
   char             *listen_address;        /* HOST:PORT, as given or the default */
-  char             *data_dir;              /* as given or the default */
+  char             *database;              /* (nullable): --database or BILLING_DESK_DATABASE,
+                                            * a location bd_store_open () takes */
+  char             *data_dir;              /* (nullable): as given, or the default when
+                                            * no database is given */
   char             *tenant_path;           /* (nullable): --tenant-file */
   char             *tls_certificate_path;  /* (nullable): both, or neither */
   char             *tls_key_path;          /* (nullable) */

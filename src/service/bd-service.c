@@ -15,6 +15,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bd-api.h"
 #include "bd-server.h"
@@ -43,15 +44,12 @@ typedef struct
  * The store: every call that opens or seeds it is here
  */
 
-/* Opens the database at @db_path and tells whether it holds a tenant. */
+/* Opens the database at @location and tells whether it holds a tenant. */
 static BdStore *
-open_store (const char  *db_path,
+open_store (const char  *location,
             gboolean    *seeded,
             GError     **error)
 {
-  /* A location, not a path: a data directory named `sqlite:x` or
-   * `postgresql:x` is still a directory. */
-  g_autofree char *location = g_strconcat ("sqlite:", db_path, NULL);
   g_autoptr(BdStore) store = NULL;
   g_autoptr(GError) local_error = NULL;
 
@@ -156,6 +154,7 @@ load_tls_certificate (const BdServiceOptions *options)
  */
 static gboolean
 seed_new_store (const BdServiceOptions *options,
+                const char             *where,
                 BdStore                *store)
 {
   g_autoptr(GError) error = NULL;
@@ -164,14 +163,25 @@ seed_new_store (const BdServiceOptions *options,
     {
       g_printerr ("%s: ", PROGRAM_NAME);
       /* Translators: %s is the data directory */
-      g_printerr (_("%s holds no tenant yet: give --tenant-file FILE to seed it"),
-                  options->data_dir);
+      g_printerr (_("%s holds no tenant yet: give --tenant-file FILE to seed it"), where);
       g_printerr ("\n");
       return FALSE;
     }
 
   if (seed_store (store, options->tenant_path, options->now, &error))
     return TRUE;
+
+  /* Another instance seeded the empty database first (the store's lock let
+   * it go first): this one serves what it stored.
+   */
+  if (g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_SEEDED))
+    {
+      g_printerr ("%s: ", PROGRAM_NAME);
+      g_printerr (_("%1$s holds a tenant already; %2$s is ignored"),
+                  where, options->tenant_path);
+      g_printerr ("\n");
+      return TRUE;
+    }
 
   /* A file error names the file itself; a bad tenant names the key path:
    * "subscriptions[2].quantity: ...".
@@ -184,33 +194,66 @@ seed_new_store (const BdServiceOptions *options,
   return FALSE;
 }
 
-/* The database in the data directory, holding a tenant; %NULL after a
- * message on stderr.
+/* Where the database is: @location for bd_store_open (), @db_path the
+ * SQLite file a failed first start removes (%NULL on PostgreSQL, where the
+ * failed seed's transaction left nothing), @where what the messages name;
+ * %FALSE after a message on stderr.
  */
-static BdStore *
-open_seeded_store (const BdServiceOptions *options)
+static gboolean
+locate_database (const BdServiceOptions  *options,
+                 char                   **location,
+                 char                   **db_path,
+                 const char             **where)
 {
-  g_autoptr(BdStore) store = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *db_path = NULL;
-  gboolean seeded = FALSE;
-  gboolean existed;
+  if (options->database != NULL)
+    {
+      *location = g_strdup (options->database);
+      *where = options->database;
+      if (g_str_has_prefix (options->database, "sqlite:"))
+        *db_path = g_strdup (options->database + strlen ("sqlite:"));
+      return TRUE;
+    }
 
   if (g_mkdir_with_parents (options->data_dir, 0700) != 0)
     {
       int saved_errno = errno;
 
       g_printerr ("%s: %s: %s\n", PROGRAM_NAME, options->data_dir, g_strerror (saved_errno));
-      return NULL;
+      return FALSE;
     }
 
-  db_path = g_build_filename (options->data_dir, DATABASE_NAME, NULL);
-  existed = g_file_test (db_path, G_FILE_TEST_EXISTS);
+  *db_path = g_build_filename (options->data_dir, DATABASE_NAME, NULL);
+  /* A location, not a path: a data directory named `sqlite:x` or
+   * `postgresql:x` is still a directory. */
+  *location = g_strconcat ("sqlite:", *db_path, NULL);
+  *where = options->data_dir;
+  return TRUE;
+}
 
-  store = open_store (db_path, &seeded, &error);
+/* The database of --database or the data directory, holding a tenant;
+ * %NULL after a message on stderr.
+ */
+static BdStore *
+open_seeded_store (const BdServiceOptions *options)
+{
+  g_autoptr(BdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *db_path = NULL;
+  const char *where = NULL;
+  gboolean seeded = FALSE;
+  gboolean existed;
+
+  if (!locate_database (options, &location, &db_path, &where))
+    return NULL;
+
+  existed = db_path != NULL && g_file_test (db_path, G_FILE_TEST_EXISTS);
+
+  store = open_store (location, &seeded, &error);
   if (store == NULL)
     {
-      g_printerr ("%s: %s: %s\n", PROGRAM_NAME, db_path, error->message);
+      g_printerr ("%s: %s: %s\n", PROGRAM_NAME, db_path != NULL ? db_path : location,
+                  error->message);
       return NULL;
     }
 
@@ -221,18 +264,18 @@ open_seeded_store (const BdServiceOptions *options)
           g_printerr ("%s: ", PROGRAM_NAME);
           /* Translators: %1$s is the data directory, %2$s the tenant file */
           g_printerr (_("%1$s holds a tenant already; %2$s is ignored"),
-                      options->data_dir, options->tenant_path);
+                      where, options->tenant_path);
           g_printerr ("\n");
         }
       return g_steal_pointer (&store);
     }
 
-  if (seed_new_store (options, store))
+  if (seed_new_store (options, where, store))
     return g_steal_pointer (&store);
 
-  /* Nothing half-loaded: a database this start created goes again. */
+  /* Nothing half-loaded: a database file this start created goes again. */
   g_clear_object (&store);
-  if (!existed)
+  if (db_path != NULL && !existed)
     remove_database (db_path);
 
   return NULL;

@@ -16,19 +16,19 @@
 #include <glib/gi18n.h>
 
 #include "bd-store.h"
+#include "bd-store-pg.h"
 #include "bd-store-sqlite.h"
 
 #define SQLITE_PREFIX "sqlite:"
 
-/* Server databases, such as PostgreSQL, that this version has no store for
- * yet (docs/design.md section 6).
- */
-static const char * const server_schemes[] = { "postgresql", "postgres", NULL };
+/* The URI schemes libpq takes (docs/design.md section 6). */
+static const char * const postgresql_schemes[] = { "postgresql", "postgres", NULL };
 
 /**
  * bd_store_open:
- * @location: where the database is: `sqlite:PATH`, or a plain PATH (an SQLite
- *   file, created with its schema when missing)
+ * @location: where the database is: `sqlite:PATH`, a plain PATH (an SQLite
+ *   file, created with its schema when missing), or a PostgreSQL URI
+ *   `postgresql://USER@HOST:PORT/DBNAME?...` without a password
  * @durability: %BD_STORE_SCRATCH only for fuzzers and benchmarks
  *
  * Opens a connection to the database and brings its schema up to this
@@ -52,13 +52,42 @@ bd_store_open (const char         *location,
     return bd_store_sqlite_open (location + strlen (SQLITE_PREFIX), durability, error);
 
   scheme = g_uri_peek_scheme (location);
-  if (scheme != NULL && g_strv_contains (server_schemes, scheme))
-    {
-      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
-                   _("The billing database could not be opened: %s"),
-                   "this version of the service has no store for it");
-      return NULL;
-    }
+  if (scheme != NULL && g_strv_contains (postgresql_schemes, scheme))
+    return bd_store_pg_open (location, durability, error);
 
   return bd_store_sqlite_open (location, durability, error);
+}
+
+/**
+ * bd_store_check_location:
+ * @location: a database location as the command line gives it
+ *
+ * Whether @location names a store (`sqlite:PATH`, or a PostgreSQL URI that
+ * libpq reads and that carries no password), without opening anything: a
+ * bad one is a bad command line.
+ *
+ * Returns: %FALSE with %BD_STORE_ERROR_FAILED and a message that says why
+ */
+gboolean
+bd_store_check_location (const char  *location,
+                         GError     **error)
+{
+  const char *scheme;
+
+  g_return_val_if_fail (location != NULL, FALSE);
+
+  if (g_str_has_prefix (location, SQLITE_PREFIX) && location[strlen (SQLITE_PREFIX)] != '\0')
+    return TRUE;
+
+  scheme = g_uri_peek_scheme (location);
+  if (scheme != NULL && g_strv_contains (postgresql_schemes, scheme))
+    return bd_store_pg_check_uri (location, error);
+
+  g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
+               /* Translators: %s is what was given; sqlite:PATH and the URI are examples
+                * of the syntax, not to be translated */
+               _("“%s” is not a database location: give sqlite:PATH or "
+                 "postgresql://USER@HOST:PORT/DBNAME"),
+               location);
+  return FALSE;
 }

@@ -8,6 +8,7 @@
 
 #include <sqlite3.h>
 
+#include "bd-store-private.h"
 #include "bd-store-sqlite.h"
 
 G_BEGIN_DECLS
@@ -69,15 +70,6 @@ typedef enum
 /* How long a connection waits for another's write lock. */
 #define BD_STORE_SQLITE_BUSY_TIMEOUT_MS 5000
 
-/* What the store was doing when SQLite said no: it picks the message. */
-typedef enum
-{
-  DOING_OPEN,
-  DOING_MIGRATE,
-  DOING_READ,
-  DOING_WRITE,
-} Doing;
-
 /* One connection and what belongs to it alone (bd-store.h: no state is
  * shared between two stores).
  */
@@ -127,8 +119,6 @@ borrow (BdStoreSqlite *self,
 /* bd-store-sqlite-statement.c */
 gboolean    _bd_sqlite_set_error                (sqlite3            *db,
                                                  Doing               doing,
-                                                 GError            **error);
-gboolean    _bd_sqlite_set_unreadable_row_error (const char         *table,
                                                  GError            **error);
 gboolean    _bd_sqlite_step_done                (BdStoreSqlite      *self,
                                                  BorrowedStatement  *stmt,

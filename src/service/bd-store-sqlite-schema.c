@@ -11,19 +11,7 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "bd-store-sqlite-private.h"
-
-/* The migrations below spell these bounds out as SQL literals. */
-G_STATIC_ASSERT (BD_TIME_MIN == G_GINT64_CONSTANT (-62135596800));
-G_STATIC_ASSERT (BD_TIME_MAX == G_GINT64_CONSTANT (253402300799));
-G_STATIC_ASSERT (BD_QUANTITY_MAX == 100000);
-G_STATIC_ASSERT (BD_UNIT_PRICE_MAX == 100000000);
-G_STATIC_ASSERT (BD_ROLE_USER == 3);
-
-#define TIME_IN_RANGE(column) \
-  "CHECK (" column " BETWEEN -62135596800 AND 253402300799)"
 
 /* migrations[n] takes a database from user_version n to n + 1, in one
  * transaction. A step is never edited once it has shipped: a change to the
@@ -208,29 +196,12 @@ check_foreign_keys (sqlite3  *db,
 
   rc = sqlite3_step (stmt);
   if (rc == SQLITE_ROW)
-    {
-      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
-                   _("The billing database could not be upgraded: %s"),
-                   "a row refers to one that does not exist");
-      return FALSE;
-    }
+    return _bd_store_set_error (error, DOING_MIGRATE, "a row refers to one that does not exist");
 
   if (rc != SQLITE_DONE)
     return _bd_sqlite_set_error (db, DOING_MIGRATE, error);
 
   return TRUE;
-}
-
-static gboolean
-set_newer_schema_error (gint     version,
-                        GError **error)
-{
-  g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NEWER_SCHEMA,
-               /* Translators: the numbers are versions of the database's layout */
-               _("The billing database was written by a newer version of the service "
-                 "(layout %1$d; this version knows up to %2$d)"),
-               version, SCHEMA_VERSION);
-  return FALSE;
 }
 
 /* Brings the schema up to SCHEMA_VERSION (at open), one step per transaction, so that
@@ -286,7 +257,7 @@ _bd_store_sqlite_migrate (sqlite3  *db,
     }
 
   if (*version > SCHEMA_VERSION)
-    return set_newer_schema_error (*version, error);
+    return _bd_store_set_newer_schema_error (*version, SCHEMA_VERSION, error);
 
   return _bd_sqlite_exec (db, "PRAGMA foreign_keys = ON", DOING_MIGRATE, error);
 

@@ -62,9 +62,7 @@ seed_tenant (BdStoreSqlite  *self,
   return _bd_sqlite_step_done (self, stmt, DOING_WRITE, error);
 }
 
-/* The user, and a tenant file's token as any other token, labelled for where
- * it came from; the seed has no clock of its own, so it is created now.
- */
+/* The user, and a tenant file's token when it gives one. */
 static gboolean
 seed_user (BdStoreSqlite  *self,
            BdUser         *user,
@@ -72,8 +70,8 @@ seed_user (BdStoreSqlite  *self,
            GError        **error)
 {
   guint8 token_hash[BD_TOKEN_HASH_LENGTH];
-  g_autofree char *token_id = NULL;
   BdStoredToken stored = { NULL };
+  gboolean added;
 
   if (!_bd_store_sqlite_add_user (BD_STORE (self), user, error))
     return FALSE;
@@ -81,15 +79,11 @@ seed_user (BdStoreSqlite  *self,
   if (token == NULL)
     return TRUE;
 
-  bd_token_hash (token, token_hash);
-  token_id = bd_token_new_id ();
-  stored.id = token_id;
-  stored.user_id = (char *) bd_user_get_id (user);
-  stored.label = (char *) "tenant file";
-  stored.created = g_get_real_time () / G_USEC_PER_SEC;
-  stored.expires = BD_STORE_NEVER;
+  _bd_store_tenant_file_token (user, token, &stored, token_hash);
+  added = _bd_store_sqlite_add_token (BD_STORE (self), &stored, token_hash, error);
+  g_free (stored.id);
 
-  return _bd_store_sqlite_add_token (BD_STORE (self), &stored, token_hash, error);
+  return added;
 }
 
 static gboolean

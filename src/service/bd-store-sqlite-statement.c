@@ -11,8 +11,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "bd-store-sqlite-private.h"
 
 /* Always returns FALSE, so that a caller can `return _bd_sqlite_set_error (...)`. */
@@ -23,46 +21,7 @@ _bd_sqlite_set_error (sqlite3     *db,
 {
   const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (SQLITE_NOMEM);
 
-  switch (doing)
-    {
-    case DOING_OPEN:
-      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
-                   _("The billing database could not be opened: %s"), message);
-      break;
-
-    case DOING_MIGRATE:
-      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
-                   _("The billing database could not be upgraded: %s"), message);
-      break;
-
-    case DOING_READ:
-      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
-                   _("The billing database could not be read: %s"), message);
-      break;
-
-    case DOING_WRITE:
-      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
-                   _("The billing database could not be changed: %s"), message);
-      break;
-
-    default:
-      g_assert_not_reached ();
-    }
-
-  return FALSE;
-}
-
-/* A row that passed the CHECKs of this version cannot fail to read back, but
- * a file edited by hand or by a newer service can. Always returns FALSE.
- */
-gboolean
-_bd_sqlite_set_unreadable_row_error (const char  *table,
-                                     GError     **error)
-{
-  g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
-               _("The billing database holds a value this version cannot read, in table “%s”"),
-               table);
-  return FALSE;
+  return _bd_store_set_error (error, doing, message);
 }
 
 /* Steps a statement that answers no rows. */

@@ -15,35 +15,6 @@
 
 #include "bd-store-sqlite-private.h"
 
-/* The stored fields of a subscription, in the order of its columns; the
- * insert and the update bind parameter N + 1 to column N.
- */
-#define SUBSCRIPTION_COLUMNS \
-  "id, product_name, status, is_trial, is_domain_subscription, quantity, " \
-  "assigned_licenses, billing_profile_id, billing_frequency, unit_price_amount, " \
-  "unit_price_currency, recurring_billing, purchase_channel, start_date, " \
-  "last_renewal_date, term_end_date, status_changed_date"
-
-enum {
-  COL_ID,
-  COL_PRODUCT_NAME,
-  COL_STATUS,
-  COL_IS_TRIAL,
-  COL_IS_DOMAIN_SUBSCRIPTION,
-  COL_QUANTITY,
-  COL_ASSIGNED_LICENSES,
-  COL_BILLING_PROFILE_ID,
-  COL_BILLING_FREQUENCY,
-  COL_UNIT_PRICE_AMOUNT,
-  COL_UNIT_PRICE_CURRENCY,
-  COL_RECURRING_BILLING,
-  COL_PURCHASE_CHANNEL,
-  COL_START_DATE,
-  COL_LAST_RENEWAL_DATE,
-  COL_TERM_END_DATE,
-  COL_STATUS_CHANGED_DATE,
-};
-
 void
 _bd_store_sqlite_subscriptions_sql (const char **sql)
 {
@@ -125,7 +96,7 @@ read_subscription (sqlite3_stmt  *stmt,
       !bd_currency_is_valid (currency) ||
       quantity < 0 || quantity > G_MAXUINT || assigned < 0 || assigned > G_MAXUINT)
     {
-      _bd_sqlite_set_unreadable_row_error ("subscriptions", error);
+      _bd_store_set_unreadable_row_error ("subscriptions", error);
       return NULL;
     }
 

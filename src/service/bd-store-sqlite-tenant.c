@@ -42,7 +42,7 @@ read_billing_profile (sqlite3_stmt  *stmt,
 
   if (!bd_payment_method_from_string (_bd_sqlite_column_str (stmt, 2), &payment_method))
     {
-      _bd_sqlite_set_unreadable_row_error ("billing_profiles", error);
+      _bd_store_set_unreadable_row_error ("billing_profiles", error);
       return NULL;
     }
 
@@ -89,7 +89,7 @@ _bd_store_sqlite_get_tenant (BdStore  *store,
   if (!bd_cloud_from_string (_bd_sqlite_column_str (stmt, 1), &cloud) ||
       !bd_currency_is_valid (currency))
     {
-      _bd_sqlite_set_unreadable_row_error ("tenant", error);
+      _bd_store_set_unreadable_row_error ("tenant", error);
       return NULL;
     }
 

@@ -141,7 +141,7 @@ _bd_store_sqlite_find_user_by_token (BdStore     *store,
 
       if (stored == NULL || sqlite3_column_bytes (stmt, 1) != BD_TOKEN_HASH_LENGTH)
         {
-          _bd_sqlite_set_unreadable_row_error ("tokens", error);
+          _bd_store_set_unreadable_row_error ("tokens", error);
           return NULL;
         }
 

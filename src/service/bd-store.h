@@ -215,9 +215,11 @@ struct _BdStoreInterface
 
 GQuark bd_store_error_quark (void);
 
-BdStore *bd_store_open (const char         *location,
-                        BdStoreDurability   durability,
-                        GError            **error);
+BdStore *bd_store_open           (const char         *location,
+                                  BdStoreDurability   durability,
+                                  GError            **error);
+gboolean bd_store_check_location (const char         *location,
+                                  GError            **error);
 
 gint     bd_store_get_schema_version (BdStore       *self);
 gboolean bd_store_check_integrity    (BdStore       *self,

@@ -1,0 +1,330 @@
+/* bd-store-pg-statement.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Running PostgreSQL statements for BdStorePg: parameters, prepared
+ * statements (again after a connection reset), reading columns,
+ * transactions, and the server's refusals as GErrors.
+ */
+
+#define G_LOG_DOMAIN "bd-store-pg"
+
+#include "config.h"
+
+#include "bd-store-pg-private.h"
+
+/*
+ * Parameters
+ */
+
+static void
+add_param (Params     *params,
+           const char *value,
+           int         length,
+           int         format)
+{
+  g_assert (params->n < (int) G_N_ELEMENTS (params->values));
+
+  params->values[params->n] = value;
+  params->lengths[params->n] = length;
+  params->formats[params->n] = format;
+  params->n++;
+}
+
+/* @value is lent: it must outlive the statement's run. NULL is SQL NULL. */
+void
+_bd_pg_params_text (Params     *params,
+                    const char *value)
+{
+  add_param (params, value, 0, 0);
+}
+
+void
+_bd_pg_params_int (Params *params,
+                   gint64  value)
+{
+  char *text = params->numbers[params->n];
+
+  g_snprintf (text, sizeof params->numbers[0], "%" G_GINT64_FORMAT, value);
+  add_param (params, text, 0, 0);
+}
+
+void
+_bd_pg_params_bool (Params   *params,
+                    gboolean  value)
+{
+  add_param (params, value ? "t" : "f", 0, 0);
+}
+
+/* Binary: a bytea's bytes as they are. */
+void
+_bd_pg_params_bytes (Params        *params,
+                     gconstpointer  data,
+                     gsize          size)
+{
+  g_assert (size <= G_MAXINT);
+  add_param (params, data != NULL ? data : "", (int) size, 1);
+}
+
+/*
+ * Errors
+ */
+
+/* Always returns FALSE, so that a caller can `return _bd_pg_set_error (...)`. */
+gboolean
+_bd_pg_set_error (PGconn          *conn,
+                  const PGresult  *result,
+                  Doing            doing,
+                  GError         **error)
+{
+  g_autofree char *message = NULL;
+  const char *text = NULL;
+
+  if (result != NULL)
+    text = PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY);
+  if (text == NULL && conn != NULL)
+    text = PQerrorMessage (conn);
+  if (text == NULL || *text == '\0')
+    text = "out of memory";
+
+  /* libpq's messages end with a newline. */
+  message = g_strchomp (g_strdup (text));
+
+  return _bd_store_set_error (error, doing, message);
+}
+
+/*
+ * Statements
+ */
+
+static char *
+statement_name (StatementId id)
+{
+  return g_strdup_printf ("bd_%d", (int) id);
+}
+
+/* Prepared statements belong to a session: after a reset they are gone. */
+gboolean
+_bd_pg_prepare_all (BdStorePg  *self,
+                    GError    **error)
+{
+  for (guint i = 0; i < N_STATEMENTS; i++)
+    {
+      g_autofree char *name = statement_name (i);
+      g_autoptr(PGresult) result = NULL;
+
+      g_assert (self->sql[i] != NULL);
+
+      result = PQprepare (self->conn, name, self->sql[i], 0, NULL);
+      if (PQresultStatus (result) != PGRES_COMMAND_OK)
+        return _bd_pg_set_error (self->conn, result, DOING_OPEN, error);
+    }
+
+  return TRUE;
+}
+
+/* A connection that broke (the server restarted, the network went) is
+ * opened again before the next statement, but never inside a transaction:
+ * what the transaction did is gone with the old session, and its caller
+ * must hear that.
+ */
+static gboolean
+ensure_connection (BdStorePg  *self,
+                   GError    **error)
+{
+  if (PQstatus (self->conn) == CONNECTION_OK)
+    return TRUE;
+
+  if (self->in_transaction)
+    return _bd_pg_set_error (self->conn, NULL, DOING_WRITE, error);
+
+  PQreset (self->conn);
+  if (PQstatus (self->conn) != CONNECTION_OK)
+    return _bd_pg_set_error (self->conn, NULL, DOING_OPEN, error);
+
+  if (self->durability == BD_STORE_SCRATCH &&
+      !_bd_pg_exec (self->conn, "SET synchronous_commit = off", DOING_OPEN, error))
+    return FALSE;
+
+  return _bd_pg_prepare_all (self, error);
+}
+
+/* Runs a prepared statement with its values, text results. Returns the
+ * result of a statement that succeeded, or %NULL with @error set.
+ */
+PGresult *
+_bd_pg_run (BdStorePg     *self,
+            StatementId    id,
+            const Params  *params,
+            Doing          doing,
+            GError       **error)
+{
+  g_autofree char *name = statement_name (id);
+  PGresult *result;
+  ExecStatusType status;
+
+  if (!ensure_connection (self, error))
+    return NULL;
+
+  result = PQexecPrepared (self->conn, name, params->n, params->values, params->lengths,
+                           params->formats, 0);
+  status = PQresultStatus (result);
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+    return result;
+
+  _bd_pg_set_error (self->conn, result, doing, error);
+  PQclear (result);
+  return NULL;
+}
+
+gboolean
+_bd_pg_run_done (BdStorePg     *self,
+                 StatementId    id,
+                 const Params  *params,
+                 Doing          doing,
+                 GError       **error)
+{
+  g_autoptr(PGresult) result = _bd_pg_run (self, id, params, doing, error);
+
+  return result != NULL;
+}
+
+/* Runs fixed SQL that carries no values: the setup, the migrations and
+ * the transactions' own words.
+ */
+gboolean
+_bd_pg_exec (PGconn      *conn,
+             const char  *sql,
+             Doing        doing,
+             GError     **error)
+{
+  g_autoptr(PGresult) result = PQexec (conn, sql);
+  ExecStatusType status = PQresultStatus (result);
+
+  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
+    return _bd_pg_set_error (conn, result, doing, error);
+
+  return TRUE;
+}
+
+/*
+ * Columns, in text format
+ */
+
+const char *
+_bd_pg_str (const PGresult *result,
+            int             row,
+            int             column)
+{
+  return PQgetvalue (result, row, column);
+}
+
+char *
+_bd_pg_dup (const PGresult *result,
+            int             row,
+            int             column)
+{
+  if (PQgetisnull (result, row, column))
+    return NULL;
+
+  return g_strdup (PQgetvalue (result, row, column));
+}
+
+gint64
+_bd_pg_int (const PGresult *result,
+            int             row,
+            int             column)
+{
+  return g_ascii_strtoll (PQgetvalue (result, row, column), NULL, 10);
+}
+
+gboolean
+_bd_pg_bool (const PGresult *result,
+             int             row,
+             int             column)
+{
+  return PQgetvalue (result, row, column)[0] == 't';
+}
+
+/* A bytea column: text format is `\x` and hex digits. */
+GBytes *
+_bd_pg_bytes (const PGresult *result,
+              int             row,
+              int             column)
+{
+  size_t size = 0;
+  unsigned char *data;
+  GBytes *bytes;
+
+  data = PQunescapeBytea ((const unsigned char *) PQgetvalue (result, row, column), &size);
+  if (data == NULL)
+    return g_bytes_new (NULL, 0);
+
+  bytes = g_bytes_new (data, size);
+  PQfreemem (data);
+  return bytes;
+}
+
+/* How many rows an INSERT, UPDATE or DELETE touched. */
+gint64
+_bd_pg_changes (const PGresult *result)
+{
+  return g_ascii_strtoll (PQcmdTuples ((PGresult *) result), NULL, 10);
+}
+
+/*
+ * Transactions
+ */
+
+gboolean
+_bd_store_pg_begin (BdStore  *store,
+                    GError  **error)
+{
+  BdStorePg *self = BD_STORE_PG (store);
+
+  /* PostgreSQL only warns about a nested BEGIN; SQLite refuses it. */
+  if (self->in_transaction)
+    return _bd_store_set_error (error, DOING_WRITE, "a transaction is already open");
+
+  if (!ensure_connection (self, error) ||
+      !_bd_pg_exec (self->conn, "BEGIN", DOING_WRITE, error))
+    return FALSE;
+
+  self->in_transaction = TRUE;
+  return TRUE;
+}
+
+gboolean
+_bd_store_pg_commit (BdStore  *store,
+                     GError  **error)
+{
+  BdStorePg *self = BD_STORE_PG (store);
+  g_autoptr(PGresult) result = PQexec (self->conn, "COMMIT");
+
+  self->in_transaction = FALSE;
+
+  if (PQresultStatus (result) != PGRES_COMMAND_OK)
+    return _bd_pg_set_error (self->conn, result, DOING_WRITE, error);
+
+  /* A COMMIT of a failed transaction answers "ROLLBACK", not an error. */
+  if (g_strcmp0 (PQcmdStatus (result), "COMMIT") != 0)
+    return _bd_store_set_error (error, DOING_WRITE, "the transaction was rolled back");
+
+  return TRUE;
+}
+
+void
+_bd_store_pg_rollback (BdStore *store)
+{
+  BdStorePg *self = BD_STORE_PG (store);
+  PGTransactionStatusType status = PQtransactionStatus (self->conn);
+
+  self->in_transaction = FALSE;
+
+  if (status == PQTRANS_IDLE || status == PQTRANS_UNKNOWN)
+    return;
+
+  if (!_bd_pg_exec (self->conn, "ROLLBACK", DOING_WRITE, NULL))
+    g_debug ("Rolling back failed: %s", PQerrorMessage (self->conn));
+}
