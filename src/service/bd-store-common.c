@@ -16,23 +16,35 @@
 #include "bd-store-private.h"
 #include "bd-token.h"
 
-/* A tenant file's token as any other token, labelled for where it came
- * from; the seed has no clock of its own, so it is created now. Fills
- * @stored (its id is new: the caller frees it) and @token_hash
- * (BD_TOKEN_HASH_LENGTH bytes).
+/* Seeds a tenant file's user, through the interface, and its token when the
+ * file gives one: as any other token, labelled for where it came from; the
+ * seed has no clock of its own, so the token is created now.
  */
-void
-_bd_store_tenant_file_token (BdUser        *user,
-                             const char    *token,
-                             BdStoredToken *stored,
-                             guint8        *token_hash)
+gboolean
+_bd_store_seed_user (BdStore     *store,
+                     BdUser      *user,
+                     const char  *token,
+                     GError     **error)
 {
+  guint8 token_hash[BD_TOKEN_HASH_LENGTH];
+  g_autofree char *id = NULL;
+  BdStoredToken stored = { NULL };
+
+  if (!bd_store_add_user (store, user, error))
+    return FALSE;
+
+  if (token == NULL)
+    return TRUE;
+
   bd_token_hash (token, token_hash);
-  stored->id = bd_token_new_id ();
-  stored->user_id = (char *) bd_user_get_id (user);
-  stored->label = (char *) "tenant file";
-  stored->created = g_get_real_time () / G_USEC_PER_SEC;
-  stored->expires = BD_STORE_NEVER;
+  id = bd_token_new_id ();
+  stored.id = id;
+  stored.user_id = (char *) bd_user_get_id (user);
+  stored.label = (char *) "tenant file";
+  stored.created = g_get_real_time () / G_USEC_PER_SEC;
+  stored.expires = BD_STORE_NEVER;
+
+  return bd_store_add_token (store, &stored, token_hash, error);
 }
 
 /* @message: the database's own words, untranslated */

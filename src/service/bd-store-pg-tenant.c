@@ -17,7 +17,6 @@
 #include <glib/gi18n.h>
 
 #include "bd-store-pg-private.h"
-#include "bd-token.h"
 
 void
 _bd_store_pg_tenant_sql (const char **sql)
@@ -61,30 +60,6 @@ query_is_seeded (BdStorePg  *self,
 
   *seeded = _bd_pg_bool (result, 0, 0);
   return TRUE;
-}
-
-/* The user, and a tenant file's token when it gives one. */
-static gboolean
-seed_user (BdStorePg   *self,
-           BdUser      *user,
-           const char  *token,
-           GError     **error)
-{
-  guint8 token_hash[BD_TOKEN_HASH_LENGTH];
-  BdStoredToken stored = { NULL };
-  gboolean added;
-
-  if (!_bd_store_pg_add_user (BD_STORE (self), user, error))
-    return FALSE;
-
-  if (token == NULL)
-    return TRUE;
-
-  _bd_store_tenant_file_token (user, token, &stored, token_hash);
-  added = _bd_store_pg_add_token (BD_STORE (self), &stored, token_hash, error);
-  g_free (stored.id);
-
-  return added;
 }
 
 static gboolean
@@ -144,8 +119,8 @@ seed_all (BdStorePg     *self,
     return FALSE;
 
   for (guint i = 0; i < file->users->len; i++)
-    if (!seed_user (self, g_ptr_array_index (file->users, i),
-                    g_ptr_array_index (file->tokens, i), error))
+    if (!_bd_store_seed_user (BD_STORE (self), g_ptr_array_index (file->users, i),
+                              g_ptr_array_index (file->tokens, i), error))
       return FALSE;
 
   for (guint i = 0; i < file->billing_profiles->len; i++)

@@ -67,10 +67,10 @@ enum {
 };
 
 /* bd-store-common.c */
-void     _bd_store_tenant_file_token         (BdUser        *user,
+gboolean _bd_store_seed_user                 (BdStore       *store,
+                                              BdUser        *user,
                                               const char    *token,
-                                              BdStoredToken *stored,
-                                              guint8        *token_hash);
+                                              GError       **error);
 
 /* bd-store-common.c; each always returns FALSE */
 gboolean _bd_store_set_error                 (GError      **error,

@@ -14,7 +14,6 @@
 #include <glib/gi18n.h>
 
 #include "bd-store-sqlite-private.h"
-#include "bd-token.h"
 
 void
 _bd_store_sqlite_seed_sql (const char **sql)
@@ -60,30 +59,6 @@ seed_tenant (BdStoreSqlite  *self,
     return _bd_sqlite_set_error (self->db, DOING_WRITE, error);
 
   return _bd_sqlite_step_done (self, stmt, DOING_WRITE, error);
-}
-
-/* The user, and a tenant file's token when it gives one. */
-static gboolean
-seed_user (BdStoreSqlite  *self,
-           BdUser         *user,
-           const char     *token,
-           GError        **error)
-{
-  guint8 token_hash[BD_TOKEN_HASH_LENGTH];
-  BdStoredToken stored = { NULL };
-  gboolean added;
-
-  if (!_bd_store_sqlite_add_user (BD_STORE (self), user, error))
-    return FALSE;
-
-  if (token == NULL)
-    return TRUE;
-
-  _bd_store_tenant_file_token (user, token, &stored, token_hash);
-  added = _bd_store_sqlite_add_token (BD_STORE (self), &stored, token_hash, error);
-  g_free (stored.id);
-
-  return added;
 }
 
 static gboolean
@@ -151,8 +126,8 @@ seed_all (BdStoreSqlite  *self,
 
   for (guint i = 0; i < file->users->len; i++)
     {
-      if (!seed_user (self, g_ptr_array_index (file->users, i),
-                      g_ptr_array_index (file->tokens, i), error))
+      if (!_bd_store_seed_user (BD_STORE (self), g_ptr_array_index (file->users, i),
+                                g_ptr_array_index (file->tokens, i), error))
         return FALSE;
     }
 
