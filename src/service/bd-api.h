@@ -43,6 +43,7 @@ typedef struct
   guint   status;
   char   *etag;                 /* (nullable): the ETag header */
   GBytes *body;                 /* application/json */
+  guint   retry_after_seconds;  /* the Retry-After header; 0: none */
 } BdApiResponse;
 
 #define BD_TYPE_API (bd_api_get_type ())
@@ -55,8 +56,8 @@ void           bd_api_set_base_url      (BdApi              *self,
 void           bd_api_set_frozen_now    (BdApi              *self,
                                          gint64              now);
 gint64         bd_api_get_now           (BdApi              *self);
-gboolean       bd_api_authenticates     (BdApi              *self,
-                                         const char         *authorization);
+BdApiResponse *bd_api_check_authorization (BdApi          *self,
+                                           const char     *authorization);
 BdApiResponse *bd_api_handle            (BdApi              *self,
                                          const BdApiRequest *request);
 BdApiResponse *bd_api_handle_on_store   (BdApi              *self,
