@@ -406,6 +406,44 @@ cancel_thread (gpointer url)
   return http (url, "POST", "/v1/subscriptions/s3/cancel", "outage-1");
 }
 
+/* A cancel announcing a body over 1 MiB, which the server answers from the
+ * headers (after checking the token) without reading it: the whole answer,
+ * as raw text, up to the end of the stream the server half-closes.
+ */
+static char *
+too_large_answer (const char *url)
+{
+  g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GByteArray) answer = g_byte_array_new ();
+  const char *head =
+    "POST /v1/subscriptions/s3/cancel HTTP/1.1\r\n"
+    "Host: 127.0.0.1\r\n"
+    "Authorization: Bearer " ADMIN "\r\n"
+    "Content-Type: application/json\r\n"
+    "Idempotency-Key: outage-large\r\n"
+    "Content-Length: 2097152\r\n"
+    "\r\n";
+  guint8 buffer[4096];
+  gssize n;
+
+  g_socket_client_set_timeout (socket_client, 30);
+  connection = g_socket_client_connect_to_uri (socket_client, url, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), head,
+                             strlen (head), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                   buffer, sizeof buffer, NULL, &error)) > 0)
+    g_byte_array_append (answer, buffer, (guint) n);
+  g_assert_no_error (error);
+
+  g_byte_array_append (answer, (const guint8 *) "", 1);
+  return (char *) g_byte_array_free (g_steal_pointer (&answer), FALSE);
+}
+
 /* 503 `unavailable` with a Retry-After of a few seconds. */
 static void
 assert_unavailable (Answer *answer)
@@ -529,6 +567,7 @@ check_outage (Cluster     *cluster,
   g_autoptr(Answer) list = NULL;
   g_autoptr(Answer) me = NULL;
   g_autoptr(Answer) cancel = NULL;
+  g_autofree char *too_large = NULL;
 
   health = http (child->url, "GET", "/v1/health", NULL);
   g_assert_cmpuint (health->status, ==, 503);
@@ -541,6 +580,13 @@ check_outage (Cluster     *cluster,
   assert_unavailable (me);
   cancel = http (child->url, "POST", "/v1/subscriptions/s3/cancel", "outage-1");
   assert_unavailable (cancel);
+
+  /* The 413 path checks the token itself, from the headers: 503 too. */
+  too_large = too_large_answer (child->url);
+  g_test_message ("%s", too_large);
+  g_assert_true (g_str_has_prefix (too_large, "HTTP/1.1 503 "));
+  g_assert_nonnull (strstr (too_large, "\r\nRetry-After: 5\r\n"));
+  g_assert_nonnull (strstr (too_large, "\"code\":\"unavailable\""));
 }
 
 /* PostgreSQL stopped at once under a running instance, and started again:
