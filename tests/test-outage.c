@@ -169,9 +169,11 @@ server_version (void)
 static const char *
 why_no_cluster (void)
 {
+  g_autofree char *pg_createcluster = g_find_program_in_path ("pg_createcluster");
+
   if (getuid () != 0)
     return "needs root: pg_createcluster runs a cluster of the test's own as the postgres user";
-  if (g_find_program_in_path ("pg_createcluster") == NULL || getpwnam ("postgres") == NULL)
+  if (pg_createcluster == NULL || getpwnam ("postgres") == NULL)
     return "no pg_createcluster (postgresql-common) or postgres user: no cluster of its own";
 
   return NULL;
