@@ -90,6 +90,7 @@ build_too_large (void)
 
   return response;
 }
+
 static void
 refusal_free (Refusal *refusal)
 {
