@@ -1305,6 +1305,28 @@ rogue_handler (SoupServer        *server,
     set_text (message, 503, "text/html", html_body);
   else if (g_str_equal (mode, "html504"))
     set_text (message, 504, "text/html", html_body);
+  else if (g_str_equal (mode, "html502"))
+    set_text (message, 502, "text/html", html_body);
+  else if (g_str_equal (mode, "empty502") || g_str_equal (mode, "empty503") ||
+           g_str_equal (mode, "empty504") || g_str_equal (mode, "empty500"))
+    soup_server_message_set_status (message, (guint) atoi (mode + strlen ("empty")), NULL);
+  else if (g_str_equal (mode, "json500"))
+    set_text (message, 500, "application/json",
+              "{\"error\": {\"code\": \"internalError\", \"message\": \"Db failed.\"}}");
+  else if (g_str_equal (mode, "json503"))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                    "Retry-After", "2");
+      set_text (message, 503, "application/json",
+                "{\"error\": {\"code\": \"unavailable\", \"message\": \"Db down.\"}}");
+    }
+  else if (g_str_equal (mode, "in-progress"))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                    "Retry-After", "1");
+      set_text (message, 409, "application/json",
+                "{\"error\": {\"code\": \"requestInProgress\", \"message\": \"Busy.\"}}");
+    }
   else if (g_str_equal (mode, "teapot"))
     set_text (message, 418, "text/plain", "I'm a teapot");
   else if (g_str_equal (mode, "json-not-error"))
@@ -1538,7 +1560,7 @@ test_status_without_document (void)
   static const StatusCase cases[] = {
     { "html500", BD_CLIENT_ERROR_API, BD_ERROR_CODE_INTERNAL_ERROR, 500 },
     { "html503", BD_CLIENT_ERROR_API, BD_ERROR_CODE_UNAVAILABLE, 503 },
-    { "html504", BD_CLIENT_ERROR_TIMEOUT, BD_ERROR_CODE_UNKNOWN, 504 },
+    { "html504", BD_CLIENT_ERROR_API, BD_ERROR_CODE_UNAVAILABLE, 504 },
     { "teapot", BD_CLIENT_ERROR_API, BD_ERROR_CODE_UNKNOWN, 418 },
     { "json-not-error", BD_CLIENT_ERROR_API, BD_ERROR_CODE_UNKNOWN, 409 },
     { "redirect", BD_CLIENT_ERROR_API, BD_ERROR_CODE_UNKNOWN, 307 },
@@ -1578,6 +1600,75 @@ test_status_without_document (void)
     g_assert_null (strstr (error->message, "somethingNew"));
     g_assert_finalize_object (client);
   }
+}
+
+typedef struct
+{
+  const char  *mode;
+  BdErrorCode  code;
+  guint        status;
+  const char  *sentence;
+} UnknownCase;
+
+/* Any 5xx to a change (the service's own with its error document, a
+ * proxy's with a page or no body) and 409 requestInProgress: the change
+ * may have been applied, so its outcome is unknown, and the sentence says
+ * so; never "nothing was changed". The same answers to a read are the
+ * read's failure, and nothing is unknown about them.
+ */
+static void
+test_change_outcome_unknown (void)
+{
+  const char *problem = "The billing service had a problem, so the result is not known yet.";
+  const char *no_answer = "The billing service did not answer, so the result is not known yet.";
+  const UnknownCase cases[] = {
+    { "html500", BD_ERROR_CODE_INTERNAL_ERROR, 500, problem },
+    { "empty500", BD_ERROR_CODE_INTERNAL_ERROR, 500, problem },
+    { "json500", BD_ERROR_CODE_INTERNAL_ERROR, 500, problem },
+    { "html502", BD_ERROR_CODE_UNAVAILABLE, 502, problem },
+    { "empty502", BD_ERROR_CODE_UNAVAILABLE, 502, problem },
+    { "html503", BD_ERROR_CODE_UNAVAILABLE, 503, problem },
+    { "empty503", BD_ERROR_CODE_UNAVAILABLE, 503, problem },
+    { "json503", BD_ERROR_CODE_UNAVAILABLE, 503, problem },
+    { "html504", BD_ERROR_CODE_UNAVAILABLE, 504, problem },
+    { "empty504", BD_ERROR_CODE_UNAVAILABLE, 504, problem },
+    { "in-progress", BD_ERROR_CODE_REQUEST_IN_PROGRESS, 409, no_answer },
+  };
+  g_autoptr(Rogue) rogue = rogue_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      BdClient *client = rogue_client (rogue, cases[i].mode);
+      GError *errors[4] = { NULL, };
+      g_autoptr(GError) read_error = NULL;
+      g_autoptr(BdSubscription) none = NULL;
+      CancelOuts outs;
+
+      g_test_message ("%s", cases[i].mode);
+      g_assert_null (cancel (client, "s1", BD_CANCEL_REASON_OTHER, "x", "key-1", &outs,
+                             &errors[0]));
+      g_assert_null (update (client, "s1", "\"e\"", TRUE, BD_RECURRING_BILLING_OFF, -1,
+                             &errors[1]));
+      g_assert_null (delete (client, "s1", "\"e\"", "Visio Plan 2", "key-2", &errors[2]));
+      g_assert_null (reactivate (client, "s1", "key-3", &errors[3]));
+
+      for (guint j = 0; j < G_N_ELEMENTS (errors); j++)
+        {
+          g_assert_error (errors[j], BD_CLIENT_ERROR, BD_CLIENT_ERROR_API);
+          g_assert_true (bd_client_error_is_outcome_unknown (errors[j]));
+          g_assert_cmpint (bd_client_error_get_api_code (errors[j]), ==, cases[i].code);
+          g_assert_cmpuint (bd_client_error_get_http_status (errors[j]), ==, cases[i].status);
+          g_assert_cmpstr (errors[j]->message, ==, cases[i].sentence);
+          g_clear_error (&errors[j]);
+        }
+
+      /* A read: a failure like any other, to be tried again. */
+      none = get_subscription (client, "s1", &read_error);
+      g_assert_null (none);
+      g_assert_false (bd_client_error_is_outcome_unknown (read_error));
+      g_assert_null (strstr (read_error->message, "not known"));
+      g_assert_finalize_object (client);
+    }
 }
 
 /* 2xx answers that are not what was asked for. */
@@ -1845,6 +1936,7 @@ main (int   argc,
   g_test_add_func ("/client/answer/requests-on-the-wire", test_requests_on_the_wire);
   g_test_add_func ("/client/answer/escaped-path", test_escaped_path);
   g_test_add_func ("/client/answer/status-without-document", test_status_without_document);
+  g_test_add_func ("/client/answer/change-outcome-unknown", test_change_outcome_unknown);
   g_test_add_func ("/client/answer/bad", test_bad_answers);
   g_test_add_func ("/client/answer/wrong-subscription", test_wrong_subscription);
   g_test_add_func ("/client/answer/wrong-cancelled-subscription",

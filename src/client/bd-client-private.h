@@ -122,5 +122,7 @@ GError   *_bd_client_error_new             (BdClientError         kind,
 GError   *_bd_client_error_new_bad_answer  (void);
 GError   *_bd_client_error_new_unreadable  (guint                 status,
                                             const char           *method);
+GError   *_bd_client_error_for_change      (GError               *error,
+                                            const char           *method);
 
 G_END_DECLS
