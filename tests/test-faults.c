@@ -1480,6 +1480,66 @@ test_delete_status (Fixture       *f,
                      g_ptr_array_index (f->faults->keys, n_keys));
 }
 
+static gboolean
+pane_offers_turn_off (gpointer data)
+{
+  Fixture *f = data;
+
+  return bd_test_find_by_action (f->pane, "pane.turn-off-recurring-billing") != NULL;
+}
+
+/* The pane's Turn Off Recurring Billing (a PATCH) meets @c: the pane reads
+ * the subscription at once and shows what is true. Applied, it says that
+ * recurring billing is off; not, that it is still on, and the button
+ * turns it off once.
+ */
+static void
+test_turn_off_status (Fixture       *f,
+                      gconstpointer  data)
+{
+  const StatusCase *c = data;
+  gboolean applied = c->fault == FAULT_STATUS_AFTER;
+  g_autofree char *term_end = bd_format_date (bd_test_time ("2026-12-01T00:00:00Z"));
+  g_autofree char *done = g_strdup_printf (_("Recurring billing is off. Access continues until "
+                                             "%s; nothing more is charged after that."),
+                                           term_end);
+  const char *still_on = _("Recurring billing is still on: the billing service did not turn "
+                           "it off. Try again.");
+  BdSubscription *s4;
+
+  load_list (f, LONG_TIMEOUT);
+  s4 = find_subscription (f, "s4");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.cancel", "s", "s4"));
+  g_assert_true (bd_test_wait_until (pane_offers_turn_off, f, WAIT_MS));
+
+  fault_server_set_status (f->faults, c, "PATCH", "/v1/subscriptions/s4");
+  bd_test_click (bd_test_find_by_action (f->pane, "pane.turn-off-recurring-billing"));
+  g_assert_true (bd_test_wait_until (pane_not_busy, f, WAIT_MS));
+  g_assert_cmpuint (f->faults->n_faulted, ==, 1);
+  bd_test_service_assert_says (f->service, ADMIN, "s4", "recurringBilling",
+                               applied ? "off" : "on");
+
+  if (applied)
+    {
+      bd_test_wait_for_text (f->pane, done);
+      g_assert_null (bd_test_find_by_action (f->pane, "pane.turn-off-recurring-billing"));
+    }
+  else
+    {
+      bd_test_wait_for_text (f->pane, still_on);
+      g_assert_cmpint (bd_subscription_get_recurring_billing (s4), ==, BD_RECURRING_BILLING_ON);
+      fault_server_set (f->faults, FAULT_NONE, NULL, NULL);
+      bd_test_click (bd_test_find_by_action (f->pane, "pane.turn-off-recurring-billing"));
+      g_assert_true (bd_test_wait_until (pane_not_busy, f, WAIT_MS));
+      bd_test_wait_for_text (f->pane, done);
+    }
+
+  g_assert_cmpint (bd_subscription_get_recurring_billing (s4), ==, BD_RECURRING_BILLING_OFF);
+  bd_test_service_assert_says (f->service, ADMIN, "s4", "recurringBilling", "off");
+  g_assert_cmpuint (bd_test_service_count_entries (f->service, ADMIN, "s4",
+                                                   "changeRecurringBilling", NULL), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1537,6 +1597,8 @@ main (int   argc,
     }
   ADD ("delete-status/502-page", test_delete_status, &status_cases[0]);
   ADD ("delete-status/504-page-after", test_delete_status, &status_cases[8]);
+  ADD ("turn-off-status/502-empty", test_turn_off_status, &status_cases[2]);
+  ADD ("turn-off-status/503-unavailable-after", test_turn_off_status, &status_cases[7]);
 
 #undef ADD
 
