@@ -358,6 +358,45 @@ test_list_pages (void)
   g_assert_finalize_object (client);
 }
 
+/* A small first page followed by larger ones: the client replaces top in
+ * the nextLink (the skip token holds for any top), and 0 keeps the link's
+ * own; nothing skipped or repeated.
+ */
+static void
+test_list_growing_pages (void)
+{
+  static const char * const expected[] = {
+    "s7", "s5", "s6", "s8", "s1", "s2", "s3", "s4", "s12", "s9", "s10", NULL
+  };
+  /* The size asked for each page, and how many rows it holds. */
+  static const guint tops[] = { 2, 0, 4, 500 };
+  static const guint lengths[] = { 2, 2, 4, 3 };
+  g_autoptr(BdTestService) service = bd_test_service_new (TENANT, NOW);
+  BdClient *client = new_client (service->url, READER);
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *next = NULL;
+
+  for (guint n = 0; n < G_N_ELEMENTS (tops); n++)
+    {
+      g_autoptr(GPtrArray) page = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *link = g_steal_pointer (&next);
+
+      g_assert_true (n == 0 || link != NULL);
+      page = list_page (client, link, tops[n], &next, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (page->len, ==, lengths[n]);
+      for (guint i = 0; i < page->len; i++)
+        g_ptr_array_add (seen, g_strdup (bd_subscription_get_id (g_ptr_array_index (page, i))));
+    }
+
+  g_assert_null (next);
+  g_ptr_array_add (seen, NULL);
+  g_assert_cmpstrv ((char **) seen->pdata, expected);
+
+  g_assert_finalize_object (client);
+}
+
 static void
 test_list_bad_top (void)
 {
@@ -1916,6 +1955,7 @@ main (int   argc,
   g_test_add_func ("/client/unauthenticated", test_unauthenticated);
   g_test_add_func ("/client/list/pages", test_list_pages);
   g_test_add_func ("/client/list/bad-top", test_list_bad_top);
+  g_test_add_func ("/client/list/growing-pages", test_list_growing_pages);
   g_test_add_func ("/client/get", test_get);
   g_test_add_func ("/client/get-cancellation", test_get_cancellation);
   g_test_add_func ("/client/cancel/replay", test_cancel_replay);

@@ -112,6 +112,8 @@ GUri     *_bd_client_subscription_uri      (BdClient             *self,
                                             const char           *suffix);
 GUri     *_bd_client_parse_same_origin     (GUri                 *base_uri,
                                             const char           *url);
+GUri     *_bd_client_uri_with_top          (GUri                 *uri,
+                                            guint                 top);
 gboolean  _bd_client_is_loopback_host      (const char           *host);
 
 /* bd-client-error.c */
