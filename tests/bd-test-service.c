@@ -279,6 +279,22 @@ bd_test_service_count_cancels (BdTestService *service,
                                const char    *id,
                                const char    *key)
 {
+  return bd_test_service_count_entries (service, token, id, "cancel", key);
+}
+
+/**
+ * bd_test_service_count_entries:
+ * @key: (nullable): when given, every entry counted must carry it
+ *
+ * Returns: how many ledger entries of @action subscription @id has
+ */
+guint
+bd_test_service_count_entries (BdTestService *service,
+                               const char    *token,
+                               const char    *id,
+                               const char    *action,
+                               const char    *key)
+{
   g_autofree char *path = g_strconcat ("/v1/operations?subscriptionId=", id, NULL);
   g_autoptr(BdTestAnswer) answer = bd_test_service_request (service, "GET", path, token, NULL,
                                                             NULL);
@@ -291,7 +307,7 @@ bd_test_service_count_cancels (BdTestService *service,
     {
       JsonObject *entry = json_array_get_object_element (value, i);
 
-      if (g_str_equal (json_object_get_string_member (entry, "action"), "cancel"))
+      if (g_str_equal (json_object_get_string_member (entry, "action"), action))
         {
           n++;
           if (key != NULL)

@@ -57,6 +57,11 @@ guint          bd_test_service_count_cancels (BdTestService *service,
                                               const char    *token,
                                               const char    *id,
                                               const char    *key);
+guint          bd_test_service_count_entries (BdTestService *service,
+                                              const char    *token,
+                                              const char    *id,
+                                              const char    *action,
+                                              const char    *key);
 void           bd_test_service_assert_says   (BdTestService *service,
                                               const char    *token,
                                               const char    *id,

@@ -358,6 +358,45 @@ test_list_pages (void)
   g_assert_finalize_object (client);
 }
 
+/* A small first page followed by larger ones: the client replaces top in
+ * the nextLink (the skip token holds for any top), and 0 keeps the link's
+ * own; nothing skipped or repeated.
+ */
+static void
+test_list_growing_pages (void)
+{
+  static const char * const expected[] = {
+    "s7", "s5", "s6", "s8", "s1", "s2", "s3", "s4", "s12", "s9", "s10", NULL
+  };
+  /* The size asked for each page, and how many rows it holds. */
+  static const guint tops[] = { 2, 0, 4, 500 };
+  static const guint lengths[] = { 2, 2, 4, 3 };
+  g_autoptr(BdTestService) service = bd_test_service_new (TENANT, NOW);
+  BdClient *client = new_client (service->url, READER);
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *next = NULL;
+
+  for (guint n = 0; n < G_N_ELEMENTS (tops); n++)
+    {
+      g_autoptr(GPtrArray) page = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *link = g_steal_pointer (&next);
+
+      g_assert_true (n == 0 || link != NULL);
+      page = list_page (client, link, tops[n], &next, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (page->len, ==, lengths[n]);
+      for (guint i = 0; i < page->len; i++)
+        g_ptr_array_add (seen, g_strdup (bd_subscription_get_id (g_ptr_array_index (page, i))));
+    }
+
+  g_assert_null (next);
+  g_ptr_array_add (seen, NULL);
+  g_assert_cmpstrv ((char **) seen->pdata, expected);
+
+  g_assert_finalize_object (client);
+}
+
 static void
 test_list_bad_top (void)
 {
@@ -1305,6 +1344,28 @@ rogue_handler (SoupServer        *server,
     set_text (message, 503, "text/html", html_body);
   else if (g_str_equal (mode, "html504"))
     set_text (message, 504, "text/html", html_body);
+  else if (g_str_equal (mode, "html502"))
+    set_text (message, 502, "text/html", html_body);
+  else if (g_str_equal (mode, "empty502") || g_str_equal (mode, "empty503") ||
+           g_str_equal (mode, "empty504") || g_str_equal (mode, "empty500"))
+    soup_server_message_set_status (message, (guint) atoi (mode + strlen ("empty")), NULL);
+  else if (g_str_equal (mode, "json500"))
+    set_text (message, 500, "application/json",
+              "{\"error\": {\"code\": \"internalError\", \"message\": \"Db failed.\"}}");
+  else if (g_str_equal (mode, "json503"))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                    "Retry-After", "2");
+      set_text (message, 503, "application/json",
+                "{\"error\": {\"code\": \"unavailable\", \"message\": \"Db down.\"}}");
+    }
+  else if (g_str_equal (mode, "in-progress"))
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (message),
+                                    "Retry-After", "1");
+      set_text (message, 409, "application/json",
+                "{\"error\": {\"code\": \"requestInProgress\", \"message\": \"Busy.\"}}");
+    }
   else if (g_str_equal (mode, "teapot"))
     set_text (message, 418, "text/plain", "I'm a teapot");
   else if (g_str_equal (mode, "json-not-error"))
@@ -1538,7 +1599,7 @@ test_status_without_document (void)
   static const StatusCase cases[] = {
     { "html500", BD_CLIENT_ERROR_API, BD_ERROR_CODE_INTERNAL_ERROR, 500 },
     { "html503", BD_CLIENT_ERROR_API, BD_ERROR_CODE_UNAVAILABLE, 503 },
-    { "html504", BD_CLIENT_ERROR_TIMEOUT, BD_ERROR_CODE_UNKNOWN, 504 },
+    { "html504", BD_CLIENT_ERROR_API, BD_ERROR_CODE_UNAVAILABLE, 504 },
     { "teapot", BD_CLIENT_ERROR_API, BD_ERROR_CODE_UNKNOWN, 418 },
     { "json-not-error", BD_CLIENT_ERROR_API, BD_ERROR_CODE_UNKNOWN, 409 },
     { "redirect", BD_CLIENT_ERROR_API, BD_ERROR_CODE_UNKNOWN, 307 },
@@ -1578,6 +1639,75 @@ test_status_without_document (void)
     g_assert_null (strstr (error->message, "somethingNew"));
     g_assert_finalize_object (client);
   }
+}
+
+typedef struct
+{
+  const char  *mode;
+  BdErrorCode  code;
+  guint        status;
+  const char  *sentence;
+} UnknownCase;
+
+/* Any 5xx to a change (the service's own with its error document, a
+ * proxy's with a page or no body) and 409 requestInProgress: the change
+ * may have been applied, so its outcome is unknown, and the sentence says
+ * so; never "nothing was changed". The same answers to a read are the
+ * read's failure, and nothing is unknown about them.
+ */
+static void
+test_change_outcome_unknown (void)
+{
+  const char *problem = "The billing service had a problem, so the result is not known yet.";
+  const char *no_answer = "The billing service did not answer, so the result is not known yet.";
+  const UnknownCase cases[] = {
+    { "html500", BD_ERROR_CODE_INTERNAL_ERROR, 500, problem },
+    { "empty500", BD_ERROR_CODE_INTERNAL_ERROR, 500, problem },
+    { "json500", BD_ERROR_CODE_INTERNAL_ERROR, 500, problem },
+    { "html502", BD_ERROR_CODE_UNAVAILABLE, 502, problem },
+    { "empty502", BD_ERROR_CODE_UNAVAILABLE, 502, problem },
+    { "html503", BD_ERROR_CODE_UNAVAILABLE, 503, problem },
+    { "empty503", BD_ERROR_CODE_UNAVAILABLE, 503, problem },
+    { "json503", BD_ERROR_CODE_UNAVAILABLE, 503, problem },
+    { "html504", BD_ERROR_CODE_UNAVAILABLE, 504, problem },
+    { "empty504", BD_ERROR_CODE_UNAVAILABLE, 504, problem },
+    { "in-progress", BD_ERROR_CODE_REQUEST_IN_PROGRESS, 409, no_answer },
+  };
+  g_autoptr(Rogue) rogue = rogue_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      BdClient *client = rogue_client (rogue, cases[i].mode);
+      GError *errors[4] = { NULL, };
+      g_autoptr(GError) read_error = NULL;
+      g_autoptr(BdSubscription) none = NULL;
+      CancelOuts outs;
+
+      g_test_message ("%s", cases[i].mode);
+      g_assert_null (cancel (client, "s1", BD_CANCEL_REASON_OTHER, "x", "key-1", &outs,
+                             &errors[0]));
+      g_assert_null (update (client, "s1", "\"e\"", TRUE, BD_RECURRING_BILLING_OFF, -1,
+                             &errors[1]));
+      g_assert_null (delete (client, "s1", "\"e\"", "Visio Plan 2", "key-2", &errors[2]));
+      g_assert_null (reactivate (client, "s1", "key-3", &errors[3]));
+
+      for (guint j = 0; j < G_N_ELEMENTS (errors); j++)
+        {
+          g_assert_error (errors[j], BD_CLIENT_ERROR, BD_CLIENT_ERROR_API);
+          g_assert_true (bd_client_error_is_outcome_unknown (errors[j]));
+          g_assert_cmpint (bd_client_error_get_api_code (errors[j]), ==, cases[i].code);
+          g_assert_cmpuint (bd_client_error_get_http_status (errors[j]), ==, cases[i].status);
+          g_assert_cmpstr (errors[j]->message, ==, cases[i].sentence);
+          g_clear_error (&errors[j]);
+        }
+
+      /* A read: a failure like any other, to be tried again. */
+      none = get_subscription (client, "s1", &read_error);
+      g_assert_null (none);
+      g_assert_false (bd_client_error_is_outcome_unknown (read_error));
+      g_assert_null (strstr (read_error->message, "not known"));
+      g_assert_finalize_object (client);
+    }
 }
 
 /* 2xx answers that are not what was asked for. */
@@ -1825,6 +1955,7 @@ main (int   argc,
   g_test_add_func ("/client/unauthenticated", test_unauthenticated);
   g_test_add_func ("/client/list/pages", test_list_pages);
   g_test_add_func ("/client/list/bad-top", test_list_bad_top);
+  g_test_add_func ("/client/list/growing-pages", test_list_growing_pages);
   g_test_add_func ("/client/get", test_get);
   g_test_add_func ("/client/get-cancellation", test_get_cancellation);
   g_test_add_func ("/client/cancel/replay", test_cancel_replay);
@@ -1845,6 +1976,7 @@ main (int   argc,
   g_test_add_func ("/client/answer/requests-on-the-wire", test_requests_on_the_wire);
   g_test_add_func ("/client/answer/escaped-path", test_escaped_path);
   g_test_add_func ("/client/answer/status-without-document", test_status_without_document);
+  g_test_add_func ("/client/answer/change-outcome-unknown", test_change_outcome_unknown);
   g_test_add_func ("/client/answer/bad", test_bad_answers);
   g_test_add_func ("/client/answer/wrong-subscription", test_wrong_subscription);
   g_test_add_func ("/client/answer/wrong-cancelled-subscription",

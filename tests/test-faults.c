@@ -20,6 +20,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "bd-action-dialogs.h"
 #include "bd-cancel-pane.h"
 #include "bd-format.h"
 #include "bd-product-row.h"
@@ -50,6 +51,8 @@ typedef enum
   FAULT_HUGE,         /* passed on: the answer padded to 2 MiB */
   FAULT_OVER_LIMIT,   /* passed on: the answer padded past the client's limit */
   FAULT_RESET,        /* passed on: the connection closed instead of the answer */
+  FAULT_STATUS,       /* not passed on: the FaultServer's status, body and Retry-After */
+  FAULT_STATUS_AFTER, /* passed on, and the answer replaced by the same */
 } Fault;
 
 /* The misbehaving server. Requests to @fault_path with @fault_method meet
@@ -69,9 +72,17 @@ typedef struct
 
   const char  *refused_token; /* (nullable): sent instead of the client's token */
 
+  /* FAULT_STATUS and FAULT_STATUS_AFTER: what a proxy (or the service
+   * itself) answers instead.
+   */
+  guint        status;
+  const char  *status_type;   /* (nullable): the body's Content-Type; NULL: no body */
+  const char  *status_body;
+  const char  *retry_after;   /* (nullable) */
+
   guint        n_faulted;     /* requests that met the fault */
   guint        n_gone;        /* stalled requests whose client went away */
-  GPtrArray   *keys;          /* Idempotency-Key of every POST, in order */
+  GPtrArray   *keys;          /* Idempotency-Key of every POST and DELETE, in order */
   GPtrArray   *stalled;       /* GIOStream of each stalled request */
   GCancellable *cancellable;
 } FaultServer;
@@ -83,6 +94,7 @@ typedef struct
   BdWindow       *window;
   BdProductsPage *page;
   BdCancelPane   *pane;
+  guint           n_done;    /* a dialog's BdActionDoneFunc calls */
 } Fixture;
 
 /*
@@ -94,6 +106,7 @@ typedef struct
   SoupServerMessage *message;
   SoupMessage       *forward;
   Fault              fault;
+  FaultServer       *faults;
 } Forward;
 
 static void
@@ -105,6 +118,23 @@ set_answer (SoupServerMessage *message,
 {
   soup_server_message_set_status (message, status, NULL);
   soup_server_message_set_response (message, content_type, SOUP_MEMORY_TAKE, data, length);
+}
+
+/* The FaultServer's own answer: a status, with a body or none. */
+static void
+set_status_answer (SoupServerMessage *message,
+                   FaultServer       *faults)
+{
+  SoupMessageHeaders *out = soup_server_message_get_response_headers (message);
+
+  soup_message_headers_remove (out, "ETag");
+  if (faults->retry_after != NULL)
+    soup_message_headers_replace (out, "Retry-After", faults->retry_after);
+  if (faults->status_type != NULL)
+    set_answer (message, faults->status, faults->status_type, g_strdup (faults->status_body),
+                strlen (faults->status_body));
+  else
+    soup_server_message_set_status (message, faults->status, NULL);
 }
 
 /* The service's answer, as @fault has it reach the client. */
@@ -149,6 +179,8 @@ answer_faulty (SoupServerMessage *message,
     case FAULT_STALL:
     case FAULT_HTML_500:
     case FAULT_RESET:
+    case FAULT_STATUS:
+    case FAULT_STATUS_AFTER:
     default:
       set_answer (message, status, "application/json", g_memdup2 (data, length), length);
       break;
@@ -192,6 +224,12 @@ forward_cb (GObject      *object,
       g_autoptr(GIOStream) stream = soup_server_message_steal_connection (forward->message);
 
       g_io_stream_close (stream, NULL, NULL);
+    }
+  else if (forward->fault == FAULT_STATUS_AFTER)
+    {
+      /* The service has done it; the client hears of a failure. */
+      set_status_answer (forward->message, forward->faults);
+      soup_server_message_unpause (forward->message);
     }
   else
     {
@@ -244,7 +282,7 @@ fault_handler (SoupServer        *server,
   g_autofree char *target = NULL;
   Forward *forward;
 
-  if (g_str_equal (method, "POST"))
+  if (g_str_equal (method, "POST") || g_str_equal (method, "DELETE"))
     g_ptr_array_add (faults->keys,
                      g_strdup (soup_message_headers_get_one (in, "Idempotency-Key")));
 
@@ -279,12 +317,19 @@ fault_handler (SoupServer        *server,
       return;
     }
 
+  if (fault == FAULT_STATUS)
+    {
+      set_status_answer (message, faults);
+      return;
+    }
+
   target = g_strconcat (faults->target, path, g_uri_get_query (uri) != NULL ? "?" : NULL,
                         g_uri_get_query (uri), NULL);
   forward = g_new0 (Forward, 1);
   forward->message = g_object_ref (message);
   forward->forward = soup_message_new (method, target);
   forward->fault = fault;
+  forward->faults = faults;
   g_assert_nonnull (forward->forward);
 
   for (guint i = 0; headers[i] != NULL; i++)
@@ -666,6 +711,14 @@ bad_answer_unknown_text (void)
 {
   return _("The billing service sent an answer Billing Desk could not read, so the result is "
            "not known yet. Asking again is safe: the subscription is never cancelled twice.");
+}
+
+/* ... and when the service, or a proxy before it, answered with a 5xx. */
+static const char *
+problem_text (void)
+{
+  return _("The billing service had a problem, so the result is not known yet. "
+           "Asking again is safe: the subscription is never cancelled twice.");
 }
 
 static char *
@@ -1099,9 +1152,9 @@ test_options (Fixture       *f,
   assert_row_status (f, "s1", BD_STATUS_ACTIVE);
 }
 
-/* A bad answer to Save. A 500 is a refusal: nothing was changed, and Try
- * Again is a new request. A 2xx answer that cannot be read comes after the
- * service cancelled: the result is unknown, and Check Again replays it.
+/* A bad answer to Save. A 500 with a page says nothing of the cancel, and
+ * a 2xx answer that cannot be read comes after the service cancelled:
+ * either way the result is unknown, and Check Again repeats the request.
  */
 static void
 test_save (Fixture       *f,
@@ -1134,24 +1187,18 @@ test_save (Fixture       *f,
 
   if (c->fault == FAULT_HTML_500)
     {
-      /* Not passed on: the service has not been asked. */
+      /* Not passed on, so the service has not been asked; but a 500 to a
+       * change says nothing of it: the result is unknown, and Check Again
+       * is the very request again, which the service applies once.
+       */
+      bd_test_assert_shows (f->pane, problem_text ());
       refused = refused_text (_(c->why));
-      bd_test_assert_shows (f->pane, refused);
-      bd_test_assert_shows (f->pane, try_again);
+      bd_test_assert_not_shown (f->pane, refused);
+      bd_test_assert_not_shown (f->pane, try_again);
       bd_test_assert_not_shown (f->pane, "upstream exploded");
       bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "active");
       g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1", NULL), ==, 0);
-
-      fault_server_set (f->faults, FAULT_NONE, NULL, NULL);
-      save (f);
-      bd_test_assert_shows (f->pane, _("Subscription Cancelled"));
-      assert_row_status (f, "s1", BD_STATUS_DISABLED);
-      g_assert_cmpuint (f->faults->keys->len, ==, 2);
-      g_assert_cmpstr (g_ptr_array_index (f->faults->keys, 1), !=,
-                       g_ptr_array_index (f->faults->keys, 0));
-      g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1",
-                                                       g_ptr_array_index (f->faults->keys, 1)),
-                        ==, 1);
+      check_again_cancels_once (f);
       return;
     }
 
@@ -1163,6 +1210,334 @@ test_save (Fixture       *f,
   refused = refused_text (_(c->why));
   bd_test_assert_not_shown (f->pane, refused);
   check_again_cancels_once (f);
+}
+
+/*
+ * A 5xx or 409 requestInProgress to a change: its result is unknown
+ */
+
+typedef struct
+{
+  const char *name;         /* of the case, for the screenshots */
+  Fault       fault;        /* FAULT_STATUS or FAULT_STATUS_AFTER */
+  guint       status;
+  const char *type;         /* (nullable): no body */
+  const char *body;
+  const char *retry_after;  /* (nullable) */
+} StatusCase;
+
+static const char nginx_502[] =
+  "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+  "<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n"
+  "</body>\r\n</html>\r\n";
+static const char nginx_503[] =
+  "<html><head><title>503 Service Temporarily Unavailable</title></head><body>"
+  "<h1>503 Service Temporarily Unavailable</h1></body></html>";
+static const char nginx_504[] =
+  "<html><head><title>504 Gateway Time-out</title></head><body>"
+  "<h1>504 Gateway Time-out</h1></body></html>";
+static const char unavailable_json[] =
+  "{\"error\":{\"code\":\"unavailable\",\"message\":\"The billing database is not "
+  "reachable.\"}}";
+static const char internal_json[] =
+  "{\"error\":{\"code\":\"internalError\",\"message\":\"The billing database failed.\"}}";
+static const char in_progress_json[] =
+  "{\"error\":{\"code\":\"requestInProgress\",\"message\":\"A request with this "
+  "Idempotency-Key is in progress.\"}}";
+
+static const StatusCase status_cases[] = {
+  { "502-page", FAULT_STATUS, 502, "text/html", nginx_502, NULL },
+  { "502-page-after", FAULT_STATUS_AFTER, 502, "text/html", nginx_502, NULL },
+  { "502-empty", FAULT_STATUS, 502, NULL, NULL, NULL },
+  { "502-empty-after", FAULT_STATUS_AFTER, 502, NULL, NULL, NULL },
+  { "503-page", FAULT_STATUS, 503, "text/html", nginx_503, NULL },
+  { "503-empty-after", FAULT_STATUS_AFTER, 503, NULL, NULL, NULL },
+  { "503-unavailable", FAULT_STATUS, 503, "application/json", unavailable_json, "5" },
+  { "503-unavailable-after", FAULT_STATUS_AFTER, 503, "application/json", unavailable_json, "5" },
+  { "504-page-after", FAULT_STATUS_AFTER, 504, "text/html", nginx_504, NULL },
+  { "504-empty", FAULT_STATUS, 504, NULL, NULL, NULL },
+  { "504-empty-after", FAULT_STATUS_AFTER, 504, NULL, NULL, NULL },
+  { "500-internal-after", FAULT_STATUS_AFTER, 500, "application/json", internal_json, NULL },
+  { "409-in-progress", FAULT_STATUS, 409, "application/json", in_progress_json, "1" },
+  { "409-in-progress-after", FAULT_STATUS_AFTER, 409, "application/json", in_progress_json,
+    "1" },
+};
+
+static void
+fault_server_set_status (FaultServer      *faults,
+                         const StatusCase *c,
+                         const char       *method,
+                         const char       *path)
+{
+  fault_server_set (faults, c->fault, method, path);
+  faults->status = c->status;
+  faults->status_type = c->type;
+  faults->status_body = c->body;
+  faults->retry_after = c->retry_after;
+}
+
+/* What the pane or a dialog says of @c. */
+static const char *
+status_unknown_text (const StatusCase *c,
+                     gboolean          pane)
+{
+  if (c->status >= 500)
+    return pane ? problem_text ()
+                : _("The billing service had a problem, so the result is not known yet.");
+
+  return pane ? unknown_text ()
+              : _("The billing service did not answer, so the result is not known yet.");
+}
+
+/* Save meets @c: the result is unknown, whether or not the service
+ * cancelled; never "nothing was changed". Check Again reaches the service
+ * with the same key, and the subscription is cancelled once.
+ */
+static void
+test_save_status (Fixture       *f,
+                  gconstpointer  data)
+{
+  const StatusCase *c = data;
+  g_autofree char *check_again = bd_test_without_mnemonic (_("_Check Again"));
+  g_autofree char *try_again = bd_test_without_mnemonic (_("_Try Again"));
+  gboolean applied = c->fault == FAULT_STATUS_AFTER;
+
+  load_list (f, LONG_TIMEOUT);
+  open_pane (f, "s1");
+  fill_form (f);
+
+  fault_server_set_status (f->faults, c, "POST", "/v1/subscriptions/s1/cancel");
+  save (f);
+  g_assert_cmpuint (f->faults->n_faulted, ==, 1);
+
+  bd_test_assert_shows (f->pane, status_unknown_text (c, TRUE));
+  bd_test_assert_shows (f->pane, check_again);
+  bd_test_assert_not_shown (f->pane, try_again);
+  bd_test_assert_not_shown (f->pane, "Gateway");
+  bd_test_assert_not_shown (f->pane, "database");
+  assert_form_kept (f);
+  assert_row_status (f, "s1", BD_STATUS_ACTIVE);
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status",
+                               applied ? "disabled" : "active");
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service, ADMIN, "s1", NULL), ==,
+                    applied ? 1 : 0);
+
+  if (g_str_equal (c->name, "502-page-after"))
+    {
+      GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (
+        GTK_SCROLLED_WINDOW (bd_test_find_by_type (f->pane, GTK_TYPE_SCROLLED_WINDOW)));
+      g_autofree char *name = g_strdup_printf ("client5xx-cancel-unknown-%s",
+                                               in_danish () ? "da" : "en");
+
+      bd_test_wait_until (never, NULL, 300);
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      bd_test_save_screenshot (f->window, name);
+    }
+
+  check_again_cancels_once (f);
+}
+
+static void
+dialog_done_cb (BdSubscription *subscription,
+                const char     *message,
+                gpointer        user_data)
+{
+  ((Fixture *) user_data)->n_done++;
+}
+
+static gboolean
+dialog_done (gpointer data)
+{
+  return ((Fixture *) data)->n_done > 0;
+}
+
+static gboolean
+dialog_not_busy (gpointer data)
+{
+  return adw_message_dialog_get_response_enabled (ADW_MESSAGE_DIALOG (data), "cancel");
+}
+
+/* The ledger's entries of @action for s1. */
+static guint
+count_entries (Fixture    *f,
+               const char *action)
+{
+  return bd_test_service_count_entries (f->service, ADMIN, "s1", action, NULL);
+}
+
+static gboolean
+has_size (gpointer data)
+{
+  return gtk_widget_get_width (data) > 0;
+}
+
+/* A PATCH (Buy or Remove Licenses) meets @c: the dialog says the result is
+ * unknown and offers Check Again, which reads the subscription: changed as
+ * asked, it is done; unchanged, the PATCH goes again with the same ETag.
+ * Either way the quantity changes once, and the row shows it.
+ */
+static void
+test_patch_status (Fixture       *f,
+                   gconstpointer  data)
+{
+  const StatusCase *c = data;
+  g_autoptr(BdTestAnswer) answer = NULL;
+  BdSubscription *s1;
+  GtkWindow *dialog;
+  GtkWidget *spin;
+  guint n_faulted_gets;
+  gboolean applied = c->fault == FAULT_STATUS_AFTER;
+
+  load_list (f, LONG_TIMEOUT);
+  s1 = find_subscription (f, "s1");
+  dialog = bd_licenses_dialog_present (GTK_WINDOW (f->window), bd_window_get_client (f->window),
+                                       s1, 0, dialog_done_cb, f);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  spin = bd_test_find_by_type (dialog, GTK_TYPE_SPIN_BUTTON);
+  g_assert_nonnull (spin);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 12);
+
+  fault_server_set_status (f->faults, c, "PATCH", "/v1/subscriptions/s1");
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  g_assert_true (bd_test_wait_until (dialog_not_busy, dialog, WAIT_MS));
+  g_assert_cmpuint (f->faults->n_faulted, ==, 1);
+
+  bd_test_assert_shows (dialog, status_unknown_text (c, FALSE));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (ADW_MESSAGE_DIALOG (dialog), "save"),
+                   ==, C_("response", "_Check Again"));
+  g_assert_cmpint (gtk_spin_button_get_value_as_int (GTK_SPIN_BUTTON (spin)), ==, 12);
+  g_assert_cmpint (bd_subscription_get_data (s1)->quantity, ==, 10);
+  g_assert_cmpuint (count_entries (f, "changeQuantity"), ==, applied ? 1 : 0);
+  g_assert_cmpuint (f->n_done, ==, 0);
+  if (g_str_equal (c->name, "504-page-after"))
+    {
+      /* Drawn at least once, so that it has a size. */
+      g_assert_true (bd_test_wait_until (has_size, dialog, WAIT_MS));
+      bd_test_save_screenshot (dialog, in_danish () ? "client5xx-licenses-unknown-da"
+                                                    : "client5xx-licenses-unknown-en");
+    }
+
+  /* Check Again: the read reaches the service, and what is true shows. */
+  fault_server_set (f->faults, FAULT_NONE, NULL, NULL);
+  n_faulted_gets = f->faults->n_faulted;
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  g_assert_true (bd_test_wait_until (dialog_done, f, WAIT_MS));
+  g_assert_cmpuint (f->faults->n_faulted, ==, n_faulted_gets);
+  g_assert_null (dialog);
+  g_assert_cmpint (bd_subscription_get_data (s1)->quantity, ==, 12);
+  answer = bd_test_service_request (f->service, "GET", "/v1/subscriptions/s1", ADMIN, NULL, NULL);
+  g_assert_cmpint (bd_test_answer_int (answer, "quantity"), ==, 12);
+  g_assert_cmpuint (count_entries (f, "changeQuantity"), ==, 1);
+}
+
+/* A DELETE meets @c: Check Again reads first; Deleted is done, else the
+ * same request again with the same key. Deleted once either way.
+ */
+static void
+test_delete_status (Fixture       *f,
+                    gconstpointer  data)
+{
+  const StatusCase *c = data;
+  BdSubscription *s1;
+  GtkWindow *dialog;
+  GtkWidget *entry;
+  gboolean applied = c->fault == FAULT_STATUS_AFTER;
+  guint n_keys;
+
+  load_list (f, LONG_TIMEOUT);
+  s1 = find_subscription (f, "s1");
+  dialog = bd_delete_dialog_present (GTK_WINDOW (f->window), bd_window_get_client (f->window),
+                                     s1, dialog_done_cb, f);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  entry = bd_test_find_by_type (dialog, GTK_TYPE_ENTRY);
+  g_assert_nonnull (entry);
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Microsoft 365 Business Premium");
+
+  fault_server_set_status (f->faults, c, "DELETE", "/v1/subscriptions/s1");
+  n_keys = f->faults->keys->len;
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
+  g_assert_true (bd_test_wait_until (dialog_not_busy, dialog, WAIT_MS));
+  g_assert_cmpuint (f->faults->n_faulted, ==, 1);
+  bd_test_assert_shows (dialog, status_unknown_text (c, FALSE));
+  g_assert_cmpint (bd_subscription_get_status (s1), !=, BD_STATUS_DELETED);
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status",
+                               applied ? "deleted" : "active");
+
+  fault_server_set (f->faults, FAULT_NONE, NULL, NULL);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (dialog), "delete");
+  g_assert_true (bd_test_wait_until (dialog_done, f, WAIT_MS));
+  g_assert_null (dialog);
+  g_assert_cmpint (bd_subscription_get_status (s1), ==, BD_STATUS_DELETED);
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "deleted");
+  g_assert_cmpuint (count_entries (f, "delete"), ==, 1);
+  /* Check Again read first: with the first DELETE applied, none follows;
+   * else the very request again, with the same key.
+   */
+  g_assert_cmpuint (f->faults->keys->len, ==, n_keys + (applied ? 1 : 2));
+  g_assert_nonnull (g_ptr_array_index (f->faults->keys, n_keys));
+  if (!applied)
+    g_assert_cmpstr (g_ptr_array_index (f->faults->keys, n_keys + 1), ==,
+                     g_ptr_array_index (f->faults->keys, n_keys));
+}
+
+static gboolean
+pane_offers_turn_off (gpointer data)
+{
+  Fixture *f = data;
+
+  return bd_test_find_by_action (f->pane, "pane.turn-off-recurring-billing") != NULL;
+}
+
+/* The pane's Turn Off Recurring Billing (a PATCH) meets @c: the pane reads
+ * the subscription at once and shows what is true. Applied, it says that
+ * recurring billing is off; not, that it is still on, and the button
+ * turns it off once.
+ */
+static void
+test_turn_off_status (Fixture       *f,
+                      gconstpointer  data)
+{
+  const StatusCase *c = data;
+  gboolean applied = c->fault == FAULT_STATUS_AFTER;
+  g_autofree char *term_end = bd_format_date (bd_test_time ("2026-12-01T00:00:00Z"));
+  g_autofree char *done = g_strdup_printf (_("Recurring billing is off. Access continues until "
+                                             "%s; nothing more is charged after that."),
+                                           term_end);
+  const char *still_on = _("Recurring billing is still on: the billing service did not turn "
+                           "it off. Try again.");
+  BdSubscription *s4;
+
+  load_list (f, LONG_TIMEOUT);
+  s4 = find_subscription (f, "s4");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.cancel", "s", "s4"));
+  g_assert_true (bd_test_wait_until (pane_offers_turn_off, f, WAIT_MS));
+
+  fault_server_set_status (f->faults, c, "PATCH", "/v1/subscriptions/s4");
+  bd_test_click (bd_test_find_by_action (f->pane, "pane.turn-off-recurring-billing"));
+  g_assert_true (bd_test_wait_until (pane_not_busy, f, WAIT_MS));
+  g_assert_cmpuint (f->faults->n_faulted, ==, 1);
+  bd_test_service_assert_says (f->service, ADMIN, "s4", "recurringBilling",
+                               applied ? "off" : "on");
+
+  if (applied)
+    {
+      bd_test_wait_for_text (f->pane, done);
+      g_assert_null (bd_test_find_by_action (f->pane, "pane.turn-off-recurring-billing"));
+    }
+  else
+    {
+      bd_test_wait_for_text (f->pane, still_on);
+      g_assert_cmpint (bd_subscription_get_recurring_billing (s4), ==, BD_RECURRING_BILLING_ON);
+      fault_server_set (f->faults, FAULT_NONE, NULL, NULL);
+      bd_test_click (bd_test_find_by_action (f->pane, "pane.turn-off-recurring-billing"));
+      g_assert_true (bd_test_wait_until (pane_not_busy, f, WAIT_MS));
+      bd_test_wait_for_text (f->pane, done);
+    }
+
+  g_assert_cmpint (bd_subscription_get_recurring_billing (s4), ==, BD_RECURRING_BILLING_OFF);
+  bd_test_service_assert_says (f->service, ADMIN, "s4", "recurringBilling", "off");
+  g_assert_cmpuint (bd_test_service_count_entries (f->service, ADMIN, "s4",
+                                                   "changeRecurringBilling", NULL), ==, 1);
 }
 
 int
@@ -1181,6 +1556,10 @@ main (int   argc,
    * in the middle of one on a slow frame).
    */
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  /* GTK 4.8's GtkText warns from its blink timer when its entry went
+   * insensitive (a busy dialog) with the focus in it.
+   */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
 
 #define ADD(path, func, data) \
   g_test_add ("/faults/" path, Fixture, data, fixture_set_up, func, fixture_tear_down)
@@ -1206,6 +1585,20 @@ main (int   argc,
   ADD ("save/wrong-shape", test_save, &wrong_shape);
   ADD ("save/2-mib", test_save, &huge);
   ADD ("save/over-limit", test_save, &over_limit);
+
+  for (guint i = 0; i < G_N_ELEMENTS (status_cases); i++)
+    {
+      const StatusCase *c = &status_cases[i];
+      g_autofree char *save_path = g_strconcat ("/faults/save-status/", c->name, NULL);
+      g_autofree char *patch_path = g_strconcat ("/faults/patch-status/", c->name, NULL);
+
+      g_test_add (save_path, Fixture, c, fixture_set_up, test_save_status, fixture_tear_down);
+      g_test_add (patch_path, Fixture, c, fixture_set_up, test_patch_status, fixture_tear_down);
+    }
+  ADD ("delete-status/502-page", test_delete_status, &status_cases[0]);
+  ADD ("delete-status/504-page-after", test_delete_status, &status_cases[8]);
+  ADD ("turn-off-status/502-empty", test_turn_off_status, &status_cases[2]);
+  ADD ("turn-off-status/503-unavailable-after", test_turn_off_status, &status_cases[7]);
 
 #undef ADD
 

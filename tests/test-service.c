@@ -150,12 +150,15 @@ test_unknown_route (void)
 /* Pages of 3 over the 11 subscriptions that are not Deleted, in product name
  * order (then id); nothing skipped, nothing repeated, nextLink absolute.
  */
+/* The 11 subscriptions that are not Deleted, in the list's order. */
+static const char * const not_deleted[] = {
+  "s7", "s5", "s6", "s8", "s1", "s2", "s3", "s4", "s12", "s9", "s10", NULL
+};
+
 static void
 test_paging (void)
 {
-  static const char * const expected[] = {
-    "s7", "s5", "s6", "s8", "s1", "s2", "s3", "s4", "s12", "s9", "s10", NULL
-  };
+  const char * const *expected = not_deleted;
   g_autoptr(BdTestService) service = start ();
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *path = g_strdup ("/v1/subscriptions?top=3");
@@ -1066,6 +1069,195 @@ test_demo_tenant (void)
   }
 }
 
+/* The nextLink of GET /v1/subscriptions?top=2 with the headers given
+ * (name and value pairs, then NULL), over the socket.
+ */
+static char *
+link_with_headers (BdTestService *service,
+                   const char    *name,
+                   ...)
+{
+  g_autoptr(BdTestAnswer) answer = NULL;
+  const char *names[3] = { NULL, };
+  const char *values[3] = { NULL, };
+  va_list args;
+  guint n = 0;
+
+  va_start (args, name);
+  for (const char *h = name; h != NULL && n < 3; h = va_arg (args, const char *))
+    {
+      names[n] = h;
+      values[n++] = va_arg (args, const char *);
+    }
+  va_end (args);
+
+  answer = bd_test_service_request (service, "GET", "/v1/subscriptions?top=2", READER, NULL,
+                                    names[0], values[0], names[1], values[1], names[2], values[2],
+                                    NULL);
+  g_assert_cmpuint (answer->status, ==, 200);
+  return g_strdup (bd_test_answer_string (answer, "nextLink"));
+}
+
+static void
+assert_link_base (const char *link,
+                  const char *base)
+{
+  g_autofree char *expected = g_strconcat (base, "/v1/subscriptions?top=2&skipToken=", NULL);
+
+  if (link == NULL || !g_str_has_prefix (link, expected))
+    g_error ("nextLink %s, expected %s…", link, expected);
+}
+
+/* nextLink follows the Host the client used (through a proxy that passes
+ * it on, the proxy's), with the scheme the service listens on;
+ * X-Forwarded-Proto and X-Forwarded-Host count only with trust-forwarded
+ * (--trust-forwarded), and then win.
+ */
+static void
+test_next_link_host (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autofree char *own = NULL;
+  g_autofree char *by_host = NULL;
+  g_autofree char *ignored = NULL;
+  g_autofree char *forwarded = NULL;
+  g_autofree char *host_only = NULL;
+  g_autofree char *proto_only = NULL;
+
+  own = link_with_headers (service, NULL);
+  assert_link_base (own, service->url);
+
+  by_host = link_with_headers (service, "Host", "billing.example:8080", NULL);
+  assert_link_base (by_host, "http://billing.example:8080");
+
+  ignored = link_with_headers (service, "Host", "billing.example",
+                               "X-Forwarded-Proto", "https",
+                               "X-Forwarded-Host", "proxy.example", NULL);
+  assert_link_base (ignored, "http://billing.example");
+
+  bd_api_set_trust_forwarded (service->api, TRUE);
+  forwarded = link_with_headers (service, "Host", "10.0.0.5:8421",
+                                 "X-Forwarded-Proto", "https",
+                                 "X-Forwarded-Host", "Billing.Example.DK", NULL);
+  assert_link_base (forwarded, "https://billing.example.dk");
+  host_only = link_with_headers (service, "Host", "10.0.0.5:8421",
+                                 "X-Forwarded-Host", "[::1]:8443", NULL);
+  assert_link_base (host_only, "http://[::1]:8443");
+  proto_only = link_with_headers (service, "Host", "billing.example",
+                                  "X-Forwarded-Proto", "HTTPS", NULL);
+  assert_link_base (proto_only, "https://billing.example");
+}
+
+/* A Host or an X-Forwarded-* value that is not one scheme, or one host
+ * and a port, is ignored: nothing of it reaches the link, which falls back
+ * to the next source (X-Forwarded-Host to Host, Host to the service's own
+ * address). Through bd_api_handle (), so that values libsoup would never
+ * send (a line break) are tried too.
+ */
+static void
+test_next_link_bad_forwarded (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  static const char * const bad_hosts[] = {
+    "evil.example/x", "evil.example/v1/subscriptions?top=1#", "user@evil.example",
+    "a.example, b.example", "evil.example\r\nSet-Cookie: x=1", "evil.example:0",
+    "evil.example:65536", "evil.example:", "evil .example", "[::1", "[]:80", "",
+    "evil.example:80:80", "ev\"il.example", "%65vil.example",
+  };
+  static const char * const bad_protos[] = {
+    "ftp", "https, http", "https\r\n", "javascript", "", "https://",
+  };
+
+  bd_api_set_trust_forwarded (service->api, TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (bad_hosts) + G_N_ELEMENTS (bad_protos); i++)
+    {
+      gboolean is_host = i < G_N_ELEMENTS (bad_hosts);
+      const char *bad = is_host ? bad_hosts[i] : bad_protos[i - G_N_ELEMENTS (bad_hosts)];
+      BdApiRequest request = {
+        .method = "GET", .path = "/v1/subscriptions", .query = "top=2",
+        .authorization = "Bearer " READER, .host = "billing.example:8421",
+      };
+      BdApiRequest no_host = request;
+      g_autoptr(BdApiResponse) response = NULL;
+      g_autoptr(BdApiResponse) fallback = NULL;
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(JsonNode) fallback_node = NULL;
+      const char *link;
+
+      g_test_message ("%s “%s”", is_host ? "host" : "proto", bad);
+      if (is_host)
+        request.forwarded_host = bad;
+      else
+        request.forwarded_proto = bad;
+      response = bd_api_handle (service->api, &request);
+      g_assert_cmpuint (response->status, ==, 200);
+      node = bd_json_parse (g_bytes_get_data (response->body, NULL),
+                            g_bytes_get_size (response->body), NULL);
+      link = json_object_get_string_member (json_node_get_object (node), "nextLink");
+      assert_link_base (link, "http://billing.example:8421");
+
+      /* As Host, without X-Forwarded-Host: the service's own address. */
+      if (!is_host)
+        continue;
+      no_host.host = bad;
+      fallback = bd_api_handle (service->api, &no_host);
+      fallback_node = bd_json_parse (g_bytes_get_data (fallback->body, NULL),
+                                     g_bytes_get_size (fallback->body), NULL);
+      link = json_object_get_string_member (json_node_get_object (fallback_node), "nextLink");
+      assert_link_base (link, service->url);
+    }
+}
+
+/* The skip token is valid for any top: a client may replace top in a
+ * nextLink, so a small first page can be followed by large ones, and
+ * nothing is skipped or repeated.
+ */
+static void
+test_next_link_top_replaced (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *path = g_strdup ("/v1/subscriptions?top=1");
+  const guint tops[] = { 1, 2, 5, 500 };
+  guint pages = 0;
+
+  while (path != NULL)
+    {
+      g_autoptr(BdTestAnswer) answer = NULL;
+      g_autoptr(GString) next_path = NULL;
+      JsonArray *value;
+      const char *next;
+      char *top;
+
+      answer = bd_test_service_request (service, "GET", path, READER, NULL, NULL);
+      g_assert_cmpuint (answer->status, ==, 200);
+      value = json_object_get_array_member (json_node_get_object (answer->json), "value");
+      g_assert_cmpuint (json_array_get_length (value), <=, tops[pages]);
+      for (guint i = 0; i < json_array_get_length (value); i++)
+        g_ptr_array_add (seen, g_strdup (json_object_get_string_member (
+          json_array_get_object_element (value, i), "id")));
+
+      next = bd_test_answer_string (answer, "nextLink");
+      g_clear_pointer (&path, g_free);
+      pages++;
+      if (next == NULL)
+        break;
+
+      /* top=N& → the next page's size */
+      g_assert_cmpuint (pages, <, G_N_ELEMENTS (tops));
+      next_path = g_string_new (next + strlen (service->url));
+      top = strstr (next_path->str, "top=");
+      g_assert_nonnull (top);
+      g_string_erase (next_path, top - next_path->str, strcspn (top, "&"));
+      path = g_strdup_printf ("%.*stop=%u%s", (int) (top - next_path->str), next_path->str,
+                              tops[pages], top);
+    }
+
+  g_assert_cmpuint (pages, ==, 4);
+  g_ptr_array_add (seen, NULL);
+  g_assert_cmpstrv ((char **) seen->pdata, not_deleted);
+}
+
 /* On 0.0.0.0 there is no one address to link to: nextLink follows the
  * Host the client used, and a Host that is more than a host and a port is
  * not used.
@@ -1722,6 +1914,9 @@ main (int   argc,
   g_test_add_func ("/service/race", test_race);
   g_test_add_func ("/service/demo-tenant", test_demo_tenant);
   g_test_add_func ("/service/wildcard-next-link", test_wildcard_next_link);
+  g_test_add_func ("/service/next-link/host", test_next_link_host);
+  g_test_add_func ("/service/next-link/bad-forwarded", test_next_link_bad_forwarded);
+  g_test_add_func ("/service/next-link/top-replaced", test_next_link_top_replaced);
   g_test_add_func ("/service/one-read", test_one_read);
   g_test_add_func ("/service/refused-while-locked", test_refused_while_locked);
   g_test_add_func ("/service/workers", test_workers);

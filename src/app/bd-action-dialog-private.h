@@ -30,7 +30,7 @@ typedef struct
   gboolean               finished;           /* done has been called */
   gboolean               reloading;          /* after a refusal, outside the attempt */
   gboolean               reload_shows_error; /* a failed reload replaces the message */
-  char                  *sent_etag;          /* If-Match of the last PATCH */
+  char                  *sent_etag;          /* If-Match of the last PATCH or DELETE */
 
   GtkWidget             *form;
   GtkBox                *content_box;

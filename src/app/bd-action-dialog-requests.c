@@ -121,6 +121,8 @@ sent_cb (GObject      *object,
       return;
     }
 
+  /* First, so that the message shows whether the outcome is unknown. */
+  bd_change_attempt_finish (priv->attempt, error);
   _bd_action_dialog_show_error (self, error->message);
 
   /* Stale (412) or refused for the state it is in (409): show it as it is
@@ -130,13 +132,11 @@ sent_cb (GObject      *object,
   status = bd_client_error_get_http_status (error);
   if (!bd_client_error_is_outcome_unknown (error) && (status == 409 || status == 412))
     {
-      priv->reloading = TRUE;
       priv->reload_shows_error = status == 412;
+      set_reloading (self, TRUE);
       bd_client_get_subscription_async (priv->client, bd_subscription_get_id (priv->subscription),
                                         priv->cancellable, reload_cb, self);
     }
-
-  bd_change_attempt_finish (priv->attempt, error);
 }
 
 /* The read before sending: the subscription has no ETag yet, or the last
@@ -208,7 +208,7 @@ send_request (BdActionDialog *self)
   BdActionDialogPrivate *priv = _bd_action_dialog_get_private (self);
   BdActionDialogClass *klass = BD_ACTION_DIALOG_GET_CLASS (self);
 
-  if (!klass->keyed)
+  if (klass->needs_etag)
     {
       g_free (priv->sent_etag);
       priv->sent_etag = g_strdup (bd_subscription_get_data (priv->subscription)->etag);
@@ -229,7 +229,11 @@ _bd_action_dialog_start (BdActionDialog *self)
   if (klass->start != NULL)
     klass->start (self);
 
-  must_read = klass->needs_etag && bd_subscription_get_data (priv->subscription)->etag == NULL;
+  /* Check Again of a change whose result shows in the subscription (a
+   * delete: gone is done) looks first, then resends with the same key.
+   */
+  must_read = (klass->needs_etag && bd_subscription_get_data (priv->subscription)->etag == NULL) ||
+              (klass->request_holds != NULL && bd_change_attempt_get_check_again (priv->attempt));
   if (bd_change_attempt_start (priv->attempt, must_read) == BD_CHANGE_STEP_READ_FIRST)
     bd_client_get_subscription_async (priv->client, bd_subscription_get_id (priv->subscription),
                                       priv->cancellable, check_cb, self);

@@ -77,7 +77,14 @@ _bd_action_dialog_show_error (BdActionDialog *self,
 {
   BdActionDialogPrivate *priv = bd_action_dialog_get_instance_private (self);
 
+  /* What may have happened is a warning; what did not, an error. */
+  const char *unknown[] = { "warning", NULL };
+  const char *refused[] = { "error", NULL };
+
   gtk_label_set_label (priv->error_label, message != NULL ? message : "");
+  gtk_widget_set_css_classes (GTK_WIDGET (priv->error_label),
+                              bd_change_attempt_get_outcome_unknown (priv->attempt)
+                              ? unknown : refused);
   gtk_widget_set_visible (GTK_WIDGET (priv->error_label), message != NULL);
 }
 

@@ -46,7 +46,8 @@ G_DECLARE_DERIVABLE_TYPE (BdActionDialog, bd_action_dialog, BD, ACTION_DIALOG, A
  * @form_is_ready: whether the form says something to send
  * @start: the user confirmed: remember what the form asks for
  * @request_holds: after no answer, whether the subscription read shows
- *   what was asked (PATCH)
+ *   what was asked (PATCH; a DELETE: it is Deleted). A keyed request with
+ *   one reads first on Check Again too
  * @send: sends the request; @callback gets @user_data
  * @success_message: the toast, from the updated subscription
  */

@@ -127,6 +127,11 @@ show_cancel_failure (BdCancelPane *self,
         message = g_strdup (_("The billing service sent an answer Billing Desk could not read, "
                               "so the result is not known yet. Asking again is safe: the "
                               "subscription is never cancelled twice."));
+      else if (bd_client_error_get_http_status (error) >= 500)
+        /* Its own 500 or 503, or a proxy's 502, 503 or 504 */
+        message = g_strdup (_("The billing service had a problem, so the result is not known "
+                              "yet. Asking again is safe: the subscription is never cancelled "
+                              "twice."));
       else
         message = g_strdup (_("The billing service did not answer, so the result is not known "
                               "yet. Asking again is safe: the subscription is never cancelled "
@@ -257,6 +262,42 @@ _bd_cancel_pane_update_turn_off_action (BdCancelPane *self)
                                  shown && !self->busy);
 }
 
+/* After a Turn Off Recurring Billing whose outcome is unknown. */
+static void
+turn_off_reread_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(BdSubscription) fresh = NULL;
+  g_autoptr(GError) error = NULL;
+  const BdSubscriptionData *data;
+  BdCancelPane *self;
+
+  fresh = bd_client_get_subscription_finish (BD_CLIENT (object), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = BD_CANCEL_PANE (user_data);
+  _bd_cancel_pane_set_busy (self, FALSE);
+
+  /* Not read: the card still says that the result is not known. */
+  if (fresh == NULL)
+    return;
+
+  bd_subscription_update (self->subscription, bd_subscription_get_data (fresh));
+  data = bd_subscription_get_data (self->subscription);
+  if (self->turn_off_card == NULL)
+    return;
+
+  if (data->recurring_billing == BD_RECURRING_BILLING_OFF)
+    bd_blocker_card_show_turned_off (self->turn_off_card, data->term_end_date);
+  else
+    bd_blocker_card_show_turn_off_error (self->turn_off_card,
+                                         _("Recurring billing is still on: the billing service "
+                                           "did not turn it off. Try again."));
+  _bd_cancel_pane_update_turn_off_action (self);
+}
+
 static void
 update_cb (GObject      *object,
            GAsyncResult *result,
@@ -281,6 +322,19 @@ update_cb (GObject      *object,
       if (self->turn_off_card != NULL)
         bd_blocker_card_show_turned_off (self->turn_off_card, data->term_end_date);
       _bd_cancel_pane_update_turn_off_action (self);
+      return;
+    }
+
+  /* No answer that says (a timeout, any 5xx): what is true now shows on
+   * the card once the subscription is read again.
+   */
+  if (bd_client_error_is_outcome_unknown (error))
+    {
+      if (self->turn_off_card != NULL)
+        bd_blocker_card_show_turn_off_error (self->turn_off_card, error->message);
+      _bd_cancel_pane_set_busy (self, TRUE);
+      bd_client_get_subscription_async (self->client, bd_subscription_get_id (self->subscription),
+                                        new_cancellable (self), turn_off_reread_cb, self);
       return;
     }
 

@@ -86,6 +86,13 @@ bd_delete_dialog_success_message (BdActionDialog *dialog)
  * GObject overrides
  */
 
+/* After no answer: a Deleted subscription is what was asked. */
+static gboolean
+bd_delete_dialog_request_holds (BdActionDialog *dialog)
+{
+  return bd_action_dialog_get_data (dialog)->status == BD_STATUS_DELETED;
+}
+
 static void
 bd_delete_dialog_dispose (GObject *object)
 {
@@ -109,6 +116,7 @@ bd_delete_dialog_class_init (BdDeleteDialogClass *klass)
   dialog_class->prepare = bd_delete_dialog_prepare;
   dialog_class->form_is_ready = bd_delete_dialog_form_is_ready;
   dialog_class->send = bd_delete_dialog_send;
+  dialog_class->request_holds = bd_delete_dialog_request_holds;
   dialog_class->success_message = bd_delete_dialog_success_message;
 
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -14,10 +14,10 @@
 #include "bd-product-row.h"
 #include "bd-products-page.h"
 
-/* A page of the list as the service pages it; more follow at once, so a
- * tenant of 100,000 rows shows its first page while the rest arrive.
+/* A small first page, so that 100,000 rows show their first soon; then the
+ * largest pages the service gives (the client replaces nextLink's top).
  */
-#define PAGE_SIZE 200
+#define TOP(next_link) ((next_link) != NULL ? 500 : 100)
 
 /* Your Products: the subscriptions of the tenant, fetched page by page
  * into a GListStore, filtered by name and status, with loading, empty,
@@ -318,7 +318,7 @@ static void
 load_page (BdProductsPage *self,
            const char     *next_link)
 {
-  bd_client_list_subscriptions_async (self->client, next_link, PAGE_SIZE, self->cancellable,
+  bd_client_list_subscriptions_async (self->client, next_link, TOP (next_link), self->cancellable,
                                       list_subscriptions_cb, g_object_ref (self));
 }
 

@@ -278,14 +278,13 @@ read_api_error (guint       status,
           break;
         case SOUP_STATUS_BAD_GATEWAY:
         case SOUP_STATUS_SERVICE_UNAVAILABLE:
+        case SOUP_STATUS_GATEWAY_TIMEOUT:
+          /* A proxy's: the service is down, or did not answer it in time.
+           * A change may have been applied all the same: the transport
+           * says so (_bd_client_error_for_change ()).
+           */
           code = BD_ERROR_CODE_UNAVAILABLE;
           break;
-        case SOUP_STATUS_GATEWAY_TIMEOUT:
-          /* A proxy gave up waiting for the service: the request may
-           * have been applied.
-           */
-          return _bd_client_error_new (BD_CLIENT_ERROR_TIMEOUT, BD_ERROR_CODE_UNKNOWN, status,
-                                       NULL);
         default:
           code = BD_ERROR_CODE_UNKNOWN;
           break;
@@ -311,7 +310,7 @@ read_api_error (guint       status,
  * @value_free: (out): frees the value
  *
  * Reads one answer of the service as the shape @kind. A non-2xx answer fails
- * with %BD_CLIENT_ERROR_API (%BD_CLIENT_ERROR_TIMEOUT for 504), a 2xx one
+ * with %BD_CLIENT_ERROR_API, a 2xx one
  * that is not JSON or not of the shape with %BD_CLIENT_ERROR_BAD_ANSWER.
  *
  * Returns: (transfer full) (nullable): the value, as the `_finish` functions take it

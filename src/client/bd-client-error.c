@@ -19,7 +19,8 @@ typedef struct
   BdErrorCode  api_code;
   guint        http_status;
   char        *target;
-  gboolean     maybe_applied;  /* a change answered 2xx, the answer unreadable */
+  gboolean     maybe_applied;  /* a change whose answer does not say whether it was
+                               * applied: 2xx unreadable, any 5xx, requestInProgress */
 } BdClientErrorPrivate;
 
 static void
@@ -144,6 +145,8 @@ describe_api_code (BdErrorCode code)
     case BD_ERROR_CODE_INTERNAL_ERROR:
       return _("The billing service ran into a problem. Try again later.");
     case BD_ERROR_CODE_UNAVAILABLE:
+    case BD_ERROR_CODE_REQUEST_IN_PROGRESS:
+      /* A change answered so gets its own sentence: _bd_client_error_for_change (). */
       return _("The billing service is not available right now. Try again later.");
     case BD_ERROR_CODE_UNKNOWN:
     default:
@@ -233,6 +236,58 @@ _bd_client_error_new_unreadable (guint       status,
   return error;
 }
 
+/**
+ * _bd_client_error_for_change:
+ * @error: (transfer full): how a request failed
+ * @method: the request's method
+ *
+ * A change (POST, PATCH, DELETE) answered with any 5xx — the service's own
+ * 500 or 503, or a proxy's 502, 503 or 504, with an error document, a page
+ * or nothing — or with 409 `requestInProgress` may have been applied, or
+ * may be being applied: a proxy may have lost the answer of a change the
+ * service committed, and the service's 5xx says nothing of what another
+ * instance did with the same key. Its outcome is unknown, never "nothing
+ * was changed" (docs/design.md section 4). A read keeps its error: it
+ * changed nothing either way.
+ *
+ * Returns: (transfer full): @error, or an error about the same answer for
+ *   which bd_client_error_is_outcome_unknown () holds
+ */
+GError *
+_bd_client_error_for_change (GError     *error,
+                             const char *method)
+{
+  BdClientErrorPrivate *priv;
+  const char *sentence;
+  GError *unknown;
+  guint status;
+  BdErrorCode code;
+
+  if (g_str_equal (method, "GET") || g_str_equal (method, "HEAD") ||
+      !g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_API))
+    return error;
+
+  priv = bd_client_error_get_private (error);
+  status = priv->http_status;
+  code = priv->api_code;
+  if (status < 500 && code != BD_ERROR_CODE_REQUEST_IN_PROGRESS)
+    return error;
+
+  /* A 5xx: the service (or a proxy before it) had an error of its own,
+   * which says nothing of the change.
+   */
+  if (status >= 500)
+    sentence = _("The billing service had a problem, so the result is not known yet.");
+  else
+    sentence = _("The billing service did not answer, so the result is not known yet.");
+  unknown = g_error_new_literal (BD_CLIENT_ERROR, BD_CLIENT_ERROR_API, sentence);
+  bd_client_error_private_copy (priv, bd_client_error_get_private (unknown));
+  bd_client_error_get_private (unknown)->maybe_applied = TRUE;
+  g_error_free (error);
+
+  return unknown;
+}
+
 /*
  * Public API
  */
@@ -290,14 +345,17 @@ bd_client_error_get_target (const GError *error)
  *
  * Whether the request may or may not have been applied: it timed out or its
  * connection dropped after it was sent, or the service answered a change
- * with success in words that could not be read. Check Again resends it with
- * the same Idempotency-Key (docs/design.md section 4).
+ * with success in words that could not be read, with any 5xx (its own or a
+ * proxy's) or with 409 `requestInProgress`. Check Again resends it with the
+ * same Idempotency-Key, or reads the subscription first for a PATCH
+ * (docs/design.md section 4).
  */
 gboolean
 bd_client_error_is_outcome_unknown (const GError *error)
 {
   return g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_TIMEOUT) ||
          g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_CONNECTION_LOST) ||
-         (g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER) &&
+         ((g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER) ||
+           g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_API)) &&
           bd_client_error_get_private (error)->maybe_applied);
 }

@@ -112,6 +112,8 @@ GUri     *_bd_client_subscription_uri      (BdClient             *self,
                                             const char           *suffix);
 GUri     *_bd_client_parse_same_origin     (GUri                 *base_uri,
                                             const char           *url);
+GUri     *_bd_client_uri_with_top          (GUri                 *uri,
+                                            guint                 top);
 gboolean  _bd_client_is_loopback_host      (const char           *host);
 
 /* bd-client-error.c */
@@ -121,6 +123,8 @@ GError   *_bd_client_error_new             (BdClientError         kind,
                                             const char           *target);
 GError   *_bd_client_error_new_bad_answer  (void);
 GError   *_bd_client_error_new_unreadable  (guint                 status,
+                                            const char           *method);
+GError   *_bd_client_error_for_change      (GError               *error,
                                             const char           *method);
 
 G_END_DECLS

@@ -243,7 +243,8 @@ answer_received (GTask *task)
           g_clear_error (&error);
           error = new_unreadable_error (request);
         }
-      g_task_return_error (task, error);
+      g_task_return_error (task, _bd_client_error_for_change (
+                                   error, soup_message_get_method (request->message)));
       return;
     }
 

@@ -120,6 +120,40 @@ _bd_client_parse_same_origin (GUri       *base_uri,
 }
 
 /**
+ * _bd_client_uri_with_top:
+ * @uri: the URL of a list's page, such as a `nextLink`
+ * @top: the page size to ask for (1..500)
+ *
+ * A client may replace `top` in a `nextLink`: its `skipToken` holds for any
+ * page size (docs/api.md, "Paging"). The other parameters stay as they are,
+ * still encoded.
+ *
+ * Returns: (transfer full): @uri asking for pages of @top
+ */
+GUri *
+_bd_client_uri_with_top (GUri  *uri,
+                         guint  top)
+{
+  const char *old_query = g_uri_get_query (uri);
+  g_auto(GStrv) params = g_strsplit (old_query != NULL ? old_query : "", "&", -1);
+  g_autoptr(GString) query = g_string_new (NULL);
+
+  g_string_append_printf (query, "top=%u", top);
+  for (guint i = 0; params[i] != NULL; i++)
+    {
+      if (*params[i] == '\0' || g_str_has_prefix (params[i], "top=") ||
+          g_str_equal (params[i], "top"))
+        continue;
+      g_string_append_c (query, '&');
+      g_string_append (query, params[i]);
+    }
+
+  return g_uri_build (g_uri_get_flags (uri), g_uri_get_scheme (uri), g_uri_get_userinfo (uri),
+                      g_uri_get_host (uri), g_uri_get_port (uri), g_uri_get_path (uri),
+                      query->str, g_uri_get_fragment (uri));
+}
+
+/**
  * _bd_client_is_loopback_host:
  *
  * Whether @host is this computer: "localhost", 127.0.0.0/8 or ::1. Names

@@ -463,11 +463,14 @@ bd_client_get_me_finish (BdClient      *self,
  * bd_client_list_subscriptions_async:
  * @next_link: (nullable): the `nextLink` of the previous page, or %NULL for
  *   the first page
- * @top: the page size (1..500) of the first page
+ * @top: the page size (1..500) of the first page, and of the page that
+ *   @next_link names (its `top` replaced); 0 with @next_link: its own
  *
- * `GET /v1/subscriptions?top=N`, or the absolute @next_link as given. A
- * @next_link that is not on the base URL's scheme, host and port fails with
- * %BD_CLIENT_ERROR_BAD_ANSWER: the token never goes anywhere else.
+ * `GET /v1/subscriptions?top=N`, or the absolute @next_link. A first small
+ * page may be followed by larger ones: the service's skip token holds for
+ * any `top`. A @next_link that is not on the base URL's scheme, host and
+ * port fails with %BD_CLIENT_ERROR_BAD_ANSWER: the token never goes
+ * anywhere else.
  */
 void
 bd_client_list_subscriptions_async (BdClient            *self,
@@ -495,6 +498,13 @@ bd_client_list_subscriptions_async (BdClient            *self,
           g_task_return_error (task, _bd_client_error_new_bad_answer ());
           g_object_unref (task);
           return;
+        }
+      if (top > 0)
+        {
+          GUri *sized = _bd_client_uri_with_top (uri, top);
+
+          g_uri_unref (uri);
+          uri = sized;
         }
     }
   else if (next_link == NULL)

@@ -162,6 +162,10 @@ typedef enum
   BD_ERROR_CODE_IDEMPOTENCY_KEY_REQUIRED,
   BD_ERROR_CODE_INTERNAL_ERROR,
   BD_ERROR_CODE_UNAVAILABLE,
+  /* The same Idempotency-Key is being applied by another request (another
+   * instance): its outcome is not known yet. Never stored.
+   */
+  BD_ERROR_CODE_REQUEST_IN_PROGRESS,
   /* A code this version does not know (a newer service): kept as text. */
   BD_ERROR_CODE_UNKNOWN,
 } BdErrorCode;

@@ -31,6 +31,9 @@ char          *_bd_api_skip_token_new   (const char * const *parts);
 gboolean       _bd_api_skip_token_parse (const char         *token,
                                          guint               n_parts,
                                          char              **parts);
+char          *_bd_api_link_base        (const char         *listen_base,
+                                         const BdApiRequest *request,
+                                         gboolean            trust_forwarded);
 char          *_bd_api_next_link        (const char         *base_url,
                                          const char         *path,
                                          const BdApiQuery   *query,

@@ -167,6 +167,94 @@ _bd_api_query_parse (BdApiQuery         *query,
   return invalid;
 }
 
+/* Whether @host is a host and an optional port, nothing else: a name or an
+ * IPv4 address (letters, digits, '.', '-'), or an IPv6 address in brackets;
+ * a port of 1..65535. So no path, no user, no space and no line break ends
+ * up in a link.
+ */
+static gboolean
+is_host_and_port (const char *host)
+{
+  const char *end;
+  const char *p;
+  guint64 port = 0;
+
+  if (host == NULL || *host == '\0' || strlen (host) > 255)
+    return FALSE;
+
+  if (host[0] == '[')
+    {
+      end = strchr (host, ']');
+      if (end == NULL || end == host + 1)
+        return FALSE;
+      for (p = host + 1; p < end; p++)
+        if (!g_ascii_isxdigit (*p) && *p != ':' && *p != '.')
+          return FALSE;
+      end++;
+    }
+  else
+    {
+      for (end = host; g_ascii_isalnum (*end) || *end == '.' || *end == '-'; end++)
+        ;
+      if (end == host)
+        return FALSE;
+    }
+
+  if (*end == '\0')
+    return TRUE;
+
+  return *end == ':' && g_ascii_isdigit (end[1]) &&
+         g_ascii_string_to_unsigned (end + 1, 10, 1, G_MAXUINT16, &port, NULL);
+}
+
+/**
+ * _bd_api_link_base:
+ * @listen_base: (nullable): the service's own base, such as http://127.0.0.1:8421
+ *
+ * The base of the links of an answer to @request: the scheme the service
+ * listens on and the Host the client used, so that paging works through a
+ * proxy and on a wildcard listener. With @trust_forwarded (the service
+ * stands behind a proxy that sets them), X-Forwarded-Proto (`http` or
+ * `https`) and X-Forwarded-Host win. A value that is not one scheme, or one
+ * host with an optional port, is ignored (a list of several, a path, a user,
+ * a line break): the link falls back to what is left.
+ *
+ * Returns: (transfer full) (nullable): the base, or %NULL for @listen_base
+ *   (no usable host: HTTP/1.0 sends none)
+ */
+char *
+_bd_api_link_base (const char         *listen_base,
+                   const BdApiRequest *request,
+                   gboolean            trust_forwarded)
+{
+  const char *scheme = "http";
+  const char *host = NULL;
+  g_autofree char *base = NULL;
+
+  if (listen_base != NULL && g_str_has_prefix (listen_base, "https:"))
+    scheme = "https";
+  if (is_host_and_port (request->host))
+    host = request->host;
+
+  if (trust_forwarded)
+    {
+      const char *proto = request->forwarded_proto;
+
+      if (proto != NULL && g_ascii_strcasecmp (proto, "https") == 0)
+        scheme = "https";
+      else if (proto != NULL && g_ascii_strcasecmp (proto, "http") == 0)
+        scheme = "http";
+      if (is_host_and_port (request->forwarded_host))
+        host = request->forwarded_host;
+    }
+
+  if (host == NULL)
+    return NULL;
+
+  base = g_strconcat (scheme, "://", host, NULL);
+  return g_ascii_strdown (base, -1);
+}
+
 /* @base_url: (nullable): the base of this answer's links */
 char *
 _bd_api_next_link (const char       *base_url,

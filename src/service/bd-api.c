@@ -23,6 +23,7 @@
 
 #include "bd-api-call-private.h"
 #include "bd-api-changes-private.h"
+#include "bd-api-paging-private.h"
 #include "bd-api-reads-private.h"
 #include "bd-api-responses-private.h"
 
@@ -33,6 +34,7 @@ struct _BdApi
   BdStore *store;
   char    *base_url;
   gint64   frozen_now;
+  gboolean trust_forwarded;
 };
 
 G_DEFINE_FINAL_TYPE (BdApi, bd_api, G_TYPE_OBJECT)
@@ -342,6 +344,22 @@ bd_api_set_base_url (BdApi      *self,
 }
 
 /**
+ * bd_api_set_trust_forwarded:
+ *
+ * Whether `nextLink` follows X-Forwarded-Proto and X-Forwarded-Host
+ * (`--trust-forwarded`): only behind a proxy that sets them, since a client
+ * could send any.
+ */
+void
+bd_api_set_trust_forwarded (BdApi    *self,
+                            gboolean  trust_forwarded)
+{
+  g_return_if_fail (BD_IS_API (self));
+
+  self->trust_forwarded = trust_forwarded;
+}
+
+/**
  * bd_api_set_frozen_now:
  * @now: the time the clock shows, or %BD_TIME_NONE for the system clock
  *
@@ -425,6 +443,7 @@ bd_api_handle_on_store (BdApi              *self,
   g_auto(GStrv) segments = NULL;
   g_autoptr(BdUser) user = NULL;
   g_auto(BdApiCall) call = { NULL };
+  g_autofree char *link_base = NULL;
   BdApiResponse *response;
   Route route;
 
@@ -451,7 +470,8 @@ bd_api_handle_on_store (BdApi              *self,
 
   call.store = store;
   call.request = request;
-  call.base_url = request->base_url != NULL ? request->base_url : self->base_url;
+  link_base = _bd_api_link_base (self->base_url, request, self->trust_forwarded);
+  call.base_url = link_base != NULL ? link_base : self->base_url;
   call.user = user;
   call.now = bd_api_get_now (self);
 

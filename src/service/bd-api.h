@@ -34,8 +34,9 @@ typedef struct
   const char *body;             /* (nullable when body_length is 0) */
   gsize       body_length;
   gboolean    body_too_large;   /* the transport cut the body off at 1 MiB */
-  const char *base_url;         /* (nullable): the base of this answer's links, where
-                                 * it is not the service's own (a wildcard listener) */
+  const char *host;             /* (nullable): Host, the base of this answer's links */
+  const char *forwarded_proto;  /* (nullable): X-Forwarded-Proto, and ... */
+  const char *forwarded_host;   /* (nullable): X-Forwarded-Host: with trust-forwarded */
 } BdApiRequest;
 
 typedef struct
@@ -55,6 +56,8 @@ void           bd_api_set_base_url        (BdApi              *self,
                                            const char         *base_url);
 void           bd_api_set_frozen_now      (BdApi              *self,
                                            gint64              now);
+void           bd_api_set_trust_forwarded (BdApi              *self,
+                                           gboolean            trust_forwarded);
 gint64         bd_api_get_now             (BdApi              *self);
 BdApiResponse *bd_api_check_authorization (BdApi              *self,
                                            const char         *authorization);

@@ -30,7 +30,6 @@ struct _BdServer
   guint       n_in_flight;
   guint       allow_remote : 1;
   guint       stopping : 1;
-  guint       on_any_address : 1;  /* 0.0.0.0 or [::]: no one address to link to */
 };
 
 /* What the server keeps about one message, on the message itself. */

@@ -181,32 +181,6 @@ base_url_of (SoupServer *soup)
   return g_uri_to_string (uri);
 }
 
-/* On a wildcard listener, links go to the address the client used: the
- * Host header, when it is a host and an optional port and nothing else
- * (the client follows only a nextLink of its own origin anyway).
- */
-static char *
-base_url_from_host (BdServer   *self,
-                    const char *host)
-{
-  g_autofree char *text = NULL;
-  g_autoptr(GUri) uri = NULL;
-  g_autoptr(GUri) bare = NULL;
-  const char *scheme = self->tls_certificate != NULL ? "https" : "http";
-
-  if (host == NULL || *host == '\0' || strpbrk (host, "/?#@\\ ") != NULL)
-    return NULL;
-
-  text = g_strconcat (scheme, "://", host, NULL);
-  uri = g_uri_parse (text, G_URI_FLAGS_NONE, NULL);
-  if (uri == NULL || g_uri_get_host (uri) == NULL || *g_uri_get_host (uri) == '\0')
-    return NULL;
-
-  bare = g_uri_build (G_URI_FLAGS_NONE, scheme, NULL, g_uri_get_host (uri),
-                      g_uri_get_port (uri), "", NULL, NULL);
-  return g_uri_to_string (bare);
-}
-
 /*
  * Callbacks
  */
@@ -327,7 +301,6 @@ handle_message_cb (SoupServer        *soup,
   SoupMessageHeaders *request_headers;
   SoupMessageHeaders *response_headers;
   BdApiRequest request = { 0 };
-  g_autofree char *base_url = NULL;
   GUri *uri;
 
   uri = soup_server_message_get_uri (msg);
@@ -341,9 +314,9 @@ handle_message_cb (SoupServer        *soup,
   request.content_type = soup_message_headers_get_one (request_headers, "Content-Type");
   request.if_match = soup_message_headers_get_one (request_headers, "If-Match");
   request.idempotency_key = soup_message_headers_get_one (request_headers, "Idempotency-Key");
-  if (self->on_any_address)
-    base_url = base_url_from_host (self, soup_message_headers_get_one (request_headers, "Host"));
-  request.base_url = base_url;
+  request.host = soup_message_headers_get_one (request_headers, "Host");
+  request.forwarded_proto = soup_message_headers_get_one (request_headers, "X-Forwarded-Proto");
+  request.forwarded_host = soup_message_headers_get_one (request_headers, "X-Forwarded-Host");
 
   /* got-headers and got-chunk refuse a longer body before it is read; this
    * only keeps the promise of BD_API_MAX_BODY should one slip through.
@@ -581,7 +554,6 @@ bd_server_listen (BdServer    *self,
 
   self->url = base_url_of (self->soup);
   bd_api_set_base_url (self->api, self->url);
-  self->on_any_address = g_inet_address_get_is_any (host);
 
   return TRUE;
 }

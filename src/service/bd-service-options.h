@@ -51,6 +51,7 @@ typedef struct
   char             *tenant_path;           /* (nullable): --tenant-file */
   char             *tls_certificate_path;  /* (nullable): both, or neither */
   char             *tls_key_path;          /* (nullable) */
+  gboolean          trust_forwarded;       /* --trust-forwarded: X-Forwarded-* make nextLink */
 
   /* users, tokens (and data_dir, now) */
   char             *target;                /* (nullable): the ID or TOKEN-ID argument */

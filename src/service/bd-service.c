@@ -450,6 +450,7 @@ bd_service_serve (const BdServiceOptions *options)
   api = bd_api_new (store);
   if (options->now_frozen)
     bd_api_set_frozen_now (api, options->now);
+  bd_api_set_trust_forwarded (api, options->trust_forwarded);
 
   server = bd_server_new (api);
   if (tls_certificate != NULL)

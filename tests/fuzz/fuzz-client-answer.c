@@ -131,11 +131,6 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     {
       bd_fuzz_check (error->code == BD_CLIENT_ERROR_BAD_ANSWER);
     }
-  else if (status == SOUP_STATUS_GATEWAY_TIMEOUT &&
-           error->code == BD_CLIENT_ERROR_TIMEOUT)
-    {
-      bd_fuzz_check (bd_client_error_is_outcome_unknown (error));
-    }
   else
     {
       const char *target = bd_client_error_get_target (error);
