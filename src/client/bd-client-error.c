@@ -145,6 +145,12 @@ describe_api_code (BdErrorCode code)
       return _("The billing service ran into a problem. Try again later.");
     case BD_ERROR_CODE_UNAVAILABLE:
       return _("The billing service is not available right now. Try again later.");
+    case BD_ERROR_CODE_REQUEST_IN_PROGRESS:
+      /* The same request is still being made (another instance holds its
+       * key): whether it takes effect is not known yet.
+       */
+      return _("The billing service is still working on this request. "
+               "Check again in a moment to see whether it went through.");
     case BD_ERROR_CODE_UNKNOWN:
     default:
       return _("The billing service refused the request for a reason "

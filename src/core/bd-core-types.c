@@ -93,6 +93,7 @@ static const struct {
   { "idempotencyKeyRequired", 400 },
   { "internalError", 500 },
   { "unavailable", 503 },
+  { "requestInProgress", 409 },
 };
 
 static const char *

@@ -162,6 +162,7 @@ typedef enum
   BD_ERROR_CODE_IDEMPOTENCY_KEY_REQUIRED,
   BD_ERROR_CODE_INTERNAL_ERROR,
   BD_ERROR_CODE_UNAVAILABLE,
+  BD_ERROR_CODE_REQUEST_IN_PROGRESS,  /* never stored: the outcome is not known yet */
   /* A code this version does not know (a newer service): kept as text. */
   BD_ERROR_CODE_UNKNOWN,
 } BdErrorCode;

@@ -10,6 +10,11 @@
 
 G_BEGIN_DECLS
 
+/* The Retry-After of 409 requestInProgress, in seconds: the request it
+ * waited for is likely to end soon after the lock wait's bound.
+ */
+#define BD_API_RETRY_AFTER_IN_PROGRESS 1
+
 /* The answers of the API: JSON documents, errors and subscriptions. The
  * lowest layer of bd-api*.c: it calls none of the others.
  */

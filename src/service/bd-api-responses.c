@@ -71,9 +71,27 @@ _bd_api_error (BdErrorCode  code,
   return _bd_api_json (bd_error_code_get_http_status (code), node, NULL);
 }
 
+/* A store's failure: 500, unless another transaction held a lock this one
+ * waited for past its bound (docs/design.md section 6): then 409
+ * requestInProgress with Retry-After, an answer never kept under the
+ * request's Idempotency-Key (its transaction rolls back), since the request
+ * it waited for may still take effect.
+ */
 BdApiResponse *
 _bd_api_store_error (const GError *error)
 {
+  if (g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_LOCK_TIMEOUT))
+    {
+      BdApiResponse *response;
+
+      g_message ("a lock was held too long: %s", error->message);
+      response = _bd_api_error (BD_ERROR_CODE_REQUEST_IN_PROGRESS, NULL,
+                                "Another request on this is still in progress; "
+                                "ask again in a moment.");
+      response->retry_after_seconds = BD_API_RETRY_AFTER_IN_PROGRESS;
+      return response;
+    }
+
   g_warning ("storage failed: %s", error->message);
   return _bd_api_error (BD_ERROR_CODE_INTERNAL_ERROR, NULL, "The billing database failed.");
 }

@@ -43,6 +43,7 @@ typedef struct
   guint   status;
   char   *etag;                 /* (nullable): the ETag header */
   GBytes *body;                 /* application/json */
+  guint   retry_after_seconds;  /* the Retry-After header; 0: none */
 } BdApiResponse;
 
 #define BD_TYPE_API (bd_api_get_type ())

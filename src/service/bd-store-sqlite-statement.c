@@ -21,6 +21,12 @@ _bd_sqlite_set_error (sqlite3     *db,
 {
   const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (SQLITE_NOMEM);
 
+  /* Another connection held the write lock past the busy timeout: nothing
+   * was changed, and the same request may be made again.
+   */
+  if (db != NULL && (sqlite3_extended_errcode (db) & 0xff) == SQLITE_BUSY)
+    return _bd_store_set_lock_timeout_error (message, error);
+
   return _bd_store_set_error (error, doing, message);
 }
 
