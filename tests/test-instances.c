@@ -758,7 +758,8 @@ test_kill (Fixture       *f,
  * a store of the test's own, on the same database): 409 requestInProgress
  * with Retry-After, after the wait; never kept, so the same request once
  * the key is free is the change itself, once. Meanwhile the other instance
- * serves.
+ * serves; and the same key on a subscription that does not exist is 404,
+ * which comes first.
  */
 static void
 test_request_in_progress (Fixture       *f,
@@ -769,6 +770,7 @@ test_request_in_progress (Fixture       *f,
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) fingerprint = g_bytes_new_static ("held", 4);
   g_autoptr(Call) waiting = NULL;
+  g_autoptr(Call) missing = NULL;
   g_autoptr(Call) read = NULL;
   g_autoptr(Call) again = NULL;
   g_autoptr(Call) replay = NULL;
@@ -789,6 +791,8 @@ test_request_in_progress (Fixture       *f,
   read = request (f, 1, "GET", "/v1/subscriptions/s2", ADMIN);
   g_assert_cmpuint (status_of (read), ==, 200);
   g_assert_false (waiting->done);
+  /* The same key on a subscription that does not exist: 404 still wins. */
+  missing = cancel_start (f, 1, N_SUBSCRIPTIONS + 1, "held");
 
   call_wait (waiting);
   waited = g_get_monotonic_time () - start;
@@ -801,6 +805,10 @@ test_request_in_progress (Fixture       *f,
   /* The bound: PostgreSQL's lock_timeout, SQLite's busy timeout of 5 s. */
   g_assert_cmpint (waited, >=, (bd_test_database_is_postgresql ()
                                 ? BD_STORE_LOCK_TIMEOUT_SECONDS : 5) * G_USEC_PER_SEC - 500000);
+
+  call_wait (missing);
+  g_assert_cmpuint (status_of (missing), ==, 404);
+  g_assert_cmpstr (error_code_of (missing), ==, "notFound");
 
   bd_store_rollback (store);
   g_assert_cmpuint (count_entries (f, 1, "cancel", NULL), ==, 0);

@@ -143,15 +143,19 @@ read_subscription (Change        *change,
 
   if (refusal == NULL)
     {
-      response = _bd_api_call_begin (call);
-      if (response == NULL && change->key != NULL)
+      refusal = _bd_api_call_begin (call);
+      if (refusal == NULL && change->key != NULL)
         {
           change->fingerprint = _bd_api_fingerprint (call->request);
-          response = _bd_api_claim_key (call, change->endpoint, change->key,
-                                        change->fingerprint, &change->kept);
+          refusal = _bd_api_claim_key (call, change->endpoint, change->key,
+                                       change->fingerprint, &change->kept);
         }
-      if (response != NULL)
-        return response;
+
+      /* A claim that waited past its bound (409 requestInProgress) still
+       * comes after a 404: the transaction ends, and the plain read tells.
+       */
+      if (refusal != NULL)
+        _bd_api_call_clear (call);
     }
 
   response = _bd_api_call_read_subscription (call, refusal == NULL);
