@@ -405,6 +405,43 @@ test_same_key (Fixture       *f,
     }
 }
 
+/* One key on two subscriptions at once (another fingerprint): one cancel,
+ * and 422 idempotencyKeyReused for the other, whichever came second; the
+ * second waited on the first's claim, so it never finds the key taken at
+ * its put (which would be a 500).
+ */
+static void
+test_key_reused (Fixture       *f,
+                 gconstpointer  data)
+{
+  for (guint round = 1; round <= ROUNDS; round++)
+    {
+      g_autofree char *key = g_strdup_printf ("reused-%u", round);
+      Call *calls[2];
+      guint ok = 0;
+      guint cancels = 0;
+
+      calls[0] = cancel_start (f, 0, round, key);
+      calls[1] = cancel_start (f, 1, ROUNDS + round, key);
+      for (guint i = 0; i < 2; i++)
+        {
+          call_wait (calls[i]);
+          if (status_of (calls[i]) == 200)
+            ok++;
+          else if (status_of (calls[i]) != 422 ||
+                   g_strcmp0 (error_code_of (calls[i]), "idempotencyKeyReused") != 0)
+            g_error ("round %u, instance %u: %u %s", round, i, status_of (calls[i]),
+                     calls[i]->text);
+          call_free (calls[i]);
+        }
+
+      cancels = count_entries (f, round, "cancel", key) +
+                count_entries (f, ROUNDS + round, "cancel", key);
+      g_assert_cmpuint (ok, ==, 1);
+      g_assert_cmpuint (cancels, ==, 1);
+    }
+}
+
 /* Two (three) keys cancelling one subscription at once: one 200, the
  * others 409 notActive (it is Disabled by then), one ledger entry.
  */
@@ -832,6 +869,7 @@ main (int   argc,
   } tests[] = {
     { "seed-at-once", test_seed_at_once, TRUE },
     { "same-key", test_same_key, TRUE },
+    { "key-reused", test_key_reused, FALSE },
     { "different-keys", test_different_keys, TRUE },
     { "same-etag", test_same_etag, TRUE },
     { "ledger-order", test_ledger_order, TRUE },
