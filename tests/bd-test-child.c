@@ -192,3 +192,45 @@ bd_test_child_free (BdTestChild *child)
   g_free (child->url);
   g_free (child);
 }
+
+/**
+ * bd_test_child_run:
+ * @args: what follows the program name
+ * @out: (out): its whole stdout
+ * @err: (out): its whole stderr
+ *
+ * Runs billing-desk-service to its end (a command: users, tokens), its
+ * clock not taken from BILLING_DESK_NOW.
+ *
+ * Returns: its exit status
+ */
+int
+bd_test_child_run (const char * const  *args,
+                   char               **out,
+                   char               **err)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_strv_builder_add (builder, g_getenv ("BD_SERVICE_PATH"));
+  g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_unsetenv (launcher, "BILLING_DESK_NOW");
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  status = g_subprocess_get_exit_status (process);
+  g_test_message ("exit %d, stdout «%s», stderr «%s»", status, *out, *err);
+
+  return status;
+}

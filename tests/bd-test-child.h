@@ -35,6 +35,9 @@ int          bd_test_child_finish         (BdTestChild        *child,
                                            gboolean            stop,
                                            char              **stderr_text);
 void         bd_test_child_free           (BdTestChild        *child);
+int          bd_test_child_run            (const char * const *args,
+                                           char              **out,
+                                           char              **err);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdTestChild, bd_test_child_free)
 

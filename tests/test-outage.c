@@ -76,9 +76,10 @@ cancel_in_process (BdApi      *api,
 }
 
 /* Another connection (a backup, another instance's long write) holds the
- * write lock longer than the store waits for it: the change is 503 with
- * Retry-After, not 500, and changed nothing; asked again with its key once
- * the lock is free, it applies once.
+ * write lock longer than the store waits for it: the change is 409
+ * requestInProgress with Retry-After (a lock timeout, not an outage: the
+ * database answers), not 500, and changed nothing; asked again with its key
+ * once the lock is free, it applies once.
  */
 static void
 test_sqlite_locked (void)
@@ -102,11 +103,11 @@ test_sqlite_locked (void)
   g_assert_cmpint (sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL), ==, SQLITE_OK);
 
   refused = cancel_in_process (service->api, "s3", "locked-1");
-  g_assert_cmpuint (refused->status, ==, 503);
+  g_assert_cmpuint (refused->status, ==, 409);
   g_assert_cmpuint (refused->retry_after_seconds, >, 0);
   g_assert_true (bd_test_bytes_contain (g_bytes_get_data (refused->body, NULL),
                                         g_bytes_get_size (refused->body),
-                                        "\"code\":\"unavailable\""));
+                                        "\"code\":\"requestInProgress\""));
 
   g_assert_cmpint (sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);

@@ -1541,6 +1541,20 @@ counting_forget_idempotent_answers (BdStore  *store,
                                              created_before, error);
 }
 
+static gboolean
+counting_claim_idempotency_key (BdStore             *store,
+                                const char          *user_id,
+                                const char          *endpoint,
+                                const char          *key,
+                                gint64               kept_since,
+                                GBytes              *fingerprint,
+                                BdIdempotentAnswer **answer,
+                                GError             **error)
+{
+  return bd_store_claim_idempotency_key (counted (store, "claim_idempotency_key"), user_id,
+                                         endpoint, key, kept_since, fingerprint, answer, error);
+}
+
 static void
 test_counting_store_iface_init (BdStoreInterface *iface)
 {
@@ -1565,6 +1579,7 @@ test_counting_store_iface_init (BdStoreInterface *iface)
   iface->get_idempotent_answer = counting_get_idempotent_answer;
   iface->put_idempotent_answer = counting_put_idempotent_answer;
   iface->forget_idempotent_answers = counting_forget_idempotent_answers;
+  iface->claim_idempotency_key = counting_claim_idempotency_key;
 }
 
 static void

@@ -1462,6 +1462,83 @@ test_idempotency_retention (Fixture       *fixture,
   g_assert_cmpint (found->created, ==, now);
 }
 
+/* Claims @key in a transaction of @store's that stays open. */
+static BdIdempotentAnswer *
+claim (BdStore    *store,
+       const char *key,
+       gint64      kept_since,
+       GBytes     *fingerprint)
+{
+  g_autoptr(GError) error = NULL;
+  BdIdempotentAnswer *kept = NULL;
+
+  g_assert_true (bd_store_begin (store, &error));
+  g_assert_true (bd_store_claim_idempotency_key (store, "u1", CANCEL_ENDPOINT, key, kept_since,
+                                                 fingerprint, &kept, &error));
+  g_assert_no_error (error);
+
+  return kept;
+}
+
+/* A key is claimed first in a change's transaction: new, it is the
+ * transaction's (and nothing of the claim is left after a rollback); kept,
+ * the claim finds its answer; past the retention, the claim takes it over
+ * and the put replaces it. Outside a transaction a claim is refused.
+ */
+static void
+test_idempotency_claim (Fixture       *fixture,
+                        gconstpointer  user_data)
+{
+  g_autoptr(BdStore) store = open_seeded_store (fixture, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdIdempotentAnswer) kept = NULL;
+  g_autoptr(BdIdempotentAnswer) found = NULL;
+  gint64 now = bd_test_time (NOW);
+  g_autoptr(GBytes) first = g_bytes_new_static ("first", 5);
+  g_autoptr(GBytes) second = g_bytes_new_static ("second", 6);
+  BdIdempotentAnswer answer = { first, 200, first, now };
+  BdIdempotentAnswer later = { second, 409, second, now + 100 };
+
+  g_assert_false (bd_store_claim_idempotency_key (store, "u1", CANCEL_ENDPOINT, "k", now,
+                                                  first, &kept, &error));
+  g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+
+  /* Rolled back: nothing is left of it, to a lookup or to the next claim. */
+  g_assert_null (claim (store, "k", now, first));
+  bd_store_rollback (store);
+  found = get_answer (store, "u1", CANCEL_ENDPOINT, "k");
+  g_assert_null (found);
+
+  g_assert_null (claim (store, "k", now, first));
+  g_assert_true (bd_store_put_idempotent_answer (store, "u1", CANCEL_ENDPOINT, "k", now,
+                                                 &answer, &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_commit (store, &error));
+
+  kept = claim (store, "k", now, second);
+  bd_store_rollback (store);
+  g_assert_nonnull (kept);
+  g_assert_cmpuint (kept->status, ==, 200);
+  g_assert_true (g_bytes_equal (kept->fingerprint, first));
+  g_assert_true (g_bytes_equal (kept->body, first));
+
+  /* Past the retention: the claim's, and the put replaces it. */
+  g_clear_pointer (&kept, bd_idempotent_answer_free);
+  kept = claim (store, "k", now + 1, second);
+  g_assert_null (kept);
+  g_assert_true (bd_store_put_idempotent_answer (store, "u1", CANCEL_ENDPOINT, "k", now + 1,
+                                                 &later, &error));
+  g_assert_no_error (error);
+  g_assert_true (bd_store_commit (store, &error));
+  found = get_answer (store, "u1", CANCEL_ENDPOINT, "k");
+  g_assert_cmpuint (found->status, ==, 409);
+  g_assert_true (g_bytes_equal (found->body, second));
+
+  g_assert_true (bd_store_check_integrity (store, &error));
+  g_assert_no_error (error);
+}
+
 /*
  * Where a store is, and one connection per store (bd-store.h)
  */
@@ -1694,6 +1771,69 @@ test_pg_row_lock (Fixture       *fixture,
   g_object_unref (locker.store);
 }
 
+typedef struct
+{
+  BdStore            *store;
+  BdIdempotentAnswer *kept;
+  GError             *error;
+  gint64              waited;
+} Claimer;
+
+static gpointer
+claim_in_thread (gpointer data)
+{
+  Claimer *claimer = data;
+  g_autoptr(GBytes) fingerprint = g_bytes_new_static ("f", 1);
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_true (bd_store_begin (claimer->store, NULL));
+  bd_store_claim_idempotency_key (claimer->store, "u1", CANCEL_ENDPOINT, "k", 0, fingerprint,
+                                  &claimer->kept, &claimer->error);
+  claimer->waited = g_get_monotonic_time () - start;
+  bd_store_rollback (claimer->store);
+  return NULL;
+}
+
+/* The same key in two transactions: the second claim waits for the
+ * first's end, then finds its answer (committed) or claims the key itself
+ * (rolled back).
+ */
+static void
+test_pg_claim_waits (Fixture       *fixture,
+                     gconstpointer  user_data)
+{
+  g_autoptr(BdStore) first = open_seeded_store (fixture, NULL);
+  g_autoptr(GBytes) fingerprint = g_bytes_new_static ("f", 1);
+  g_autoptr(GError) error = NULL;
+  BdIdempotentAnswer answer = { fingerprint, 200, fingerprint, 1 };
+
+  for (guint commit = 0; commit < 2; commit++)
+    {
+      Claimer claimer = { .store = open_store (fixture) };
+      GThread *thread;
+
+      g_assert_null (claim (first, "k", 0, fingerprint));
+      thread = g_thread_new ("claimer", claim_in_thread, &claimer);
+      g_usleep (300 * 1000);
+      if (commit)
+        {
+          g_assert_true (bd_store_put_idempotent_answer (first, "u1", CANCEL_ENDPOINT, "k", 0,
+                                                         &answer, &error));
+          g_assert_true (bd_store_commit (first, &error));
+          g_assert_no_error (error);
+        }
+      else
+        bd_store_rollback (first);
+
+      g_thread_join (thread);
+      g_assert_no_error (claimer.error);
+      g_assert_cmpint (claimer.waited, >=, 250 * 1000);
+      g_assert_true ((claimer.kept != NULL) == commit);
+      g_clear_pointer (&claimer.kept, bd_idempotent_answer_free);
+      g_object_unref (claimer.store);
+    }
+}
+
 /* A connection the server ended (a restart, an administrator) is opened
  * again, with its statements prepared anew: a read outside a transaction
  * is sent once more on it and succeeds; a transaction it ended is not
@@ -1760,6 +1900,7 @@ main (int   argc,
       ADD ("/store/pg/open/at-once", test_pg_open_at_once, NULL);
       ADD ("/store/pg/open/unreachable", test_pg_open_unreachable, NULL);
       ADD ("/store/pg/transactions/row-lock", test_pg_row_lock, NULL);
+      ADD ("/store/pg/idempotency/claim-waits", test_pg_claim_waits, NULL);
       ADD ("/store/pg/reconnect", test_pg_reconnect, NULL);
     }
 
@@ -1780,6 +1921,7 @@ main (int   argc,
   ADD ("/store/operations/add-and-list", test_operations, NULL);
   ADD ("/store/idempotency", test_idempotency, NULL);
   ADD ("/store/idempotency/retention", test_idempotency_retention, NULL);
+  ADD ("/store/idempotency/claim", test_idempotency_claim, NULL);
   ADD ("/store/open/two-connections", test_two_connections, NULL);
 
 #undef ADD

@@ -28,6 +28,7 @@ typedef struct
 } BdApiCall;
 
 void           _bd_api_call_clear             (BdApiCall          *call);
+BdApiResponse *_bd_api_call_begin             (BdApiCall          *call);
 BdApiResponse *_bd_api_call_read_subscription (BdApiCall          *call,
                                                gboolean            for_change);
 gboolean       _bd_api_call_load_context      (BdApiCall          *call,

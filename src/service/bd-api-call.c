@@ -25,10 +25,26 @@ _bd_api_call_clear (BdApiCall *call)
   g_clear_pointer (&call->subscription, bd_subscription_data_free);
 }
 
+/* Opens the change's transaction; %NULL when it is open, else the 500. */
+BdApiResponse *
+_bd_api_call_begin (BdApiCall *call)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert (!call->in_transaction);
+
+  if (!bd_store_begin (call->store, &error))
+    return _bd_api_store_error (error);
+
+  call->in_transaction = TRUE;
+  return NULL;
+}
+
 /**
  * _bd_api_call_read_subscription:
  * @for_change: whether the request changes it and passed the checks that
- *   need no store: then the transaction of the change opens first, so that
+ *   need no store: then the transaction of the change opens first (unless
+ *   _bd_api_call_begin () opened it already), so that
  *   the row read is the row written; a refused request reads without it and
  *   so never waits for the write lock
  *
@@ -44,11 +60,12 @@ _bd_api_call_read_subscription (BdApiCall *call,
 
   g_assert (call->subscription == NULL && call->subscription_id != NULL);
 
-  if (for_change)
+  if (for_change && !call->in_transaction)
     {
-      if (!bd_store_begin (call->store, &error))
-        return _bd_api_store_error (error);
-      call->in_transaction = TRUE;
+      BdApiResponse *response = _bd_api_call_begin (call);
+
+      if (response != NULL)
+        return response;
     }
 
   call->subscription = bd_store_get_subscription (call->store, call->subscription_id, &error);

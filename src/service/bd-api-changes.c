@@ -31,6 +31,7 @@ typedef struct
   const char         *endpoint;      /* the method and route: the key's scope */
   const char         *key;           /* (nullable) Idempotency-Key */
   GBytes             *fingerprint;   /* of the method, path and body */
+  BdIdempotentAnswer *kept;          /* (nullable): found under the key when claiming it */
   BdSubscriptionData *data;          /* the call's subscription, derived at now */
 } Change;
 
@@ -38,6 +39,7 @@ static void
 change_clear (Change *change)
 {
   g_clear_pointer (&change->fingerprint, g_bytes_unref);
+  g_clear_pointer (&change->kept, bd_idempotent_answer_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Change, change_clear)
@@ -125,15 +127,38 @@ if_match_matches (const char *if_match,
  * a missing Idempotency-Key); it is the answer unless the subscription does
  * not exist (404 comes first). Only without a refusal does the change's
  * transaction begin, before the read: a refused request never waits for
- * the database's write lock.
+ * the database's write lock. The transaction claims the request's
+ * Idempotency-Key first (docs/design.md section 6), before the row is
+ * read and locked: every change takes its locks in that order, key then
+ * row, so no two changes wait on each other.
  *
  * Returns: (nullable): %NULL to go on with the change, else the answer
  */
 static BdApiResponse *
-read_subscription (BdApiCall     *call,
+read_subscription (Change        *change,
                    BdApiResponse *refusal)
 {
-  BdApiResponse *response = _bd_api_call_read_subscription (call, refusal == NULL);
+  BdApiCall *call = change->call;
+  BdApiResponse *response = NULL;
+
+  if (refusal == NULL)
+    {
+      refusal = _bd_api_call_begin (call);
+      if (refusal == NULL && change->key != NULL)
+        {
+          change->fingerprint = _bd_api_fingerprint (call->request);
+          refusal = _bd_api_claim_key (call, change->endpoint, change->key,
+                                       change->fingerprint, &change->kept);
+        }
+
+      /* A claim that waited past its bound (409 requestInProgress) still
+       * comes after a 404: the transaction ends, and the plain read tells.
+       */
+      if (refusal != NULL)
+        _bd_api_call_clear (call);
+    }
+
+  response = _bd_api_call_read_subscription (call, refusal == NULL);
 
   if (response != NULL)
     {
@@ -156,15 +181,8 @@ begin_change (Change *change)
 
   g_assert (call->in_transaction);
 
-  if (change->key != NULL)
-    {
-      BdApiResponse *replay;
-
-      change->fingerprint = _bd_api_fingerprint (call->request);
-      replay = _bd_api_replay (call, change->endpoint, change->key, change->fingerprint);
-      if (replay != NULL)
-        return replay;
-    }
+  if (change->kept != NULL)
+    return _bd_api_replay (change->kept, change->fingerprint);
 
   if (!_bd_api_call_load_context (call, &error))
     return _bd_api_store_error (error);
@@ -395,10 +413,9 @@ _bd_api_cancel (BdApiCall *call)
   if ((response = read_cancel_body (call, &body, &cancel)) == NULL &&
       (response = check_role (call)) == NULL)
     response = _bd_api_check_idempotency_key (call->request, TRUE);
-  if ((response = read_subscription (call, response)) != NULL)
-    return response;
-
   change.key = call->request->idempotency_key;
+  if ((response = read_subscription (&change, response)) != NULL)
+    return response;
 
   /* a replay or 422, then 409 */
   if ((response = begin_change (&change)) != NULL)
@@ -530,7 +547,7 @@ _bd_api_patch (BdApiCall *call)
   if ((response = read_patch_body (call, &body, &patch)) == NULL &&
       (response = check_role (call)) == NULL)
     response = check_if_match_present (call);
-  if ((response = read_subscription (call, response)) != NULL)
+  if ((response = read_subscription (&change, response)) != NULL)
     return response;
 
   /* 412, 409 */
@@ -569,10 +586,9 @@ _bd_api_reactivate (BdApiCall *call)
   body = parse_body (call, FALSE, keys, &response);
   if (response == NULL && (response = check_role (call)) == NULL)
     response = _bd_api_check_idempotency_key (call->request, FALSE);
-  if ((response = read_subscription (call, response)) != NULL)
-    return response;
-
   change.key = call->request->idempotency_key;
+  if ((response = read_subscription (&change, response)) != NULL)
+    return response;
 
   if ((response = begin_change (&change)) != NULL)
     return response;
@@ -616,7 +632,8 @@ _bd_api_delete (BdApiCall *call)
       (response = check_role (call)) == NULL &&
       (response = check_if_match_present (call)) == NULL)
     response = _bd_api_check_idempotency_key (call->request, FALSE);
-  response = read_subscription (call, response);
+  change.key = call->request->idempotency_key;
+  response = read_subscription (&change, response);
 
   /* 400: the product name, typed exactly (rule 15), which only the read
    * knows: it comes before a 403 or 428. When every other check passed, the
@@ -631,8 +648,6 @@ _bd_api_delete (BdApiCall *call)
     }
   if (response != NULL)
     return response;
-
-  change.key = call->request->idempotency_key;
 
   /* a replay or 422, 412, 409 */
   if ((response = begin_change (&change)) != NULL ||

@@ -104,41 +104,61 @@ _bd_api_fingerprint (const BdApiRequest *request)
 }
 
 /**
- * _bd_api_replay:
+ * _bd_api_claim_key:
+ * @kept: (out) (transfer full) (nullable): the answer kept under the key
  *
- * Looks up the answer kept under the key, inside the change's transaction.
+ * Claims the key first in the change's transaction, before the
+ * subscription is read and the change applied (docs/design.md section 6):
+ * the same key in another transaction, on this instance or another, waits
+ * here for this one's commit and then finds its answer in @kept. A wait
+ * past the store's bound is 409 requestInProgress (_bd_api_store_error ()),
+ * never kept.
  *
- * Returns: (nullable): %NULL when the key is new; else the first answer
- *   again, or 422 when it was given to another request, or 500
+ * Returns: (nullable): %NULL when the key is this change's or @kept is
+ *   set; else the answer: 409 requestInProgress or 500
  */
 BdApiResponse *
-_bd_api_replay (BdApiCall  *call,
-                const char *endpoint,
-                const char *key,
-                GBytes     *fingerprint)
+_bd_api_claim_key (BdApiCall           *call,
+                   const char          *endpoint,
+                   const char          *key,
+                   GBytes              *fingerprint,
+                   BdIdempotentAnswer **kept)
 {
-  g_autoptr(BdIdempotentAnswer) answer = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *etag = NULL;
+
+  g_assert (call->in_transaction);
 
   /* An answer past the retention is as gone even when no keyed write came
-   * since to prune it: the same key is then a new request. The lookup deletes
-   * nothing, so that concurrent keyed requests take no lock on each other's
-   * rows (a server database); _bd_api_keep_answer () prunes.
+   * since to prune it: the same key is then a new request, and the claim
+   * takes its place.
    */
-  if (!bd_store_get_idempotent_answer (call->store, bd_user_get_id (call->user), endpoint, key,
-                                       call->now - IDEMPOTENCY_KEEP_SECONDS, &answer, &error))
+  if (!bd_store_claim_idempotency_key (call->store, bd_user_get_id (call->user), endpoint, key,
+                                       call->now - IDEMPOTENCY_KEEP_SECONDS, fingerprint, kept,
+                                       &error))
     return _bd_api_store_error (error);
 
-  if (answer == NULL)
-    return NULL;
+  return NULL;
+}
 
-  if (!g_bytes_equal (answer->fingerprint, fingerprint))
+/**
+ * _bd_api_replay:
+ * @kept: the answer a claim found under the key
+ *
+ * Returns: the first answer again, or 422 when the key was given to
+ *   another request
+ */
+BdApiResponse *
+_bd_api_replay (const BdIdempotentAnswer *kept,
+                GBytes                   *fingerprint)
+{
+  g_autofree char *etag = NULL;
+
+  if (!g_bytes_equal (kept->fingerprint, fingerprint))
     return _bd_api_error (BD_ERROR_CODE_IDEMPOTENCY_KEY_REUSED, "Idempotency-Key",
                           "This Idempotency-Key was used for another request.");
 
-  etag = etag_of_answer (answer->body);
-  return _bd_api_response_new (answer->status, g_bytes_ref (answer->body), etag);
+  etag = etag_of_answer (kept->body);
+  return _bd_api_response_new (kept->status, g_bytes_ref (kept->body), etag);
 }
 
 /* Keeps @response under the key in the change's transaction. */
@@ -158,8 +178,8 @@ _bd_api_keep_answer (BdApiCall            *call,
     .created = call->now,
   };
 
-  /* An answer past the retention under the same key, which _bd_api_replay ()
-   * did not see, is replaced; then the expired answers go, as after every
+  /* The key's claim (or an answer past the retention, which the claim
+   * took over) is replaced; then the expired answers go, as after every
    * keyed change.
    */
   return bd_store_put_idempotent_answer (call->store, bd_user_get_id (call->user), endpoint, key,

@@ -19,6 +19,11 @@ G_BEGIN_DECLS
  */
 #define BD_API_RETRY_AFTER_SECONDS 5
 
+/* The Retry-After of 409 requestInProgress, in seconds: the request it
+ * waited for is likely to end soon after the lock wait's bound.
+ */
+#define BD_API_RETRY_AFTER_IN_PROGRESS 1
+
 BdApiResponse *_bd_api_response_new      (guint                     status,
                                           GBytes                   *body,
                                           const char               *etag);

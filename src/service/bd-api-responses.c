@@ -71,14 +71,28 @@ _bd_api_error (BdErrorCode  code,
   return _bd_api_json (bd_error_code_get_http_status (code), node, NULL);
 }
 
-/* 500, or 503 with Retry-After while the database cannot be reached (a
- * change it cut short was rolled back: its client asks again, with the
- * same Idempotency-Key, and the change applies once).
+/* A store's failure: 503 with Retry-After while the database cannot be
+ * reached (a change it cut short was rolled back: its client asks again,
+ * with the same Idempotency-Key, and the change applies once); 409
+ * requestInProgress with Retry-After when another transaction held a lock
+ * this one waited for past its bound (docs/design.md section 6), an answer
+ * never kept under the request's Idempotency-Key (its transaction rolls
+ * back), since the request it waited for may still take effect; else 500.
  */
 BdApiResponse *
 _bd_api_store_error (const GError *error)
 {
   BdApiResponse *response;
+
+  if (g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_LOCK_TIMEOUT))
+    {
+      g_message ("a lock was held too long: %s", error->message);
+      response = _bd_api_error (BD_ERROR_CODE_REQUEST_IN_PROGRESS, NULL,
+                                "Another request on this is still in progress; "
+                                "ask again in a moment.");
+      response->retry_after_seconds = BD_API_RETRY_AFTER_IN_PROGRESS;
+      return response;
+    }
 
   if (!g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_UNAVAILABLE))
     {

@@ -10,7 +10,6 @@
 
 #include <errno.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
 #include <glib-unix.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,6 +29,11 @@
  */
 #define SHUTDOWN_TIMEOUT_USEC (10 * G_USEC_PER_SEC)
 #define SHUTDOWN_POLL_MS      20
+
+/* How many times a start waits out another instance's lock on a new
+ * database (each wait is the store's bound): a minute on SQLite.
+ */
+#define SEED_WAIT_ATTEMPTS 12
 
 /* The server while it serves, for the signal handlers. */
 typedef struct
@@ -68,49 +72,9 @@ open_store (const char  *location,
   return g_steal_pointer (&store);
 }
 
-/* Reads and stores the tenant file: all of it, or nothing. */
-static gboolean
-seed_store (BdStore     *store,
-            const char  *tenant_path,
-            gint64       now,
-            GError     **error)
-{
-  g_autoptr(BdTenantFile) file = NULL;
-  g_autofree char *text = NULL;
-  gsize length = 0;
-
-  if (!g_file_get_contents (tenant_path, &text, &length, error))
-    return FALSE;
-
-  file = bd_tenant_file_read (text, (gssize) length, now, error);
-  if (file == NULL)
-    return FALSE;
-
-  return bd_store_seed (store, file, error);
-}
-
 /*
  * Helpers
  */
-
-/* Removes the database files a failed first start has created, so that the
- * next start seeds afresh: SQLite's WAL and shared-memory files as well,
- * should the store not have removed them on closing.
- */
-static void
-remove_database (const char *path)
-{
-  static const char * const suffixes[] = { "", "-wal", "-shm", "-journal" };
-  guint i;
-
-  for (i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (path, suffixes[i], NULL);
-
-      if (g_unlink (file) != 0 && errno != ENOENT)
-        g_printerr ("%s: %s: %s\n", PROGRAM_NAME, file, g_strerror (errno));
-    }
-}
 
 /* The certificate and key of --tls-certificate and --tls-key, read and
  * tried together; %NULL after a message on stderr.
@@ -149,15 +113,18 @@ load_tls_certificate (const BdServiceOptions *options)
   return g_steal_pointer (&certificate);
 }
 
-/* Seeds a database that holds no tenant from --tenant-file; %FALSE after a
- * message on stderr.
+/* Reads --tenant-file, all of it; %NULL after a message on stderr (none
+ * given, a file that cannot be read, a bad tenant naming its key path:
+ * "subscriptions[2].quantity: ...").
  */
-static gboolean
-seed_new_store (const BdServiceOptions *options,
-                const char             *where,
-                BdStore                *store)
+static BdTenantFile *
+read_tenant_file (const BdServiceOptions *options,
+                  const char             *where)
 {
+  g_autoptr(BdTenantFile) file = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  gsize length = 0;
 
   if (options->tenant_path == NULL)
     {
@@ -165,38 +132,27 @@ seed_new_store (const BdServiceOptions *options,
       /* Translators: %s is the data directory */
       g_printerr (_("%s holds no tenant yet: give --tenant-file FILE to seed it"), where);
       g_printerr ("\n");
-      return FALSE;
+      return NULL;
     }
 
-  if (seed_store (store, options->tenant_path, options->now, &error))
-    return TRUE;
-
-  /* Another instance seeded the empty database first (the store's lock let
-   * it go first): this one serves what it stored.
-   */
-  if (g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_SEEDED))
+  if (!g_file_get_contents (options->tenant_path, &text, &length, &error))
     {
-      g_printerr ("%s: ", PROGRAM_NAME);
-      g_printerr (_("%1$s holds a tenant already; %2$s is ignored"),
-                  where, options->tenant_path);
-      g_printerr ("\n");
-      return TRUE;
+      g_printerr ("%s: %s\n", PROGRAM_NAME, error->message);
+      return NULL;
     }
 
-  /* A file error names the file itself; a bad tenant names the key path:
-   * "subscriptions[2].quantity: ...".
-   */
-  if (error->domain == G_FILE_ERROR)
-    g_printerr ("%s: %s\n", PROGRAM_NAME, error->message);
-  else
-    g_printerr ("%s: %s: %s\n", PROGRAM_NAME, options->tenant_path, error->message);
+  file = bd_tenant_file_read (text, (gssize) length, options->now, &error);
+  if (file == NULL)
+    {
+      g_printerr ("%s: %s: %s\n", PROGRAM_NAME, options->tenant_path, error->message);
+      return NULL;
+    }
 
-  return FALSE;
+  return g_steal_pointer (&file);
 }
 
 /* Where the database is: @location for bd_store_open (), @db_path the
- * SQLite file a failed first start removes (%NULL on PostgreSQL, where the
- * failed seed's transaction left nothing), @where what the messages name;
+ * SQLite file (%NULL on PostgreSQL), @where what the messages name;
  * %FALSE after a message on stderr.
  */
 static gboolean
@@ -230,54 +186,103 @@ locate_database (const BdServiceOptions  *options,
   return TRUE;
 }
 
+/* Opens the database and seeds it from @file (read from --tenant-file
+ * when it is not read yet and the database holds no tenant).
+ *
+ * Returns: (transfer full): the store holding a tenant, or %NULL with
+ *   @error set, or with neither (after a message on stderr: no or a bad
+ *   --tenant-file)
+ */
+static BdStore *
+open_and_seed (const BdServiceOptions  *options,
+               const char              *location,
+               const char              *where,
+               BdTenantFile           **file,
+               GError                 **error)
+{
+  g_autoptr(BdStore) store = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean seeded = FALSE;
+
+  store = open_store (location, &seeded, error);
+  if (store == NULL)
+    return NULL;
+
+  if (!seeded)
+    {
+      if (*file == NULL && (*file = read_tenant_file (options, where)) == NULL)
+        return NULL;
+      if (bd_store_seed (store, *file, &local_error))
+        return g_steal_pointer (&store);
+
+      /* Another instance seeded the empty database first (the store's lock
+       * let it go first): this one serves what it stored.
+       */
+      if (!g_error_matches (local_error, BD_STORE_ERROR, BD_STORE_ERROR_SEEDED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+
+  if (options->tenant_path != NULL)
+    {
+      g_printerr ("%s: ", PROGRAM_NAME);
+      /* Translators: %1$s is the data directory, %2$s the tenant file */
+      g_printerr (_("%1$s holds a tenant already; %2$s is ignored"),
+                  where, options->tenant_path);
+      g_printerr ("\n");
+    }
+
+  return g_steal_pointer (&store);
+}
+
 /* The database of --database or the data directory, holding a tenant;
  * %NULL after a message on stderr.
+ *
+ * Nothing is removed, ever: an SQLite file another instance started at the
+ * same time may have created and seeded (or be seeding) is not this one's
+ * to delete. A start that cannot seed (no or a bad --tenant-file) finds out
+ * before it creates a file; a seed that failed in the database leaves it
+ * without a tenant, and the next start seeds it.
  */
 static BdStore *
 open_seeded_store (const BdServiceOptions *options)
 {
-  g_autoptr(BdStore) store = NULL;
+  g_autoptr(BdTenantFile) file = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *location = NULL;
   g_autofree char *db_path = NULL;
   const char *where = NULL;
-  gboolean seeded = FALSE;
-  gboolean existed;
 
   if (!locate_database (options, &location, &db_path, &where))
     return NULL;
 
-  existed = db_path != NULL && g_file_test (db_path, G_FILE_TEST_EXISTS);
+  if (db_path != NULL && !g_file_test (db_path, G_FILE_TEST_EXISTS) &&
+      (file = read_tenant_file (options, where)) == NULL)
+    return NULL;
 
-  store = open_store (location, &seeded, &error);
-  if (store == NULL)
+  /* Instances started together on one new SQLite file wait for each
+   * other's schema and seed, each wait bounded by the busy timeout: the
+   * loser waits again rather than fail while the winner is still seeding
+   * a large tenant.
+   */
+  for (guint attempt = 1; attempt <= SEED_WAIT_ATTEMPTS; attempt++)
     {
-      g_printerr ("%s: %s: %s\n", PROGRAM_NAME, db_path != NULL ? db_path : location,
-                  error->message);
-      return NULL;
+      BdStore *store;
+
+      g_clear_error (&error);
+      store = open_and_seed (options, location, where, &file, &error);
+      if (store != NULL)
+        return store;
+      if (error == NULL)
+        return NULL;
+      if (!g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_LOCK_TIMEOUT))
+        break;
     }
 
-  if (seeded)
-    {
-      if (options->tenant_path != NULL)
-        {
-          g_printerr ("%s: ", PROGRAM_NAME);
-          /* Translators: %1$s is the data directory, %2$s the tenant file */
-          g_printerr (_("%1$s holds a tenant already; %2$s is ignored"),
-                      where, options->tenant_path);
-          g_printerr ("\n");
-        }
-      return g_steal_pointer (&store);
-    }
-
-  if (seed_new_store (options, where, store))
-    return g_steal_pointer (&store);
-
-  /* Nothing half-loaded: a database file this start created goes again. */
-  g_clear_object (&store);
-  if (db_path != NULL && !existed)
-    remove_database (db_path);
-
+  g_printerr ("%s: %s: %s\n", PROGRAM_NAME, db_path != NULL ? db_path : location,
+              error->message);
   return NULL;
 }
 

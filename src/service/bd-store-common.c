@@ -120,3 +120,16 @@ _bd_store_set_newer_schema_error (gint     version,
                version, known);
   return FALSE;
 }
+
+/* Another transaction held a lock (a row, an Idempotency-Key) longer than
+ * this one may wait: nothing was changed, and the same request may be
+ * made again. @message: the database's own words, untranslated
+ */
+gboolean
+_bd_store_set_lock_timeout_error (const char  *message,
+                                  GError     **error)
+{
+  g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_LOCK_TIMEOUT,
+               _("The billing database could not be changed: %s"), message);
+  return FALSE;
+}

@@ -50,7 +50,25 @@ _bd_store_pg_ledger_sql (const char **sql)
     "ON CONFLICT (user_id, endpoint, key) DO UPDATE SET "
     "fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body, "
     "created = excluded.created WHERE idempotency.created < $8";
-  sql[STMT_FORGET_IDEMPOTENT_ANSWERS] = "DELETE FROM idempotency WHERE created < $1";
+  /* Only rows no other transaction holds: a key claimed again past its
+   * retention stays for a later prune, and the prune never waits on a
+   * claim, which could wait on this transaction's rows in turn.
+   */
+  sql[STMT_FORGET_IDEMPOTENT_ANSWERS] =
+    "DELETE FROM idempotency WHERE ctid IN (SELECT ctid FROM idempotency "
+    "WHERE created < $1 FOR UPDATE SKIP LOCKED)";
+  /* The claim (bd_store_claim_idempotency_key ()): an insert under the
+   * primary key waits for another transaction's uncommitted row of the same
+   * key (bounded by lock_timeout), then either inserts (the other rolled
+   * back), takes over an answer past the retention, or changes nothing: an
+   * answer is kept, which a read of its own then sees (READ COMMITTED).
+   */
+  sql[STMT_CLAIM_IDEMPOTENCY_KEY] =
+    "INSERT INTO idempotency (user_id, endpoint, key, fingerprint, status, body, created) "
+    "VALUES ($1, $2, $3, $4, $5, '', $6) "
+    "ON CONFLICT (user_id, endpoint, key) DO UPDATE SET "
+    "fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body, "
+    "created = excluded.created WHERE idempotency.created < $7";
 }
 
 /* A row of OPERATION_COLUMNS. */
@@ -259,4 +277,48 @@ _bd_store_pg_forget_idempotent_answers (BdStore  *store,
   _bd_pg_params_int (&params, created_before);
   return _bd_pg_run_done (BD_STORE_PG (store), STMT_FORGET_IDEMPOTENT_ANSWERS, &params,
                           DOING_WRITE, error);
+}
+
+gboolean
+_bd_store_pg_claim_idempotency_key (BdStore             *store,
+                                    const char          *user_id,
+                                    const char          *endpoint,
+                                    const char          *key,
+                                    gint64               kept_since,
+                                    GBytes              *fingerprint,
+                                    BdIdempotentAnswer **answer,
+                                    GError             **error)
+{
+  BdStorePg *self = BD_STORE_PG (store);
+  g_autoptr(PGresult) result = NULL;
+  Params params = { 0 };
+
+  if (!self->in_transaction)
+    return _bd_store_set_error (error, DOING_WRITE, "a key is claimed inside a transaction");
+
+  _bd_pg_params_text (&params, user_id);
+  _bd_pg_params_text (&params, endpoint);
+  _bd_pg_params_text (&params, key);
+  params_bytes (&params, fingerprint);
+  _bd_pg_params_int (&params, BD_STORE_CLAIM_STATUS);
+  _bd_pg_params_int (&params, BD_STORE_CLAIM_CREATED);
+  _bd_pg_params_int (&params, kept_since);
+
+  result = _bd_pg_run (self, STMT_CLAIM_IDEMPOTENCY_KEY, &params, DOING_WRITE, error);
+  if (result == NULL)
+    return FALSE;
+  if (_bd_pg_changes (result) == 1)
+    return TRUE;
+
+  if (!_bd_store_pg_get_idempotent_answer (store, user_id, endpoint, key, kept_since, answer,
+                                           error))
+    return FALSE;
+
+  /* Kept, yet not found: the row changed between the two statements, which
+   * the claim's row lock rules out.
+   */
+  if (*answer == NULL)
+    return _bd_store_set_error (error, DOING_READ, "an Idempotency-Key changed while claimed");
+
+  return TRUE;
 }

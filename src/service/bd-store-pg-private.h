@@ -59,6 +59,7 @@ typedef enum
   STMT_GET_IDEMPOTENT_ANSWER,
   STMT_PUT_IDEMPOTENT_ANSWER,
   STMT_FORGET_IDEMPOTENT_ANSWERS,
+  STMT_CLAIM_IDEMPOTENCY_KEY,
   N_STATEMENTS
 } StatementId;
 
@@ -251,6 +252,14 @@ gboolean   _bd_store_pg_put_idempotent_answer     (BdStore                   *st
                                                    GError                   **error);
 gboolean   _bd_store_pg_forget_idempotent_answers (BdStore                   *store,
                                                    gint64                     created_before,
+                                                   GError                   **error);
+gboolean   _bd_store_pg_claim_idempotency_key     (BdStore                   *store,
+                                                   const char                *user_id,
+                                                   const char                *endpoint,
+                                                   const char                *key,
+                                                   gint64                     kept_since,
+                                                   GBytes                    *fingerprint,
+                                                   BdIdempotentAnswer       **answer,
                                                    GError                   **error);
 
 G_END_DECLS

@@ -122,6 +122,15 @@ _bd_pg_set_error (PGconn          *conn,
   /* libpq's messages end with a newline. */
   message = g_strchomp (g_strdup (text));
 
+  /* lock_not_available: the transaction's lock_timeout ran out; and a
+   * deadlock the server broke by ending this transaction. Either way
+   * nothing was changed and the request may be made again.
+   */
+  if (result != NULL &&
+      (g_strcmp0 (PQresultErrorField (result, PG_DIAG_SQLSTATE), "55P03") == 0 ||
+       g_strcmp0 (PQresultErrorField (result, PG_DIAG_SQLSTATE), "40P01") == 0))
+    return _bd_store_set_lock_timeout_error (message, error);
+
   return _bd_store_set_error_code (error, code, doing, message);
 }
 

@@ -63,6 +63,33 @@ bd_store_pg_check_integrity (BdStore  *store,
   return TRUE;
 }
 
+/* A change's transaction: its waits for a lock another transaction holds
+ * (a subscription's row, an Idempotency-Key, the ledger) end after the
+ * bound (docs/design.md section 6), with SQLSTATE 55P03, which
+ * _bd_pg_set_error () says as %BD_STORE_ERROR_LOCK_TIMEOUT. The seed's own
+ * transaction (bd-store-pg-tenant.c) waits for another instance's seed
+ * without a bound.
+ */
+static gboolean
+bd_store_pg_begin (BdStore  *store,
+                   GError  **error)
+{
+  BdStorePg *self = BD_STORE_PG (store);
+  g_autofree char *sql = g_strdup_printf ("SET LOCAL lock_timeout = '%ds'",
+                                          BD_STORE_LOCK_TIMEOUT_SECONDS);
+
+  if (!_bd_store_pg_begin (store, error))
+    return FALSE;
+
+  if (!_bd_pg_exec (self->conn, sql, DOING_WRITE, error))
+    {
+      _bd_store_pg_rollback (store);
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 static void
 bd_store_iface_init (BdStoreInterface *iface)
 {
@@ -70,7 +97,7 @@ bd_store_iface_init (BdStoreInterface *iface)
   iface->check_integrity = bd_store_pg_check_integrity;
   iface->is_seeded = _bd_store_pg_is_seeded;
   iface->seed = _bd_store_pg_seed;
-  iface->begin = _bd_store_pg_begin;
+  iface->begin = bd_store_pg_begin;
   iface->commit = _bd_store_pg_commit;
   iface->rollback = _bd_store_pg_rollback;
   iface->get_tenant = _bd_store_pg_get_tenant;
@@ -95,6 +122,7 @@ bd_store_iface_init (BdStoreInterface *iface)
   iface->put_idempotent_answer = _bd_store_pg_put_idempotent_answer;
   iface->forget_idempotent_answers = _bd_store_pg_forget_idempotent_answers;
   iface->ping = _bd_store_pg_ping;
+  iface->claim_idempotency_key = _bd_store_pg_claim_idempotency_key;
 }
 
 /*

@@ -85,5 +85,15 @@ gboolean _bd_store_set_unreadable_row_error  (const char   *table,
 gboolean _bd_store_set_newer_schema_error    (gint          version,
                                               gint          known,
                                               GError      **error);
+gboolean _bd_store_set_lock_timeout_error    (const char   *message,
+                                              GError      **error);
+
+/* The created time of a claimed key (bd_store_claim_idempotency_key ()):
+ * before every retention, so that a claim is as absent to every lookup and
+ * the put of the change's answer replaces it, as it replaces an answer
+ * past the retention. Its status is 102 (Processing).
+ */
+#define BD_STORE_CLAIM_CREATED G_MININT64
+#define BD_STORE_CLAIM_STATUS  102
 
 G_END_DECLS

@@ -42,6 +42,18 @@ _bd_store_sqlite_ledger_sql (const char **sql)
     "fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body, "
     "created = excluded.created WHERE idempotency.created < ?8";
   sql[STMT_FORGET_IDEMPOTENT_ANSWERS] = "DELETE FROM idempotency WHERE created < ?1";
+  /* The claim (bd_store_claim_idempotency_key ()): the transaction already
+   * holds the database's write lock (BEGIN IMMEDIATE waited for another
+   * change's commit, bounded by the busy timeout), so the insert either
+   * claims the key, takes over an answer past the retention, or changes
+   * nothing: an answer is kept.
+   */
+  sql[STMT_CLAIM_IDEMPOTENCY_KEY] =
+    "INSERT INTO idempotency (user_id, endpoint, key, fingerprint, status, body, created) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, X'', ?6) "
+    "ON CONFLICT (user_id, endpoint, key) DO UPDATE SET "
+    "fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body, "
+    "created = excluded.created WHERE idempotency.created < ?7";
 }
 
 /* A row of OPERATION_COLUMNS. */
@@ -237,3 +249,45 @@ _bd_store_sqlite_forget_idempotent_answers (BdStore  *store,
   return _bd_sqlite_step_done (self, stmt, DOING_WRITE, error);
 }
 
+
+gboolean
+_bd_store_sqlite_claim_idempotency_key (BdStore             *store,
+                                        const char          *user_id,
+                                        const char          *endpoint,
+                                        const char          *key,
+                                        gint64               kept_since,
+                                        GBytes              *fingerprint,
+                                        BdIdempotentAnswer **answer,
+                                        GError             **error)
+{
+  BdStoreSqlite *self = BD_STORE_SQLITE (store);
+  g_autoptr(BorrowedStatement) stmt = NULL;
+
+  if (sqlite3_get_autocommit (self->db))
+    return _bd_store_set_error (error, DOING_WRITE, "a key is claimed inside a transaction");
+
+  stmt = borrow (self, STMT_CLAIM_IDEMPOTENCY_KEY);
+  if (sqlite3_bind_text (stmt, 1, user_id, -1, SQLITE_STATIC) != SQLITE_OK ||
+      sqlite3_bind_text (stmt, 2, endpoint, -1, SQLITE_STATIC) != SQLITE_OK ||
+      sqlite3_bind_text (stmt, 3, key, -1, SQLITE_STATIC) != SQLITE_OK ||
+      _bd_sqlite_bind_bytes (stmt, 4, fingerprint) != SQLITE_OK ||
+      sqlite3_bind_int64 (stmt, 5, BD_STORE_CLAIM_STATUS) != SQLITE_OK ||
+      sqlite3_bind_int64 (stmt, 6, BD_STORE_CLAIM_CREATED) != SQLITE_OK ||
+      sqlite3_bind_int64 (stmt, 7, kept_since) != SQLITE_OK)
+    return _bd_sqlite_set_error (self->db, DOING_WRITE, error);
+
+  if (!_bd_sqlite_step_done (self, stmt, DOING_WRITE, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 1)
+    return TRUE;
+
+  if (!_bd_store_sqlite_get_idempotent_answer (store, user_id, endpoint, key, kept_since,
+                                               answer, error))
+    return FALSE;
+
+  /* Kept, yet not found: impossible under the write lock. */
+  if (*answer == NULL)
+    return _bd_store_set_error (error, DOING_READ, "an Idempotency-Key changed while claimed");
+
+  return TRUE;
+}

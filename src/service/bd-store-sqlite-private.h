@@ -62,6 +62,7 @@ typedef enum
   STMT_GET_IDEMPOTENT_ANSWER,
   STMT_PUT_IDEMPOTENT_ANSWER,
   STMT_FORGET_IDEMPOTENT_ANSWERS,
+  STMT_CLAIM_IDEMPOTENCY_KEY,
   STMT_INTEGRITY_CHECK,
   STMT_FOREIGN_KEY_CHECK,
   N_STATEMENTS
@@ -258,6 +259,14 @@ gboolean   _bd_store_sqlite_put_idempotent_answer     (BdStore                  
                                                        GError                   **error);
 gboolean   _bd_store_sqlite_forget_idempotent_answers (BdStore                   *store,
                                                        gint64                     created_before,
+                                                       GError                   **error);
+gboolean   _bd_store_sqlite_claim_idempotency_key     (BdStore                   *store,
+                                                       const char                *user_id,
+                                                       const char                *endpoint,
+                                                       const char                *key,
+                                                       gint64                     kept_since,
+                                                       GBytes                    *fingerprint,
+                                                       BdIdempotentAnswer       **answer,
                                                        GError                   **error);
 
 G_END_DECLS

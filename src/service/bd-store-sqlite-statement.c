@@ -13,14 +13,15 @@
 
 #include "bd-store-sqlite-private.h"
 
-/* Whether the database cannot be reached now, while serving: another
- * connection held its lock past the busy timeout (SQLITE_BUSY, _LOCKED: a
- * backup, a long write of another instance; later it will be free), or the
- * file could not be read or opened again (SQLITE_IOERR, _CANTOPEN: a disk or
- * a network file system gone away, perhaps for a moment). A full disk, a
+/* Whether the database cannot be reached now, while serving: a lock held
+ * within this process past the busy timeout (SQLITE_LOCKED), or the file
+ * could not be read or opened again (SQLITE_IOERR, _CANTOPEN: a disk or a
+ * network file system gone away, perhaps for a moment). A full disk, a
  * damaged or read-only file and a refused statement are not: waiting does
  * not mend them. At open and while migrating nothing is: a location that
- * does not open is a bad location.
+ * does not open is a bad location. SQLITE_BUSY (another connection held
+ * the write lock past the busy timeout: another instance's change, a
+ * backup) is a lock timeout, not an outage: _bd_sqlite_set_error ().
  */
 static gboolean
 is_unavailable (sqlite3 *db,
@@ -31,7 +32,6 @@ is_unavailable (sqlite3 *db,
 
   switch (sqlite3_errcode (db) & 0xff)
     {
-    case SQLITE_BUSY:
     case SQLITE_LOCKED:
     case SQLITE_IOERR:
     case SQLITE_CANTOPEN:
@@ -51,6 +51,12 @@ _bd_sqlite_set_error (sqlite3     *db,
                       GError     **error)
 {
   const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (SQLITE_NOMEM);
+
+  /* Another connection held the write lock past the busy timeout: nothing
+   * was changed, and the same request may be made again.
+   */
+  if (db != NULL && (sqlite3_extended_errcode (db) & 0xff) == SQLITE_BUSY)
+    return _bd_store_set_lock_timeout_error (message, error);
 
   return _bd_store_set_error_code (error,
                                    is_unavailable (db, doing) ? BD_STORE_ERROR_UNAVAILABLE

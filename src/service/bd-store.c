@@ -538,6 +538,51 @@ bd_store_forget_idempotent_answers (BdStore  *self,
 }
 
 /**
+ * bd_store_claim_idempotency_key:
+ * @kept_since: an answer under the key created before it is past the
+ *   retention: it is as absent, and the claim takes its place
+ * @fingerprint: of the request that claims the key
+ * @answer: (out) (transfer full) (nullable): the answer kept under the key
+ *
+ * Inside a change's transaction, before the change is applied: claims
+ * (@user_id, @endpoint, @key) for this transaction, so that the same key in
+ * another transaction, on this instance or on another, waits for this one
+ * to end (docs/design.md section 6). The claim is a row under the key's
+ * unique index that no other transaction sees before the commit; the
+ * change replaces it with its answer (bd_store_put_idempotent_answer ()),
+ * and a rollback takes it away: nothing "in progress" is ever committed.
+ *
+ * When another transaction holds the key, this one waits for it to end,
+ * at most %BD_STORE_LOCK_TIMEOUT_SECONDS (SQLite: its busy timeout, at the
+ * transaction's start), and then finds its answer.
+ *
+ * Returns: %TRUE with *@answer %NULL when the key is this transaction's
+ *   now; %TRUE with *@answer set when an answer is kept under it (the
+ *   caller compares the fingerprints); %FALSE with
+ *   %BD_STORE_ERROR_LOCK_TIMEOUT when the wait timed out, or another error
+ */
+gboolean
+bd_store_claim_idempotency_key (BdStore             *self,
+                                const char          *user_id,
+                                const char          *endpoint,
+                                const char          *key,
+                                gint64               kept_since,
+                                GBytes              *fingerprint,
+                                BdIdempotentAnswer **answer,
+                                GError             **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (user_id != NULL && endpoint != NULL && key != NULL, FALSE);
+  g_return_val_if_fail (fingerprint != NULL && answer != NULL, FALSE);
+
+  *answer = NULL;
+
+  return BD_STORE_GET_IFACE (self)->claim_idempotency_key (self, user_id, endpoint, key,
+                                                            kept_since, fingerprint, answer,
+                                                            error);
+}
+
+/**
  * bd_store_ping:
  *
  * Asks the database for the cheapest answer it gives (GET /v1/health):

@@ -48,7 +48,16 @@ typedef enum
   BD_STORE_ERROR_NOT_FOUND,     /* no user or token of that id */
   BD_STORE_ERROR_EXISTS,        /* a user of that id exists already */
   BD_STORE_ERROR_UNAVAILABLE,   /* the database cannot be reached now: try again later */
+  BD_STORE_ERROR_LOCK_TIMEOUT,  /* another transaction held a lock past the wait's bound */
 } BdStoreError;
+
+/* How long a change waits for a lock another transaction holds (the same
+ * Idempotency-Key on another instance, the same subscription) before it
+ * fails with %BD_STORE_ERROR_LOCK_TIMEOUT: PostgreSQL's lock_timeout of a
+ * change's transaction. SQLite's busy timeout (5 s, bd-store-sqlite*) is
+ * its own bound.
+ */
+#define BD_STORE_LOCK_TIMEOUT_SECONDS 10
 
 /* A time that is not there: a token that never expires or was never used. */
 #define BD_STORE_NEVER G_MININT64
@@ -218,6 +227,14 @@ struct _BdStoreInterface
   gboolean            (*forget_idempotent_answers) (BdStore                   *self,
                                                     gint64                     created_before,
                                                     GError                   **error);
+  gboolean            (*claim_idempotency_key)     (BdStore                   *self,
+                                                    const char                *user_id,
+                                                    const char                *endpoint,
+                                                    const char                *key,
+                                                    gint64                     kept_since,
+                                                    GBytes                    *fingerprint,
+                                                    BdIdempotentAnswer       **answer,
+                                                    GError                   **error);
 
   gboolean            (*ping)                      (BdStore                   *self,
                                                     GError                   **error);
@@ -326,6 +343,14 @@ gboolean bd_store_put_idempotent_answer     (BdStore                   *self,
                                              GError                   **error);
 gboolean bd_store_forget_idempotent_answers (BdStore                   *self,
                                              gint64                     created_before,
+                                             GError                   **error);
+gboolean bd_store_claim_idempotency_key     (BdStore                   *self,
+                                             const char                *user_id,
+                                             const char                *endpoint,
+                                             const char                *key,
+                                             gint64                     kept_since,
+                                             GBytes                    *fingerprint,
+                                             BdIdempotentAnswer       **answer,
                                              GError                   **error);
 
 gboolean bd_store_ping (BdStore  *self,
