@@ -355,16 +355,34 @@ gboolean
 bd_api_authenticates (BdApi      *self,
                       const char *authorization)
 {
+  g_return_val_if_fail (BD_IS_API (self), FALSE);
+
+  return bd_api_authenticates_on_store (self, self->store, authorization);
+}
+
+/**
+ * bd_api_authenticates_on_store:
+ * @store: the connection to ask: the calling thread's own
+ * @authorization: (nullable): the Authorization header
+ *
+ * bd_api_authenticates () on a worker thread's store (bd-store.h).
+ */
+gboolean
+bd_api_authenticates_on_store (BdApi      *self,
+                               BdStore    *store,
+                               const char *authorization)
+{
   g_autoptr(BdUser) user = NULL;
   const char *token;
 
   g_return_val_if_fail (BD_IS_API (self), FALSE);
+  g_return_val_if_fail (BD_IS_STORE (store), FALSE);
 
   token = bearer_token (authorization);
   if (token == NULL)
     return FALSE;
 
-  user = bd_store_find_user_by_token (self->store, token, bd_api_get_now (self), NULL);
+  user = bd_store_find_user_by_token (store, token, bd_api_get_now (self), NULL);
   return user != NULL;
 }
 

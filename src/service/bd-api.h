@@ -57,6 +57,9 @@ void           bd_api_set_frozen_now    (BdApi              *self,
 gint64         bd_api_get_now           (BdApi              *self);
 gboolean       bd_api_authenticates     (BdApi              *self,
                                          const char         *authorization);
+gboolean       bd_api_authenticates_on_store (BdApi         *self,
+                                              BdStore       *store,
+                                              const char    *authorization);
 BdApiResponse *bd_api_handle            (BdApi              *self,
                                          const BdApiRequest *request);
 BdApiResponse *bd_api_handle_on_store   (BdApi              *self,
