@@ -148,6 +148,10 @@ bd_test_child_finish (BdTestChild  *child,
 
   g_assert_true (bd_test_wait_until (bd_test_is_set, &child->exited, WAIT_MS));
   g_assert_true (bd_test_wait_until (bd_test_is_set, &child->stderr_done, WAIT_MS));
+  /* The read of the first line ends at the latest with stdout's end, which
+   * may come after the exit and stderr's end.
+   */
+  g_assert_true (bd_test_wait_until (bd_test_is_set, &child->line_done, WAIT_MS));
   if (g_subprocess_get_if_signaled (child->process))
     g_test_message ("killed by signal %d", g_subprocess_get_term_sig (child->process));
   g_assert_true (g_subprocess_get_if_exited (child->process));

@@ -36,6 +36,10 @@ bd_test_service_new (const char *tenant_json,
   service->api = bd_api_new (service->store);
   bd_api_set_frozen_now (service->api, bd_test_time (now));
   service->server = bd_server_new (service->api);
+  /* As the service answers: on worker threads, a store each. */
+  bd_server_start_workers (service->server, service->location, BD_STORE_DURABLE,
+                           BD_SERVER_N_WORKERS, &error);
+  g_assert_no_error (error);
   bd_server_listen (service->server, "127.0.0.1:0", &error);
   g_assert_no_error (error);
   service->url = bd_server_get_url (service->server);

@@ -548,6 +548,9 @@ fixture_set_up (Fixture       *f,
   bd_api_set_frozen_now (f->api, bd_test_time (NOW));
 
   f->server = bd_server_new (f->api);
+  /* As the service answers: on worker threads, a store each. */
+  bd_server_start_workers (f->server, path, BD_STORE_DURABLE, BD_SERVER_N_WORKERS, &error);
+  g_assert_no_error (error);
   bd_server_listen (f->server, "127.0.0.1:0", &error);
   g_assert_no_error (error);
   f->url = bd_server_get_url (f->server);

@@ -402,11 +402,31 @@ BdApiResponse *
 bd_api_check_authorization (BdApi      *self,
                             const char *authorization)
 {
+  g_return_val_if_fail (BD_IS_API (self), NULL);
+
+  return bd_api_check_authorization_on_store (self, self->store, authorization);
+}
+
+/**
+ * bd_api_check_authorization_on_store:
+ * @store: the connection to ask: the calling thread's own
+ * @authorization: (nullable): the Authorization header
+ *
+ * bd_api_check_authorization () on a worker thread's store (bd-store.h).
+ *
+ * Returns: (transfer full) (nullable): as bd_api_check_authorization ()
+ */
+BdApiResponse *
+bd_api_check_authorization_on_store (BdApi      *self,
+                                     BdStore    *store,
+                                     const char *authorization)
+{
   g_autoptr(BdUser) user = NULL;
 
   g_return_val_if_fail (BD_IS_API (self), NULL);
+  g_return_val_if_fail (BD_IS_STORE (store), NULL);
 
-  return authenticate (self->store, authorization, bd_api_get_now (self), &user);
+  return authenticate (store, authorization, bd_api_get_now (self), &user);
 }
 
 /**

@@ -26,13 +26,19 @@
 /* A connection taken from libsoup to answer 413 on it. */
 typedef struct
 {
-  BdServer     *server;       /* owned: the refusal is in flight */
+  BdServer     *server;         /* owned: the refusal is in flight */
   GIOStream    *stream;
   GSocket      *socket;
   GBytes       *answer;
-  GCancellable *cancellable;  /* cancelled at the deadline */
+  GCancellable *cancellable;    /* cancelled at the deadline */
   guint         deadline_id;
   guint64       drained;
+  char         *method;         /* for the log */
+  char         *path;
+  gint64        started;
+  BdApi        *api;            /* the token's check, read by a worker ... */
+  char         *authorization;
+  BdApiResponse *response;      /* ... and its answer, written by it */
   guint8        buffer[16 * 1024];
 } Refusal;
 
@@ -100,6 +106,11 @@ refusal_free (Refusal *refusal)
   g_clear_object (&refusal->socket);
   g_clear_object (&refusal->stream);
   g_clear_object (&refusal->server);
+  g_clear_object (&refusal->api);
+  g_free (refusal->method);
+  g_free (refusal->path);
+  g_free (refusal->authorization);
+  g_clear_pointer (&refusal->response, bd_api_response_free);
   g_free (refusal);
 }
 
@@ -210,6 +221,52 @@ refusal_deadline_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* On a worker, with its store, or with none on the main context of a
+ * server without workers.
+ */
+static void
+refusal_authenticate (BdStore  *store,
+                      gpointer  data)
+{
+  Refusal *refusal = data;
+
+  if (store != NULL)
+    refusal->response = bd_api_check_authorization_on_store (refusal->api, store,
+                                                             refusal->authorization);
+  else
+    refusal->response = bd_api_check_authorization (refusal->api, refusal->authorization);
+
+  if (refusal->response == NULL)
+    refusal->response = build_too_large ();
+}
+
+/* On the main context: the answer, once the token is known. */
+static void
+refusal_authenticated (gpointer data,
+                       gboolean ran)
+{
+  Refusal *refusal = data;
+
+  /* The pool stops only with the server, which the refusal holds. */
+  if (!ran)
+    {
+      refusal_close (refusal);
+      return;
+    }
+
+  _bd_server_log_request (refusal->method, refusal->path, refusal->response->status,
+                          refusal->started);
+  refusal->answer = build_refusal_answer (refusal->response);
+
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
+                                   g_bytes_get_data (refusal->answer, NULL),
+                                   g_bytes_get_size (refusal->answer),
+                                   G_PRIORITY_DEFAULT,
+                                   refusal->cancellable,
+                                   refusal_write_cb,
+                                   refusal);
+}
+
 /*
  * Private API
  */
@@ -220,9 +277,10 @@ refusal_deadline_cb (gpointer user_data)
  * and the whole 413 answer written to it here. A chunked body, which has no
  * length up front, is refused the same way once it passes 1 MiB.
  *
- * The API puts 401 before 413 (docs/design.md section 3), so the token is checked here first, from
- * the headers: a request without a valid one is answered 401 the same way
- * (503 while the database cannot be reached to tell).
+ * The API puts 401 before 413 (docs/design.md section 3), so the token is
+ * checked first, from the headers, on a worker (it needs a store): a
+ * request without a valid one is answered 401 the same way (503 while the
+ * database cannot be reached to tell).
  */
 void
 _bd_server_refuse_too_large (BdServer             *self,
@@ -230,28 +288,20 @@ _bd_server_refuse_too_large (BdServer             *self,
                              BdServerRequestState *state)
 {
   g_autoptr(GIOStream) stream = NULL;
-  g_autoptr(BdApiResponse) response = NULL;
-  const char *authorization;
   GSocket *socket;
   Refusal *refusal;
 
   state->refused = TRUE;
 
-  authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
-                                                "Authorization");
-  response = bd_api_check_authorization (self->api, authorization);
-  if (response == NULL)
-    response = build_too_large ();
-
-  _bd_server_log_request (soup_server_message_get_method (msg),
-                          g_uri_get_path (soup_server_message_get_uri (msg)),
-                          response->status,
-                          state->started);
-
   refusal = g_new0 (Refusal, 1);
   refusal->server = g_object_ref (self);
   refusal->cancellable = g_cancellable_new ();
-  refusal->answer = build_refusal_answer (response);
+  refusal->method = g_strdup (soup_server_message_get_method (msg));
+  refusal->path = g_strdup (g_uri_get_path (soup_server_message_get_uri (msg)));
+  refusal->started = state->started;
+  refusal->api = g_object_ref (self->api);
+  refusal->authorization = g_strdup (soup_message_headers_get_one (
+    soup_server_message_get_request_headers (msg), "Authorization"));
   socket = soup_server_message_get_socket (msg);
   if (socket != NULL)
     refusal->socket = g_object_ref (socket);
@@ -269,15 +319,11 @@ _bd_server_refuse_too_large (BdServer             *self,
       return;
     }
 
+  /* libsoup reads no more of the body now; the client's bytes wait in the
+   * socket until the answer is written and the rest drained.
+   */
   refusal->stream = g_steal_pointer (&stream);
   refusal->deadline_id = g_timeout_add_seconds (REFUSAL_SECONDS, refusal_deadline_cb, refusal);
 
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (refusal->stream),
-                                   g_bytes_get_data (refusal->answer, NULL),
-                                   g_bytes_get_size (refusal->answer),
-                                   G_PRIORITY_DEFAULT,
-                                   refusal->cancellable,
-                                   refusal_write_cb,
-                                   refusal);
+  _bd_server_run (self, refusal_authenticate, refusal_authenticated, refusal);
 }
-

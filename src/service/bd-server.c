@@ -17,8 +17,6 @@
 /* Paths longer than this are cut short in the log. */
 #define LOG_PATH_MAX 256
 
-#define REQUEST_STATE_KEY "bd-server-request-state"
-
 G_DEFINE_FINAL_TYPE (BdServer, bd_server, G_TYPE_OBJECT)
 
 G_DEFINE_QUARK (bd-server-error-quark, bd_server_error)
@@ -257,6 +255,8 @@ on_message_disconnected_cb (SoupServerMessage *msg,
 
   g_return_if_fail (state != NULL);
 
+  state->disconnected = TRUE;
+
   /* A refused message was logged when it was refused. */
   if (state->counted && !state->refused)
     _bd_server_log_request (soup_server_message_get_method (msg),
@@ -296,60 +296,8 @@ handle_message_cb (SoupServer        *soup,
                    gpointer           user_data)
 {
   BdServer *self = user_data;
-  g_autoptr(BdApiResponse) response = NULL;
-  g_autoptr(GBytes) body = NULL;
-  SoupMessageHeaders *request_headers;
-  SoupMessageHeaders *response_headers;
-  BdApiRequest request = { 0 };
-  GUri *uri;
 
-  uri = soup_server_message_get_uri (msg);
-  request_headers = soup_server_message_get_request_headers (msg);
-  body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
-
-  request.method = soup_server_message_get_method (msg);
-  request.path = g_uri_get_path (uri);
-  request.query = g_uri_get_query (uri);
-  request.authorization = soup_message_headers_get_one (request_headers, "Authorization");
-  request.content_type = soup_message_headers_get_one (request_headers, "Content-Type");
-  request.if_match = soup_message_headers_get_one (request_headers, "If-Match");
-  request.idempotency_key = soup_message_headers_get_one (request_headers, "Idempotency-Key");
-  request.host = soup_message_headers_get_one (request_headers, "Host");
-  request.forwarded_proto = soup_message_headers_get_one (request_headers, "X-Forwarded-Proto");
-  request.forwarded_host = soup_message_headers_get_one (request_headers, "X-Forwarded-Host");
-
-  /* got-headers and got-chunk refuse a longer body before it is read; this
-   * only keeps the promise of BD_API_MAX_BODY should one slip through.
-   */
-  if (g_bytes_get_size (body) > BD_API_MAX_BODY)
-    request.body_too_large = TRUE;
-  else
-    request.body = g_bytes_get_data (body, &request.body_length);
-
-  response = bd_api_handle (self->api, &request);
-
-  soup_server_message_set_status (msg, response->status, NULL);
-
-  response_headers = soup_server_message_get_response_headers (msg);
-  if (response->etag != NULL)
-    soup_message_headers_replace (response_headers, "ETag", response->etag);
-  if (response->retry_after_seconds > 0)
-    {
-      char seconds[16];
-
-      g_snprintf (seconds, sizeof seconds, "%u", response->retry_after_seconds);
-      soup_message_headers_replace (response_headers, "Retry-After", seconds);
-    }
-  if (self->stopping)
-    soup_message_headers_replace (response_headers, "Connection", "close");
-
-  if (response->body != NULL)
-    {
-      gsize length = 0;
-      const char *data = g_bytes_get_data (response->body, &length);
-
-      soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, data, length);
-    }
+  _bd_server_answer (self, msg);
 }
 
 /*
@@ -361,8 +309,12 @@ bd_server_dispose (GObject *object)
 {
   BdServer *self = (BdServer *)object;
 
+  /* The connections first, so that no answer is waited for; then the
+   * workers, who finish what they hold and close their stores.
+   */
   if (self->soup != NULL)
     soup_server_disconnect (self->soup);
+  g_clear_pointer (&self->workers, _bd_worker_pool_free);
   g_clear_object (&self->soup);
   g_clear_object (&self->api);
   g_clear_object (&self->tls_certificate);
@@ -376,6 +328,7 @@ bd_server_finalize (GObject *object)
   BdServer *self = (BdServer *)object;
 
   g_clear_pointer (&self->url, g_free);
+  g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (bd_server_parent_class)->finalize (object);
 }
@@ -441,6 +394,11 @@ bd_server_class_init (BdServerClass *klass)
 static void
 bd_server_init (BdServer *self)
 {
+  /* SoupServer's sources go to the thread-default context of the thread
+   * that makes it: answers come back to that one.
+   */
+  self->context = g_main_context_ref_thread_default ();
+
   /* No trailing space: libsoup would append its own name and version. */
   self->soup = soup_server_new ("server-header", SERVER_HEADER, NULL);
 

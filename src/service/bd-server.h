@@ -16,8 +16,21 @@ G_BEGIN_DECLS
  * bd_api_handle (). It owns the socket (plain HTTP on a loopback address,
  * or HTTPS anywhere), refuses bodies over 1 MiB before they are read, logs
  * one line per request and counts the requests in flight, so that main ()
- * can let them finish before it exits.
+ * can let them finish before it exits. With bd_server_start_workers (),
+ * requests are answered on worker threads, each with its own store, while
+ * the main context goes on reading and writing the others.
  */
+
+/* The service's workers. A request spends its time waiting on the
+ * database (a row lock held by another request or instance, a commit's
+ * fsync), not on the CPU, so a few more threads than the 2 cores of a
+ * small machine let a read be answered while changes wait for their
+ * locks. Each holds a connection of its own: with the one the service
+ * seeded with, five an instance, far below PostgreSQL's default of 100
+ * even for several instances; SQLite writes one at a time whatever their
+ * number, and reads beside them (WAL).
+ */
+#define BD_SERVER_N_WORKERS 4
 
 #define BD_SERVER_ERROR (bd_server_error_quark ())
 
@@ -40,6 +53,11 @@ gboolean  bd_server_check_tls_certificate (GTlsCertificate  *certificate,
                                            GError          **error);
 void      bd_server_set_tls_certificate   (BdServer         *self,
                                            GTlsCertificate  *certificate);
+gboolean  bd_server_start_workers         (BdServer         *self,
+                                           const char       *location,
+                                           BdStoreDurability durability,
+                                           guint             n_workers,
+                                           GError          **error);
 gboolean  bd_server_listen                (BdServer         *self,
                                            const char       *address,
                                            GError          **error);

@@ -237,8 +237,8 @@ open_and_seed (const BdServiceOptions  *options,
   return g_steal_pointer (&store);
 }
 
-/* The database of --database or the data directory, holding a tenant;
- * %NULL after a message on stderr.
+/* The database of --database or the data directory, holding a tenant, and
+ * its @location for the workers' stores; %NULL after a message on stderr.
  *
  * Nothing is removed, ever: an SQLite file another instance started at the
  * same time may have created and seeded (or be seeding) is not this one's
@@ -247,15 +247,15 @@ open_and_seed (const BdServiceOptions  *options,
  * without a tenant, and the next start seeds it.
  */
 static BdStore *
-open_seeded_store (const BdServiceOptions *options)
+open_seeded_store (const BdServiceOptions  *options,
+                   char                   **location)
 {
   g_autoptr(BdTenantFile) file = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *location = NULL;
   g_autofree char *db_path = NULL;
   const char *where = NULL;
 
-  if (!locate_database (options, &location, &db_path, &where))
+  if (!locate_database (options, location, &db_path, &where))
     return NULL;
 
   if (db_path != NULL && !g_file_test (db_path, G_FILE_TEST_EXISTS) &&
@@ -272,7 +272,7 @@ open_seeded_store (const BdServiceOptions *options)
       BdStore *store;
 
       g_clear_error (&error);
-      store = open_and_seed (options, location, where, &file, &error);
+      store = open_and_seed (options, *location, where, &file, &error);
       if (store != NULL)
         return store;
       if (error == NULL)
@@ -281,7 +281,7 @@ open_seeded_store (const BdServiceOptions *options)
         break;
     }
 
-  g_printerr ("%s: %s: %s\n", PROGRAM_NAME, db_path != NULL ? db_path : location,
+  g_printerr ("%s: %s: %s\n", PROGRAM_NAME, db_path != NULL ? db_path : *location,
               error->message);
   return NULL;
 }
@@ -437,6 +437,8 @@ bd_service_serve (const BdServiceOptions *options)
   g_autoptr(BdStore) store = NULL;
   g_autoptr(BdApi) api = NULL;
   g_autoptr(BdServer) server = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *location = NULL;
 
   g_return_val_if_fail (options != NULL, EXIT_FAILURE);
   g_return_val_if_fail (options->command == BD_SERVICE_COMMAND_SERVE, EXIT_FAILURE);
@@ -448,7 +450,7 @@ bd_service_serve (const BdServiceOptions *options)
         return EXIT_FAILURE;
     }
 
-  store = open_seeded_store (options);
+  store = open_seeded_store (options, &location);
   if (store == NULL)
     return EXIT_FAILURE;
 
@@ -460,6 +462,16 @@ bd_service_serve (const BdServiceOptions *options)
   server = bd_server_new (api);
   if (tls_certificate != NULL)
     bd_server_set_tls_certificate (server, tls_certificate);
+
+  /* The store above seeded the database; each worker answers on one of
+   * its own.
+   */
+  if (!bd_server_start_workers (server, location, BD_STORE_DURABLE, BD_SERVER_N_WORKERS,
+                                &error))
+    {
+      g_printerr ("%s: %s: %s\n", PROGRAM_NAME, location, error->message);
+      return EXIT_FAILURE;
+    }
 
   return serve (server, options->listen_address);
 }
