@@ -511,6 +511,65 @@ test_failures (Fixture       *f,
   g_assert_true (strchr (tokens.out, '\n') == tokens.out + strlen (tokens.out) - 1);
 }
 
+/* Every users and tokens command, with what it needs besides the database. */
+static const char * const database_commands[][8] = {
+  { "users", "list", NULL },
+  { "users", "add", "u9", "--name", "Dora Dahl", "--role", "user", NULL },
+  { "users", "set-roles", "u1", "--role", "user", NULL },
+  { "users", "disable", "u1", NULL },
+  { "users", "enable", "u1", NULL },
+  { "tokens", "create", "--user", "u1", NULL },
+  { "tokens", "list", NULL },
+  { "tokens", "revoke", "0123456789ab", NULL },
+};
+
+/* A database nobody answers for (port 1 on loopback) is exit status 1 for
+ * every command, with a message and nothing on stdout; a URI with a
+ * password, given as --database or in BILLING_DESK_DATABASE, is a bad
+ * command line (2) that points to PGPASSWORD and ~/.pgpass, and the
+ * password shows nowhere.
+ */
+static void
+test_database_failures (void)
+{
+  const char *unreachable = "postgresql://billing@127.0.0.1:1/billing?connect_timeout=5";
+  const char *password = "postgresql://billing:secret@127.0.0.1:1/billing";
+
+  for (guint i = 0; i < G_N_ELEMENTS (database_commands); i++)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      g_auto(GStrv) command = NULL;
+      g_auto(GStrv) with_unreachable = NULL;
+      g_auto(GStrv) with_password = NULL;
+      g_auto(Run) refused = { 0 };
+      g_auto(Run) bad_uri = { 0 };
+      g_auto(Run) bad_env = { 0 };
+
+      g_strv_builder_addv (builder, (const char **) database_commands[i]);
+      command = g_strv_builder_end (builder);
+      g_test_message ("%s %s", command[0], command[1]);
+
+      g_strv_builder_addv (builder, (const char **) command);
+      g_strv_builder_add_many (builder, "--database", unreachable, NULL);
+      with_unreachable = g_strv_builder_end (builder);
+      run_service (&refused, (const char * const *) with_unreachable);
+      assert_failed (&refused, 1, "The billing database could not be opened");
+
+      g_strv_builder_addv (builder, (const char **) command);
+      g_strv_builder_add_many (builder, "--database", password, NULL);
+      with_password = g_strv_builder_end (builder);
+      run_service (&bad_uri, (const char * const *) with_password);
+      assert_failed (&bad_uri, 2, "PGPASSWORD or ~/.pgpass");
+      g_assert_null (strstr (bad_uri.err, "secret"));
+
+      g_setenv ("BILLING_DESK_DATABASE", password, TRUE);
+      run_service (&bad_env, (const char * const *) command);
+      g_unsetenv ("BILLING_DESK_DATABASE");
+      assert_failed (&bad_env, 2, "BILLING_DESK_DATABASE: A password");
+      g_assert_null (strstr (bad_env.err, "secret"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -535,6 +594,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/commands/failures", Fixture, NULL, fixture_set_up, test_failures,
               fixture_tear_down);
+  g_test_add_func ("/commands/database-failures", test_database_failures);
   bd_test_add_table ("/commands/bad-command-line", bad_cases, sizeof bad_cases[0],
                      G_N_ELEMENTS (bad_cases), test_bad_command_line);
 

@@ -14,6 +14,11 @@ G_BEGIN_DECLS
  * lowest layer of bd-api*.c: it calls none of the others.
  */
 
+/* How long a client waits before it asks again while the database cannot
+ * be reached: a restarting server is back within a few seconds.
+ */
+#define BD_API_RETRY_AFTER_SECONDS 5
+
 BdApiResponse *_bd_api_response_new      (guint                     status,
                                           GBytes                   *body,
                                           const char               *etag);

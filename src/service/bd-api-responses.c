@@ -71,11 +71,27 @@ _bd_api_error (BdErrorCode  code,
   return _bd_api_json (bd_error_code_get_http_status (code), node, NULL);
 }
 
+/* 500, or 503 with Retry-After while the database cannot be reached (a
+ * change it cut short was rolled back: its client asks again, with the
+ * same Idempotency-Key, and the change applies once).
+ */
 BdApiResponse *
 _bd_api_store_error (const GError *error)
 {
-  g_warning ("storage failed: %s", error->message);
-  return _bd_api_error (BD_ERROR_CODE_INTERNAL_ERROR, NULL, "The billing database failed.");
+  BdApiResponse *response;
+
+  if (!g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_UNAVAILABLE))
+    {
+      g_warning ("storage failed: %s", error->message);
+      return _bd_api_error (BD_ERROR_CODE_INTERNAL_ERROR, NULL, "The billing database failed.");
+    }
+
+  /* An outage is no fault of the service's: logged, not warned about. */
+  g_message ("storage unavailable: %s", error->message);
+  response = _bd_api_error (BD_ERROR_CODE_UNAVAILABLE, NULL,
+                            "The billing database cannot be reached now; try again later.");
+  response->retry_after_seconds = BD_API_RETRY_AFTER_SECONDS;
+  return response;
 }
 
 /* A body that is not what the endpoint takes: 400 with the path of the

@@ -165,15 +165,17 @@ is_json_content_type (const char *content_type)
   return g_ascii_strcasecmp (media_type, "application/json") == 0;
 }
 
-/* 401: the user whose bearer token the request carries, or the answer. */
+/* 401: the user whose bearer token the request carries, or the answer
+ * (503 when the database cannot be reached to tell: never 401 then).
+ */
 static BdApiResponse *
-authenticate (BdStore             *store,
-              const BdApiRequest  *request,
-              gint64               now,
-              BdUser             **user)
+authenticate (BdStore     *store,
+              const char  *authorization,
+              gint64       now,
+              BdUser     **user)
 {
   g_autoptr(GError) error = NULL;
-  const char *token = bearer_token (request->authorization);
+  const char *token = bearer_token (authorization);
 
   if (token != NULL)
     {
@@ -213,6 +215,29 @@ is_change (Route       route,
 {
   return (route == ROUTE_SUBSCRIPTION && strcmp (method, "GET") != 0) ||
          route == ROUTE_CANCEL || route == ROUTE_REACTIVATE;
+}
+
+/* 200 only when the database answers: a load balancer then sends nothing
+ * to an instance that could only answer 503.
+ */
+static BdApiResponse *
+health (BdStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  BdApiResponse *response;
+
+  if (bd_store_ping (store, &error))
+    {
+      node = bd_json_parse ("{\"status\":\"ok\"}", -1, NULL);
+      return _bd_api_json (200, node, NULL);
+    }
+
+  g_message ("health: %s", error->message);
+  node = bd_json_parse ("{\"status\":\"unavailable\"}", -1, NULL);
+  response = _bd_api_json (503, node, NULL);
+  response->retry_after_seconds = BD_API_RETRY_AFTER_SECONDS;
+  return response;
 }
 
 static BdApiResponse *
@@ -344,28 +369,26 @@ bd_api_get_now (BdApi *self)
 }
 
 /**
- * bd_api_authenticates:
+ * bd_api_check_authorization:
  * @authorization: (nullable): the Authorization header
  *
  * Whether @authorization names a user of the tenant: for the transport,
  * which refuses a too-large body before reading it, and must still answer
- * 401 first (docs/design.md section 3: which error wins).
+ * 401 first (docs/design.md section 3: which error wins), or 503 when the
+ * database cannot be reached to tell.
+ *
+ * Returns: (transfer full) (nullable): %NULL when it does, else the
+ *   answer: 401, or 503 (or 500) when the store could not tell
  */
-gboolean
-bd_api_authenticates (BdApi      *self,
-                      const char *authorization)
+BdApiResponse *
+bd_api_check_authorization (BdApi      *self,
+                            const char *authorization)
 {
   g_autoptr(BdUser) user = NULL;
-  const char *token;
 
-  g_return_val_if_fail (BD_IS_API (self), FALSE);
+  g_return_val_if_fail (BD_IS_API (self), NULL);
 
-  token = bearer_token (authorization);
-  if (token == NULL)
-    return FALSE;
-
-  user = bd_store_find_user_by_token (self->store, token, bd_api_get_now (self), NULL);
-  return user != NULL;
+  return authenticate (self->store, authorization, bd_api_get_now (self), &user);
 }
 
 /**
@@ -414,14 +437,11 @@ bd_api_handle_on_store (BdApi              *self,
   route = find_route (segments, &call.subscription_id);
 
   if (route == ROUTE_HEALTH && route_method (route, request->method) != NULL)
-    {
-      g_autoptr(JsonNode) node = bd_json_parse ("{\"status\":\"ok\"}", -1, NULL);
-
-      return _bd_api_json (200, node, NULL);
-    }
+    return health (store);
 
   /* 401, 413, 415 */
-  if ((response = authenticate (store, request, bd_api_get_now (self), &user)) != NULL ||
+  if ((response = authenticate (store, request->authorization, bd_api_get_now (self),
+                                &user)) != NULL ||
       (response = check_body_headers (request)) != NULL)
     return response;
 

@@ -43,26 +43,27 @@ typedef struct
   guint   status;
   char   *etag;                 /* (nullable): the ETag header */
   GBytes *body;                 /* application/json */
+  guint   retry_after_seconds;  /* the Retry-After header; 0: none */
 } BdApiResponse;
 
 #define BD_TYPE_API (bd_api_get_type ())
 
 G_DECLARE_FINAL_TYPE (BdApi, bd_api, BD, API, GObject)
 
-BdApi         *bd_api_new               (BdStore            *store);
-void           bd_api_set_base_url      (BdApi              *self,
-                                         const char         *base_url);
-void           bd_api_set_frozen_now    (BdApi              *self,
-                                         gint64              now);
-gint64         bd_api_get_now           (BdApi              *self);
-gboolean       bd_api_authenticates     (BdApi              *self,
-                                         const char         *authorization);
-BdApiResponse *bd_api_handle            (BdApi              *self,
-                                         const BdApiRequest *request);
-BdApiResponse *bd_api_handle_on_store   (BdApi              *self,
-                                         BdStore            *store,
-                                         const BdApiRequest *request);
-void           bd_api_response_free     (BdApiResponse      *response);
+BdApi         *bd_api_new                 (BdStore            *store);
+void           bd_api_set_base_url        (BdApi              *self,
+                                           const char         *base_url);
+void           bd_api_set_frozen_now      (BdApi              *self,
+                                           gint64              now);
+gint64         bd_api_get_now             (BdApi              *self);
+BdApiResponse *bd_api_check_authorization (BdApi              *self,
+                                           const char         *authorization);
+BdApiResponse *bd_api_handle              (BdApi              *self,
+                                           const BdApiRequest *request);
+BdApiResponse *bd_api_handle_on_store     (BdApi              *self,
+                                           BdStore            *store,
+                                           const BdApiRequest *request);
+void           bd_api_response_free       (BdApiResponse      *response);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdApiResponse, bd_api_response_free)
 

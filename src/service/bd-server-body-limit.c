@@ -36,24 +36,19 @@ typedef struct
   guint8        buffer[16 * 1024];
 } Refusal;
 
-/* The whole refusal (413, or 401 when the request has no valid token), as
- * bytes on the wire. The body is the API's error document, so a client
- * reads it as any other error.
+/* The whole refusal (413, or the API's answer when the request has no
+ * valid token: 401, or 503 while the database cannot be reached), as bytes
+ * on the wire. The body is the API's error document, so a client reads it
+ * as any other error.
  */
 static GBytes *
-build_refusal_answer (BdErrorCode  code,
-                      const char  *message)
+build_refusal_answer (const BdApiResponse *response)
 {
-  g_autoptr(JsonNode) node = NULL;
   g_autoptr(GDateTime) now = NULL;
-  g_autofree char *body = NULL;
   g_autofree char *date = NULL;
-  guint status = bd_error_code_get_http_status (code);
   GString *answer;
   gsize body_length = 0;
-
-  node = bd_api_error_build (code, message, NULL);
-  body = bd_json_to_data (node, &body_length);
+  const char *body = g_bytes_get_data (response->body, &body_length);
 
   now = g_date_time_new_now_utc ();
   date = soup_date_time_to_string (now, SOUP_DATE_HTTP);
@@ -64,18 +59,38 @@ build_refusal_answer (BdErrorCode  code,
                           "Date: %s\r\n"
                           "Server: %s\r\n"
                           "Content-Type: application/json\r\n"
-                          "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                          "Connection: close\r\n"
-                          "\r\n",
-                          status,
-                          soup_status_get_phrase (status),
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\n",
+                          response->status,
+                          soup_status_get_phrase (response->status),
                           date,
                           SERVER_HEADER,
                           body_length);
+  if (response->retry_after_seconds > 0)
+    g_string_append_printf (answer, "Retry-After: %u\r\n", response->retry_after_seconds);
+  g_string_append (answer, "Connection: close\r\n\r\n");
   g_string_append_len (answer, body, body_length);
 
   return g_string_free_to_bytes (answer);
 }
+
+/* 413, as the API's error document. */
+static BdApiResponse *
+build_too_large (void)
+{
+  g_autoptr(JsonNode) node = NULL;
+  BdApiResponse *response = g_new0 (BdApiResponse, 1);
+  char *body;
+  gsize body_length = 0;
+
+  node = bd_api_error_build (BD_ERROR_CODE_PAYLOAD_TOO_LARGE,
+                             "The request body is larger than 1 MiB.", NULL);
+  body = bd_json_to_data (node, &body_length);
+  response->status = bd_error_code_get_http_status (BD_ERROR_CODE_PAYLOAD_TOO_LARGE);
+  response->body = g_bytes_new_take (body, body_length);
+
+  return response;
+}
+
 static void
 refusal_free (Refusal *refusal)
 {
@@ -206,7 +221,8 @@ refusal_deadline_cb (gpointer user_data)
  * length up front, is refused the same way once it passes 1 MiB.
  *
  * The API puts 401 before 413 (docs/design.md section 3), so the token is checked here first, from
- * the headers: a request without a valid one is answered 401 the same way.
+ * the headers: a request without a valid one is answered 401 the same way
+ * (503 while the database cannot be reached to tell).
  */
 void
 _bd_server_refuse_too_large (BdServer             *self,
@@ -214,8 +230,8 @@ _bd_server_refuse_too_large (BdServer             *self,
                              BdServerRequestState *state)
 {
   g_autoptr(GIOStream) stream = NULL;
+  g_autoptr(BdApiResponse) response = NULL;
   const char *authorization;
-  gboolean authenticated;
   GSocket *socket;
   Refusal *refusal;
 
@@ -223,23 +239,19 @@ _bd_server_refuse_too_large (BdServer             *self,
 
   authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                 "Authorization");
-  authenticated = bd_api_authenticates (self->api, authorization);
+  response = bd_api_check_authorization (self->api, authorization);
+  if (response == NULL)
+    response = build_too_large ();
 
   _bd_server_log_request (soup_server_message_get_method (msg),
                           g_uri_get_path (soup_server_message_get_uri (msg)),
-                          authenticated ? SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE
-                                        : SOUP_STATUS_UNAUTHORIZED,
+                          response->status,
                           state->started);
 
   refusal = g_new0 (Refusal, 1);
   refusal->server = g_object_ref (self);
   refusal->cancellable = g_cancellable_new ();
-  if (authenticated)
-    refusal->answer = build_refusal_answer (BD_ERROR_CODE_PAYLOAD_TOO_LARGE,
-                                            "The request body is larger than 1 MiB.");
-  else
-    refusal->answer = build_refusal_answer (BD_ERROR_CODE_UNAUTHENTICATED,
-                                            "A valid bearer token is required.");
+  refusal->answer = build_refusal_answer (response);
   socket = soup_server_message_get_socket (msg);
   if (socket != NULL)
     refusal->socket = g_object_ref (socket);

@@ -360,6 +360,13 @@ handle_message_cb (SoupServer        *soup,
   response_headers = soup_server_message_get_response_headers (msg);
   if (response->etag != NULL)
     soup_message_headers_replace (response_headers, "ETag", response->etag);
+  if (response->retry_after_seconds > 0)
+    {
+      char seconds[16];
+
+      g_snprintf (seconds, sizeof seconds, "%u", response->retry_after_seconds);
+      soup_message_headers_replace (response_headers, "Retry-After", seconds);
+    }
   if (self->stopping)
     soup_message_headers_replace (response_headers, "Connection", "close");
 

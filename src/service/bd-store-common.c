@@ -53,25 +53,38 @@ _bd_store_set_error (GError     **error,
                      Doing        doing,
                      const char  *message)
 {
+  return _bd_store_set_error_code (error, BD_STORE_ERROR_FAILED, doing, message);
+}
+
+/* As _bd_store_set_error (), with @code: the same words whichever code, as
+ * what the store was doing is what the reader needs; the code is what the
+ * API answers (BD_STORE_ERROR_UNAVAILABLE: 503).
+ */
+gboolean
+_bd_store_set_error_code (GError       **error,
+                          BdStoreError   code,
+                          Doing          doing,
+                          const char    *message)
+{
   switch (doing)
     {
     case DOING_OPEN:
-      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
+      g_set_error (error, BD_STORE_ERROR, code,
                    _("The billing database could not be opened: %s"), message);
       break;
 
     case DOING_MIGRATE:
-      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
+      g_set_error (error, BD_STORE_ERROR, code,
                    _("The billing database could not be upgraded: %s"), message);
       break;
 
     case DOING_READ:
-      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
+      g_set_error (error, BD_STORE_ERROR, code,
                    _("The billing database could not be read: %s"), message);
       break;
 
     case DOING_WRITE:
-      g_set_error (error, BD_STORE_ERROR, BD_STORE_ERROR_FAILED,
+      g_set_error (error, BD_STORE_ERROR, code,
                    _("The billing database could not be changed: %s"), message);
       break;
 

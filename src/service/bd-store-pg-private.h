@@ -149,6 +149,8 @@ gboolean    _bd_store_pg_begin    (BdStore         *store,
 gboolean    _bd_store_pg_commit   (BdStore         *store,
                                    GError         **error);
 void        _bd_store_pg_rollback (BdStore         *store);
+gboolean    _bd_store_pg_ping     (BdStore         *store,
+                                   GError         **error);
 
 /* bd-store-pg-schema.c */
 gboolean _bd_store_pg_migrate (PGconn   *conn,

@@ -71,7 +71,36 @@ _bd_pg_params_bytes (Params        *params,
  * Errors
  */
 
-/* Always returns FALSE, so that a caller can `return _bd_pg_set_error (...)`. */
+/* Whether the database cannot be reached now, rather than refusing what it
+ * was asked: a connection that is bad or was lost (libpq's own errors carry
+ * no SQLSTATE, but leave the connection bad), or the server saying so:
+ * class 08 (connection exception), 57P01 and 57P02 (shut down by an
+ * administrator, or after another process crashed), 57P03 (starting up or
+ * shutting down: cannot connect now). All of them pass; anything else is
+ * the server refusing the statement itself.
+ */
+static gboolean
+is_unavailable (PGconn         *conn,
+                const PGresult *result)
+{
+  static const char * const states[] = { "57P01", "57P02", "57P03", NULL };
+  const char *state = NULL;
+
+  if (conn == NULL)
+    return FALSE;
+  if (PQstatus (conn) != CONNECTION_OK)
+    return TRUE;
+
+  if (result != NULL)
+    state = PQresultErrorField (result, PG_DIAG_SQLSTATE);
+
+  return state != NULL && (g_str_has_prefix (state, "08") || g_strv_contains (states, state));
+}
+
+/* Always returns FALSE, so that a caller can `return _bd_pg_set_error (...)`:
+ * %BD_STORE_ERROR_UNAVAILABLE when the database cannot be reached now, else
+ * %BD_STORE_ERROR_FAILED.
+ */
 gboolean
 _bd_pg_set_error (PGconn          *conn,
                   const PGresult  *result,
@@ -80,6 +109,8 @@ _bd_pg_set_error (PGconn          *conn,
 {
   g_autofree char *message = NULL;
   const char *text = NULL;
+  BdStoreError code = is_unavailable (conn, result) ? BD_STORE_ERROR_UNAVAILABLE
+                                                    : BD_STORE_ERROR_FAILED;
 
   if (result != NULL)
     text = PQresultErrorField (result, PG_DIAG_MESSAGE_PRIMARY);
@@ -91,7 +122,7 @@ _bd_pg_set_error (PGconn          *conn,
   /* libpq's messages end with a newline. */
   message = g_strchomp (g_strdup (text));
 
-  return _bd_store_set_error (error, doing, message);
+  return _bd_store_set_error_code (error, code, doing, message);
 }
 
 /*
@@ -150,6 +181,45 @@ ensure_connection (BdStorePg  *self,
   return _bd_pg_prepare_all (self, error);
 }
 
+/* Whether a statement that failed may be sent once more, on a connection
+ * opened again: only when the connection broke, outside a transaction, and
+ * for a read. A connection that sat idle while the server restarted fails
+ * its next statement, which the server never saw; a read changed nothing
+ * either way. A write may have committed before the connection broke, so
+ * its caller hears of the failure (503: an unknown outcome).
+ */
+static gboolean
+connection_broke (BdStorePg *self)
+{
+  return !self->in_transaction && PQstatus (self->conn) != CONNECTION_OK;
+}
+
+static gboolean
+may_retry (BdStorePg *self,
+           Doing      doing)
+{
+  return doing == DOING_READ && connection_broke (self);
+}
+
+static gboolean
+succeeded (const PGresult *result)
+{
+  ExecStatusType status = PQresultStatus (result);
+
+  return status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+}
+
+static PGresult *
+exec_prepared (BdStorePg     *self,
+               StatementId    id,
+               const Params  *params)
+{
+  g_autofree char *name = statement_name (id);
+
+  return PQexecPrepared (self->conn, name, params->n, params->values, params->lengths,
+                         params->formats, 0);
+}
+
 /* Runs a prepared statement with its values, text results. Returns the
  * result of a statement that succeeded, or %NULL with @error set.
  */
@@ -160,22 +230,55 @@ _bd_pg_run (BdStorePg     *self,
             Doing          doing,
             GError       **error)
 {
-  g_autofree char *name = statement_name (id);
   PGresult *result;
-  ExecStatusType status;
 
   if (!ensure_connection (self, error))
     return NULL;
 
-  result = PQexecPrepared (self->conn, name, params->n, params->values, params->lengths,
-                           params->formats, 0);
-  status = PQresultStatus (result);
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+  result = exec_prepared (self, id, params);
+  if (!succeeded (result) && may_retry (self, doing))
+    {
+      g_clear_pointer (&result, PQclear);
+      if (!ensure_connection (self, error))
+        return NULL;
+      result = exec_prepared (self, id, params);
+    }
+
+  if (succeeded (result))
     return result;
 
   _bd_pg_set_error (self->conn, result, doing, error);
   PQclear (result);
   return NULL;
+}
+
+/* Runs fixed SQL that changes nothing (BEGIN, a ping) outside a
+ * transaction, once more on a connection opened again when the one it
+ * went out on turned out broken (see may_retry ()).
+ */
+static gboolean
+exec_reconnecting (BdStorePg   *self,
+                   const char  *sql,
+                   Doing        doing,
+                   GError     **error)
+{
+  g_autoptr(GError) first_error = NULL;
+
+  g_assert (!self->in_transaction);
+
+  if (!ensure_connection (self, error))
+    return FALSE;
+
+  if (_bd_pg_exec (self->conn, sql, doing, &first_error))
+    return TRUE;
+
+  if (!connection_broke (self))
+    {
+      g_propagate_error (error, g_steal_pointer (&first_error));
+      return FALSE;
+    }
+
+  return ensure_connection (self, error) && _bd_pg_exec (self->conn, sql, doing, error);
 }
 
 gboolean
@@ -287,12 +390,24 @@ _bd_store_pg_begin (BdStore  *store,
   if (self->in_transaction)
     return _bd_store_set_error (error, DOING_WRITE, "a transaction is already open");
 
-  if (!ensure_connection (self, error) ||
-      !_bd_pg_exec (self->conn, "BEGIN", DOING_WRITE, error))
+  if (!exec_reconnecting (self, "BEGIN", DOING_WRITE, error))
     return FALSE;
 
   self->in_transaction = TRUE;
   return TRUE;
+}
+
+/* One round trip (docs/design.md: GET /v1/health). */
+gboolean
+_bd_store_pg_ping (BdStore  *store,
+                   GError  **error)
+{
+  BdStorePg *self = BD_STORE_PG (store);
+
+  if (self->in_transaction)
+    return _bd_store_set_error (error, DOING_READ, "a transaction is open");
+
+  return exec_reconnecting (self, "SELECT 1", DOING_READ, error);
 }
 
 gboolean

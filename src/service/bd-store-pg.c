@@ -18,6 +18,9 @@
 
 #include "bd-store-pg-private.h"
 
+/* Seconds: a server on a working network answers in far less. */
+#define DEFAULT_CONNECT_TIMEOUT "5"
+
 static void bd_store_iface_init (BdStoreInterface *iface);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (BdStorePg, bd_store_pg, G_TYPE_OBJECT,
@@ -91,6 +94,7 @@ bd_store_iface_init (BdStoreInterface *iface)
   iface->get_idempotent_answer = _bd_store_pg_get_idempotent_answer;
   iface->put_idempotent_answer = _bd_store_pg_put_idempotent_answer;
   iface->forget_idempotent_answers = _bd_store_pg_forget_idempotent_answers;
+  iface->ping = _bd_store_pg_ping;
 }
 
 /*
@@ -122,6 +126,25 @@ bd_store_pg_init (BdStorePg *self)
   _bd_store_pg_users_sql (self->sql);
   _bd_store_pg_subscriptions_sql (self->sql);
   _bd_store_pg_ledger_sql (self->sql);
+}
+
+/* Connects with a connect_timeout of DEFAULT_CONNECT_TIMEOUT seconds unless
+ * the URI or PGCONNECT_TIMEOUT gives one: without any, libpq waits for a
+ * server that does not answer (a host gone from the network) as long as
+ * the system's TCP does, minutes, and so would every request during such
+ * an outage (a reset connects again), and an exit on SIGTERM behind them.
+ * The URI's own value wins: its parameters come after this one.
+ */
+static PGconn *
+connect_to (const char *uri)
+{
+  const char * const keywords[] = { "connect_timeout", "dbname", NULL };
+  const char * const values[] = { DEFAULT_CONNECT_TIMEOUT, uri, NULL };
+
+  if (g_getenv ("PGCONNECT_TIMEOUT") != NULL)
+    return PQconnectdb (uri);
+
+  return PQconnectdbParams (keywords, values, 1);
 }
 
 /* The server's notices (NOTICE, WARNING) go to the debug log, not stderr. */
@@ -213,7 +236,7 @@ bd_store_pg_open (const char         *uri,
 
   self = g_object_new (BD_TYPE_STORE_PG, NULL);
   self->durability = durability;
-  self->conn = PQconnectdb (uri);
+  self->conn = connect_to (uri);
 
   if (PQstatus (self->conn) != CONNECTION_OK)
     {

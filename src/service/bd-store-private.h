@@ -76,6 +76,10 @@ gboolean _bd_store_seed_user                 (BdStore       *store,
 gboolean _bd_store_set_error                 (GError      **error,
                                               Doing         doing,
                                               const char   *message);
+gboolean _bd_store_set_error_code            (GError      **error,
+                                              BdStoreError  code,
+                                              Doing         doing,
+                                              const char   *message);
 gboolean _bd_store_set_unreadable_row_error  (const char   *table,
                                               GError      **error);
 gboolean _bd_store_set_newer_schema_error    (gint          version,

@@ -152,6 +152,8 @@ gboolean    _bd_store_sqlite_begin              (BdStore            *store,
 gboolean    _bd_store_sqlite_commit             (BdStore            *store,
                                                  GError            **error);
 void        _bd_store_sqlite_rollback           (BdStore            *store);
+gboolean    _bd_store_sqlite_ping               (BdStore            *store,
+                                                 GError            **error);
 
 /* bd-store-sqlite-schema.c */
 gboolean _bd_store_sqlite_migrate (sqlite3  *db,

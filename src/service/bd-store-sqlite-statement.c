@@ -13,7 +13,38 @@
 
 #include "bd-store-sqlite-private.h"
 
-/* Always returns FALSE, so that a caller can `return _bd_sqlite_set_error (...)`. */
+/* Whether the database cannot be reached now, while serving: another
+ * connection held its lock past the busy timeout (SQLITE_BUSY, _LOCKED: a
+ * backup, a long write of another instance; later it will be free), or the
+ * file could not be read or opened again (SQLITE_IOERR, _CANTOPEN: a disk or
+ * a network file system gone away, perhaps for a moment). A full disk, a
+ * damaged or read-only file and a refused statement are not: waiting does
+ * not mend them. At open and while migrating nothing is: a location that
+ * does not open is a bad location.
+ */
+static gboolean
+is_unavailable (sqlite3 *db,
+                Doing    doing)
+{
+  if (db == NULL || (doing != DOING_READ && doing != DOING_WRITE))
+    return FALSE;
+
+  switch (sqlite3_errcode (db) & 0xff)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+/* Always returns FALSE, so that a caller can `return _bd_sqlite_set_error (...)`:
+ * %BD_STORE_ERROR_UNAVAILABLE when the database cannot be reached now, else
+ * %BD_STORE_ERROR_FAILED.
+ */
 gboolean
 _bd_sqlite_set_error (sqlite3     *db,
                       Doing        doing,
@@ -21,7 +52,10 @@ _bd_sqlite_set_error (sqlite3     *db,
 {
   const char *message = db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (SQLITE_NOMEM);
 
-  return _bd_store_set_error (error, doing, message);
+  return _bd_store_set_error_code (error,
+                                   is_unavailable (db, doing) ? BD_STORE_ERROR_UNAVAILABLE
+                                                              : BD_STORE_ERROR_FAILED,
+                                   doing, message);
 }
 
 /* Steps a statement that answers no rows. */
@@ -145,6 +179,17 @@ _bd_sqlite_query_text (sqlite3     *db,
 /*
  * Transactions
  */
+
+/* A read of the file's header, under a read lock: what GET /v1/health asks. */
+gboolean
+_bd_store_sqlite_ping (BdStore  *store,
+                       GError  **error)
+{
+  BdStoreSqlite *self = BD_STORE_SQLITE (store);
+  g_autofree char *version = NULL;
+
+  return _bd_sqlite_query_text (self->db, "PRAGMA user_version", DOING_READ, &version, error);
+}
 
 void
 _bd_store_sqlite_transaction_sql (const char **sql)

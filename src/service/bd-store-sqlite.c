@@ -222,6 +222,7 @@ bd_store_iface_init (BdStoreInterface *iface)
   iface->get_idempotent_answer = _bd_store_sqlite_get_idempotent_answer;
   iface->put_idempotent_answer = _bd_store_sqlite_put_idempotent_answer;
   iface->forget_idempotent_answers = _bd_store_sqlite_forget_idempotent_answers;
+  iface->ping = _bd_store_sqlite_ping;
 }
 
 /*

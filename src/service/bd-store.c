@@ -537,6 +537,25 @@ bd_store_forget_idempotent_answers (BdStore  *self,
   return BD_STORE_GET_IFACE (self)->forget_idempotent_answers (self, created_before, error);
 }
 
+/**
+ * bd_store_ping:
+ *
+ * Asks the database for the cheapest answer it gives (GET /v1/health):
+ * on a server database one round trip, on a connection opened again first
+ * when the last one broke. Call it outside a transaction.
+ *
+ * Returns: whether the database answered; if not, %BD_STORE_ERROR_UNAVAILABLE
+ *   (or %BD_STORE_ERROR_FAILED) says why
+ */
+gboolean
+bd_store_ping (BdStore  *self,
+               GError  **error)
+{
+  g_return_val_if_fail (BD_IS_STORE (self), FALSE);
+
+  return BD_STORE_GET_IFACE (self)->ping (self, error);
+}
+
 void
 bd_operation_free (BdOperation *operation)
 {

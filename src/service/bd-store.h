@@ -29,6 +29,12 @@ G_BEGIN_DECLS
  * (its connection, its prepared statements): no process-wide statement
  * cache, no global connection, no static mutable state. Two stores on one
  * database, in one process or in several, see each other's commits.
+ *
+ * Outages: whatever the call, a database that cannot be reached now (a
+ * server down or restarting, a connection lost, SQLite's lock held past its
+ * wait) is BD_STORE_ERROR_UNAVAILABLE. A transaction it cut short is gone
+ * as after any other error (call bd_store_rollback ()); the next call
+ * outside a transaction connects again by itself.
  */
 
 #define BD_STORE_ERROR (bd_store_error_quark ())
@@ -41,6 +47,7 @@ typedef enum
   BD_STORE_ERROR_SEEDED,        /* the database holds a tenant already */
   BD_STORE_ERROR_NOT_FOUND,     /* no user or token of that id */
   BD_STORE_ERROR_EXISTS,        /* a user of that id exists already */
+  BD_STORE_ERROR_UNAVAILABLE,   /* the database cannot be reached now: try again later */
 } BdStoreError;
 
 /* A time that is not there: a token that never expires or was never used. */
@@ -211,6 +218,9 @@ struct _BdStoreInterface
   gboolean            (*forget_idempotent_answers) (BdStore                   *self,
                                                     gint64                     created_before,
                                                     GError                   **error);
+
+  gboolean            (*ping)                      (BdStore                   *self,
+                                                    GError                   **error);
 };
 
 GQuark bd_store_error_quark (void);
@@ -317,6 +327,9 @@ gboolean bd_store_put_idempotent_answer     (BdStore                   *self,
 gboolean bd_store_forget_idempotent_answers (BdStore                   *self,
                                              gint64                     created_before,
                                              GError                   **error);
+
+gboolean bd_store_ping (BdStore  *self,
+                        GError  **error);
 
 void bd_operation_free         (BdOperation        *operation);
 void bd_idempotent_answer_free (BdIdempotentAnswer *answer);
