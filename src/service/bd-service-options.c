@@ -84,6 +84,12 @@ new_serve_context (BdServiceOptions  *options,
                                   "kept in an SQLite or PostgreSQL database: plain HTTP "
                                   "on a loopback address, or HTTPS anywhere with "
                                   "--tls-certificate and --tls-key."));
+  g_option_context_set_description (context,
+                                    _("Commands: serve (the default, these options), "
+                                      "users (list, add, set-roles, disable, enable) and "
+                                      "tokens (create, list, revoke), which manage who may "
+                                      "use the service; “billing-desk-service users list "
+                                      "--help” shows a command’s options."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   return context;
