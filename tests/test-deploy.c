@@ -340,18 +340,22 @@ nginx_config (const char *prefix,
                           site_path);
 }
 
-static gboolean
-nginx_answers (gpointer data)
+typedef struct
 {
-  Fixture *f = data;
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autofree char *address = g_strdup_printf ("127.0.0.1:%s", strrchr (f->url, ':') + 1);
+  Fixture    *f;
+  const char *pid_path;
+} Starting;
 
-  if (f->nginx_exited)
-    return TRUE;
-  connection = g_socket_client_connect_to_host (client, address, 0, NULL, NULL);
-  return connection != NULL;
+/* nginx writes its pid file once it holds its listening sockets, or it
+ * ends. (A connection to its port proves nothing: another test's service
+ * may have taken that port between free_port () and nginx's bind.)
+ */
+static gboolean
+nginx_started (gpointer data)
+{
+  Starting *starting = data;
+
+  return starting->f->nginx_exited || g_file_test (starting->pid_path, G_FILE_TEST_EXISTS);
 }
 
 /* Starts nginx on the site; FALSE when its ports were taken meanwhile. */
@@ -362,6 +366,8 @@ start_nginx_once (Fixture *f)
   g_autofree char *site_path = g_build_filename (prefix, "site.conf", NULL);
   g_autofree char *conf_path = g_build_filename (prefix, "nginx.conf", NULL);
   g_autofree char *prefix_arg = g_strconcat (prefix, "/", NULL);
+  g_autofree char *pid_path = g_build_filename (prefix, "nginx.pid", NULL);
+  Starting starting = { f, pid_path };
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autofree char *site = NULL;
   g_autofree char *conf = NULL;
@@ -369,7 +375,10 @@ start_nginx_once (Fixture *f)
   g_autoptr(GError) error = NULL;
   guint https_port = free_port ();
 
-  f->http_port = free_port ();
+  /* Two ports that were free: not the same one twice. */
+  do
+    f->http_port = free_port ();
+  while (f->http_port == https_port);
   g_free (f->url);
   f->url = g_strdup_printf ("https://127.0.0.1:%u", https_port);
   g_free (f->error_log);
@@ -391,7 +400,7 @@ start_nginx_once (Fixture *f)
   g_assert_no_error (error);
   g_subprocess_wait_async (f->nginx, NULL, nginx_exited_cb, f);
 
-  g_assert_true (bd_test_wait_until (nginx_answers, f, WAIT_MS));
+  g_assert_true (bd_test_wait_until (nginx_started, &starting, WAIT_MS));
   if (!f->nginx_exited)
     return TRUE;
 
