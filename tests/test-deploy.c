@@ -13,8 +13,9 @@
  * the proxy, a cancel and its Check Again on the other instance, an instance
  * killed after a cancel, and one killed while it holds a cancel (nginx must
  * not send that POST to the other instance; Check Again applies it once).
- * deploy runs the instances on one SQLite file, deploy-pg on one PostgreSQL
- * database. Without nginx, one skipped case says why.
+ * systemd-analyze verify checks the unit. deploy runs the instances on one
+ * SQLite file, deploy-pg on one PostgreSQL database. Without nginx, one
+ * skipped case says why.
  */
 
 #include "config.h"
@@ -820,6 +821,48 @@ test_killed_holding_cancel (Fixture       *f,
   g_assert_finalize_object (client);
 }
 
+/* systemd-analyze verify accepts the unit as instance 8081 (systemd 252
+ * knows every option), its program replaced by the one under test: verify
+ * wants an executable there.
+ */
+static void
+test_unit_verifies (void)
+{
+  g_autofree char *analyze = g_find_program_in_path ("systemd-analyze");
+  g_autofree char *text = read_sample (UNIT);
+  g_autoptr(GString) unit = g_string_new (text);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *program = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+
+  if (analyze == NULL)
+    {
+      g_test_skip ("systemd-analyze (systemd) is not installed");
+      return;
+    }
+
+  dir = g_dir_make_tmp ("bd-test-deploy-unit-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "billing-desk-service@8081.service", NULL);
+  program = g_strconcat ("=", g_getenv ("BD_SERVICE_PATH"), " ", NULL);
+  g_assert_cmpuint (g_string_replace (unit, "=/usr/local/bin/billing-desk-service ", program, 0),
+                    ==, 1);
+  g_file_set_contents (path, unit->str, -1, &error);
+  g_assert_no_error (error);
+
+  g_spawn_sync (dir, (char *[]) { analyze, "verify", path, NULL }, NULL, G_SPAWN_DEFAULT, NULL,
+                NULL, &out, &err, &status, &error);
+  g_assert_no_error (error);
+  g_test_message ("systemd-analyze verify: %s%s", out, err);
+  bd_test_remove_tree (dir);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_assert_null (strstr (err, "billing-desk-service@"));
+}
+
 static void
 skip_without_nginx (void)
 {
@@ -851,6 +894,7 @@ main (int   argc,
 
   certs = bd_test_certs_new ();
 
+  g_test_add_func ("/deploy/unit-verifies", test_unit_verifies);
   g_test_add ("/deploy/pages", Fixture, NULL, fixture_set_up, test_pages,
               fixture_tear_down);
   g_test_add ("/deploy/check-again-other-instance", Fixture, GINT_TO_POINTER (FALSE),
