@@ -8,6 +8,8 @@
 
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include "bd-test-child.h"
 #include "bd-test-utils.h"
@@ -48,6 +50,36 @@ wait_cb (GObject      *object,
   child->exited = TRUE;
 }
 
+static pid_t parent_pid;
+static int   parent_death_signal;
+
+static void
+die_with_parent_setup (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, parent_death_signal);
+  /* The parent may have gone before the call. */
+  if (getppid () != parent_pid)
+    _exit (1);
+}
+
+/**
+ * bd_test_child_die_with_parent:
+ * @signal: what the child gets when the test ends
+ *
+ * Makes the children of @launcher get @signal when the test process ends,
+ * however it ends (a failed assertion aborts it before any tear-down).
+ * Spawn them from the main thread: the signal comes when the thread that
+ * spawned them ends.
+ */
+void
+bd_test_child_die_with_parent (GSubprocessLauncher *launcher,
+                               int                  signal)
+{
+  parent_pid = getpid ();
+  parent_death_signal = signal;
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent_setup, NULL, NULL);
+}
+
 /**
  * bd_test_child_spawn:
  * @args: what follows the program name
@@ -72,6 +104,7 @@ bd_test_child_spawn (const char * const *args,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  bd_test_child_die_with_parent (launcher, SIGKILL);
   for (guint i = 0; env != NULL && env[i] != NULL; i++)
     {
       const char *equals = strchr (env[i], '=');

@@ -38,6 +38,8 @@ void         bd_test_child_free           (BdTestChild        *child);
 int          bd_test_child_run            (const char * const *args,
                                            char              **out,
                                            char              **err);
+void         bd_test_child_die_with_parent (GSubprocessLauncher *launcher,
+                                            int                  signal);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdTestChild, bd_test_child_free)
 

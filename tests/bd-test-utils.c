@@ -182,6 +182,26 @@ bd_test_is_set (gpointer flag)
   return *(gboolean *) flag;
 }
 
+/* An async call's callback: keeps its result in the GAsyncResult * that
+ * @user_data points to, which bd_test_has_result () then waits for.
+ */
+void
+bd_test_store_result_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  GAsyncResult **slot = user_data;
+
+  g_assert_null (*slot);
+  *slot = g_object_ref (result);
+}
+
+gboolean
+bd_test_has_result (gpointer slot)
+{
+  return *(GAsyncResult **) slot != NULL;
+}
+
 /*
  * The database of the service tests
  *

@@ -17,6 +17,10 @@ gboolean            bd_test_wait_until   (gboolean    (*done) (gpointer),
                                           gpointer      data,
                                           guint         timeout_ms);
 gboolean            bd_test_is_set       (gpointer      flag);
+void                bd_test_store_result_cb (GObject      *source,
+                                             GAsyncResult *result,
+                                             gpointer      user_data);
+gboolean            bd_test_has_result   (gpointer      slot);
 gboolean            bd_test_bytes_contain (gconstpointer data,
                                           gsize         size,
                                           const char   *needle);

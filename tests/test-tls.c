@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "bd-client.h"
+#include "bd-test-certs.h"
 #include "bd-test-child.h"
 #include "bd-test-utils.h"
 #include "bd-server.h"
@@ -26,37 +27,13 @@
 
 #define WAIT_MS 20000
 
-/* Made once for all the tests, in a temporary directory. */
-static struct
-{
-  char *dir;
-  char *ca_pem;       /* the private CA */
-  char *server_pem;   /* for localhost and 127.0.0.1, issued by the CA */
-  char *server_key;
-  char *other_key;    /* belongs to no certificate here */
-  char *tenant_path;
-} certs;
+/* Made once for all the tests. */
+static BdTestCerts *certs;
+static char *tenant_path;
 
 /*
  * Waiting
  */
-
-static void
-store_result_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  GAsyncResult **slot = user_data;
-
-  g_assert_null (*slot);
-  *slot = g_object_ref (result);
-}
-
-static gboolean
-has_result (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
 
 /* GET /v1/me through @client: TRUE, or FALSE with @error. */
 static gboolean
@@ -66,85 +43,20 @@ get_me (BdClient  *client,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  bd_client_get_me_async (client, NULL, store_result_cb, &result);
-  g_assert_true (bd_test_wait_until (has_result, &result, WAIT_MS));
+  bd_client_get_me_async (client, NULL, bd_test_store_result_cb, &result);
+  g_assert_true (bd_test_wait_until (bd_test_has_result, &result, WAIT_MS));
   return bd_client_get_me_finish (client, result, user, NULL, NULL, error);
 }
 
-/*
- * Certificates, made with openssl
- */
-
-static void
-run_openssl (const char * const *args)
-{
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-
-  g_strv_builder_add (builder, "openssl");
-  g_strv_builder_addv (builder, (const char **) args);
-  argv = g_strv_builder_end (builder);
-
-  g_spawn_sync (certs.dir, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
-                &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, &error))
-    g_test_message ("openssl %s: %s", args[0], err);
-  g_assert_no_error (error);
-}
-
+/* The certificates, and the test tenant beside them. */
 static void
 make_certificates (void)
 {
-  const char * const ca[] = {
-    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-    "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Billing Desk Test CA",
-    "-addext", "basicConstraints=critical,CA:TRUE",
-    "-addext", "keyUsage=critical,keyCertSign,cRLSign", NULL
-  };
-  const char * const request[] = {
-    "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-    "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost", NULL
-  };
-  const char * const sign[] = {
-    "x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
-    "-set_serial", "2", "-days", "2", "-extfile", "server.ext", "-out", "server.pem", NULL
-  };
-  const char * const other[] = {
-    "genpkey", "-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256",
-    "-out", "other.key", NULL
-  };
   g_autoptr(GError) error = NULL;
-  g_autofree char *ext = NULL;
 
-  certs.dir = g_dir_make_tmp ("billing-desk-tls-XXXXXX", &error);
-  g_assert_no_error (error);
-
-  ext = g_build_filename (certs.dir, "server.ext", NULL);
-  g_file_set_contents (ext,
-                       "basicConstraints=CA:FALSE\n"
-                       "keyUsage=critical,digitalSignature\n"
-                       "extendedKeyUsage=serverAuth\n"
-                       "subjectAltName=DNS:localhost,IP:127.0.0.1\n",
-                       -1, &error);
-  g_assert_no_error (error);
-
-  run_openssl (ca);
-  run_openssl (request);
-  run_openssl (sign);
-  run_openssl (other);
-
-  certs.ca_pem = g_build_filename (certs.dir, "ca.pem", NULL);
-  certs.server_pem = g_build_filename (certs.dir, "server.pem", NULL);
-  certs.server_key = g_build_filename (certs.dir, "server.key", NULL);
-  certs.other_key = g_build_filename (certs.dir, "other.key", NULL);
-
-  certs.tenant_path = g_build_filename (certs.dir, "tenant.json", NULL);
-  g_file_set_contents (certs.tenant_path, TENANT, -1, &error);
+  certs = bd_test_certs_new ();
+  tenant_path = g_build_filename (certs->dir, "tenant.json", NULL);
+  g_file_set_contents (tenant_path, TENANT, -1, &error);
   g_assert_no_error (error);
 }
 
@@ -180,7 +92,7 @@ child_spawn (const char *listen,
   g_strv_builder_add (builder, "--data-dir");
   g_strv_builder_add (builder, data_dir);
   g_strv_builder_add (builder, "--tenant-file");
-  g_strv_builder_add (builder, certs.tenant_path);
+  g_strv_builder_add (builder, tenant_path);
   g_strv_builder_add (builder, "--now");
   g_strv_builder_add (builder, NOW);
   va_start (options, listen);
@@ -261,11 +173,11 @@ test_https_with_ca (void)
   g_autofree char *stderr_text = NULL;
   BdClient *client;
 
-  child = child_spawn ("127.0.0.1:0", "--tls-certificate", certs.server_pem,
-                       "--tls-key", certs.server_key, NULL);
+  child = child_spawn ("127.0.0.1:0", "--tls-certificate", certs->server_pem,
+                       "--tls-key", certs->server_key, NULL);
   child_wait_listening (child, "127\\.0\\.0\\.1");
 
-  database = bd_tls_database_new (certs.ca_pem, &error);
+  database = bd_tls_database_new (certs->ca_pem, &error);
   g_assert_no_error (error);
   client = new_client (child->url, database);
   g_assert_true (bd_client_check_base_url (client, &error));
@@ -302,8 +214,8 @@ test_untrusted (void)
   g_autofree char *stderr_text = NULL;
   BdClient *client;
 
-  child = child_spawn ("127.0.0.1:0", "--tls-certificate", certs.server_pem,
-                       "--tls-key", certs.server_key, NULL);
+  child = child_spawn ("127.0.0.1:0", "--tls-certificate", certs->server_pem,
+                       "--tls-key", certs->server_key, NULL);
   child_wait_listening (child, "127\\.0\\.0\\.1");
 
   client = new_client (child->url, NULL);
@@ -328,8 +240,8 @@ test_other_ca (void)
   g_autofree char *stderr_text = NULL;
   BdClient *client;
 
-  child = child_spawn ("127.0.0.1:0", "--tls-certificate", certs.server_pem,
-                       "--tls-key", certs.server_key, NULL);
+  child = child_spawn ("127.0.0.1:0", "--tls-certificate", certs->server_pem,
+                       "--tls-key", certs->server_key, NULL);
   child_wait_listening (child, "127\\.0\\.0\\.1");
 
   {
@@ -338,9 +250,9 @@ test_other_ca (void)
       "-keyout", "stranger.key", "-out", "stranger.pem", "-days", "2",
       "-subj", "/CN=Stranger CA", "-addext", "basicConstraints=critical,CA:TRUE", NULL
     };
-    g_autofree char *stranger = g_build_filename (certs.dir, "stranger.pem", NULL);
+    g_autofree char *stranger = g_build_filename (certs->dir, "stranger.pem", NULL);
 
-    run_openssl (self_signed);
+    bd_test_certs_openssl (certs, self_signed);
     database = bd_tls_database_new (stranger, &error);
     g_assert_no_error (error);
   }
@@ -387,8 +299,8 @@ test_insecure_url (void)
        * connection is tried (192.0.2.1 would take the connect timeout).
        */
       g_object_set (client, "connect-timeout", 30, NULL);
-      bd_client_get_me_async (client, NULL, store_result_cb, &result);
-      g_assert_true (bd_test_wait_until (has_result, &result, WAIT_MS));
+      bd_client_get_me_async (client, NULL, bd_test_store_result_cb, &result);
+      g_assert_true (bd_test_wait_until (bd_test_has_result, &result, WAIT_MS));
       g_assert_false (bd_client_get_me_finish (client, result, NULL, NULL, NULL, &error));
       g_assert_error (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_INSECURE_URL);
       g_assert_false (bd_client_error_is_outcome_unknown (error));
@@ -429,12 +341,12 @@ test_remote_address (void)
   g_assert_null (refused->line);
   g_clear_pointer (&stderr_text, g_free);
 
-  child = child_spawn ("0.0.0.0:0", "--tls-certificate", certs.server_pem,
-                       "--tls-key", certs.server_key, NULL);
+  child = child_spawn ("0.0.0.0:0", "--tls-certificate", certs->server_pem,
+                       "--tls-key", certs->server_key, NULL);
   child_wait_listening (child, "0\\.0\\.0\\.0");
 
   url = g_strdup_printf ("https://127.0.0.1:%s", strrchr (child->url, ':') + 1);
-  database = bd_tls_database_new (certs.ca_pem, &error);
+  database = bd_tls_database_new (certs->ca_pem, &error);
   g_assert_no_error (error);
   client = new_client (url, database);
   g_assert_true (get_me (client, NULL, &error));
@@ -450,7 +362,7 @@ test_remote_address (void)
 static void
 test_bad_files (void)
 {
-  g_autofree char *missing = g_build_filename (certs.dir, "missing.pem", NULL);
+  g_autofree char *missing = g_build_filename (certs->dir, "missing.pem", NULL);
   struct
   {
     const char *certificate;
@@ -458,12 +370,12 @@ test_bad_files (void)
     int         status;
     const char *says;
   } cases[] = {
-    { certs.server_pem, certs.other_key, 1, "does not work with the key" },
-    { certs.server_pem, missing, 1, "missing.pem" },
-    { missing, certs.server_key, 1, "missing.pem" },
-    { certs.server_key, certs.server_key, 1, "could not be read" },
-    { certs.server_pem, NULL, 2, "--tls-key" },
-    { NULL, certs.server_key, 2, "--tls-certificate" },
+    { certs->server_pem, certs->other_key, 1, "does not work with the key" },
+    { certs->server_pem, missing, 1, "missing.pem" },
+    { missing, certs->server_key, 1, "missing.pem" },
+    { certs->server_key, certs->server_key, 1, "could not be read" },
+    { certs->server_pem, NULL, 2, "--tls-key" },
+    { NULL, certs->server_key, 2, "--tls-certificate" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -496,13 +408,13 @@ test_check_certificate (void)
   g_autoptr(GTlsCertificate) mismatched = NULL;
   g_autoptr(GError) error = NULL;
 
-  good = g_tls_certificate_new_from_files (certs.server_pem, certs.server_key, &error);
+  good = g_tls_certificate_new_from_files (certs->server_pem, certs->server_key, &error);
   g_assert_no_error (error);
   g_assert_true (bd_server_check_tls_certificate (good, &error));
   g_assert_no_error (error);
 
   /* GLib itself takes the pair without a word. */
-  mismatched = g_tls_certificate_new_from_files (certs.server_pem, certs.other_key, &error);
+  mismatched = g_tls_certificate_new_from_files (certs->server_pem, certs->other_key, &error);
   g_assert_no_error (error);
   g_assert_false (bd_server_check_tls_certificate (mismatched, &error));
   g_assert_nonnull (error);
@@ -512,8 +424,8 @@ test_check_certificate (void)
 static void
 test_bad_ca_file (void)
 {
-  g_autofree char *missing = g_build_filename (certs.dir, "missing.pem", NULL);
-  g_autofree char *junk = g_build_filename (certs.dir, "junk.pem", NULL);
+  g_autofree char *missing = g_build_filename (certs->dir, "missing.pem", NULL);
+  g_autofree char *junk = g_build_filename (certs->dir, "junk.pem", NULL);
   g_autoptr(GTlsDatabase) database = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -534,25 +446,12 @@ test_bad_ca_file (void)
   {
     g_autofree char *cwd = g_get_current_dir ();
 
-    g_assert_cmpint (g_chdir (certs.dir), ==, 0);
+    g_assert_cmpint (g_chdir (certs->dir), ==, 0);
     database = bd_tls_database_new ("ca.pem", &error);
     g_assert_cmpint (g_chdir (cwd), ==, 0);
     g_assert_no_error (error);
     g_assert_nonnull (database);
   }
-}
-
-/* The same crash of LeakSanitizer's tracer hits this process at exit now
- * and then (its TLS client threads): no leak check for it either. The
- * client's and the service's own leaks are checked in test-client and the
- * service tests, over plain HTTP.
- */
-int __lsan_is_turned_off (void);
-
-int
-__lsan_is_turned_off (void)
-{
-  return 1;
 }
 
 int
@@ -579,13 +478,8 @@ main (int   argc,
 
   status = g_test_run ();
 
-  bd_test_remove_tree (certs.dir);
-  g_free (certs.dir);
-  g_free (certs.ca_pem);
-  g_free (certs.server_pem);
-  g_free (certs.server_key);
-  g_free (certs.other_key);
-  g_free (certs.tenant_path);
+  g_free (tenant_path);
+  bd_test_certs_free (certs);
 
   return status;
 }
