@@ -11,6 +11,13 @@
  * DELETE after a fresh GET for its If-Match. Each client owns its
  * subscriptions, so the changes of one subscription form one sequence, and
  * the ledger must hold exactly that sequence in the end.
+ *
+ * With several instances on one database, each request goes to one of them
+ * at random (a retry most likely to another), a kill strikes one of them,
+ * and the checks at the end read the ledger through every instance and
+ * send every keyed change again. On a PostgreSQL cluster of its own
+ * (bd-pg-cluster.c) the soak may also stop the server at once and start it
+ * again half-way through.
  */
 
 #define G_LOG_DOMAIN "bd-soak"
@@ -27,8 +34,10 @@
 #include <signal.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
+#include "bd-pg-cluster.h"
 #include "bd-soak.h"
 
 #define NOW "2026-11-03T00:00:00Z"
@@ -44,6 +53,11 @@
 #define MIN_LIVE 4
 
 #define QUANTITY_MAX 25  /* rule 3: cancellable without a billing profile */
+
+#define MAX_INSTANCES 16
+
+/* How long PostgreSQL stays down when the soak restarts it. */
+#define DATABASE_DOWN_USEC (G_USEC_PER_SEC / 2)
 
 typedef enum
 {
@@ -80,12 +94,17 @@ static const User users[] = {
 /* One acknowledged change, as the ledger must show it. */
 typedef struct
 {
-  char *action;
-  char *key;      /* (nullable) */
-  char *from;     /* the reason, for a cancel */
-  char *to;       /* (nullable) */
-  char *user_id;
-  char *etag;     /* the one answered with it */
+  char   *action;
+  char   *key;      /* (nullable) */
+  char   *from;     /* the reason, for a cancel */
+  char   *to;       /* (nullable) */
+  char   *user_id;
+  char   *etag;     /* the one answered with it */
+  /* To send it again at the end, a keyed change: the same answer, byte for byte */
+  char   *method;
+  char   *path;
+  char   *request;  /* (nullable) its body */
+  GBytes *answer;
 } Ack;
 
 typedef struct
@@ -98,6 +117,9 @@ typedef struct
   guint      recurring;   /* index into recurring_words */
   char      *etag;        /* (nullable) the last one the service answered */
   GPtrArray *acks;        /* of Ack */
+  Status     initial_status;    /* as the tenant file seeded it */
+  guint      initial_quantity;
+  guint      initial_recurring;
 } Sub;
 
 typedef struct _Soak Soak;
@@ -121,7 +143,18 @@ typedef struct
   guint        lost;
   guint        doubled;
   GPtrArray   *problems;
+  gint         pinned;     /* the instance every request goes to; -1: one at random */
 } Client;
+
+/* One billing-desk-service process, always on the same port. */
+typedef struct
+{
+  guint        index;
+  char        *base_url;
+  guint        port;
+  GSubprocess *process;
+  guint        starts;
+} Instance;
 
 struct _Soak
 {
@@ -129,10 +162,11 @@ struct _Soak
   char                *dir;
   char                *data_dir;
   char                *tenant_file;
-  char                *base_url;
-  guint                port;
-  GSubprocess         *process;
-  guint                starts;
+  BdPgCluster         *cluster;            /* (nullable): the soak's own */
+  char                *database;           /* (nullable): the URI the instances get */
+  char                *sqlite_path;        /* (nullable): the SQLite file */
+  Instance             instances[MAX_INSTANCES];
+  guint                n_instances;
   gint                 next_slot;          /* atomic */
   gint                 in_flight_changes;  /* atomic */
   gint                 aborted;            /* atomic */
@@ -140,6 +174,7 @@ struct _Soak
   GArray              *kill_slots;         /* of guint: where to kill, in order */
   gint                 kills_done;         /* atomic */
   GPtrArray           *clients;
+  char                *ledger_ids;         /* the API's ledger, ids joined by commas */
 };
 
 typedef struct
@@ -148,6 +183,9 @@ typedef struct
   GBytes *body;
   char   *etag;
 } Answer;
+
+/* Set by bd_soak_interrupt (): stop, and clean up. */
+static volatile sig_atomic_t interrupted;
 
 static void
 ack_free (Ack *ack)
@@ -158,6 +196,10 @@ ack_free (Ack *ack)
   g_free (ack->to);
   g_free (ack->user_id);
   g_free (ack->etag);
+  g_free (ack->method);
+  g_free (ack->path);
+  g_free (ack->request);
+  g_clear_pointer (&ack->answer, g_bytes_unref);
   g_free (ack);
 }
 
@@ -296,6 +338,9 @@ write_tenant (guint       n_subs,
           break;
         }
       g_string_append (text, i + 1 < n_subs ? ",\n" : "\n");
+      sub->initial_status = sub->status;
+      sub->initial_quantity = sub->quantity;
+      sub->initial_recurring = sub->recurring;
       g_ptr_array_add (subs, sub);
     }
 
@@ -358,9 +403,20 @@ read_listening_line (GSubprocess  *process,
     }
 }
 
+/* The instance dies with the soak, even of a SIGKILL: the kernel sends it
+ * SIGKILL when the thread that started it ends (every start is made on
+ * the thread that runs bd_soak_run ()).
+ */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
 static gboolean
-start_service_once (Soak    *soak,
-                    GError **error)
+start_service_once (Soak      *soak,
+                    Instance  *instance,
+                    GError   **error)
 {
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) process = NULL;
@@ -369,18 +425,19 @@ start_service_once (Soak    *soak,
   g_autofree char *line = NULL;
   const char *url;
 
-  soak->starts++;
-  log_path = g_strdup_printf ("%s/service-%03u.log", soak->dir, soak->starts);
-  listen = g_strdup_printf ("127.0.0.1:%u", soak->port);
+  instance->starts++;
+  log_path = g_strdup_printf ("%s/service-%u-%03u.log", soak->dir, instance->index,
+                              instance->starts);
+  listen = g_strdup_printf ("127.0.0.1:%u", instance->port);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_stderr_file_path (launcher, log_path);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   process = g_subprocess_launcher_spawn (launcher, error, soak->options->service_path,
                                          "--listen", listen,
-                                         soak->options->database != NULL ? "--database"
-                                                                         : "--data-dir",
-                                         soak->options->database != NULL
-                                           ? soak->options->database : soak->data_dir,
+                                         soak->database != NULL ? "--database" : "--data-dir",
+                                         soak->database != NULL ? soak->database
+                                                                : soak->data_dir,
                                          "--tenant-file", soak->tenant_file,
                                          "--now", NOW,
                                          NULL);
@@ -398,70 +455,90 @@ start_service_once (Soak    *soak,
     }
 
   url = line + strlen ("listening on ");
-  if (soak->base_url == NULL)
+  if (instance->base_url == NULL)
     {
-      soak->base_url = g_strdup (url);
-      soak->port = (guint) g_ascii_strtoull (strrchr (url, ':') + 1, NULL, 10);
+      instance->base_url = g_strdup (url);
+      instance->port = (guint) g_ascii_strtoull (strrchr (url, ':') + 1, NULL, 10);
     }
-  else if (strcmp (url, soak->base_url) != 0)
+  else if (strcmp (url, instance->base_url) != 0)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "restarted on %s, not on %s", url,
-                   soak->base_url);
+                   instance->base_url);
       g_subprocess_force_exit (process);
       g_subprocess_wait (process, NULL, NULL);
       return FALSE;
     }
 
-  soak->process = g_steal_pointer (&process);
+  instance->process = g_steal_pointer (&process);
 
   return TRUE;
 }
 
 /* The port may still be held for a moment after a kill: try again. */
 static gboolean
-start_service (Soak    *soak,
-               GError **error)
+start_service (Soak      *soak,
+               Instance  *instance,
+               GError   **error)
 {
   for (guint attempt = 1;; attempt++)
     {
       g_autoptr(GError) local_error = NULL;
 
-      if (start_service_once (soak, &local_error))
+      if (start_service_once (soak, instance, &local_error))
         return TRUE;
 
-      if (attempt == START_ATTEMPTS || soak->base_url == NULL)
+      if (attempt == START_ATTEMPTS || instance->base_url == NULL)
         {
           g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      "starting the service (log in %s): ", soak->dir);
+                                      "starting instance %u (log in %s): ", instance->index,
+                                      soak->dir);
           return FALSE;
         }
 
       if (soak->options->verbose)
-        g_printerr ("soak: start %u failed: %s\n", soak->starts, local_error->message);
+        g_printerr ("soak: instance %u: start %u failed: %s\n", instance->index,
+                    instance->starts, local_error->message);
       g_usleep (200 * 1000);
     }
 }
 
 static void
-kill_service (Soak *soak)
+kill_service (Instance *instance)
 {
-  g_subprocess_send_signal (soak->process, SIGKILL);
-  g_subprocess_wait (soak->process, NULL, NULL);
-  g_clear_object (&soak->process);
+  if (instance->process == NULL)
+    return;
+
+  g_subprocess_send_signal (instance->process, SIGKILL);
+  g_subprocess_wait (instance->process, NULL, NULL);
+  g_clear_object (&instance->process);
 }
 
 static gboolean
-stop_service (Soak *soak)
+stop_service (Instance *instance)
 {
   gboolean clean;
 
-  g_subprocess_send_signal (soak->process, SIGTERM);
-  g_subprocess_wait (soak->process, NULL, NULL);
-  clean = g_subprocess_get_if_exited (soak->process) &&
-          g_subprocess_get_exit_status (soak->process) == 0;
-  g_clear_object (&soak->process);
+  g_subprocess_send_signal (instance->process, SIGTERM);
+  g_subprocess_wait (instance->process, NULL, NULL);
+  clean = g_subprocess_get_if_exited (instance->process) &&
+          g_subprocess_get_exit_status (instance->process) == 0;
+  g_clear_object (&instance->process);
 
   return clean;
+}
+
+/* Every instance, each on its port once it listens. */
+static gboolean
+start_all (Soak    *soak,
+           GError **error)
+{
+  for (guint i = 0; i < soak->n_instances; i++)
+    {
+      if (!start_service (soak, &soak->instances[i], error))
+        return FALSE;
+    }
+
+  return TRUE;
 }
 
 /*
@@ -477,17 +554,42 @@ back_off (Client *client,
   g_usleep ((ms + g_rand_int_range (client->rand, 0, 5)) * 1000);
 }
 
-/* One request; TRUE when the answer is definite (any status below 500). */
+/* Whether @answer is 409 requestInProgress: the change it waited for
+ * (the same key, the same subscription) may yet take effect.
+ */
+static gboolean
+is_in_progress (const Answer *answer)
+{
+  gsize length = 0;
+  const char *body;
+
+  if (answer->status != 409 || answer->body == NULL)
+    return FALSE;
+
+  body = g_bytes_get_data (answer->body, &length);
+  return g_strstr_len (body, (gssize) length, "\"code\":\"requestInProgress\"") != NULL;
+}
+
+/* One request to @path on one instance (the client's pinned one, else one
+ * at random); TRUE when the answer is definite: not 5xx, not 409
+ * requestInProgress, and not a dropped connection, which leave the outcome
+ * of a change unknown.
+ */
 static gboolean
 send_once (Client      *client,
            SoupSession *session,
            const char  *method,
-           const char  *url,
+           const char  *path,
            const char  *body,
            const char  *key,
            const char  *if_match,
            Answer      *answer)
 {
+  Soak *soak = client->soak;
+  guint index = client->pinned >= 0
+                  ? (guint) client->pinned
+                  : (guint) g_rand_int_range (client->rand, 0, (gint32) soak->n_instances);
+  g_autofree char *url = g_strconcat (soak->instances[index].base_url, path, NULL);
   g_autoptr(SoupMessage) msg = soup_message_new (method, url);
   g_autoptr(GError) error = NULL;
   SoupMessageHeaders *headers = soup_message_get_request_headers (msg);
@@ -521,17 +623,17 @@ send_once (Client      *client,
   answer->etag = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (msg),
                                                          "ETag"));
 
-  if (answer->status >= 500 && client->soak->options->verbose)
+  if ((answer->status >= 500 || is_in_progress (answer)) && client->soak->options->verbose)
     g_printerr ("soak: client %u: %s %s: %u\n", client->index, method, url, answer->status);
 
-  return answer->status < 500;
+  return answer->status < 500 && !is_in_progress (answer);
 }
 
 static gboolean
 gave_up (Client *client,
          gint64  started)
 {
-  if (g_atomic_int_get (&client->soak->aborted))
+  if (g_atomic_int_get (&client->soak->aborted) || interrupted)
     return TRUE;
 
   return g_get_monotonic_time () - started > GIVE_UP_USEC;
@@ -579,12 +681,13 @@ parse_object (GBytes *body)
   return json_object_ref (json_node_get_object (root));
 }
 
+/* The path of @sub (with @suffix); send_once () picks the instance. */
 static char *
 sub_url (Client     *client,
          const Sub  *sub,
          const char *suffix)
 {
-  return g_strconcat (client->soak->base_url, "/v1/subscriptions/", sub->id, suffix, NULL);
+  return g_strconcat ("/v1/subscriptions/", sub->id, suffix, NULL);
 }
 
 /* What a change leaves: the subscription's state after it. */
@@ -724,6 +827,9 @@ check_subscription (Client     *client,
   return TRUE;
 }
 
+/* @method, @path, @request: what to send again at the end, for a keyed
+ * change.
+ */
 static void
 acknowledge (Client     *client,
              Sub        *sub,
@@ -731,9 +837,20 @@ acknowledge (Client     *client,
              const char *action,
              const char *key,
              const char *from,
-             const char *to)
+             const char *to,
+             const char *method,
+             const char *path,
+             const char *request)
 {
   Ack *ack = g_new0 (Ack, 1);
+
+  if (key != NULL)
+    {
+      ack->method = g_strdup (method);
+      ack->path = g_strdup (path);
+      ack->request = g_strdup (request);
+      ack->answer = g_bytes_ref (answer->body);
+    }
 
   ack->action = g_strdup (action);
   ack->key = g_strdup (key);
@@ -802,7 +919,7 @@ do_cancel (Client      *client,
                         "cancel");
   else
     add_problem (client, "cancel %s: no subscription in the answer", sub->id);
-  acknowledge (client, sub, &answer, "cancel", key, reason, NULL);
+  acknowledge (client, sub, &answer, "cancel", key, reason, NULL, "POST", url, body);
 }
 
 static void
@@ -856,7 +973,7 @@ do_patch (Client      *client,
   object = parse_object (answer.body);
   check_subscription (client, sub, object, "PATCH");
   acknowledge (client, sub, &answer, quantity ? "changeQuantity" : "changeRecurringBilling", NULL,
-               from, to);
+               from, to, NULL, NULL, NULL);
 }
 
 static void
@@ -885,7 +1002,8 @@ do_reactivate (Client      *client,
   sub->recurring = 0;
   object = parse_object (answer.body);
   check_subscription (client, sub, object, "reactivate");
-  acknowledge (client, sub, &answer, "reactivate", key, status_words[from], "active");
+  acknowledge (client, sub, &answer, "reactivate", key, status_words[from], "active", "POST",
+               url, NULL);
 }
 
 static void
@@ -914,15 +1032,19 @@ do_delete (Client      *client,
   sub->recurring = 2;
   object = parse_object (answer.body);
   check_subscription (client, sub, object, "DELETE");
-  acknowledge (client, sub, &answer, "delete", key, status_words[from], "deleted");
+  acknowledge (client, sub, &answer, "delete", key, status_words[from], "deleted", "DELETE",
+               url, body);
 }
 
-/* The subscription as the model has it, its ETag the last one answered. */
+/* The subscription as the model has it, its ETag the last one answered;
+ * @read: (out) (optional): what the service answered.
+ */
 static void
 read_subscription (Client      *client,
                    SoupSession *session,
                    Sub         *sub,
-                   const char  *what)
+                   const char  *what,
+                   JsonObject **read)
 {
   g_autofree char *url = sub_url (client, sub, "");
   g_autoptr(JsonObject) object = NULL;
@@ -947,6 +1069,8 @@ read_subscription (Client      *client,
 
   g_free (sub->etag);
   sub->etag = g_steal_pointer (&answer.etag);
+  if (read != NULL)
+    *read = g_steal_pointer (&object);
 }
 
 static void
@@ -980,8 +1104,7 @@ static void
 read_list (Client      *client,
            SoupSession *session)
 {
-  g_autofree char *url = g_strconcat (client->soak->base_url,
-                                      "/v1/subscriptions?top=100&includeDeleted=true", NULL);
+  const char *url = "/v1/subscriptions?top=100&includeDeleted=true";
   g_autoptr(JsonObject) object = NULL;
   g_auto(Answer) answer = { 0 };
 
@@ -1002,6 +1125,7 @@ read_list (Client      *client,
 
 typedef struct
 {
+  char *id;
   char *subscription_id;
   char *action;
   char *key;
@@ -1013,6 +1137,7 @@ typedef struct
 static void
 entry_free (Entry *entry)
 {
+  g_free (entry->id);
   g_free (entry->subscription_id);
   g_free (entry->action);
   g_free (entry->key);
@@ -1056,6 +1181,7 @@ entry_from_json (JsonNode *node)
     detail = json_object_get_object_member (object, "detail");
 
   entry = g_new0 (Entry, 1);
+  entry->id = g_strdup (json_object_get_string_member_with_default (object, "id", ""));
   entry->subscription_id =
     g_strdup (json_object_get_string_member_with_default (object, "subscriptionId", ""));
   entry->action = g_strdup (json_object_get_string_member_with_default (object, "action", ""));
@@ -1073,14 +1199,26 @@ entry_from_json (JsonNode *node)
   return entry;
 }
 
-/* Every page of the ledger from @url, oldest first. */
+/* The path and query of an absolute http URL: a nextLink names the
+ * instance that gave it, the next page may come from any.
+ */
+static char *
+link_path (const char *link)
+{
+  const char *rest = g_str_has_prefix (link, "http://") ? link + strlen ("http://") : NULL;
+  const char *slash = rest != NULL ? strchr (rest, '/') : NULL;
+
+  return g_strdup (slash != NULL ? slash : link);
+}
+
+/* Every page of the ledger from @first_path, oldest first. */
 static GPtrArray *
 read_ledger (Client      *client,
              SoupSession *session,
-             const char  *first_url)
+             const char  *first_path)
 {
   g_autoptr(GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify) entry_free);
-  g_autofree char *url = g_strdup (first_url);
+  g_autofree char *url = g_strdup (first_path);
 
   while (url != NULL)
     {
@@ -1115,7 +1253,7 @@ read_ledger (Client      *client,
 
       next = json_object_get_string_member_with_default (object, "nextLink", NULL);
       g_free (url);
-      url = g_strdup (next);
+      url = next != NULL ? link_path (next) : NULL;
     }
 
   return g_steal_pointer (&entries);
@@ -1222,8 +1360,8 @@ read_sub_ledger (Client      *client,
                  SoupSession *session,
                  Sub         *sub)
 {
-  g_autofree char *url = g_strdup_printf ("%s/v1/operations?subscriptionId=%s&top=500",
-                                          client->soak->base_url, sub->id);
+  g_autofree char *url = g_strdup_printf ("/v1/operations?subscriptionId=%s&top=500",
+                                          sub->id);
   g_autoptr(GPtrArray) entries = read_ledger (client, session, url);
   guint lost = 0, doubled = 0;
 
@@ -1342,7 +1480,7 @@ run_operation (Client      *client,
       switch (g_rand_int_range (client->rand, 0, 4))
         {
         case 0:
-          read_subscription (client, session, sub, "GET");
+          read_subscription (client, session, sub, "GET", NULL);
           break;
         case 1:
           read_cancellation (client, session, sub);
@@ -1428,6 +1566,162 @@ client_thread (gpointer user_data)
  * The end: ledger, final state, the database file
  */
 
+static gint
+recurring_index (const char *word)
+{
+  for (guint i = 0; word != NULL && i < G_N_ELEMENTS (recurring_words); i++)
+    {
+      if (strcmp (recurring_words[i], word) == 0)
+        return (gint) i;
+    }
+
+  return -1;
+}
+
+/* The state @entries leave @sub in, from the one the tenant file seeded,
+ * is the one the service answers (@object): the subscription agrees with
+ * its ledger.
+ */
+static void
+check_against_ledger (Client     *checker,
+                      const Sub  *sub,
+                      GPtrArray  *entries,
+                      JsonObject *object,
+                      guint      *mismatched)
+{
+  Status status = sub->initial_status;
+  guint quantity = sub->initial_quantity;
+  guint recurring = sub->initial_recurring;
+  gint word;
+
+  if (object == NULL)
+    return;
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const Entry *entry = g_ptr_array_index (entries, i);
+
+      if (strcmp (entry->action, "cancel") == 0 || strcmp (entry->action, "delete") == 0)
+        {
+          status = entry->action[0] == 'c' ? STATUS_DISABLED : STATUS_DELETED;
+          recurring = 2;
+        }
+      else if (strcmp (entry->action, "reactivate") == 0)
+        {
+          status = STATUS_ACTIVE;
+          recurring = 0;
+        }
+      else if (strcmp (entry->action, "changeQuantity") == 0 && entry->to != NULL)
+        quantity = (guint) g_ascii_strtoull (entry->to, NULL, 10);
+      else if (strcmp (entry->action, "changeRecurringBilling") == 0 &&
+               (word = recurring_index (entry->to)) >= 0)
+        recurring = (guint) word;
+      else
+        add_problem (checker, "ledger %s: an entry %s to %s", sub->id, entry->action,
+                     entry->to != NULL ? entry->to : "(none)");
+    }
+
+  if (strcmp (json_object_get_string_member_with_default (object, "status", ""),
+              status_words[status]) != 0 ||
+      strcmp (json_object_get_string_member_with_default (object, "recurringBilling", ""),
+              recurring_words[recurring]) != 0 ||
+      json_object_get_int_member_with_default (object, "quantity", -1) != quantity)
+    {
+      (*mismatched)++;
+      add_problem (checker, "%s: its ledger leaves it %s/%s/%u, the service has it otherwise",
+                   sub->id, status_words[status], recurring_words[recurring], quantity);
+    }
+}
+
+/* The whole ledger through each instance alone: the same entries in the
+ * same order as @ledger (read a page here, a page there).
+ */
+static void
+check_ledger_views (Soak         *soak,
+                    Client       *checker,
+                    SoupSession  *session,
+                    GPtrArray    *ledger,
+                    BdSoakReport *report)
+{
+  for (guint i = 0; i < soak->n_instances; i++)
+    {
+      g_autoptr(GPtrArray) view = NULL;
+      gboolean same;
+
+      checker->pinned = (gint) i;
+      view = read_ledger (checker, session, "/v1/operations?top=500");
+      checker->pinned = -1;
+      if (view == NULL)
+        {
+          report->mismatched++;
+          continue;
+        }
+
+      same = view->len == ledger->len;
+      for (guint j = 0; same && j < view->len; j++)
+        same = g_str_equal (((Entry *) g_ptr_array_index (view, j))->id,
+                            ((Entry *) g_ptr_array_index (ledger, j))->id);
+      if (same)
+        report->ledger_views++;
+      else
+        {
+          report->mismatched++;
+          add_problem (checker, "instance %u pages the ledger otherwise (%u entries, not %u)", i,
+                       view->len, ledger->len);
+        }
+    }
+}
+
+/* Sends the keyed change of @ack again, as its user, to instance @index:
+ * the answer must be the acknowledged one, byte for byte (a replay).
+ */
+static void
+check_replay (Client       *checker,
+              SoupSession  *session,
+              const Sub    *sub,
+              const Ack    *ack,
+              guint         index,
+              BdSoakReport *report)
+{
+  g_autofree char *own_bearer = g_steal_pointer (&checker->bearer);
+  g_auto(Answer) answer = { 0 };
+  gint64 started = g_get_monotonic_time ();
+  gboolean definite = FALSE;
+
+  for (guint u = 0; u < G_N_ELEMENTS (users); u++)
+    {
+      if (strcmp (users[u].id, ack->user_id) == 0)
+        checker->bearer = g_strconcat ("Bearer ", users[u].token, NULL);
+    }
+  checker->pinned = (gint) index;
+
+  /* A DELETE needs an If-Match to reach its replay; any will do. */
+  for (guint attempt = 0; checker->bearer != NULL && !definite; attempt++)
+    {
+      definite = send_once (checker, session, ack->method, ack->path, ack->request, ack->key,
+                            strcmp (ack->method, "DELETE") == 0
+                              ? (ack->etag != NULL ? ack->etag : "\"soak\"") : NULL,
+                            &answer);
+      if (!definite && gave_up (checker, started))
+        break;
+      if (!definite)
+        back_off (checker, attempt);
+    }
+
+  checker->pinned = -1;
+  g_free (checker->bearer);
+  checker->bearer = g_steal_pointer (&own_bearer);
+
+  if (definite && answer.status == 200 && g_bytes_equal (answer.body, ack->answer))
+    report->replays++;
+  else
+    {
+      report->mismatched++;
+      add_problem (checker, "replay of %s %s (key %s) on instance %u: %u, not the answer given",
+                   ack->method, sub->id, ack->key, index, answer.status);
+    }
+}
+
 static void
 reconcile (Soak         *soak,
            Client       *checker,
@@ -1437,10 +1731,11 @@ reconcile (Soak         *soak,
   g_autoptr(GHashTable) by_sub = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                                         (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GHashTable) keys = g_hash_table_new (g_str_hash, g_str_equal);
-  g_autofree char *url = g_strconcat (soak->base_url, "/v1/operations?top=500", NULL);
-  g_autoptr(GPtrArray) ledger = read_ledger (checker, session, url);
+  g_autoptr(GPtrArray) ledger = read_ledger (checker, session, "/v1/operations?top=500");
+  g_autoptr(GString) ids = g_string_new (NULL);
   GHashTableIter iter;
   gpointer id, list;
+  guint n_replays = 0;
 
   if (ledger == NULL)
     {
@@ -1448,12 +1743,14 @@ reconcile (Soak         *soak,
       return;
     }
   report->ledger_entries = ledger->len;
+  check_ledger_views (soak, checker, session, ledger, report);
 
   for (guint i = 0; i < ledger->len; i++)
     {
       Entry *entry = g_ptr_array_index (ledger, i);
       GPtrArray *entries = g_hash_table_lookup (by_sub, entry->subscription_id);
 
+      g_string_append_printf (ids, "%s%s", i > 0 ? "," : "", entry->id);
       if (entries == NULL)
         {
           entries = g_ptr_array_new ();
@@ -1471,6 +1768,7 @@ reconcile (Soak         *soak,
             add_problem (checker, "key %s: %u ledger entries", entry->key, count);
         }
     }
+  soak->ledger_ids = g_string_free (g_steal_pointer (&ids), FALSE);
 
   for (guint c = 0; c < soak->clients->len; c++)
     {
@@ -1480,13 +1778,24 @@ reconcile (Soak         *soak,
         {
           Sub *sub = g_ptr_array_index (client->subs, i);
           g_autoptr(GPtrArray) none = g_ptr_array_new ();
+          g_autoptr(JsonObject) final = NULL;
           GPtrArray *entries = g_hash_table_lookup (by_sub, sub->id);
 
-          reconcile_ledger (checker, sub, entries != NULL ? entries : none, &report->lost,
-                            &report->doubled);
+          if (entries == NULL)
+            entries = none;
+          reconcile_ledger (checker, sub, entries, &report->lost, &report->doubled);
+          read_subscription (checker, session, sub, "final", &final);
+          check_against_ledger (checker, sub, entries, final, &report->mismatched);
           g_hash_table_remove (by_sub, sub->id);
 
-          read_subscription (checker, session, sub, "final");
+          for (guint j = 0; j < sub->acks->len; j++)
+            {
+              const Ack *ack = g_ptr_array_index (sub->acks, j);
+
+              if (ack->key != NULL)
+                check_replay (checker, session, sub, ack, n_replays++ % soak->n_instances,
+                              report);
+            }
         }
     }
 
@@ -1550,88 +1859,115 @@ psql_text (const char *uri,
   return g_strchomp (g_steal_pointer (&out));
 }
 
-/* The counts check_database () compares, from a PostgreSQL database: the
- * server keeps its constraints itself, so "ok" once it answers, and the
- * rows that name a user or subscription that is not there (none, unless a
- * constraint was lost).
+/* What check_database () compares, as text. */
+typedef struct
+{
+  char *integrity;
+  char *foreign;
+  char *operations;
+  char *duplicates;
+  char *answers;
+  char *seq;         /* "count min max" of the ledger's seq */
+  char *ids;         /* the ledger's ids in seq order, joined by commas */
+} Counts;
+
+static void
+counts_clear (Counts *counts)
+{
+  g_free (counts->foreign);
+  g_free (counts->operations);
+  g_free (counts->duplicates);
+  g_free (counts->answers);
+  g_free (counts->seq);
+  g_free (counts->ids);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Counts, counts_clear)
+
+#define DUPLICATE_KEYS_SQL \
+  "SELECT count(*) FROM (SELECT idempotency_key FROM operations " \
+  "WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key HAVING count(*) > 1) AS keys"
+#define SEQ_SQL \
+  "SELECT count(*) || ' ' || coalesce(min(seq), 0) || ' ' || coalesce(max(seq), 0) " \
+  "FROM operations"
+
+/* The counts from a PostgreSQL database: the server keeps its constraints
+ * itself, so "ok" once it answers, and the rows that name a user or
+ * subscription that is not there (none, unless a constraint was lost).
+ * @counts->integrity is the caller's.
  */
 static void
-read_pg_counts (const char  *uri,
-                char       **integrity,
-                char       **foreign,
-                char       **operations,
-                char       **duplicates,
-                char       **answers)
+read_pg_counts (const char *uri,
+                Counts     *counts)
 {
-  *integrity = psql_text (uri, "SELECT 'ok'");
-  *foreign = psql_text (uri,
-                        "SELECT (SELECT count(*) FROM operations o WHERE NOT EXISTS "
-                        "(SELECT 1 FROM users u WHERE u.id = o.user_id) OR NOT EXISTS "
-                        "(SELECT 1 FROM subscriptions s WHERE s.id = o.subscription_id)) + "
-                        "(SELECT count(*) FROM idempotency i WHERE NOT EXISTS "
-                        "(SELECT 1 FROM users u WHERE u.id = i.user_id))");
-  *operations = psql_text (uri, "SELECT count(*) FROM operations");
-  *duplicates = psql_text (uri,
-                           "SELECT count(*) FROM (SELECT idempotency_key FROM operations "
-                           "WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key "
-                           "HAVING count(*) > 1) AS keys");
-  *answers = psql_text (uri, "SELECT count(*) FROM idempotency");
+  counts->integrity = psql_text (uri, "SELECT 'ok'");
+  counts->foreign = psql_text (uri,
+                               "SELECT (SELECT count(*) FROM operations o WHERE NOT EXISTS "
+                               "(SELECT 1 FROM users u WHERE u.id = o.user_id) OR NOT EXISTS "
+                               "(SELECT 1 FROM subscriptions s "
+                               "WHERE s.id = o.subscription_id)) + "
+                               "(SELECT count(*) FROM idempotency i WHERE NOT EXISTS "
+                               "(SELECT 1 FROM users u WHERE u.id = i.user_id))");
+  counts->operations = psql_text (uri, "SELECT count(*) FROM operations");
+  counts->duplicates = psql_text (uri, DUPLICATE_KEYS_SQL);
+  counts->answers = psql_text (uri, "SELECT count(*) FROM idempotency");
+  counts->seq = psql_text (uri, SEQ_SQL);
+  counts->ids = psql_text (uri, "SELECT coalesce(string_agg(id, ',' ORDER BY seq), '') "
+                                "FROM operations");
 }
 
 /* The same counts from the SQLite file; %FALSE, with @integrity saying
  * why, when it does not open.
  */
 static gboolean
-read_sqlite_counts (const char  *path,
-                    char       **integrity,
-                    char       **foreign,
-                    char       **operations,
-                    char       **duplicates,
-                    char       **answers)
+read_sqlite_counts (const char *path,
+                    Counts     *counts)
 {
   sqlite3 *db = NULL;
 
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
     {
-      *integrity = g_strdup_printf ("cannot open %s: %s", path,
-                                    db != NULL ? sqlite3_errmsg (db) : "out of memory");
+      counts->integrity = g_strdup_printf ("cannot open %s: %s", path,
+                                           db != NULL ? sqlite3_errmsg (db) : "out of memory");
       sqlite3_close (db);
       return FALSE;
     }
 
-  *integrity = query_text (db, "PRAGMA integrity_check");
-  *foreign = query_text (db, "SELECT count(*) FROM pragma_foreign_key_check");
-  *operations = query_text (db, "SELECT count(*) FROM operations");
-  *duplicates = query_text (db,
-                            "SELECT count(*) FROM (SELECT idempotency_key FROM operations "
-                            "WHERE idempotency_key IS NOT NULL GROUP BY idempotency_key "
-                            "HAVING count(*) > 1)");
-  *answers = query_text (db, "SELECT count(*) FROM idempotency");
+  counts->integrity = query_text (db, "PRAGMA integrity_check");
+  counts->foreign = query_text (db, "SELECT count(*) FROM pragma_foreign_key_check");
+  counts->operations = query_text (db, "SELECT count(*) FROM operations");
+  counts->duplicates = query_text (db, DUPLICATE_KEYS_SQL);
+  counts->answers = query_text (db, "SELECT count(*) FROM idempotency");
+  counts->seq = query_text (db, SEQ_SQL);
+  counts->ids = query_text (db, "SELECT coalesce(group_concat(id, ','), '') "
+                                "FROM (SELECT id FROM operations ORDER BY seq)");
   sqlite3_close (db);
   return TRUE;
 }
 
+/* Behind the service's back, once every instance has stopped: the
+ * database holds what the API listed, the ledger's seq runs 1..n without
+ * a gap, in the order every instance paged it.
+ */
 static void
 check_database (Soak         *soak,
                 Client       *checker,
                 BdSoakReport *report)
 {
-  g_autofree char *path = g_build_filename (soak->data_dir, "billing.sqlite", NULL);
-  g_autofree char *operations = NULL;
-  g_autofree char *keyed = NULL;
-  g_autofree char *duplicates = NULL;
-  g_autofree char *answers = NULL;
+  g_auto(Counts) counts = { 0 };
   g_autofree char *expected_answers = NULL;
   g_autofree char *expected_operations = NULL;
-  g_autofree char *foreign = NULL;
+  g_autofree char *expected_seq = NULL;
   guint n_keyed = 0;
 
-  if (soak->options->database != NULL)
-    read_pg_counts (soak->options->database, &report->integrity, &foreign, &operations,
-                    &duplicates, &answers);
-  else if (!read_sqlite_counts (path, &report->integrity, &foreign, &operations, &duplicates,
-                                &answers))
-    return;
+  if (soak->sqlite_path == NULL)
+    read_pg_counts (soak->database, &counts);
+  else if (!read_sqlite_counts (soak->sqlite_path, &counts))
+    {
+      report->integrity = g_steal_pointer (&counts.integrity);
+      return;
+    }
+  report->integrity = g_steal_pointer (&counts.integrity);
 
   for (guint c = 0; c < soak->clients->len; c++)
     {
@@ -1648,16 +1984,24 @@ check_database (Soak         *soak,
 
   expected_operations = g_strdup_printf ("%u", report->ledger_entries);
   expected_answers = g_strdup_printf ("%u", n_keyed);
-  if (g_strcmp0 (foreign, "0") != 0)
-    add_problem (checker, "database: %s foreign key violations", foreign);
-  if (g_strcmp0 (operations, expected_operations) != 0)
-    add_problem (checker, "database: %s operations, the API listed %s", operations,
-             expected_operations);
-  if (g_strcmp0 (duplicates, "0") != 0)
-    add_problem (checker, "database: %s keys with more than one operation", duplicates);
-  if (g_strcmp0 (answers, expected_answers) != 0)
-    add_problem (checker, "database: %s stored answers for %s acknowledged keyed changes", answers,
-             expected_answers);
+  expected_seq = report->ledger_entries > 0
+                   ? g_strdup_printf ("%u 1 %u", report->ledger_entries, report->ledger_entries)
+                   : g_strdup ("0 0 0");
+  if (g_strcmp0 (counts.foreign, "0") != 0)
+    add_problem (checker, "database: %s foreign key violations", counts.foreign);
+  if (g_strcmp0 (counts.operations, expected_operations) != 0)
+    add_problem (checker, "database: %s operations, the API listed %s", counts.operations,
+                 expected_operations);
+  if (g_strcmp0 (counts.duplicates, "0") != 0)
+    add_problem (checker, "database: %s keys with more than one operation", counts.duplicates);
+  if (g_strcmp0 (counts.answers, expected_answers) != 0)
+    add_problem (checker, "database: %s stored answers for %s acknowledged keyed changes",
+                 counts.answers, expected_answers);
+  if (g_strcmp0 (counts.seq, expected_seq) != 0)
+    add_problem (checker, "database: ledger seq (count min max) %s, not %s: a gap", counts.seq,
+                 expected_seq);
+  if (g_strcmp0 (counts.ids, soak->ledger_ids) != 0)
+    add_problem (checker, "database: the ledger in seq order is not the order the API paged");
 }
 
 static gboolean
@@ -1711,26 +2055,258 @@ plan_kills (const BdSoakOptions *options,
 static void
 soak_clear (Soak *soak)
 {
-  if (soak->process != NULL)
-    kill_service (soak);
+  for (guint i = 0; i < MAX_INSTANCES; i++)
+    {
+      kill_service (&soak->instances[i]);
+      g_free (soak->instances[i].base_url);
+    }
   g_clear_pointer (&soak->clients, g_ptr_array_unref);
   g_clear_pointer (&soak->kill_slots, g_array_unref);
+  g_clear_pointer (&soak->cluster, bd_pg_cluster_free);
   g_free (soak->dir);
   g_free (soak->data_dir);
   g_free (soak->tenant_file);
-  g_free (soak->base_url);
+  g_free (soak->database);
+  g_free (soak->sqlite_path);
+  g_free (soak->ledger_ids);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Soak, soak_clear)
 
 /**
+ * bd_soak_interrupt:
+ *
+ * Asks a running soak to stop as soon as it can, and to clean up: kill its
+ * instances, drop its cluster. Async-signal-safe (a signal handler's).
+ */
+void
+bd_soak_interrupt (void)
+{
+  interrupted = 1;
+}
+
+/* The database the instances run on: @soak->database (a URI) or, for the
+ * default SQLite file, @soak->data_dir; and the SQLite file to check.
+ */
+static gboolean
+choose_database (Soak          *soak,
+                 BdSoakReport  *report,
+                 GError       **error)
+{
+  const BdSoakOptions *options = soak->options;
+
+  if (options->own_cluster)
+    {
+      soak->cluster = bd_pg_cluster_new ("bd_soak", error);
+      if (soak->cluster == NULL)
+        return FALSE;
+      soak->database = g_strdup (bd_pg_cluster_get_uri (soak->cluster));
+      report->store = g_strdup_printf ("PostgreSQL, a cluster of its own (%s)", soak->database);
+    }
+  else if (options->database != NULL && g_str_has_prefix (options->database, "sqlite:"))
+    {
+      soak->database = g_strdup (options->database);
+      soak->sqlite_path = g_strdup (options->database + strlen ("sqlite:"));
+      report->store = g_strdup_printf ("SQLite, %s", soak->sqlite_path);
+    }
+  else if (options->database != NULL)
+    {
+      soak->database = g_strdup (options->database);
+      report->store = g_strdup_printf ("PostgreSQL, %s", soak->database);
+    }
+  else
+    {
+      soak->sqlite_path = g_build_filename (soak->data_dir, "billing.sqlite", NULL);
+      report->store = g_strdup ("SQLite, a file in a temporary directory");
+    }
+
+  return TRUE;
+}
+
+/* PostgreSQL stopped at once (every session dropped, nothing flushed
+ * politely) and, a moment later, started again; the instances keep
+ * running and must serve again by themselves.
+ */
+static gboolean
+restart_database (Soak         *soak,
+                  BdSoakReport *report)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (soak->options->verbose)
+    g_printerr ("soak: PostgreSQL stops after operation %d\n",
+                g_atomic_int_get (&soak->next_slot));
+  if (!bd_pg_cluster_stop (soak->cluster, &error))
+    {
+      g_ptr_array_add (report->problems, g_strdup_printf ("stopping PostgreSQL: %s",
+                                                          error->message));
+      return FALSE;
+    }
+  g_usleep (DATABASE_DOWN_USEC);
+  if (!bd_pg_cluster_start (soak->cluster, &error))
+    {
+      g_ptr_array_add (report->problems, g_strdup_printf ("starting PostgreSQL: %s",
+                                                          error->message));
+      return FALSE;
+    }
+  report->database_restarts++;
+  if (soak->options->verbose)
+    g_printerr ("soak: PostgreSQL is back\n");
+
+  return TRUE;
+}
+
+/* SIGKILL to one instance at random, and start it again on its port. */
+static gboolean
+kill_one (Soak         *soak,
+          GRand        *rand,
+          BdSoakReport *report)
+{
+  g_autoptr(GError) error = NULL;
+  Instance *instance = &soak->instances[g_rand_int_range (rand, 0, (gint32) soak->n_instances)];
+
+  g_usleep ((gulong) g_rand_int_range (rand, 0, 3000));
+  if (g_atomic_int_get (&soak->in_flight_changes) > 0)
+    report->kills_in_flight++;
+  kill_service (instance);
+  report->kills++;
+  g_atomic_int_inc (&soak->kills_done);
+  if (soak->options->verbose)
+    g_printerr ("soak: kill %u (instance %u) after operation %d\n", report->kills,
+                instance->index, g_atomic_int_get (&soak->next_slot));
+
+  if (!start_service (soak, instance, &error))
+    {
+      g_ptr_array_add (report->problems, g_strdup (error->message));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* The killer, on this thread while the clients run: at each planned slot,
+ * a moment later, one kill; at @restart_slot, PostgreSQL's restart.
+ */
+static void
+run_killer (Soak         *soak,
+            GRand        *rand,
+            guint         restart_slot,
+            BdSoakReport *report)
+{
+  guint next_kill = 0;
+  gboolean restart_due = soak->options->restart_database;
+
+  while (g_atomic_int_get (&soak->clients_running) > 0)
+    {
+      guint slot = (guint) g_atomic_int_get (&soak->next_slot);
+      gboolean ok = TRUE;
+
+      if (interrupted)
+        {
+          g_ptr_array_add (report->problems, g_strdup ("interrupted"));
+          ok = FALSE;
+        }
+      else if (restart_due && slot > restart_slot)
+        {
+          restart_due = FALSE;
+          ok = restart_database (soak, report);
+        }
+      else if (next_kill < soak->kill_slots->len &&
+               slot > g_array_index (soak->kill_slots, guint, next_kill))
+        {
+          next_kill++;
+          ok = kill_one (soak, rand, report);
+        }
+      else
+        g_usleep (500);
+
+      if (!ok)
+        {
+          g_atomic_int_set (&soak->aborted, 1);
+          break;
+        }
+    }
+}
+
+static Client *
+client_new (Soak  *soak,
+            guint  index)
+{
+  Client *client = g_new0 (Client, 1);
+
+  client->soak = soak;
+  client->index = index;
+  client->user = &users[index % G_N_ELEMENTS (users)];
+  client->bearer = g_strconcat ("Bearer ", client->user->token, NULL);
+  client->rand = g_rand_new_with_seed (soak->options->seed * 7919u + index + 1);
+  client->subs = g_ptr_array_new_with_free_func ((GDestroyNotify) sub_free);
+  client->problems = g_ptr_array_new_with_free_func (g_free);
+  client->pinned = -1;
+
+  return client;
+}
+
+/* After the last answer: every instance killed once more and started again
+ * (what was acknowledged must survive that too), the reconciliation
+ * through the API, SIGTERM to each (each must exit 0), the database.
+ */
+static gboolean
+finish (Soak          *soak,
+        Client        *checker,
+        BdSoakReport  *report,
+        GError       **error)
+{
+  for (guint i = 0; i < soak->n_instances; i++)
+    kill_service (&soak->instances[i]);
+  if (!start_all (soak, error))
+    return FALSE;
+
+  reconcile (soak, checker, report);
+  report->stopped_cleanly = TRUE;
+  for (guint i = 0; i < soak->n_instances; i++)
+    {
+      if (!stop_service (&soak->instances[i]))
+        {
+          report->stopped_cleanly = FALSE;
+          g_ptr_array_add (report->problems,
+                           g_strdup_printf ("instance %u did not exit 0 on SIGTERM", i));
+        }
+    }
+  check_database (soak, checker, report);
+
+  return TRUE;
+}
+
+static void
+add_up (Client       *client,
+        BdSoakReport *report)
+{
+  for (guint k = 0; k < BD_SOAK_N_KINDS; k++)
+    {
+      report->operations += client->by_kind[k];
+      report->by_kind[k] += client->by_kind[k];
+    }
+  report->retries += client->retries;
+  report->changes_retried += client->changes_retried;
+  report->applied_unanswered += client->applied_unanswered;
+  report->acknowledged += client->acknowledged;
+  report->mismatched += client->mismatched;
+  report->unexpected += client->unexpected;
+  for (guint i = 0; i < client->problems->len; i++)
+    g_ptr_array_add (report->problems, g_strdup (g_ptr_array_index (client->problems, i)));
+}
+
+/**
  * bd_soak_run:
  * @options: what to run
  * @report: (out caller-allocates): filled in, also on failure
- * @error: set when the soak could not run (the service did not start)
+ * @error: set when the soak could not run to its end (an instance or the
+ *   database did not start, or it was interrupted)
  *
  * Runs the soak and reconciles. A discrepancy is no error: it is in
- * @report; see bd_soak_report_is_clean ().
+ * @report; see bd_soak_report_is_clean (). Every instance it started has
+ * ended and its cluster (with @options->own_cluster) is gone when it
+ * returns.
  *
  * Returns: whether the soak ran to its end
  */
@@ -1743,16 +2319,23 @@ bd_soak_run (const BdSoakOptions  *options,
   g_autoptr(GRand) rand = NULL;
   g_autoptr(GPtrArray) all_subs = g_ptr_array_new_with_free_func ((GDestroyNotify) sub_free);
   g_autofree char *tenant = NULL;
-  Client *checker;
+  g_autoptr(GError) drop_error = NULL;
+  Client *checker = NULL;
   gint64 started = g_get_monotonic_time ();
   guint n_subs;
-  guint next_kill = 0;
+  guint restart_slot;
   gboolean ok = FALSE;
 
   g_return_val_if_fail (options->n_clients > 0, FALSE);
+  g_return_val_if_fail (options->n_instances <= MAX_INSTANCES, FALSE);
+  g_return_val_if_fail (!options->restart_database || options->own_cluster, FALSE);
 
   memset (report, 0, sizeof *report);
   report->problems = g_ptr_array_new_with_free_func (g_free);
+  soak.n_instances = MAX (options->n_instances, 1u);
+  report->instances = soak.n_instances;
+  for (guint i = 0; i < MAX_INSTANCES; i++)
+    soak.instances[i].index = i;
 
   soak.dir = g_dir_make_tmp ("bd-soak-XXXXXX", error);
   if (soak.dir == NULL)
@@ -1764,38 +2347,28 @@ bd_soak_run (const BdSoakOptions  *options,
   n_subs = options->n_clients * MAX (8u, options->n_operations / options->n_clients / 8 + 4);
   tenant = write_tenant (n_subs, all_subs);
   report->subscriptions = n_subs;
-  if (!g_file_set_contents (soak.tenant_file, tenant, -1, error))
+  if (!g_file_set_contents (soak.tenant_file, tenant, -1, error) ||
+      !choose_database (&soak, report, error))
     goto out;
 
   rand = g_rand_new_with_seed (options->seed);
   soak.kill_slots = plan_kills (options, rand);
+  /* Somewhere in the middle half of the run. */
+  restart_slot = options->n_operations / 4 +
+                 (guint) g_rand_int_range (rand, 0, (gint32) MAX (options->n_operations / 2, 1u));
 
   soak.clients = g_ptr_array_new_with_free_func ((GDestroyNotify) client_free);
-  for (guint c = 0; c <= options->n_clients; c++)
-    {
-      Client *client = g_new0 (Client, 1);
-
-      client->soak = &soak;
-      client->index = c;
-      client->user = &users[c % G_N_ELEMENTS (users)];
-      client->bearer = g_strconcat ("Bearer ", client->user->token, NULL);
-      client->rand = g_rand_new_with_seed (options->seed * 7919u + c + 1);
-      client->subs = g_ptr_array_new_with_free_func ((GDestroyNotify) sub_free);
-      client->problems = g_ptr_array_new_with_free_func (g_free);
-      g_ptr_array_add (soak.clients, client);
-    }
-  /* The last one only checks, at the end. */
-  checker = g_ptr_array_steal_index (soak.clients, options->n_clients);
+  for (guint c = 0; c < options->n_clients; c++)
+    g_ptr_array_add (soak.clients, client_new (&soak, c));
+  /* One more, which only checks, at the end. */
+  checker = client_new (&soak, options->n_clients);
   for (guint i = 0; i < all_subs->len; i++)
     g_ptr_array_add (((Client *) g_ptr_array_index (soak.clients, i % options->n_clients))->subs,
                      g_ptr_array_index (all_subs, i));
   g_ptr_array_set_free_func (all_subs, NULL);
 
-  if (!start_service (&soak, error))
-    {
-      client_free (checker);
-      goto out;
-    }
+  if (!start_all (&soak, error))
+    goto out;
 
   soak.clients_running = (gint) options->n_clients;
   for (guint c = 0; c < options->n_clients; c++)
@@ -1806,39 +2379,7 @@ bd_soak_run (const BdSoakOptions  *options,
       client->thread = g_thread_new (name, client_thread, client);
     }
 
-  /* The killer: at each planned slot, a moment later, SIGKILL and start
-   * again on the same data and port.
-   */
-  while (g_atomic_int_get (&soak.clients_running) > 0)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (next_kill >= soak.kill_slots->len ||
-          (guint) g_atomic_int_get (&soak.next_slot) <= g_array_index (soak.kill_slots, guint,
-                                                                       next_kill))
-        {
-          g_usleep (500);
-          continue;
-        }
-
-      next_kill++;
-      g_usleep ((gulong) g_rand_int_range (rand, 0, 3000));
-      if (g_atomic_int_get (&soak.in_flight_changes) > 0)
-        report->kills_in_flight++;
-      kill_service (&soak);
-      report->kills++;
-      g_atomic_int_inc (&soak.kills_done);
-      if (options->verbose)
-        g_printerr ("soak: kill %u after operation %d\n", report->kills,
-                    g_atomic_int_get (&soak.next_slot));
-
-      if (!start_service (&soak, &local_error))
-        {
-          g_ptr_array_add (report->problems, g_strdup (local_error->message));
-          g_atomic_int_set (&soak.aborted, 1);
-          break;
-        }
-    }
+  run_killer (&soak, rand, restart_slot, report);
 
   for (guint c = 0; c < options->n_clients; c++)
     {
@@ -1848,55 +2389,26 @@ bd_soak_run (const BdSoakOptions  *options,
       client->thread = NULL;
     }
 
-  if (!g_atomic_int_get (&soak.aborted))
-    {
-      /* One more kill after the last answer: what was acknowledged must
-       * survive it too.
-       */
-      kill_service (&soak);
-      if (!start_service (&soak, error))
-        {
-          client_free (checker);
-          goto out;
-        }
-
-      reconcile (&soak, checker, report);
-      report->stopped_cleanly = stop_service (&soak);
-      if (!report->stopped_cleanly)
-        g_ptr_array_add (report->problems,
-                         g_strdup ("the service did not exit 0 on SIGTERM"));
-      check_database (&soak, checker, report);
-      ok = TRUE;
-    }
+  if (g_atomic_int_get (&soak.aborted))
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                 interrupted ? "interrupted" : "the soak stopped half-way (see the problems)");
+  else
+    ok = finish (&soak, checker, report, error);
 
   for (guint c = 0; c <= options->n_clients; c++)
-    {
-      Client *client = c < options->n_clients ? g_ptr_array_index (soak.clients, c) : checker;
-
-      report->operations += client->by_kind[BD_SOAK_CANCEL] +
-                            client->by_kind[BD_SOAK_RECURRING_BILLING] +
-                            client->by_kind[BD_SOAK_QUANTITY] +
-                            client->by_kind[BD_SOAK_REACTIVATE] +
-                            client->by_kind[BD_SOAK_DELETE] + client->by_kind[BD_SOAK_READ];
-      for (guint k = 0; k < BD_SOAK_N_KINDS; k++)
-        report->by_kind[k] += client->by_kind[k];
-      report->retries += client->retries;
-      report->changes_retried += client->changes_retried;
-      report->applied_unanswered += client->applied_unanswered;
-      report->acknowledged += client->acknowledged;
-      report->mismatched += client->mismatched;
-      report->unexpected += client->unexpected;
-      for (guint i = 0; i < client->problems->len; i++)
-        g_ptr_array_add (report->problems, g_strdup (g_ptr_array_index (client->problems, i)));
-    }
-  client_free (checker);
+    add_up (c < options->n_clients ? g_ptr_array_index (soak.clients, c) : checker, report);
 
 out:
+  g_clear_pointer (&checker, client_free);
+  for (guint i = 0; i < MAX_INSTANCES; i++)
+    kill_service (&soak.instances[i]);
+  if (soak.cluster != NULL && !bd_pg_cluster_drop (soak.cluster, &drop_error))
+    g_ptr_array_add (report->problems, g_strdup_printf ("dropping the cluster: %s",
+                                                        drop_error->message));
   report->wall_seconds = (double) (g_get_monotonic_time () - started) / G_USEC_PER_SEC;
 
-  if (soak.process != NULL)
-    kill_service (&soak);
-  if (options->keep_data || !ok || !bd_soak_report_is_clean (report))
+  /* Kept for a look on a discrepancy, not when interrupted. */
+  if (options->keep_data || (!interrupted && (!ok || !bd_soak_report_is_clean (report))))
     report->dir = g_strdup (soak.dir);
   else
     remove_tree (soak.dir);
@@ -1932,15 +2444,22 @@ bd_soak_report_format (const BdSoakReport *report)
     g_string_append_printf (text, "%s%s %u", k > 0 ? ", " : "", kind_names[k],
                             report->by_kind[k]);
   g_string_append_printf (text, ") on %u subscriptions\n", report->subscriptions);
+  g_string_append_printf (text, "instances       %u on %s\n", report->instances,
+                          report->store != NULL ? report->store : "(none)");
   g_string_append_printf (text, "kills           %u (%u with a change in flight), "
-                          "and 1 more after the last operation\n",
+                          "and every instance once more after the last operation\n",
                           report->kills, report->kills_in_flight);
+  g_string_append_printf (text, "db restarts     %u\n", report->database_restarts);
   g_string_append_printf (text, "retries         %u requests; %u changes needed more than one, "
                           "%u of them applied before their answer was lost\n",
                           report->retries, report->changes_retried,
                           report->applied_unanswered);
-  g_string_append_printf (text, "acknowledged    %u changes; ledger %u entries\n",
-                          report->acknowledged, report->ledger_entries);
+  g_string_append_printf (text, "acknowledged    %u changes; ledger %u entries, the same order "
+                          "through %u of %u instances\n",
+                          report->acknowledged, report->ledger_entries, report->ledger_views,
+                          report->instances);
+  g_string_append_printf (text, "replays         %u keyed changes sent again, answered the same\n",
+                          report->replays);
   g_string_append_printf (text, "lost            %u\n", report->lost);
   g_string_append_printf (text, "doubled         %u\n", report->doubled);
   g_string_append_printf (text, "mismatched      %u; unexpected answers %u; problem lines %u\n",
@@ -1960,6 +2479,7 @@ void
 bd_soak_report_clear (BdSoakReport *report)
 {
   g_clear_pointer (&report->integrity, g_free);
+  g_clear_pointer (&report->store, g_free);
   g_clear_pointer (&report->dir, g_free);
   g_clear_pointer (&report->problems, g_ptr_array_unref);
 }

@@ -18,13 +18,13 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
-#include <pwd.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
 
+#include "bd-pg-cluster.h"
 #include "bd-test-child.h"
 #include "bd-test-service.h"
 #include "service-tenant.h"
@@ -127,216 +127,54 @@ test_sqlite_locked (void)
 }
 
 /*
- * PostgreSQL: a cluster of the test's own
+ * PostgreSQL: a cluster of the test's own (bench/bd-pg-cluster.c)
  */
 
-typedef struct
-{
-  char        *name;      /* of the test process: its pid file is in a shared directory */
-  char        *dir;       /* the cluster's files: configuration, data, socket, log */
-  char        *version;   /* of the PostgreSQL server, "15" */
-  char       **env;       /* for pg_ctlcluster: PG_CLUSTER_CONF_ROOT in dir */
-  guint16      port;
-  char        *uri;
-  GSubprocess *guard;     /* drops the cluster when the test process ends */
-} Cluster;
-
-/* The newest server installed, as pg_virtualenv picks it. */
-static char *
-server_version (void)
-{
-  g_autoptr(GDir) dir = g_dir_open ("/usr/lib/postgresql", 0, NULL);
-  const char *name;
-  guint64 best = 0;
-
-  if (g_getenv ("PGVERSION") != NULL)
-    return g_strdup (g_getenv ("PGVERSION"));
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *pg_ctl = g_build_filename ("/usr/lib/postgresql", name, "bin", "pg_ctl",
-                                                  NULL);
-      guint64 version = 0;
-
-      if (g_ascii_string_to_unsigned (name, 10, 1, 999, &version, NULL) &&
-          g_file_test (pg_ctl, G_FILE_TEST_IS_EXECUTABLE) && version > best)
-        best = version;
-    }
-
-  return best > 0 ? g_strdup_printf ("%" G_GUINT64_FORMAT, best) : NULL;
-}
-
-/* Why this run cannot make a cluster of its own, or NULL when it can. */
-static const char *
-why_no_cluster (void)
-{
-  g_autofree char *pg_createcluster = g_find_program_in_path ("pg_createcluster");
-
-  if (getuid () != 0)
-    return "needs root: pg_createcluster runs a cluster of the test's own as the postgres user";
-  if (pg_createcluster == NULL || getpwnam ("postgres") == NULL)
-    return "no pg_createcluster (postgresql-common) or postgres user: no cluster of its own";
-
-  return NULL;
-}
-
-/* A port nobody listens on now. */
-static guint16
-free_port (void)
-{
-  g_autoptr(GSocket) socket = NULL;
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                         &error);
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (socket, any_port, FALSE, &error));
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-/* Runs a postgresql-common command on the cluster; fails the test if it fails. */
-static void
-run_cluster_command (Cluster            *cluster,
-                     const char * const *argv)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
-  int status = 0;
-
-  g_spawn_sync ("/", (char **) argv, cluster->env, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err,
-                &status, &error);
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    {
-      g_autofree char *command = g_strjoinv (" ", (char **) argv);
-
-      g_error ("%s: %s%s", command, out, err);
-    }
-}
-
-static void
-cluster_stop (Cluster *cluster)
-{
-  run_cluster_command (cluster, (const char * const []) {
-                         "pg_ctlcluster", cluster->version, cluster->name, "stop",
-                         "-m", "immediate", NULL });
-}
-
-/* pg_ctlcluster returns once the server accepts connections. */
-static void
-cluster_start (Cluster *cluster)
-{
-  run_cluster_command (cluster, (const char * const []) {
-                         "pg_ctlcluster", cluster->version, cluster->name, "start", NULL });
-}
-
-/* The guard: a shell in a session of its own, which waits for its stdin
- * to close (when this process ends, however it ends: a failed assertion
- * aborts it, meson's timeout kills it) and then stops and drops the
- * cluster and removes its files.
- */
-static GSubprocess *
-start_guard (Cluster *cluster)
-{
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
-  GSubprocess *guard;
-  const char *script =
-    "cat > /dev/null; "
-    "pg_dropcluster --stop \"$1\" \"$2\" > /dev/null 2>&1; "
-    "rm -rf \"$3\"";
-
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE);
-  g_subprocess_launcher_set_environ (launcher, cluster->env);
-  guard = g_subprocess_launcher_spawn (launcher, &error, "setsid", "sh", "-c", script, "guard",
-                                       cluster->version, cluster->name, cluster->dir, NULL);
-  g_assert_no_error (error);
-
-  return guard;
-}
-
-static Cluster *
+static BdPgCluster *
 cluster_new (void)
 {
-  Cluster *cluster = g_new0 (Cluster, 1);
   g_autoptr(GError) error = NULL;
-  g_autofree char *conf_root = NULL;
-  g_autofree char *data = NULL;
-  g_autofree char *socket_dir = NULL;
-  g_autofree char *log = NULL;
-  g_autofree char *port = NULL;
-  struct passwd *postgres = getpwnam ("postgres");
+  BdPgCluster *cluster = bd_pg_cluster_new ("bd_outage", &error);
 
-  cluster->name = g_strdup_printf ("bd_outage_%d", (int) getpid ());
-  cluster->version = server_version ();
-  g_assert_nonnull (cluster->version);
-  cluster->dir = g_dir_make_tmp ("billing-desk-outage-XXXXXX", &error);
   g_assert_no_error (error);
-  /* The server runs as postgres, and writes its data and log here. */
-  g_assert_cmpint (chown (cluster->dir, postgres->pw_uid, postgres->pw_gid), ==, 0);
-
-  conf_root = g_build_filename (cluster->dir, "etc", NULL);
-  data = g_build_filename (cluster->dir, "data", NULL);
-  socket_dir = g_build_filename (cluster->dir, "run", NULL);
-  log = g_build_filename (cluster->dir, "postgresql.log", NULL);
-  cluster->port = free_port ();
-  port = g_strdup_printf ("%u", cluster->port);
-
-  /* Its own configuration root: pg_lsclusters elsewhere never sees it, and
-   * no setting of a pg_virtualenv around the test run applies.
-   */
-  cluster->env = g_get_environ ();
-  cluster->env = g_environ_setenv (cluster->env, "PG_CLUSTER_CONF_ROOT", conf_root, TRUE);
-  cluster->env = g_environ_unsetenv (cluster->env, "PGSYSCONFDIR");
-  cluster->guard = start_guard (cluster);
-
-  run_cluster_command (cluster, (const char * const []) {
-                         "pg_createcluster", "--quiet", cluster->version, cluster->name,
-                         "-p", port, "-d", data, "-s", socket_dir, "-l", log,
-                         "--pgoption", "fsync=off",
-                         "--", "--auth=trust", "--username=postgres", "--nosync", NULL });
-  cluster_start (cluster);
-
-  cluster->uri = g_strdup_printf ("postgresql://postgres@127.0.0.1:%u/postgres", cluster->port);
   return cluster;
 }
 
-/* Closing the guard's stdin drops the cluster; wait for it to be gone. */
 static void
-cluster_free (Cluster *cluster)
+cluster_stop (BdPgCluster *cluster)
 {
   g_autoptr(GError) error = NULL;
 
-  g_output_stream_close (g_subprocess_get_stdin_pipe (cluster->guard), NULL, &error);
+  bd_pg_cluster_stop (cluster, &error);
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait_check (cluster->guard, NULL, &error));
-  g_assert_no_error (error);
-  g_assert_false (g_file_test (cluster->dir, G_FILE_TEST_EXISTS));
-
-  g_object_unref (cluster->guard);
-  g_strfreev (cluster->env);
-  g_free (cluster->name);
-  g_free (cluster->version);
-  g_free (cluster->uri);
-  g_free (cluster->dir);
-  g_free (cluster);
 }
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Cluster, cluster_free)
+static void
+cluster_start (BdPgCluster *cluster)
+{
+  g_autoptr(GError) error = NULL;
+
+  bd_pg_cluster_start (cluster, &error);
+  g_assert_no_error (error);
+}
+
+/* Dropped, its directory gone. */
+static void
+cluster_drop (BdPgCluster *cluster)
+{
+  g_autoptr(GError) error = NULL;
+
+  bd_pg_cluster_drop (cluster, &error);
+  g_assert_no_error (error);
+  bd_pg_cluster_free (cluster);
+}
 
 /* SQL on the cluster, behind the service's back. */
 static char *
-psql (Cluster    *cluster,
-      const char *sql)
+psql (BdPgCluster *cluster,
+      const char  *sql)
 {
-  return bd_test_database_query (cluster->uri, sql);
+  return bd_test_database_query (bd_pg_cluster_get_uri (cluster), sql);
 }
 
 /*
@@ -463,7 +301,7 @@ assert_unavailable (Answer *answer)
  * its ledger entries, the stored answers to its key.
  */
 static void
-assert_s3_holds (Cluster    *cluster,
+assert_s3_holds (BdPgCluster *cluster,
                  const char *status,
                  const char *n_operations,
                  const char *n_answers)
@@ -483,9 +321,10 @@ assert_s3_holds (Cluster    *cluster,
 
 /* Writes the tenant file and starts the service on the cluster. */
 static BdTestChild *
-start_service (Cluster *cluster)
+start_service (BdPgCluster *cluster)
 {
-  g_autofree char *tenant_path = g_build_filename (cluster->dir, "tenant.json", NULL);
+  const char *dir = bd_pg_cluster_get_dir (cluster);
+  g_autofree char *tenant_path = g_build_filename (dir, "tenant.json", NULL);
   g_autoptr(GError) error = NULL;
   BdTestChild *child;
 
@@ -493,8 +332,9 @@ start_service (Cluster *cluster)
   g_assert_no_error (error);
 
   child = bd_test_child_spawn ((const char * const []) {
-                                 "--database", cluster->uri, "--tenant-file", tenant_path,
-                                 "--listen", "127.0.0.1:0", "--now", NOW, NULL },
+                                 "--database", bd_pg_cluster_get_uri (cluster),
+                                 "--tenant-file", tenant_path, "--listen", "127.0.0.1:0",
+                                 "--now", NOW, NULL },
                                (const char * const []) { "BILLING_DESK_NOW", NULL });
   bd_test_child_wait_listening (child, "http://127\\.0\\.0\\.1:[0-9]+");
 
@@ -503,7 +343,7 @@ start_service (Cluster *cluster)
 
 /* Whether @sql (a count) answers more than 0 within 20 seconds. */
 static gboolean
-wait_for_count (Cluster    *cluster,
+wait_for_count (BdPgCluster *cluster,
                 const char *sql)
 {
   for (guint i = 0; i < 200; i++)
@@ -524,7 +364,7 @@ wait_for_count (Cluster    *cluster,
  * of its transaction stays (checked once PostgreSQL is back).
  */
 static void
-stop_during_change (Cluster     *cluster,
+stop_during_change (BdPgCluster *cluster,
                     BdTestChild *child)
 {
   g_autoptr(GSubprocess) locker = NULL;
@@ -535,7 +375,8 @@ stop_during_change (Cluster     *cluster,
 
   locker = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE |
                              G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error,
-                             "psql", "-X", "-q", "-d", cluster->uri, NULL);
+                             "psql", "-X", "-q", "-d", bd_pg_cluster_get_uri (cluster),
+                             NULL);
   g_assert_no_error (error);
   g_output_stream_write_all (g_subprocess_get_stdin_pipe (locker), lock, strlen (lock), NULL,
                              NULL, &error);
@@ -563,7 +404,7 @@ stop_during_change (Cluster     *cluster,
  * 503 (never 401 or 500); the change left nothing behind.
  */
 static void
-check_outage (Cluster     *cluster,
+check_outage (BdPgCluster *cluster,
               BdTestChild *child)
 {
   g_autoptr(Answer) health = NULL;
@@ -599,7 +440,7 @@ check_outage (Cluster     *cluster,
 static void
 test_postgresql_restart (void)
 {
-  g_autoptr(Cluster) cluster = NULL;
+  g_autoptr(BdPgCluster) cluster = NULL;
   g_autoptr(BdTestChild) child = NULL;
   g_autoptr(Answer) health = NULL;
   g_autoptr(Answer) list = NULL;
@@ -608,7 +449,7 @@ test_postgresql_restart (void)
   g_autoptr(Answer) ledger = NULL;
   g_autoptr(Answer) late = NULL;
   g_autofree char *stderr_text = NULL;
-  const char *why = why_no_cluster ();
+  const char *why = bd_pg_cluster_why_not ();
   gint64 stop_started;
 
   if (why != NULL)
@@ -661,6 +502,8 @@ test_postgresql_restart (void)
   g_test_message ("exited %.3f s after SIGTERM",
                   (double) (g_get_monotonic_time () - stop_started) / G_USEC_PER_SEC);
   g_assert_null (strstr (stderr_text, " 500 "));
+
+  cluster_drop (g_steal_pointer (&cluster));
 }
 
 int
