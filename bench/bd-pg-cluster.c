@@ -31,6 +31,7 @@ struct _BdPgCluster
   char       **env;       /* for pg_ctlcluster: PG_CLUSTER_CONF_ROOT in dir */
   guint16      port;
   char        *uri;
+  char        *socket_uri;
   GSubprocess *guard;     /* drops the cluster when the caller ends */
 };
 
@@ -261,6 +262,18 @@ bd_pg_cluster_get_uri (BdPgCluster *cluster)
   return cluster->uri;
 }
 
+/* The same database over the cluster's Unix socket, as a service on the
+ * database's own machine connects (postgresql:///DBNAME).
+ */
+const char *
+bd_pg_cluster_get_socket_uri (BdPgCluster *cluster)
+{
+  if (cluster->socket_uri == NULL)
+    cluster->socket_uri = g_strdup_printf ("postgresql://postgres@/postgres?host=%s/run&port=%u",
+                                           cluster->dir, cluster->port);
+  return cluster->socket_uri;
+}
+
 /* Where its files are (the caller may put its own beside them). */
 const char *
 bd_pg_cluster_get_dir (BdPgCluster *cluster)
@@ -313,6 +326,7 @@ bd_pg_cluster_free (BdPgCluster *cluster)
   g_free (cluster->name);
   g_free (cluster->version);
   g_free (cluster->uri);
+  g_free (cluster->socket_uri);
   g_free (cluster->dir);
   g_free (cluster);
 }

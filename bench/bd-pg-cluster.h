@@ -15,8 +15,9 @@ typedef struct _BdPgCluster BdPgCluster;
 const char  *bd_pg_cluster_why_not (void);
 BdPgCluster *bd_pg_cluster_new     (const char   *prefix,
                                     GError      **error);
-const char  *bd_pg_cluster_get_uri (BdPgCluster  *cluster);
-const char  *bd_pg_cluster_get_dir (BdPgCluster  *cluster);
+const char  *bd_pg_cluster_get_uri        (BdPgCluster  *cluster);
+const char  *bd_pg_cluster_get_socket_uri (BdPgCluster  *cluster);
+const char  *bd_pg_cluster_get_dir        (BdPgCluster  *cluster);
 gboolean     bd_pg_cluster_stop    (BdPgCluster  *cluster,
                                     GError      **error);
 gboolean     bd_pg_cluster_start   (BdPgCluster  *cluster,

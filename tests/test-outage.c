@@ -30,6 +30,8 @@
 #include "service-tenant.h"
 
 #define CANCEL_BODY "{\"reason\":\"tooExpensive\"}"
+/* Three times the service's workers (BD_SERVER_N_WORKERS), each with its connection. */
+#define LATE_REQUESTS 12
 
 /*
  * Health, on the store of the run
@@ -319,9 +321,12 @@ assert_s3_holds (BdPgCluster *cluster,
   g_assert_cmpstr (answers, ==, n_answers);
 }
 
-/* Writes the tenant file and starts the service on the cluster. */
+/* Writes the tenant file and starts the service on the cluster, through
+ * @uri (the cluster's own over TCP, or another way to the same cluster).
+ */
 static BdTestChild *
-start_service (BdPgCluster *cluster)
+start_service (BdPgCluster *cluster,
+               const char  *uri)
 {
   const char *dir = bd_pg_cluster_get_dir (cluster);
   g_autofree char *tenant_path = g_build_filename (dir, "tenant.json", NULL);
@@ -332,9 +337,8 @@ start_service (BdPgCluster *cluster)
   g_assert_no_error (error);
 
   child = bd_test_child_spawn ((const char * const []) {
-                                 "--database", bd_pg_cluster_get_uri (cluster),
-                                 "--tenant-file", tenant_path, "--listen", "127.0.0.1:0",
-                                 "--now", NOW, NULL },
+                                 "--database", uri, "--tenant-file", tenant_path,
+                                 "--listen", "127.0.0.1:0", "--now", NOW, NULL },
                                (const char * const []) { "BILLING_DESK_NOW", NULL });
   bd_test_child_wait_listening (child, "http://127\\.0\\.0\\.1:[0-9]+");
 
@@ -459,7 +463,7 @@ test_postgresql_restart (void)
     }
 
   cluster = cluster_new ();
-  child = start_service (cluster);
+  child = start_service (cluster, bd_pg_cluster_get_uri (cluster));
   health = http (child->url, "GET", "/v1/health", NULL);
   g_assert_cmpuint (health->status, ==, 200);
   g_clear_pointer (&health, answer_free);
@@ -506,6 +510,59 @@ test_postgresql_restart (void)
   cluster_drop (g_steal_pointer (&cluster));
 }
 
+/* Over the Unix socket, as a service on the database's own machine
+ * connects (postgresql:///billing_desk): there the first statement after
+ * the server went away fails with "server closed the connection
+ * unexpectedly" while libpq still calls the connection good. Every request
+ * during the outage is 503 all the same, on every worker's connection, and
+ * each connection is opened again once the server is back.
+ */
+static void
+test_postgresql_unix_socket (void)
+{
+  g_autoptr(BdPgCluster) cluster = NULL;
+  g_autoptr(BdTestChild) child = NULL;
+  g_autoptr(Answer) list = NULL;
+  g_autoptr(Answer) health = NULL;
+  g_autofree char *stderr_text = NULL;
+  const char *why = bd_pg_cluster_why_not ();
+
+  if (why != NULL)
+    {
+      g_test_skip (why);
+      return;
+    }
+
+  cluster = cluster_new ();
+  child = start_service (cluster, bd_pg_cluster_get_socket_uri (cluster));
+  list = http (child->url, "GET", "/v1/subscriptions?top=2", NULL);
+  g_assert_cmpuint (list->status, ==, 200);
+  g_clear_pointer (&list, answer_free);
+
+  cluster_stop (cluster);
+  for (guint i = 0; i < LATE_REQUESTS; i++)
+    {
+      g_autoptr(Answer) late = http (child->url, "GET", "/v1/subscriptions?top=2", NULL);
+
+      assert_unavailable (late);
+    }
+  health = http (child->url, "GET", "/v1/health", NULL);
+  g_assert_cmpuint (health->status, ==, 503);
+
+  cluster_start (cluster);
+  for (guint i = 0; i < LATE_REQUESTS; i++)
+    {
+      list = http (child->url, "GET", "/v1/subscriptions?top=2", NULL);
+      g_assert_cmpuint (list->status, ==, 200);
+      g_clear_pointer (&list, answer_free);
+    }
+
+  g_assert_cmpint (bd_test_child_finish (child, TRUE, &stderr_text), ==, 0);
+  g_assert_null (strstr (stderr_text, " 500 "));
+
+  cluster_drop (g_steal_pointer (&cluster));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -523,7 +580,10 @@ main (int   argc,
 
   g_test_add_func ("/outage/health", test_health);
   if (bd_test_database_is_postgresql ())
-    g_test_add_func ("/outage/postgresql/restart", test_postgresql_restart);
+    {
+      g_test_add_func ("/outage/postgresql/restart", test_postgresql_restart);
+      g_test_add_func ("/outage/postgresql/unix-socket", test_postgresql_unix_socket);
+    }
   else
     g_test_add_func ("/outage/sqlite/locked", test_sqlite_locked);
 

@@ -71,9 +71,26 @@ _bd_pg_params_bytes (Params        *params,
  * Errors
  */
 
+/* Whether the connection is gone: libpq says it is bad, or a statement
+ * failed with an error of libpq's own (no SQLSTATE: the server never
+ * answered it). Over a Unix socket, the first statement after the server
+ * went away (`pg_ctlcluster stop -m immediate`) fails with "server closed
+ * the connection unexpectedly" while PQstatus () still says CONNECTION_OK;
+ * only the next one finds the connection bad.
+ */
+static gboolean
+lost_connection (PGconn         *conn,
+                 const PGresult *result)
+{
+  if (PQstatus (conn) != CONNECTION_OK)
+    return TRUE;
+
+  return result != NULL && PQresultStatus (result) == PGRES_FATAL_ERROR &&
+         PQresultErrorField (result, PG_DIAG_SQLSTATE) == NULL;
+}
+
 /* Whether the database cannot be reached now, rather than refusing what it
- * was asked: a connection that is bad or was lost (libpq's own errors carry
- * no SQLSTATE, but leave the connection bad), or the server saying so:
+ * was asked: a connection that is bad or was lost, or the server saying so:
  * class 08 (connection exception), 57P01 and 57P02 (shut down by an
  * administrator, or after another process crashed), 57P03 (starting up or
  * shutting down: cannot connect now). All of them pass; anything else is
@@ -88,7 +105,7 @@ is_unavailable (PGconn         *conn,
 
   if (conn == NULL)
     return FALSE;
-  if (PQstatus (conn) != CONNECTION_OK)
+  if (lost_connection (conn, result))
     return TRUE;
 
   if (result != NULL)
@@ -170,12 +187,9 @@ _bd_pg_prepare_all (BdStorePg  *self,
  * must hear that.
  */
 static gboolean
-ensure_connection (BdStorePg  *self,
-                   GError    **error)
+reopen (BdStorePg  *self,
+        GError    **error)
 {
-  if (PQstatus (self->conn) == CONNECTION_OK)
-    return TRUE;
-
   if (self->in_transaction)
     return _bd_pg_set_error (self->conn, NULL, DOING_WRITE, error);
 
@@ -190,6 +204,13 @@ ensure_connection (BdStorePg  *self,
   return _bd_pg_prepare_all (self, error);
 }
 
+static gboolean
+ensure_connection (BdStorePg  *self,
+                   GError    **error)
+{
+  return PQstatus (self->conn) == CONNECTION_OK || reopen (self, error);
+}
+
 /* Whether a statement that failed may be sent once more, on a connection
  * opened again: only when the connection broke, outside a transaction, and
  * for a read. A connection that sat idle while the server restarted fails
@@ -198,16 +219,11 @@ ensure_connection (BdStorePg  *self,
  * its caller hears of the failure (503: an unknown outcome).
  */
 static gboolean
-connection_broke (BdStorePg *self)
+may_retry (BdStorePg      *self,
+           const PGresult *result,
+           Doing           doing)
 {
-  return !self->in_transaction && PQstatus (self->conn) != CONNECTION_OK;
-}
-
-static gboolean
-may_retry (BdStorePg *self,
-           Doing      doing)
-{
-  return doing == DOING_READ && connection_broke (self);
+  return doing == DOING_READ && !self->in_transaction && lost_connection (self->conn, result);
 }
 
 static gboolean
@@ -245,10 +261,10 @@ _bd_pg_run (BdStorePg     *self,
     return NULL;
 
   result = exec_prepared (self, id, params);
-  if (!succeeded (result) && may_retry (self, doing))
+  if (!succeeded (result) && may_retry (self, result, doing))
     {
       g_clear_pointer (&result, PQclear);
-      if (!ensure_connection (self, error))
+      if (!reopen (self, error))
         return NULL;
       result = exec_prepared (self, id, params);
     }
@@ -281,13 +297,14 @@ exec_reconnecting (BdStorePg   *self,
   if (_bd_pg_exec (self->conn, sql, doing, &first_error))
     return TRUE;
 
-  if (!connection_broke (self))
+  /* Unavailable: the connection was lost, or the server is going away. */
+  if (!g_error_matches (first_error, BD_STORE_ERROR, BD_STORE_ERROR_UNAVAILABLE))
     {
       g_propagate_error (error, g_steal_pointer (&first_error));
       return FALSE;
     }
 
-  return ensure_connection (self, error) && _bd_pg_exec (self->conn, sql, doing, error);
+  return reopen (self, error) && _bd_pg_exec (self->conn, sql, doing, error);
 }
 
 gboolean
