@@ -207,6 +207,49 @@ nothing_in_flight (gpointer data)
   return bd_server_get_n_in_flight (data) == 0;
 }
 
+/* How many changes the workers began, and how many clients the server saw
+ * go away, in this process: the server says so at debug level.
+ */
+static gint n_begun;  /* atomic */
+static gint n_gone;   /* atomic */
+
+static void
+count_begun_cb (const char     *log_domain,
+                GLogLevelFlags  log_level,
+                const char     *message,
+                gpointer        user_data)
+{
+  if (g_str_has_prefix (message, "Working on POST "))
+    g_atomic_int_inc (&n_begun);
+  else if (g_str_has_prefix (message, "The client of "))
+    g_atomic_int_inc (&n_gone);
+}
+
+static gboolean
+one_gone (gpointer data)
+{
+  return g_atomic_int_get (&n_gone) >= 1;
+}
+
+static gboolean
+begun_at_least (gpointer data)
+{
+  return g_atomic_int_get (&n_begun) >= GPOINTER_TO_INT (data);
+}
+
+static gboolean
+in_flight_at_least (BdServer *server,
+                    guint     n)
+{
+  return bd_server_get_n_in_flight (server) >= n;
+}
+
+static gboolean
+in_flight_at_least_workers (gpointer data)
+{
+  return in_flight_at_least (data, BD_SERVER_N_WORKERS);
+}
+
 /*
  * In one process: the real server with its workers
  */
@@ -256,6 +299,168 @@ test_lock_does_not_stall (void)
   wait_for (cancel);
   g_assert_cmpuint (status_of (cancel), ==, 200);
   g_assert_cmpuint (bd_test_service_count_cancels (service, ADMIN, "s1", "stall-1"), ==, 1);
+}
+
+/* A connection of the test's own, to hang up on. */
+static GIOStream *
+send_raw_cancel (const char *url,
+                 const char *key)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *request = NULL;
+
+  connection = g_socket_client_connect_to_uri (client, url, 0, NULL, &error);
+  g_assert_no_error (error);
+
+  request = g_strdup_printf ("POST /v1/subscriptions/s1/cancel HTTP/1.1\r\n"
+                             "Host: 127.0.0.1\r\n"
+                             "Authorization: Bearer " ADMIN "\r\n"
+                             "Idempotency-Key: %s\r\n"
+                             "Content-Type: application/json\r\n"
+                             "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                             "\r\n"
+                             CANCEL_BODY,
+                             key, strlen (CANCEL_BODY));
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             request, strlen (request), NULL, NULL, &error);
+  g_assert_no_error (error);
+
+  return G_IO_STREAM (g_steal_pointer (&connection));
+}
+
+/* Sends a cancel of s1 with @key on a session of its own (a session keeps
+ * two connections to a host), which @sessions holds.
+ */
+static Pending *
+send_cancel (BdTestService *service,
+             GPtrArray     *sessions,
+             const char    *key)
+{
+  SoupSession *session = new_session ();
+
+  g_ptr_array_add (sessions, session);
+  return send_request (session, service->url, "POST", "/v1/subscriptions/s1/cancel", ADMIN,
+                       CANCEL_BODY, key);
+}
+
+/* As many cancels of s1 as there are workers wait on its row lock: changes
+ * hold all workers but one, so /v1/health and a read of s2 are answered
+ * while every cancel still waits. Then one cancel is done, the others are
+ * 409 notActive.
+ */
+static void
+test_changes_leave_a_worker (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) cancels = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  g_autoptr(SoupSession) reader = new_session ();
+  g_autoptr(Pending) health = NULL;
+  g_autoptr(Pending) read = NULL;
+  g_autofree char *id = NULL;
+  guint n_done = 0;
+  BdStore *lock;
+
+  lock = lock_row (service->location, "s1");
+
+  for (guint i = 0; i < BD_SERVER_N_WORKERS; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("full-%u", i);
+
+      g_ptr_array_add (cancels, send_cancel (service, sessions, key));
+    }
+  g_assert_true (bd_test_wait_until (in_flight_at_least_workers, service->server, WAIT_MS));
+  /* Lets the cancels reach the workers' queue first: without it the test
+   * could pass without the rule it checks, never fail with it.
+   */
+  sleep_ms (SETTLE_MS);
+
+  health = send_request (reader, service->url, "GET", "/v1/health", READER, NULL, NULL);
+  read = send_request (reader, service->url, "GET", "/v1/subscriptions/s2", READER, NULL, NULL);
+  wait_for (health);
+  wait_for (read);
+  g_assert_cmpuint (status_of (health), ==, 200);
+  g_assert_cmpuint (status_of (read), ==, 200);
+  id = string_of (read, "id");
+  g_assert_cmpstr (id, ==, "s2");
+
+  for (guint i = 0; i < cancels->len; i++)
+    g_assert_false (((Pending *) cancels->pdata[i])->done);
+
+  release_row (lock);
+  for (guint i = 0; i < cancels->len; i++)
+    {
+      Pending *cancel = cancels->pdata[i];
+      g_autofree char *key = g_strdup_printf ("full-%u", i);
+
+      wait_for (cancel);
+      if (status_of (cancel) != 200)
+        g_assert_cmpuint (status_of (cancel), ==, 409);
+      else
+        {
+          n_done++;
+          /* One ledger entry, and it is this cancel's. */
+          g_assert_cmpuint (bd_test_service_count_cancels (service, ADMIN, "s1", key), ==, 1);
+        }
+    }
+  g_assert_cmpuint (n_done, ==, 1);
+}
+
+/* A cancel waits for a worker behind the other changes (all workers but
+ * one wait on s1's lock) when its client hangs up: it is never done, and
+ * the ones that were under way are.
+ */
+static void
+test_gone_before_begun (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(GPtrArray) sessions = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) cancels = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_free);
+  g_autoptr(GIOStream) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *done_key = NULL;
+  guint n_handler;
+  BdStore *lock;
+
+  n_handler = g_log_set_handler ("bd-server", G_LOG_LEVEL_DEBUG, count_begun_cb, NULL);
+  g_atomic_int_set (&n_begun, 0);
+  g_atomic_int_set (&n_gone, 0);
+  lock = lock_row (service->location, "s1");
+
+  for (guint i = 0; i < BD_SERVER_N_WORKERS - 1; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("ahead-%u", i);
+
+      g_ptr_array_add (cancels, send_cancel (service, sessions, key));
+    }
+  g_assert_true (bd_test_wait_until (begun_at_least,
+                                     GINT_TO_POINTER (BD_SERVER_N_WORKERS - 1), WAIT_MS));
+
+  connection = send_raw_cancel (service->url, "gone-queued");
+  g_assert_true (bd_test_wait_until (in_flight_at_least_workers, service->server, WAIT_MS));
+  g_io_stream_close (connection, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (bd_test_wait_until (one_gone, NULL, WAIT_MS));
+
+  release_row (lock);
+  for (guint i = 0; i < cancels->len; i++)
+    {
+      g_autofree char *key = g_strdup_printf ("ahead-%u", i);
+
+      wait_for (cancels->pdata[i]);
+      if (status_of (cancels->pdata[i]) == 200)
+        done_key = g_steal_pointer (&key);
+    }
+  g_assert_true (bd_test_wait_until (nothing_in_flight, service->server, WAIT_MS));
+  /* One ledger entry, and it is a cancel's that was under way. */
+  g_assert_nonnull (done_key);
+  g_assert_cmpuint (bd_test_service_count_cancels (service, ADMIN, "s1", done_key), ==, 1);
+  /* Only the cancels ahead began. */
+  g_assert_cmpint (g_atomic_int_get (&n_begun), ==, BD_SERVER_N_WORKERS - 1);
+
+  g_log_remove_handler ("bd-server", n_handler);
 }
 
 #define N_CLIENTS 4
@@ -339,35 +544,6 @@ test_many_at_once (void)
   g_assert_true (bd_test_wait_until (nothing_in_flight, service->server, WAIT_MS));
 }
 
-/* A connection of the test's own, to hang up on. */
-static GIOStream *
-send_raw_cancel (const char *url,
-                 const char *key)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *request = NULL;
-
-  connection = g_socket_client_connect_to_uri (client, url, 0, NULL, &error);
-  g_assert_no_error (error);
-
-  request = g_strdup_printf ("POST /v1/subscriptions/s1/cancel HTTP/1.1\r\n"
-                             "Host: 127.0.0.1\r\n"
-                             "Authorization: Bearer " ADMIN "\r\n"
-                             "Idempotency-Key: %s\r\n"
-                             "Content-Type: application/json\r\n"
-                             "Content-Length: %" G_GSIZE_FORMAT "\r\n"
-                             "\r\n"
-                             CANCEL_BODY,
-                             key, strlen (CANCEL_BODY));
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
-                             request, strlen (request), NULL, NULL, &error);
-  g_assert_no_error (error);
-
-  return G_IO_STREAM (g_steal_pointer (&connection));
-}
-
 /* A client that hangs up while its cancel waits for the lock: the cancel
  * still happens, once (the work was under way), its answer goes nowhere,
  * and the service goes on serving.
@@ -439,13 +615,15 @@ test_server_gone (void)
   g_autoptr(GError) error = NULL;
   Holder holder = { .location = service->location, .hold_ms = 1000 };
   GThread *thread;
+  guint n_handler;
 
+  n_handler = g_log_set_handler ("bd-server", G_LOG_LEVEL_DEBUG, count_begun_cb, NULL);
+  g_atomic_int_set (&n_begun, 0);
   thread = g_thread_new ("holder", hold_row, &holder);
   g_assert_true (bd_test_wait_until (holder_locked, &holder, WAIT_MS));
 
   connection = send_raw_cancel (service->url, "gone-2");
-  g_assert_true (bd_test_wait_until (in_flight_at_least_one, service->server, WAIT_MS));
-  sleep_ms (SETTLE_MS);
+  g_assert_true (bd_test_wait_until (begun_at_least, GINT_TO_POINTER (1), WAIT_MS));
 
   g_clear_object (&service->server);
   g_thread_join (thread);
@@ -457,6 +635,8 @@ test_server_gone (void)
   g_assert_no_error (error);
   g_assert_cmpuint (operations->len, ==, 1);
   g_assert_cmpstr (((BdOperation *) operations->pdata[0])->idempotency_key, ==, "gone-2");
+
+  g_log_remove_handler ("bd-server", n_handler);
 }
 
 /*
@@ -569,6 +749,8 @@ main (int   argc,
     return g_test_run ();
 
   g_test_add_func ("/workers/lock-does-not-stall", test_lock_does_not_stall);
+  g_test_add_func ("/workers/changes-leave-a-worker", test_changes_leave_a_worker);
+  g_test_add_func ("/workers/gone-before-begun", test_gone_before_begun);
   g_test_add_func ("/workers/many-at-once", test_many_at_once);
   g_test_add_func ("/workers/client-gone", test_client_gone);
   g_test_add_func ("/workers/server-gone", test_server_gone);

@@ -325,5 +325,5 @@ _bd_server_refuse_too_large (BdServer             *self,
   refusal->stream = g_steal_pointer (&stream);
   refusal->deadline_id = g_timeout_add_seconds (REFUSAL_SECONDS, refusal_deadline_cb, refusal);
 
-  _bd_server_run (self, refusal_authenticate, refusal_authenticated, refusal);
+  _bd_server_run (self, refusal_authenticate, refusal_authenticated, refusal, FALSE);
 }

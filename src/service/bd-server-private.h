@@ -46,6 +46,7 @@ typedef struct
   guint   counted : 1; /* counted in n_in_flight */
   guint   refused : 1; /* its connection was taken for a 413 */
   guint   disconnected : 1; /* nobody is left to read an answer */
+  gint   *gone;        /* (nullable): its job's flag, set on disconnecting */
 } BdServerRequestState;
 
 void _bd_server_log_request      (const char           *method,
@@ -58,7 +59,8 @@ void _bd_server_refuse_too_large (BdServer             *self,
 void _bd_server_run              (BdServer             *self,
                                   BdWorkerFunc          work,
                                   BdWorkerDoneFunc      done,
-                                  gpointer              data);
+                                  gpointer              data,
+                                  gboolean              change);
 void _bd_server_answer           (BdServer             *self,
                                   SoupServerMessage    *msg);
 

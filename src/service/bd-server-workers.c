@@ -9,14 +9,17 @@
  * the copy on its own store (bd_api_handle_on_store ()), and the answer, a
  * BdApiResponse, comes back to the main context, which writes it into the
  * message and unpauses it — unless the client or the server went away
- * meanwhile.
+ * meanwhile. The work of a client that went away before a worker took it
+ * is not done at all.
  */
 
 #define G_LOG_DOMAIN "bd-server"
 
 #include "config.h"
 
+#include <errno.h>
 #include <libsoup/soup.h>
+#include <sys/socket.h>
 
 #include "bd-server-private.h"
 
@@ -27,6 +30,8 @@ typedef struct
   BdApi             *api;
   SoupServerMessage *msg;      /* held, and touched on the main context only */
   gboolean           paused;
+  gint               gone;     /* atomic: the client went away */
+  GSource           *watch;    /* (nullable): on the client's socket */
 
   char              *method;
   char              *path;
@@ -55,10 +60,17 @@ request_job_new (BdServer          *self,
   RequestJob *job = g_new0 (RequestJob, 1);
   SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
   GUri *uri = soup_server_message_get_uri (msg);
+  BdServerRequestState *state;
 
   g_weak_ref_init (&job->server, self);
   job->api = g_object_ref (self->api);
   job->msg = g_object_ref (msg);
+  state = g_object_get_data (G_OBJECT (msg), REQUEST_STATE_KEY);
+  if (state != NULL)
+    {
+      state->gone = &job->gone;
+      job->gone = state->disconnected;
+    }
 
   job->method = g_strdup (soup_server_message_get_method (msg));
   job->path = g_strdup (g_uri_get_path (uri));
@@ -81,9 +93,20 @@ request_job_new (BdServer          *self,
   return job;
 }
 
+/* On the main context, like the disconnected handler that sets the flag. */
 static void
 request_job_free (RequestJob *job)
 {
+  BdServerRequestState *state = g_object_get_data (G_OBJECT (job->msg), REQUEST_STATE_KEY);
+
+  if (state != NULL && state->gone == &job->gone)
+    state->gone = NULL;
+
+  if (job->watch != NULL)
+    {
+      g_source_destroy (job->watch);
+      g_source_unref (job->watch);
+    }
   g_weak_ref_clear (&job->server);
   g_clear_object (&job->api);
   g_clear_object (&job->msg);
@@ -135,6 +158,46 @@ write_response (BdServer            *self,
     }
 }
 
+/* A paused message does not hear its client hang up: libsoup reads the
+ * socket again only once unpaused. So the socket is watched meanwhile: an
+ * end of stream there means the client went away. Bytes there (a request
+ * sent ahead) end the watch, the client still being there.
+ */
+static gboolean
+on_client_socket_cb (GSocket      *socket,
+                     GIOCondition  condition,
+                     gpointer      user_data)
+{
+  RequestJob *job = user_data;
+  char byte;
+  gssize n;
+
+  n = recv (g_socket_get_fd (socket), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+    return G_SOURCE_CONTINUE;
+  if (n <= 0)
+    {
+      g_debug ("The client of %s %s went away", job->method, job->path);
+      g_atomic_int_set (&job->gone, TRUE);
+    }
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+watch_client (BdServer   *self,
+              RequestJob *job)
+{
+  GSocket *socket = soup_server_message_get_socket (job->msg);
+
+  if (socket == NULL)
+    return;
+
+  job->watch = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (job->watch, G_SOURCE_FUNC (on_client_socket_cb), job, NULL);
+  g_source_attach (job->watch, self->context);
+}
+
 /*
  * The work and its end
  */
@@ -148,6 +211,16 @@ run_request (BdStore  *store,
 {
   RequestJob *job = data;
   BdApiRequest request = { 0 };
+
+  /* Nobody waits for the answer: the work is dropped. A change not begun
+   * may be, as its client never heard of it and retries with its key.
+   */
+  if (g_atomic_int_get (&job->gone))
+    {
+      g_debug ("Dropping %s %s: the client went away", job->method, job->path);
+      return;
+    }
+  g_debug ("Working on %s %s", job->method, job->path);
 
   request.method = job->method;
   request.path = job->path;
@@ -195,7 +268,17 @@ request_done (gpointer data,
    */
   if (self != NULL && state != NULL && !state->disconnected)
     {
-      write_response (self, job->msg, job->response);
+      /* Dropped before it began, its client gone: libsoup finds that out
+       * writing this.
+       */
+      if (job->response == NULL)
+        {
+          soup_server_message_set_status (job->msg, SOUP_STATUS_SERVICE_UNAVAILABLE, NULL);
+          soup_message_headers_replace (soup_server_message_get_response_headers (job->msg),
+                                        "Connection", "close");
+        }
+      else
+        write_response (self, job->msg, job->response);
       if (job->paused)
         soup_server_message_unpause (job->msg);
     }
@@ -208,17 +291,19 @@ request_done (gpointer data,
  */
 
 /* Runs @work on a worker and then @done on the main context; without
- * workers, both at once on the main context, @work with no store.
+ * workers, both at once on the main context, @work with no store. @change
+ * says that @work may wait for locks (_bd_worker_pool_push ()).
  */
 void
 _bd_server_run (BdServer         *self,
                 BdWorkerFunc      work,
                 BdWorkerDoneFunc  done,
-                gpointer          data)
+                gpointer          data,
+                gboolean          change)
 {
   if (self->workers != NULL)
     {
-      _bd_worker_pool_push (self->workers, work, done, data);
+      _bd_worker_pool_push (self->workers, work, done, data, change);
       return;
     }
 
@@ -232,14 +317,18 @@ _bd_server_answer (BdServer          *self,
                    SoupServerMessage *msg)
 {
   RequestJob *job = request_job_new (self, msg);
+  gboolean change;
 
   if (self->workers != NULL)
     {
       soup_server_message_pause (msg);
       job->paused = TRUE;
+      watch_client (self, job);
     }
 
-  _bd_server_run (self, run_request, request_done, job);
+  /* Whatever is not a read may wait for a lock. */
+  change = g_strcmp0 (job->method, "GET") != 0 && g_strcmp0 (job->method, "HEAD") != 0;
+  _bd_server_run (self, run_request, request_done, job, change);
 }
 
 /*

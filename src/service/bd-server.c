@@ -256,6 +256,9 @@ on_message_disconnected_cb (SoupServerMessage *msg,
   g_return_if_fail (state != NULL);
 
   state->disconnected = TRUE;
+  /* A job not begun is dropped (bd-server-workers.c). */
+  if (state->gone != NULL)
+    g_atomic_int_set (state->gone, TRUE);
 
   /* A refused message was logged when it was refused. */
   if (state->counted && !state->refused)

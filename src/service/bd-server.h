@@ -32,6 +32,12 @@ G_BEGIN_DECLS
  */
 #define BD_SERVER_N_WORKERS 4
 
+/* How long a stopping service lets the requests in hand finish: longer
+ * than a store call may wait for a lock (%BD_STORE_LOCK_TIMEOUT_SECONDS),
+ * so that no worker is still inside the database when the process exits.
+ */
+#define BD_SERVER_SHUTDOWN_SECONDS (BD_STORE_LOCK_TIMEOUT_SECONDS + 5)
+
 #define BD_SERVER_ERROR (bd_server_error_quark ())
 
 typedef enum

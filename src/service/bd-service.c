@@ -27,7 +27,7 @@
 /* On SIGTERM/SIGINT: how long the requests in flight get, and how often
  * the service looks whether they are done.
  */
-#define SHUTDOWN_TIMEOUT_USEC (10 * G_USEC_PER_SEC)
+#define SHUTDOWN_TIMEOUT_USEC (BD_SERVER_SHUTDOWN_SECONDS * G_USEC_PER_SEC)
 #define SHUTDOWN_POLL_MS      20
 
 /* How many times a start waits out another instance's lock on a new
@@ -332,10 +332,10 @@ on_shutdown_poll_cb (gpointer user_data)
     {
       g_printerr ("%s: ", PROGRAM_NAME);
       g_printerr (g_dngettext (NULL,
-                               "%u request still in flight after 10 seconds; stopping anyway",
-                               "%u requests still in flight after 10 seconds; stopping anyway",
+                               "%u request still in flight after %u seconds; stopping anyway",
+                               "%u requests still in flight after %u seconds; stopping anyway",
                                n_in_flight),
-                  n_in_flight);
+                  n_in_flight, (guint) BD_SERVER_SHUTDOWN_SECONDS);
       g_printerr ("\n");
     }
 

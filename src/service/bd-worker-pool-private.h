@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 /* A few threads, each with a store of its own (bd-store.h: one connection,
  * used by one thread at a time), that run jobs taken in order from one
- * queue. What a job found goes back to the main context the pool was made
+ * queue, changes holding all threads but one at most (bd-worker-pool.c). What a job found goes back to the main context the pool was made
  * on: the server's, the only one that touches a SoupServerMessage.
  */
 typedef struct _BdWorkerPool BdWorkerPool;
@@ -35,7 +35,8 @@ guint         _bd_worker_pool_get_n_workers (BdWorkerPool     *self);
 void          _bd_worker_pool_push          (BdWorkerPool     *self,
                                              BdWorkerFunc      work,
                                              BdWorkerDoneFunc  done,
-                                             gpointer          data);
+                                             gpointer          data,
+                                             gboolean          change);
 void          _bd_worker_pool_free          (BdWorkerPool     *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdWorkerPool, _bd_worker_pool_free)

@@ -8,30 +8,44 @@
 
 #include "config.h"
 
+#include "bd-server.h"
 #include "bd-worker-pool-private.h"
 
-/* How long _bd_worker_pool_free () waits for the jobs in hand. A store call
- * is bounded by its own timeouts (SQLite's busy timeout, PostgreSQL's
- * lock_timeout); this only keeps a stuck one from holding up the exit.
+/* How long _bd_worker_pool_free () waits for the jobs in hand: as long as
+ * a stopping service waits for its requests. A store call is bounded by
+ * its own timeouts (SQLite's busy timeout, PostgreSQL's lock_timeout, both
+ * shorter); this only keeps a stuck one from holding up the exit.
  */
-#define STOP_TIMEOUT_USEC (5 * G_USEC_PER_SEC)
+#define STOP_TIMEOUT_USEC (BD_SERVER_SHUTDOWN_SECONDS * G_USEC_PER_SEC)
 
 typedef struct
 {
   BdWorkerFunc     work;  /* NULL: the worker that takes this stops */
   BdWorkerDoneFunc done;
   gpointer         data;
+  gboolean         change;
 } Job;
 
+/* One queue, in order, with one exception: a change may wait for locks
+ * (another request's or instance's row, Idempotency-Key), for as long as
+ * the store's lock bound, and changes of one subscription would take every
+ * worker and stall the instance, /v1/health included. So changes hold at
+ * most all workers but one at a time: while they do, a free worker passes
+ * over the queued changes and takes the first read. Changes still start in
+ * the order they came, and so do reads.
+ */
 struct _BdWorkerPool
 {
   gint          ref_count;  /* atomic: the owner's, and one per running worker */
-  GAsyncQueue  *queue;      /* of Job */
   GMainContext *context;
   GPtrArray    *threads;    /* of GThread; the owner's alone */
   GMutex        mutex;
   GCond         cond;       /* a worker stopped */
+  GCond         queued;     /* a job came, or a change ended */
+  GQueue        queue;      /* of Job, under the mutex */
   guint         n_running;  /* under the mutex */
+  guint         n_changes;  /* running, under the mutex */
+  guint         max_changes;
 };
 
 /* What one thread owns: its store, which no other thread touches. */
@@ -58,11 +72,12 @@ pool_unref (BdWorkerPool *self)
   if (!g_atomic_int_dec_and_test (&self->ref_count))
     return;
 
-  g_async_queue_unref (self->queue);
   g_main_context_unref (self->context);
   g_ptr_array_unref (self->threads);
   g_mutex_clear (&self->mutex);
   g_cond_clear (&self->cond);
+  g_cond_clear (&self->queued);
+  g_queue_clear_full (&self->queue, g_free);
   g_free (self);
 }
 
@@ -94,6 +109,46 @@ deliver (BdWorkerPool *self,
   g_source_unref (source);
 }
 
+/* Takes the next job a worker may start (see _BdWorkerPool), waiting for
+ * one; a stop mark is always taken.
+ */
+static Job *
+take_job (BdWorkerPool *self)
+{
+  Job *job = NULL;
+
+  g_mutex_lock (&self->mutex);
+  while (job == NULL)
+    {
+      for (GList *l = self->queue.head; l != NULL && job == NULL; l = l->next)
+        {
+          Job *queued = l->data;
+
+          if (!queued->change || self->n_changes < self->max_changes)
+            {
+              job = queued;
+              g_queue_delete_link (&self->queue, l);
+            }
+        }
+      if (job == NULL)
+        g_cond_wait (&self->queued, &self->mutex);
+    }
+  if (job->change)
+    self->n_changes++;
+  g_mutex_unlock (&self->mutex);
+
+  return job;
+}
+
+static void
+end_change (BdWorkerPool *self)
+{
+  g_mutex_lock (&self->mutex);
+  self->n_changes--;
+  g_cond_broadcast (&self->queued);
+  g_mutex_unlock (&self->mutex);
+}
+
 static gpointer
 run_worker (gpointer user_data)
 {
@@ -101,10 +156,14 @@ run_worker (gpointer user_data)
   BdWorkerPool *self = worker->pool;
   Job *job;
 
-  while ((job = g_async_queue_pop (self->queue))->work != NULL)
+  while ((job = take_job (self))->work != NULL)
     {
+      gboolean change = job->change;
+
       job->work (worker->store, job->data);
       deliver (self, job);
+      if (change)
+        end_change (self);
     }
   g_free (job);
 
@@ -172,11 +231,13 @@ _bd_worker_pool_new (GPtrArray    *stores,
 
   self = g_new0 (BdWorkerPool, 1);
   self->ref_count = 1;
-  self->queue = g_async_queue_new ();
   self->context = g_main_context_ref (context);
   self->threads = g_ptr_array_new ();
   g_mutex_init (&self->mutex);
   g_cond_init (&self->cond);
+  g_cond_init (&self->queued);
+  g_queue_init (&self->queue);
+  self->max_changes = MAX (stores->len - 1, 1u);
 
   for (guint i = 0; i < stores->len; i++)
     {
@@ -204,14 +265,18 @@ _bd_worker_pool_get_n_workers (BdWorkerPool *self)
  * @work: runs on the first free worker
  * @done: runs on the pool's main context afterwards, or from
  *   _bd_worker_pool_free () when @work never ran
+ * @change: whether @work may wait for locks (a POST, PATCH or DELETE)
  *
- * Queues a job; jobs start in the order they were pushed.
+ * Queues a job; changes start in the order they were pushed, and so do
+ * the others, but a read may pass changes that wait for a worker (see
+ * _BdWorkerPool).
  */
 void
 _bd_worker_pool_push (BdWorkerPool     *self,
                       BdWorkerFunc      work,
                       BdWorkerDoneFunc  done,
-                      gpointer          data)
+                      gpointer          data,
+                      gboolean          change)
 {
   Job *job;
 
@@ -222,7 +287,12 @@ _bd_worker_pool_push (BdWorkerPool     *self,
   job->work = work;
   job->done = done;
   job->data = data;
-  g_async_queue_push (self->queue, job);
+  job->change = change;
+
+  g_mutex_lock (&self->mutex);
+  g_queue_push_tail (&self->queue, job);
+  g_cond_broadcast (&self->queued);
+  g_mutex_unlock (&self->mutex);
 }
 
 /**
@@ -248,8 +318,11 @@ _bd_worker_pool_free (BdWorkerPool *self)
 
   /* Ahead of the queued jobs: every worker takes one of these next. */
   n_threads = self->threads->len;
+  g_mutex_lock (&self->mutex);
   for (guint i = 0; i < n_threads; i++)
-    g_async_queue_push_front (self->queue, g_new0 (Job, 1));
+    g_queue_push_head (&self->queue, g_new0 (Job, 1));
+  g_cond_broadcast (&self->queued);
+  g_mutex_unlock (&self->mutex);
 
   n_running = wait_for_workers (self, g_get_monotonic_time () + STOP_TIMEOUT_USEC);
   if (n_running > 0)
@@ -266,7 +339,8 @@ _bd_worker_pool_free (BdWorkerPool *self)
   g_ptr_array_set_size (self->threads, 0);
 
   /* A busy worker still finds its stop mark when it is done. */
-  while ((job = g_async_queue_try_pop (self->queue)) != NULL)
+  g_mutex_lock (&self->mutex);
+  while ((job = g_queue_pop_head (&self->queue)) != NULL)
     {
       if (job->work != NULL)
         g_ptr_array_add (not_started, job);
@@ -277,7 +351,8 @@ _bd_worker_pool_free (BdWorkerPool *self)
         }
     }
   for (guint i = 0; i < n_marks; i++)
-    g_async_queue_push (self->queue, g_new0 (Job, 1));
+    g_queue_push_tail (&self->queue, g_new0 (Job, 1));
+  g_mutex_unlock (&self->mutex);
 
   for (guint i = 0; i < not_started->len; i++)
     {
