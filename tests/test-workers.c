@@ -651,6 +651,27 @@ assert_closes (Pending *pending)
   g_assert_true (soup_message_headers_header_contains (headers, "Connection", "close"));
 }
 
+/* Both cancels are on workers: the child said so on stderr (bd-server's
+ * debug lines, G_MESSAGES_DEBUG), which the test reads as it comes.
+ */
+static gboolean
+both_begun (gpointer data)
+{
+  BdTestChild *child = data;
+  g_autofree char *text = g_strndup (g_memory_output_stream_get_data (child->stderr_buffer),
+                                     g_memory_output_stream_get_data_size (child->stderr_buffer));
+  const char *at = text;
+  guint n = 0;
+
+  while (at != NULL && (at = strstr (at, "Working on POST /v1/subscriptions/s1/cancel")) != NULL)
+    {
+      n++;
+      at++;
+    }
+
+  return n >= 2;
+}
+
 /* Two cancels of s1 wait on its lock when SIGTERM comes: the service
  * stops accepting but answers both once the lock is gone (one 200, one
  * 409 notActive), each with Connection: close, and exits 0.
@@ -697,7 +718,9 @@ test_sigterm (void)
       "--listen", "127.0.0.1:0", "--now", NOW, NULL
     };
 
-    child = bd_test_child_spawn (args, NULL);
+    const char * const env[] = { "G_MESSAGES_DEBUG=bd-server", NULL };
+
+    child = bd_test_child_spawn (args, env);
   }
   bd_test_child_wait_listening (child, "http://127\\.0\\.0\\.1:[0-9]+");
 
@@ -714,7 +737,8 @@ test_sigterm (void)
                                CANCEL_BODY, "term-1");
   cancel_second = send_request (second, child->url, "POST", "/v1/subscriptions/s1/cancel",
                                 ADMIN, CANCEL_BODY, "term-2");
-  sleep_ms (SETTLE_MS);
+  /* Both are on workers, waiting for the lock. */
+  g_assert_true (bd_test_wait_until (both_begun, child, WAIT_MS));
 
   g_subprocess_send_signal (child->process, SIGTERM);
   sleep_ms (SETTLE_MS);
