@@ -83,26 +83,70 @@ bd_pg_cluster_why_not (void)
   return NULL;
 }
 
-/* A port nobody listens on now. */
+/* The low end of the kernel's ephemeral range, where the ports a client
+ * socket is given by connect () begin (32768 unless configured).
+ */
+static guint
+ephemeral_low (void)
+{
+  g_autofree char *range = NULL;
+  guint64 low;
+
+  if (!g_file_get_contents ("/proc/sys/net/ipv4/ip_local_port_range", &range, NULL, NULL))
+    return 32768;
+  low = g_ascii_strtoull (range, NULL, 10);
+
+  return low > 2048 && low <= G_MAXUINT16 ? (guint) low : 32768;
+}
+
+static gboolean
+can_bind (GInetAddress *loopback,
+          guint16       port)
+{
+  g_autoptr(GSocket) socket = NULL;
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new (loopback, port);
+
+  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                         NULL);
+
+  return socket != NULL && g_socket_bind (socket, address, FALSE, NULL);
+}
+
+/* A port nobody listens on now, below the ephemeral range: the cluster is
+ * restarted on the same port (outage-pg, soak-pg) while clients reconnect
+ * to it, and a port from the ephemeral range (what binding to port 0
+ * gives) may meanwhile be taken by one of those clients' own sockets, so
+ * that the restarted server cannot bind. The scan starts at a random port
+ * so that clusters set up at once by parallel runs seldom try the same.
+ */
 static gboolean
 free_port (guint16  *port,
            GError  **error)
 {
-  g_autoptr(GSocket) socket = NULL;
   g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
+  guint first = 20000;
+  guint last = MIN (32000, ephemeral_low () - 1);
+  guint span, start;
 
-  socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
-                         error);
-  if (socket == NULL || !g_socket_bind (socket, any_port, FALSE, error))
-    return FALSE;
-  bound = g_socket_get_local_address (socket, error);
-  if (bound == NULL)
-    return FALSE;
+  if (last < first)
+    first = 1025;
+  span = last - first + 1;
+  start = (guint) g_random_int_range (0, (gint32) span);
 
-  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-  return TRUE;
+  for (guint i = 0; i < span; i++)
+    {
+      guint16 candidate = (guint16) (first + (start + i) % span);
+
+      if (can_bind (loopback, candidate))
+        {
+          *port = candidate;
+          return TRUE;
+        }
+    }
+
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
+               "No free port from %u to %u, below the ephemeral range", first, last);
+  return FALSE;
 }
 
 /* Runs a postgresql-common command on the cluster. */

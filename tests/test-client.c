@@ -1417,11 +1417,11 @@ rogue_handler (SoupServer        *server,
     set_text (message, 200, "application/json", rogue->canned);
   else if (g_str_equal (mode, "last-page"))
     set_text (message, 200, "application/json", "{\"value\": [], \"nextLink\": null}");
-  else if (g_str_equal (mode, "endless"))
+  else if (g_str_equal (mode, "endless") || g_str_equal (mode, "endless502"))
     {
       SoupMessageHeaders *headers = soup_server_message_get_response_headers (message);
 
-      soup_server_message_set_status (message, 200, NULL);
+      soup_server_message_set_status (message, g_str_equal (mode, "endless") ? 200 : 502, NULL);
       soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
       soup_message_headers_set_content_type (headers, "application/json", NULL);
       g_signal_connect (message, "wrote-chunk", G_CALLBACK (on_endless_wrote_chunk_cb), rogue);
@@ -1912,6 +1912,43 @@ test_too_large_body (void)
   g_assert_finalize_object (client);
 }
 
+/* A proxy's 502 whose body is over the limit: to a change, an unknown
+ * outcome (Check Again with the same key), as any 5xx is; to a read, the
+ * read's failure.
+ */
+static void
+test_too_large_5xx (void)
+{
+  g_autoptr(Rogue) rogue = rogue_new ();
+  BdClient *client = rogue_client (rogue, "endless502");
+  CancelOuts outs;
+  g_autoptr(BdSubscription) cancelled = NULL;
+  g_autoptr(GError) change_error = NULL;
+  g_autoptr(BdSubscription) read = NULL;
+  g_autoptr(GError) read_error = NULL;
+
+  cancelled = cancel (client, "s1", BD_CANCEL_REASON_OTHER, "x", "key-1", &outs, &change_error);
+  g_assert_null (cancelled);
+  g_assert_cmpstr (rogue->method, ==, "POST");
+  g_assert_error (change_error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER);
+  g_assert_true (bd_client_error_is_outcome_unknown (change_error));
+  g_assert_cmpuint (bd_client_error_get_http_status (change_error), ==, 502);
+  g_assert_cmpstr (change_error->message, ==,
+                   "The billing service had a problem, so the result is not known yet.");
+  g_assert_true (bd_test_wait_until (endless_has_finished, rogue, WAIT_MS));
+
+  rogue->endless_finished = FALSE;
+  read = get_subscription (client, "s1", &read_error);
+  g_assert_null (read);
+  g_assert_cmpstr (rogue->method, ==, "GET");
+  g_assert_error (read_error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER);
+  g_assert_false (bd_client_error_is_outcome_unknown (read_error));
+  g_assert_null (strstr (read_error->message, "not known"));
+  g_assert_true (bd_test_wait_until (endless_has_finished, rogue, WAIT_MS));
+
+  g_assert_finalize_object (client);
+}
+
 /* Cancelling while the body is being read. */
 static void
 test_cancel_while_reading (void)
@@ -1984,6 +2021,7 @@ main (int   argc,
   g_test_add_func ("/client/answer/foreign-next-link", test_foreign_next_link);
   g_test_add_func ("/client/answer/too-large-from-headers", test_too_large_from_headers);
   g_test_add_func ("/client/answer/too-large-body", test_too_large_body);
+  g_test_add_func ("/client/answer/too-large-5xx", test_too_large_5xx);
   g_test_add_func ("/client/answer/cancel-while-reading", test_cancel_while_reading);
 
   return g_test_run ();

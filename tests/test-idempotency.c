@@ -8,6 +8,8 @@
  * answers 48 hours by its clock). A cancel's answer is replayed after a day
  * and after other keyed writes, up to the last second of the 48 hours, and
  * is gone after them, whether or not another keyed write came in between.
+ * A replay takes no lock: it is answered while another connection holds
+ * the subscription's row.
  */
 
 #include "config.h"
@@ -156,6 +158,48 @@ test_forgotten_without_other_writes (void)
   g_assert_cmpuint (bd_test_service_count_cancels (service, ADMIN, "s1", "k-s1"), ==, 1);
 }
 
+/* Locks @id's row on a connection of its own, until rolled back. */
+static BdStore *
+lock_row (BdTestService *service,
+          const char    *id)
+{
+  g_autoptr(BdStore) store = NULL;
+  g_autoptr(BdSubscriptionData) data = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = bd_store_open (service->location, BD_STORE_DURABLE, &error);
+  g_assert_no_error (error);
+  g_assert_true (bd_store_begin (store, &error));
+  data = bd_store_get_subscription (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (data);
+
+  return g_steal_pointer (&store);
+}
+
+/* Another connection holds s1's row, the way another instance's change
+ * does (a transaction that read it: SQLite's write lock of BEGIN
+ * IMMEDIATE, PostgreSQL's SELECT ... FOR UPDATE). The replay of a cancel
+ * whose answer is committed waits for neither: it is the first answer
+ * again while the lock is still held, not 409 requestInProgress after the
+ * lock's bound. What is checked is that order, not a time.
+ */
+static void
+test_replayed_under_row_lock (void)
+{
+  g_autoptr(BdTestService) service = bd_test_service_new (TENANT, NOW);
+  g_autoptr(BdTestAnswer) first = cancel_s1 (service);
+  g_autoptr(BdStore) lock = lock_row (service, "s1");
+  g_autoptr(BdTestAnswer) again = NULL;
+
+  again = cancel (service, "s1", "k-s1");
+  g_assert_cmpuint (again->status, !=, 409);
+  assert_replayed (again, first);
+
+  bd_store_rollback (lock);
+  g_assert_cmpuint (bd_test_service_count_cancels (service, ADMIN, "s1", "k-s1"), ==, 1);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -170,6 +214,7 @@ main (int   argc,
   g_test_add_func ("/idempotency/forgotten-after-48-hours", test_forgotten_after_48_hours);
   g_test_add_func ("/idempotency/forgotten-without-other-writes",
                    test_forgotten_without_other_writes);
+  g_test_add_func ("/idempotency/replayed-under-row-lock", test_replayed_under_row_lock);
 
   return g_test_run ();
 }

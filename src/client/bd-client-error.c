@@ -208,9 +208,9 @@ _bd_client_error_new_bad_answer (void)
  * @method: the request's method
  *
  * The answer could not be read (not JSON, the wrong shape, too large). A
- * change the service answered with success has been applied, or may have
- * been: its outcome is unknown, as after a lost connection, and the same
- * request with the same key is what tells.
+ * change the service answered with success or with a 5xx has been applied,
+ * or may have been: its outcome is unknown, as after a lost connection, and
+ * the same request with the same key is what tells.
  *
  * Returns: (transfer full): a %BD_CLIENT_ERROR_BAD_ANSWER
  */
@@ -220,7 +220,10 @@ _bd_client_error_new_unreadable (guint       status,
 {
   GError *error;
 
-  if (!SOUP_STATUS_IS_SUCCESSFUL (status) || g_str_equal (method, "GET") ||
+  /* A 5xx to a change tells nothing of the change whatever its body (as
+   * in _bd_client_error_for_change ()), even one too large to read.
+   */
+  if ((!SOUP_STATUS_IS_SUCCESSFUL (status) && status < 500) || g_str_equal (method, "GET") ||
       g_str_equal (method, "HEAD"))
     {
       error = _bd_client_error_new_bad_answer ();
@@ -228,9 +231,14 @@ _bd_client_error_new_unreadable (guint       status,
       return error;
     }
 
-  error = g_error_new_literal (BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER,
-                               _("The billing service sent an answer Billing Desk could not "
-                                 "read, so the result is not known yet."));
+  if (status >= 500)
+    error = g_error_new_literal (BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER,
+                                 _("The billing service had a problem, so the result is not "
+                                   "known yet."));
+  else
+    error = g_error_new_literal (BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER,
+                                 _("The billing service sent an answer Billing Desk could not "
+                                   "read, so the result is not known yet."));
   bd_client_error_get_private (error)->http_status = status;
   bd_client_error_get_private (error)->maybe_applied = TRUE;
   return error;

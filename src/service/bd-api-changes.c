@@ -8,7 +8,8 @@
  * role, If-Match present, the Idempotency-Key's shape), then reads the
  * subscription once: inside the change's transaction when they passed, so
  * that the row read is the row written; with a plain read when one failed,
- * which takes no write lock and still lets a 404 come first. Each change,
+ * which takes no write lock and still lets a 404 come first, and so when
+ * an answer kept under its Idempotency-Key is replayed. Each change,
  * its ledger entries and its kept answer commit in that one transaction.
  */
 
@@ -125,12 +126,14 @@ if_match_matches (const char *if_match,
 /* The one read of the call's subscription. @refusal: (transfer full)
  * (nullable): what a check that needs no store answered (400, 403, 428 or
  * a missing Idempotency-Key); it is the answer unless the subscription does
- * not exist (404 comes first). Only without a refusal does the change's
- * transaction begin, before the read: a refused request never waits for
- * the database's write lock. The transaction claims the request's
- * Idempotency-Key first (docs/design.md section 6), before the row is
- * read and locked: every change takes its locks in that order, key then
- * row, so no two changes wait on each other.
+ * not exist (404 comes first). An answer already kept under the request's
+ * Idempotency-Key is found first with a plain read: its replay takes no
+ * lock, so it never waits for another change. Only without a refusal or a
+ * kept answer does the change's transaction begin, before the read: a
+ * refused request never waits for the database's write lock. The
+ * transaction claims the key first (docs/design.md section 6), before the
+ * row is read and locked: every change takes its locks in that order, key
+ * then row, so no two changes wait on each other.
  *
  * Returns: (nullable): %NULL to go on with the change, else the answer
  */
@@ -141,24 +144,29 @@ read_subscription (Change        *change,
   BdApiCall *call = change->call;
   BdApiResponse *response = NULL;
 
-  if (refusal == NULL)
+  if (refusal == NULL && change->key != NULL)
+    {
+      change->fingerprint = _bd_api_fingerprint (call->request);
+      refusal = _bd_api_find_kept (call, change->endpoint, change->key, &change->kept);
+    }
+
+  if (refusal == NULL && change->kept == NULL)
     {
       refusal = _bd_api_call_begin (call);
       if (refusal == NULL && change->key != NULL)
-        {
-          change->fingerprint = _bd_api_fingerprint (call->request);
-          refusal = _bd_api_claim_key (call, change->endpoint, change->key,
-                                       change->fingerprint, &change->kept);
-        }
+        refusal = _bd_api_claim_key (call, change->endpoint, change->key,
+                                     change->fingerprint, &change->kept);
 
       /* A claim that waited past its bound (409 requestInProgress) still
        * comes after a 404: the transaction ends, and the plain read tells.
+       * So does a claim that waited for another transaction's commit and
+       * found its answer: the replay needs no row lock.
        */
-      if (refusal != NULL)
+      if (refusal != NULL || change->kept != NULL)
         _bd_api_call_clear (call);
     }
 
-  response = _bd_api_call_read_subscription (call, refusal == NULL);
+  response = _bd_api_call_read_subscription (call, refusal == NULL && change->kept == NULL);
 
   if (response != NULL)
     {
@@ -169,9 +177,9 @@ read_subscription (Change        *change,
   return refusal;
 }
 
-/* Inside the transaction read_subscription () began: replays a request seen before
- * under the same key (or refuses it, 422, when its body differs), and
- * derives the subscription at now.
+/* Replays a request seen before under the same key (or refuses it, 422,
+ * when its body differs), with no transaction open; else, inside the
+ * transaction read_subscription () began, derives the subscription at now.
  */
 static BdApiResponse *
 begin_change (Change *change)
@@ -179,10 +187,10 @@ begin_change (Change *change)
   BdApiCall *call = change->call;
   g_autoptr(GError) error = NULL;
 
-  g_assert (call->in_transaction);
-
   if (change->kept != NULL)
     return _bd_api_replay (change->kept, change->fingerprint);
+
+  g_assert (call->in_transaction);
 
   if (!_bd_api_call_load_context (call, &error))
     return _bd_api_store_error (error);

@@ -18,6 +18,10 @@ G_BEGIN_DECLS
 BdApiResponse *_bd_api_check_idempotency_key (const BdApiRequest   *request,
                                               gboolean              required);
 GBytes        *_bd_api_fingerprint           (const BdApiRequest   *request);
+BdApiResponse *_bd_api_find_kept             (BdApiCall            *call,
+                                              const char           *endpoint,
+                                              const char           *key,
+                                              BdIdempotentAnswer  **kept);
 BdApiResponse *_bd_api_claim_key             (BdApiCall            *call,
                                               const char           *endpoint,
                                               const char           *key,

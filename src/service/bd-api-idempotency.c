@@ -104,6 +104,36 @@ _bd_api_fingerprint (const BdApiRequest *request)
 }
 
 /**
+ * _bd_api_find_kept:
+ * @kept: (out) (transfer full) (nullable): the answer committed under the key
+ *
+ * Looks the key up with a plain read, outside any transaction, before the
+ * change's transaction begins: an answer already committed is replayed (or
+ * refused, 422) without waiting for the database's write lock (SQLite's
+ * BEGIN IMMEDIATE) or a row lock another change holds on the subscription.
+ * Only a key another transaction holds uncommitted makes a request wait,
+ * in _bd_api_claim_key ().
+ *
+ * Returns: (nullable): %NULL when the lookup was made, else the 500 or 503
+ */
+BdApiResponse *
+_bd_api_find_kept (BdApiCall           *call,
+                   const char          *endpoint,
+                   const char          *key,
+                   BdIdempotentAnswer **kept)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert (!call->in_transaction);
+
+  if (!bd_store_get_idempotent_answer (call->store, bd_user_get_id (call->user), endpoint, key,
+                                       call->now - IDEMPOTENCY_KEEP_SECONDS, kept, &error))
+    return _bd_api_store_error (error);
+
+  return NULL;
+}
+
+/**
  * _bd_api_claim_key:
  * @kept: (out) (transfer full) (nullable): the answer kept under the key
  *
