@@ -120,14 +120,16 @@ take_job (BdWorkerPool *self)
   g_mutex_lock (&self->mutex);
   while (job == NULL)
     {
-      for (GList *l = self->queue.head; l != NULL && job == NULL; l = l->next)
+      for (GList *l = self->queue.head; l != NULL; l = l->next)
         {
           Job *queued = l->data;
 
+          /* Out of the loop at once: the link is freed. */
           if (!queued->change || self->n_changes < self->max_changes)
             {
               job = queued;
               g_queue_delete_link (&self->queue, l);
+              break;
             }
         }
       if (job == NULL)
