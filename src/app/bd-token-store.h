@@ -1,0 +1,74 @@
+/* bd-token-store.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* The accounts' tokens, in the keyring through libsecret: schema
+ * "<app id>.Token", attributes "service-url" and "user-id". With no Secret
+ * Service on the bus (or one that fails or does not answer in time), a
+ * token is kept in this process's memory instead, for this session only,
+ * and the store says so. A token is never written to a file, GSettings,
+ * a log or an argument list. Every call is asynchronous and cancellable.
+ */
+
+#define BD_TYPE_TOKEN_STORE (bd_token_store_get_type ())
+
+G_DECLARE_FINAL_TYPE (BdTokenStore, bd_token_store, BD, TOKEN_STORE, GObject)
+
+BdTokenStore *bd_token_store_new                (const char           *schema_name);
+gboolean      bd_token_store_is_session_only    (BdTokenStore         *self);
+
+/* Whether tokens will go to the keyring (TRUE) or be kept for this session
+ * only (FALSE): asks the Secret Service once. */
+void          bd_token_store_check_async        (BdTokenStore         *self,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      bd_token_store_check_finish       (BdTokenStore         *self,
+                                                 GAsyncResult         *result);
+
+/* @label: what the keyring shows, such as "Billing Desk: Contoso A/S – Anne Berg".
+ * @session_only: (out) (optional): TRUE when the token was kept in memory only. */
+void          bd_token_store_store_async        (BdTokenStore         *self,
+                                                 const char           *service_url,
+                                                 const char           *user_id,
+                                                 const char           *label,
+                                                 const char           *token,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      bd_token_store_store_finish       (BdTokenStore         *self,
+                                                 GAsyncResult         *result,
+                                                 gboolean             *session_only,
+                                                 GError              **error);
+
+/* Returns: (transfer full) (nullable): the token; NULL without an error when none is kept. */
+void          bd_token_store_lookup_async       (BdTokenStore         *self,
+                                                 const char           *service_url,
+                                                 const char           *user_id,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+char         *bd_token_store_lookup_finish      (BdTokenStore         *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
+/* Forgets the token, in the keyring and in memory. */
+void          bd_token_store_clear_async        (BdTokenStore         *self,
+                                                 const char           *service_url,
+                                                 const char           *user_id,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+gboolean      bd_token_store_clear_finish       (BdTokenStore         *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
+G_END_DECLS
