@@ -10,208 +10,40 @@
 
 #include <glib/gi18n.h>
 
-#include "bd-application.h"
-#include "bd-client.h"
-#include "bd-local-service.h"
+#include "bd-application-private.h"
+#include "bd-settings.h"
 #include "bd-tls-database.h"
 #include "bd-window.h"
 
-/* Billing Desk: with --service/--token (or BILLING_DESK_SERVICE and
- * BILLING_DESK_TOKEN) it talks to that service; with neither, it starts
- * its own on the demo tenant and signs in as the demo Global admin, with
- * "Sign In As" for the demo tenant's other users (docs/design.md section 1).
- * --tls-ca-file (or BILLING_DESK_TLS_CA_FILE) adds a private certificate
- * authority for an https service.
+/* Billing Desk: one instance a user (a second launch presents it, or opens
+ * a window in it), any number of windows, each on an account of its own:
+ * the built-in demo, whose service the app starts once and shares between
+ * the windows on it, an account added with Add Account (its token in the
+ * keyring), or a service named with --service/--token (or
+ * BILLING_DESK_SERVICE and BILLING_DESK_TOKEN), which is added to no list:
+ * its token is kept in this process's memory for the windows on it
+ * (docs/design.md section 1 and "Accounts and windows").
  */
-struct _BdApplication
-{
-  AdwApplication  parent_instance;
-
-  char           *service_url;
-  char           *token;
-  GTlsDatabase   *tls_database;  /* (nullable): the system's CAs and --tls-ca-file */
-  BdLocalService *local_service;
-  BdTenantFile   *demo_tenant;
-  GCancellable   *cancellable;
-};
-
 G_DEFINE_FINAL_TYPE (BdApplication, bd_application, ADW_TYPE_APPLICATION)
 
-/* The main window, even while a dialog or About is the active one. */
-static BdWindow *
-get_window (BdApplication *self)
-{
-  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL;
-       l = l->next)
-    {
-      if (BD_IS_WINDOW (l->data))
-        return BD_WINDOW (l->data);
-    }
-
-  return NULL;
-}
-
-static const char *
-demo_tenant_path (void)
-{
-  const char *path = g_getenv ("BILLING_DESK_DEMO_TENANT");
-
-  return path != NULL ? path : DATADIR "/billing-desk/demo-tenant.json";
-}
-
-static const char *
-service_program (void)
-{
-  const char *program = g_getenv ("BILLING_DESK_SERVICE_PROGRAM");
-
-  return program != NULL ? program : BINDIR "/billing-desk-service";
-}
-
-/* The demo tenant's users and their demo tokens, for Sign In As. */
-static gboolean
-load_demo_tenant (BdApplication  *self,
-                  GError        **error)
-{
-  g_autofree char *text = NULL;
-  gsize length = 0;
-
-  if (!g_file_get_contents (demo_tenant_path (), &text, &length, error))
-    return FALSE;
-
-  self->demo_tenant = bd_tenant_file_read (text, (gssize) length,
-                                           g_get_real_time () / G_USEC_PER_SEC, error);
-  return self->demo_tenant != NULL;
-}
-
-static GMenuModel *
-build_users_menu (BdApplication *self)
-{
-  GMenu *menu = g_menu_new ();
-
-  for (guint i = 0; i < self->demo_tenant->users->len; i++)
-    {
-      BdUser *user = g_ptr_array_index (self->demo_tenant->users, i);
-      g_autoptr(GMenuItem) item = NULL;
-
-      /* A user the tenant file gives no token can't be signed in as. */
-      if (g_ptr_array_index (self->demo_tenant->tokens, i) == NULL)
-        continue;
-
-      item = g_menu_item_new (bd_user_get_display_name (user), NULL);
-      g_menu_item_set_action_and_target_value (item, "app.sign-in-as",
-                                               g_variant_new_string (bd_user_get_id (user)));
-      g_menu_append_item (menu, item);
-    }
-
-  return G_MENU_MODEL (menu);
-}
-
+/* A window for the service named on a command line. */
 static void
-sign_in (BdApplication *self,
-         const char    *url,
-         const char    *token)
+open_session_window (BdApplication *self,
+                     const char    *url,
+                     const char    *token,
+                     const char    *ca_file)
 {
-  g_autoptr(BdClient) client = NULL;
-  g_autoptr(GError) error = NULL;
-  BdWindow *window = get_window (self);
-
-  client = g_object_new (BD_TYPE_CLIENT,
-                         "base-url", url,
-                         "token", token,
-                         "tls-database", self->tls_database,
-                         NULL);
-
-  if (window == NULL)
-    return;
-
-  /* An http URL the client will not send the token to is said at once, in
-   * the window, rather than after the first request. (One that is no URL
-   * at all fails as unreachable, as before.)
-   */
-  if (!bd_client_check_base_url (client, &error) &&
-      g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_INSECURE_URL))
-    {
-      bd_window_show_error (window, _("Can’t Connect Safely"), error->message);
-      return;
-    }
-
-  bd_window_set_client (window, client);
-}
-
-static void
-start_local_service_cb (GObject      *object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr(BdApplication) self = user_data;
-  g_autoptr(GError) error = NULL;
+  BdSession *session = g_new0 (BdSession, 1);
+  g_autofree char *key = bd_account_normalize_url (url);
   BdWindow *window;
 
-  if (!bd_local_service_start_finish (BD_LOCAL_SERVICE (object), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
+  session->token = g_strdup (token);
+  session->ca_file = g_strdup (ca_file);
+  g_hash_table_replace (self->sessions, g_strdup (key), session);
 
-      window = get_window (self);
-      if (window != NULL)
-        bd_window_show_error (window, _("The Billing Service Did Not Start"), error->message);
-      return;
-    }
-
-  /* The first Global admin of the demo tenant. */
-  for (guint i = 0; i < self->demo_tenant->users->len; i++)
-    {
-      BdUser *user = g_ptr_array_index (self->demo_tenant->users, i);
-
-      if (bd_user_has_role (user, BD_ROLE_GLOBAL_ADMIN) &&
-          g_ptr_array_index (self->demo_tenant->tokens, i) != NULL)
-        {
-          g_action_group_change_action_state (G_ACTION_GROUP (self), "sign-in-as",
-                                              g_variant_new_string (bd_user_get_id (user)));
-          break;
-        }
-    }
-}
-
-static void
-on_local_service_exited_cb (BdApplication *self)
-{
-  BdWindow *window = get_window (self);
-
-  if (window != NULL)
-    bd_window_show_error (window, _("The Billing Service Stopped"),
-                          _("The built-in billing service ended unexpectedly. Restart Billing "
-                            "Desk to start it again."));
-}
-
-static void
-start_local_service (BdApplication *self,
-                     BdWindow      *window)
-{
-  g_autoptr(GMenuModel) users = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data_dir = NULL;
-
-  if (!load_demo_tenant (self, &error))
-    {
-      /* Translators: %s says what is wrong with the file */
-      g_autofree char *message = g_strdup_printf (_("The demo tenant could not be read: %s"),
-                                                  error->message);
-
-      bd_window_show_error (window, _("The Billing Service Did Not Start"), message);
-      return;
-    }
-
-  users = build_users_menu (self);
-  bd_window_set_users (window, users);
-
-  data_dir = g_build_filename (g_get_user_data_dir (), "billing-desk", "local", NULL);
-  self->local_service = bd_local_service_new (service_program (), data_dir, demo_tenant_path ());
-  g_signal_connect_object (self->local_service, "exited",
-                           G_CALLBACK (on_local_service_exited_cb), self, G_CONNECT_SWAPPED);
-  self->cancellable = g_cancellable_new ();
-  bd_local_service_start_async (self->local_service, self->cancellable, start_local_service_cb,
-                                g_object_ref (self));
+  window = bd_window_new (GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (window));
+  bd_window_open_session (window, key);
 }
 
 /*
@@ -219,30 +51,23 @@ start_local_service (BdApplication *self,
  */
 
 static void
-app_sign_in_as_action (GSimpleAction *action,
-                       GVariant      *state,
+app_new_window_action (GSimpleAction *action,
+                       GVariant      *parameter,
                        gpointer       user_data)
 {
   BdApplication *self = user_data;
-  const char *id = g_variant_get_string (state, NULL);
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+  BdWindow *from = NULL;
+  BdWindow *window;
 
-  if (self->demo_tenant == NULL || self->local_service == NULL ||
-      bd_local_service_get_url (self->local_service) == NULL)
-    return;
+  /* The window the action came from, even while one of its dialogs is the active one. */
+  while (active != NULL && !BD_IS_WINDOW (active))
+    active = gtk_window_get_transient_for (active);
+  from = active != NULL ? BD_WINDOW (active) : NULL;
 
-  for (guint i = 0; i < self->demo_tenant->users->len; i++)
-    {
-      BdUser *user = g_ptr_array_index (self->demo_tenant->users, i);
-
-      if (g_strcmp0 (bd_user_get_id (user), id) == 0 &&
-          g_ptr_array_index (self->demo_tenant->tokens, i) != NULL)
-        {
-          g_simple_action_set_state (action, state);
-          sign_in (self, bd_local_service_get_url (self->local_service),
-                   g_ptr_array_index (self->demo_tenant->tokens, i));
-          return;
-        }
-    }
+  window = bd_window_new (GTK_APPLICATION (self));
+  gtk_window_present (GTK_WINDOW (window));
+  bd_window_open_like (window, from);
 }
 
 static void
@@ -280,8 +105,7 @@ app_quit_action (GSimpleAction *action,
 }
 
 static const GActionEntry app_actions[] = {
-  { .name = "sign-in-as", .parameter_type = "s", .state = "''",
-    .change_state = app_sign_in_as_action },
+  { .name = "new-window", .activate = app_new_window_action },
   { .name = "about", .activate = app_about_action },
   { .name = "quit", .activate = app_quit_action },
 };
@@ -290,11 +114,16 @@ static const GActionEntry app_actions[] = {
  * GApplication overrides
  */
 
+/* Runs in the process that was launched: what it was given (options or
+ * environment) travels to the running instance as options, and is checked
+ * here, where an error can be printed.
+ */
 static int
 bd_application_handle_local_options (GApplication *application,
                                      GVariantDict *options)
 {
   BdApplication *self = BD_APPLICATION (application);
+  g_autoptr(GError) error = NULL;
   const char *service = NULL;
   const char *token = NULL;
   const char *ca_file = NULL;
@@ -305,10 +134,20 @@ bd_application_handle_local_options (GApplication *application,
       return 0;
     }
 
+  /* A missing schema is said here, rather than as GSettings' abort. */
+  self->settings = bd_settings_new (&error);
+  if (self->settings == NULL)
+    {
+      g_printerr ("billing-desk: %s\n", error->message);
+      return 1;
+    }
+
   if (!g_variant_dict_lookup (options, "service", "&s", &service))
     service = g_getenv ("BILLING_DESK_SERVICE");
   if (!g_variant_dict_lookup (options, "token", "&s", &token))
     token = g_getenv ("BILLING_DESK_TOKEN");
+  if (!g_variant_dict_lookup (options, "tls-ca-file", "^&ay", &ca_file))
+    ca_file = g_getenv ("BILLING_DESK_TLS_CA_FILE");
 
   if ((service == NULL) != (token == NULL))
     {
@@ -317,59 +156,115 @@ bd_application_handle_local_options (GApplication *application,
       return 2;
     }
 
-  if (!g_variant_dict_lookup (options, "tls-ca-file", "^&ay", &ca_file))
-    ca_file = g_getenv ("BILLING_DESK_TLS_CA_FILE");
+  if (service != NULL)
+    {
+      g_variant_dict_insert (options, "service", "s", service);
+      g_variant_dict_insert (options, "token", "s", token);
+    }
 
   if (ca_file != NULL && *ca_file != '\0')
     {
-      g_autoptr(GError) error = NULL;
+      /* The running instance may have another working directory. */
+      g_autofree char *path = g_canonicalize_filename (ca_file, NULL);
+      g_autoptr(GTlsDatabase) database = bd_tls_database_new (path, &error);
 
-      self->tls_database = bd_tls_database_new (ca_file, &error);
-      if (self->tls_database == NULL)
+      if (database == NULL)
         {
           g_printerr ("--tls-ca-file: %s\n", error->message);
           return 2;
         }
+      g_variant_dict_insert_value (options, "tls-ca-file", g_variant_new_bytestring (path));
     }
-
-  self->service_url = g_strdup (service);
-  self->token = g_strdup (token);
 
   return G_APPLICATION_CLASS (bd_application_parent_class)->handle_local_options (application,
                                                                                  options);
+}
+
+/* In the running instance: a window on the service the launch named, or
+ * else the instance's window presented (the last account's, at start).
+ */
+static int
+bd_application_command_line (GApplication            *application,
+                             GApplicationCommandLine *command_line)
+{
+  BdApplication *self = BD_APPLICATION (application);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
+  const char *service = NULL;
+  const char *token = NULL;
+  const char *ca_file = NULL;
+
+  if (g_variant_dict_lookup (options, "service", "&s", &service) &&
+      g_variant_dict_lookup (options, "token", "&s", &token))
+    {
+      g_variant_dict_lookup (options, "tls-ca-file", "^&ay", &ca_file);
+      open_session_window (self, service, token, ca_file);
+      return 0;
+    }
+
+  g_application_activate (application);
+  return 0;
 }
 
 static void
 bd_application_activate (GApplication *application)
 {
   BdApplication *self = BD_APPLICATION (application);
-  BdWindow *window = get_window (self);
+  g_autofree char *key = NULL;
+  BdAccount *account;
+  BdWindow *window;
 
-  if (window != NULL)
+  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL;
+       l = l->next)
     {
-      gtk_window_present (GTK_WINDOW (window));
-      return;
+      if (BD_IS_WINDOW (l->data))
+        {
+          gtk_window_present (GTK_WINDOW (l->data));
+          return;
+        }
     }
+
+  key = g_settings_get_string (self->settings, "last-account");
+  account = bd_account_list_lookup (self->accounts, key);
+  if (account == NULL)
+    account = bd_account_list_lookup (self->accounts, BD_ACCOUNT_DEMO_KEY);
 
   window = bd_window_new (GTK_APPLICATION (self));
   gtk_window_present (GTK_WINDOW (window));
-
-  if (self->service_url != NULL)
-    sign_in (self, self->service_url, self->token);
-  else
-    start_local_service (self, window);
+  bd_window_open_account (window, account, NULL);
 }
 
 static void
 bd_application_startup (GApplication *application)
 {
+  BdApplication *self = BD_APPLICATION (application);
   static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *new_window_accels[] = { "<Control>n", NULL };
+  static const char *close_accels[] = { "<Control>w", NULL };
+  g_autoptr(GError) error = NULL;
 
   G_APPLICATION_CLASS (bd_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.new-window",
+                                         new_window_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (application), "window.close",
+                                         close_accels);
+
+  /* Without handle_local_options (an application run with no arguments
+   * in a test): the settings are read here. */
+  if (self->settings == NULL)
+    self->settings = bd_settings_new (&error);
+  if (self->settings == NULL)
+    g_error ("%s", error->message);
+
+  self->accounts = bd_account_list_new (self->settings);
+  self->token_store = bd_token_store_new (APPLICATION_ID ".Token");
+  self->cancellable = g_cancellable_new ();
+
+  if (!_bd_application_load_demo (self, &self->demo_error))
+    g_warning ("%s", self->demo_error->message);
 }
 
 static void
@@ -394,11 +289,15 @@ bd_application_finalize (GObject *object)
   BdApplication *self = (BdApplication *)object;
 
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->tls_database);
   g_clear_object (&self->local_service);
+  g_clear_pointer (&self->demo_waiters, g_ptr_array_unref);
+  g_clear_error (&self->demo_error);
   g_clear_pointer (&self->demo_tenant, bd_tenant_file_free);
-  g_free (self->service_url);
-  g_free (self->token);
+  g_clear_object (&self->demo_users);
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->token_store);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->sessions, g_hash_table_unref);
 
   G_OBJECT_CLASS (bd_application_parent_class)->finalize (object);
 }
@@ -412,6 +311,7 @@ bd_application_class_init (BdApplicationClass *klass)
   object_class->finalize = bd_application_finalize;
 
   app_class->handle_local_options = bd_application_handle_local_options;
+  app_class->command_line = bd_application_command_line;
   app_class->activate = bd_application_activate;
   app_class->startup = bd_application_startup;
   app_class->shutdown = bd_application_shutdown;
@@ -432,6 +332,7 @@ bd_application_init (BdApplication *self)
     { NULL }
   };
 
+  self->sessions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, _bd_session_free);
   g_application_add_main_option_entries (G_APPLICATION (self), entries);
 }
 
@@ -439,12 +340,72 @@ bd_application_init (BdApplication *self)
  * Public API
  */
 
+/**
+ * bd_application_new:
+ *
+ * Returns: (transfer full): the application; a second launch presents the
+ *   running instance (or opens a window there on the service it names)
+ */
 BdApplication *
 bd_application_new (void)
 {
   return g_object_new (BD_TYPE_APPLICATION,
                        "application-id", APPLICATION_ID,
-                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "flags", G_APPLICATION_HANDLES_COMMAND_LINE,
                        "resource-base-path", "/io/github/billingdesk/BillingDesk",
                        NULL);
 }
+
+/**
+ * bd_application_get_settings:
+ *
+ * Returns: (transfer none): the app's settings (set up at startup)
+ */
+GSettings *
+bd_application_get_settings (BdApplication *self)
+{
+  g_return_val_if_fail (BD_IS_APPLICATION (self), NULL);
+
+  return self->settings;
+}
+
+/**
+ * bd_application_get_accounts:
+ *
+ * Returns: (transfer none): the accounts: the demo first, then those added
+ */
+BdAccountList *
+bd_application_get_accounts (BdApplication *self)
+{
+  g_return_val_if_fail (BD_IS_APPLICATION (self), NULL);
+
+  return self->accounts;
+}
+
+/**
+ * bd_application_get_token_store:
+ *
+ * Returns: (transfer none): where the accounts' tokens are kept
+ */
+BdTokenStore *
+bd_application_get_token_store (BdApplication *self)
+{
+  g_return_val_if_fail (BD_IS_APPLICATION (self), NULL);
+
+  return self->token_store;
+}
+
+/**
+ * bd_application_get_demo_users:
+ *
+ * Returns: (transfer none) (nullable): "win.sign-in-as" items, one per
+ *   demo user, or NULL when the demo tenant could not be read
+ */
+GMenuModel *
+bd_application_get_demo_users (BdApplication *self)
+{
+  g_return_val_if_fail (BD_IS_APPLICATION (self), NULL);
+
+  return self->demo_users;
+}
+

@@ -549,6 +549,10 @@ bd_products_page_set_client (BdProductsPage *self,
   if (!g_set_object (&self->client, client))
     return;
 
+  /* The old client's requests go with its rows; the page waits (never "no
+   * products") until the new client's list comes. */
+  g_cancellable_cancel (self->cancellable);
+  set_loading (self, TRUE);
   g_list_store_remove_all (self->store);
   if (client != NULL)
     bd_products_page_reload (self);

@@ -11,32 +11,8 @@
 #include <glib/gi18n.h>
 
 #include "bd-action-dialogs.h"
-#include "bd-cancel-pane.h"
 #include "bd-product-row.h"
-#include "bd-products-page.h"
-#include "bd-window.h"
-
-struct _BdWindow
-{
-  AdwApplicationWindow  parent_instance;
-
-  BdClient             *client;
-  GCancellable         *cancellable;
-
-  AdwWindowTitle       *window_title;
-  GtkSpinner           *header_spinner;
-  GtkToggleButton      *search_button;
-  AdwToastOverlay      *toast_overlay;
-  BdProductsPage       *products_page;
-  GMenu                *sign_in_as_menu;
-  AdwFlap              *flap;
-  BdCancelPane         *cancel_pane;
-
-  BdCloud               cloud;
-  gint64                server_time;     /* the service's clock ... */
-  gint64                server_time_at;  /* ... as read at this monotonic time */
-  char                 *pane_subscription_id;
-};
+#include "bd-window-private.h"
 
 G_DEFINE_FINAL_TYPE (BdWindow, bd_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -71,6 +47,7 @@ get_me_cb (GObject      *object,
   g_autoptr(BdTenant) tenant = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *subtitle = NULL;
+  g_autofree char *tenant_name = NULL;
   gint64 server_time = BD_TIME_NONE;
 
   if (!bd_client_get_me_finish (BD_CLIENT (object), result, &user, &tenant, &server_time, &error))
@@ -80,9 +57,10 @@ get_me_cb (GObject      *object,
       return;
     }
 
+  tenant_name = _bd_window_dup_tenant_name (self, tenant);
   /* Translators: the header bar's subtitle: the organisation, the signed-in
    * user and their role, such as "Contoso A/S – Anne Berg, Global admin" */
-  subtitle = g_strdup_printf (_("%1$s – %2$s, %3$s"), bd_tenant_get_display_name (tenant),
+  subtitle = g_strdup_printf (_("%1$s – %2$s, %3$s"), tenant_name,
                               bd_user_get_display_name (user),
                               role_text (bd_user_get_roles (user)));
   adw_window_title_set_subtitle (self->window_title, subtitle);
@@ -224,13 +202,14 @@ bd_window_close_request (GtkWindow *window)
 {
   BdWindow *self = BD_WINDOW (window);
 
-  if (bd_cancel_pane_get_busy (self->cancel_pane) || bd_action_dialogs_busy_for (window))
+  if (_bd_window_is_busy (self))
     {
       adw_toast_overlay_add_toast (self->toast_overlay,
                                    adw_toast_new (_("Waiting for the billing service to answer")));
       return TRUE;
     }
 
+  _bd_window_save_size (self);
   return GTK_WINDOW_CLASS (bd_window_parent_class)->close_request (window);
 }
 
@@ -332,6 +311,7 @@ bd_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  _bd_window_accounts_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_WINDOW);
   g_clear_object (&self->client);
   g_clear_pointer (&self->pane_subscription_id, g_free);
@@ -401,7 +381,8 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdWindow, search_button);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, products_page);
-  gtk_widget_class_bind_template_child (widget_class, BdWindow, sign_in_as_menu);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, accounts_section);
+  gtk_widget_class_bind_template_child (widget_class, BdWindow, sign_in_as_section);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, flap);
   gtk_widget_class_bind_template_child (widget_class, BdWindow, cancel_pane);
   gtk_widget_class_bind_template_callback (widget_class, on_pane_close_cb);
@@ -440,6 +421,7 @@ bd_window_init (BdWindow *self)
   g_object_bind_property (self->search_button, "active", search_bar, "search-mode-enabled",
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   gtk_search_bar_set_key_capture_widget (search_bar, GTK_WIDGET (self));
+  _bd_window_accounts_init (self);
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
@@ -449,12 +431,6 @@ bd_window_init (BdWindow *self)
 /*
  * Public API
  */
-
-BdWindow *
-bd_window_new (GtkApplication *application)
-{
-  return g_object_new (BD_TYPE_WINDOW, "application", application, NULL);
-}
 
 /**
  * bd_window_get_client:
@@ -509,23 +485,6 @@ bd_window_show_error (BdWindow   *self,
   g_return_if_fail (BD_IS_WINDOW (self));
 
   bd_products_page_show_error (self->products_page, title, description);
-}
-
-/**
- * bd_window_set_users:
- * @users: (nullable): "app.sign-in-as" items, one per user of the demo tenant
- *
- * Fills the main menu's Sign In As.
- */
-void
-bd_window_set_users (BdWindow   *self,
-                     GMenuModel *users)
-{
-  g_return_if_fail (BD_IS_WINDOW (self));
-
-  g_menu_remove_all (self->sign_in_as_menu);
-  if (users != NULL)
-    g_menu_append_section (self->sign_in_as_menu, NULL, users);
 }
 
 /**

@@ -1,0 +1,154 @@
+/* test-settings.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The app's settings schema is found in its own datadir first, as in
+ * build-aux/run's private prefix, with no XDG_DATA_DIRS naming it; and a
+ * missing schema is a sentence and exit status 1 from the real binary,
+ * not GSettings' abort.
+ */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "bd-settings.h"
+#include "bd-test-utils.h"
+
+static char *tmp;
+
+static gboolean
+in_danish (void)
+{
+  return g_str_has_prefix (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "", "da");
+}
+
+/* A datadir as `meson install` fills it: the schema compiled into
+ * DATADIR/glib-2.0/schemas by glib-compile-schemas.
+ */
+static char *
+make_datadir (const char *name,
+              gboolean    with_schema)
+{
+  g_autofree char *datadir = g_build_filename (tmp, name, "share", NULL);
+  g_autofree char *schemas = g_build_filename (datadir, "glib-2.0", "schemas", NULL);
+  g_autofree char *source = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "data",
+                                              APPLICATION_ID ".gschema.xml", NULL);
+  g_autofree char *copy = g_build_filename (schemas, APPLICATION_ID ".gschema.xml", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_assert_cmpint (g_mkdir_with_parents (schemas, 0700), ==, 0);
+  if (!with_schema)
+    return g_steal_pointer (&datadir);
+
+  g_file_get_contents (source, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_file_set_contents (copy, text, -1, &error);
+  g_assert_no_error (error);
+  g_spawn_sync (NULL, (char *[]) { "glib-compile-schemas", "--strict", schemas, NULL }, NULL,
+                G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+  return g_steal_pointer (&datadir);
+}
+
+static void
+test_found_in_datadir (void)
+{
+  g_autofree char *datadir = make_datadir ("prefix", TRUE);
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+
+  settings = bd_settings_new_for_datadir (datadir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (settings);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 960);
+  g_assert_cmpstr (g_settings_get_string (settings, "last-account"), ==, "demo");
+}
+
+static void
+test_missing (void)
+{
+  g_autofree char *datadir = make_datadir ("empty", FALSE);
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+
+  settings = bd_settings_new_for_datadir (datadir, &error);
+  g_assert_null (settings);
+  g_assert_error (error, BD_SETTINGS_ERROR, BD_SETTINGS_ERROR_NO_SCHEMA);
+  g_assert_nonnull (strstr (error->message, APPLICATION_ID));
+  g_assert_nonnull (strstr (error->message, datadir));
+  g_assert_nonnull (strstr (error->message, in_danish () ? "Installér" : "Install"));
+}
+
+/* The binary with no schema anywhere it looks: one sentence on stderr,
+ * exit status 1, no window, no core dump.
+ */
+static void
+test_binary_without_schema (void)
+{
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *empty = make_datadir ("nothing", FALSE);
+  g_autofree char *program = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "src", "app",
+                                               "billing-desk", NULL);
+
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                        G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* GSETTINGS_SCHEMA_DIR, when set, is looked in before the datadir: here
+   * it names a directory without the schema, and so do the XDG variables. */
+  g_subprocess_launcher_setenv (launcher, "GSETTINGS_SCHEMA_DIR", empty, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_DIRS", empty, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", empty, TRUE);
+  g_subprocess_launcher_setenv (launcher, "BILLING_DESK_LOCALEDIR", BUILD_LOCALEDIR, TRUE);
+  process = g_subprocess_launcher_spawn (launcher, &error, program, NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  g_assert_true (g_str_has_prefix (err, "billing-desk: "));
+  g_assert_nonnull (strstr (err, APPLICATION_ID));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  tmp = g_dir_make_tmp ("bd-test-settings-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  /* build-aux/run's case: nothing but the datadir names the schema. */
+  g_unsetenv ("GSETTINGS_SCHEMA_DIR");
+  g_setenv ("XDG_DATA_DIRS", tmp, TRUE);
+  g_setenv ("XDG_DATA_HOME", tmp, TRUE);
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/settings/found-in-datadir", test_found_in_datadir);
+  g_test_add_func ("/settings/missing", test_missing);
+  g_test_add_func ("/settings/binary-without-schema", test_binary_without_schema);
+  status = g_test_run ();
+
+  bd_test_remove_tree (tmp);
+  g_free (tmp);
+  return status;
+}
