@@ -11,6 +11,11 @@
 #include <glib/gi18n.h>
 
 #include "bd-action-dialogs.h"
+<<<<<<< HEAD
+=======
+#include "bd-cancel-pane.h"
+#include "bd-format.h"
+>>>>>>> dialogs
 #include "bd-product-row.h"
 #include "bd-window-private.h"
 
@@ -23,19 +28,6 @@ enum {
 };
 
 static GParamSpec *properties [N_PROPS];
-
-static const char *
-role_text (guint roles)
-{
-  /* The strongest role names the user. */
-  if (roles & BD_ROLE_MASK (BD_ROLE_GLOBAL_ADMIN))
-    return _("Global admin");
-  if (roles & BD_ROLE_MASK (BD_ROLE_BILLING_ADMIN))
-    return _("Billing admin");
-  if (roles & BD_ROLE_MASK (BD_ROLE_GLOBAL_READER))
-    return _("Global reader");
-  return _("User");
-}
 
 static void
 get_me_cb (GObject      *object,
@@ -62,7 +54,7 @@ get_me_cb (GObject      *object,
    * user and their role, such as "Contoso A/S – Anne Berg, Global admin" */
   subtitle = g_strdup_printf (_("%1$s – %2$s, %3$s"), tenant_name,
                               bd_user_get_display_name (user),
-                              role_text (bd_user_get_roles (user)));
+                              bd_format_role (bd_user_get_roles (user)));
   adw_window_title_set_subtitle (self->window_title, subtitle);
   bd_products_page_set_server_time (self->products_page, server_time);
   self->cloud = bd_tenant_get_cloud (tenant);
