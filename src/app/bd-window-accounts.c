@@ -11,7 +11,9 @@
 #include <glib/gi18n.h>
 
 #include "bd-action-dialogs.h"
+#include "bd-add-account-window.h"
 #include "bd-application.h"
+#include "bd-manage-accounts-window.h"
 #include "bd-window-private.h"
 
 /* The window's account: switching in place (the old account's list, pane,
@@ -265,7 +267,78 @@ win_sign_in_as_action (GSimpleAction *action,
   request_switch (self, self->account, NULL, g_variant_get_string (state, NULL));
 }
 
+/* The account added (or signed in to again) is shown in this window. */
+static void
+on_account_added_cb (BdWindow  *self,
+                     BdAccount *account)
+{
+  request_switch (self, account, NULL, NULL);
+}
+
+static void
+win_add_account_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  BdApplication *app = get_app (self);
+  BdAddAccountWindow *window;
+
+  if (app == NULL)
+    return;
+
+  window = bd_add_account_window_new (GTK_WINDOW (self), bd_application_get_accounts (app),
+                                      bd_application_get_token_store (app));
+  g_signal_connect_object (window, "added", G_CALLBACK (on_account_added_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+/* Every window on the account removed goes to the demo. */
+static void
+on_account_removed_cb (BdWindow   *self,
+                       const char *key)
+{
+  BdApplication *app = get_app (self);
+  BdAccount *demo;
+
+  if (app == NULL)
+    return;
+
+  demo = bd_account_list_lookup (bd_application_get_accounts (app), BD_ACCOUNT_DEMO_KEY);
+  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL;
+       l = l->next)
+    {
+      BdWindow *window = BD_IS_WINDOW (l->data) ? l->data : NULL;
+
+      if (window != NULL && window->account != NULL &&
+          g_str_equal (bd_account_get_key (window->account), key))
+        request_switch (window, demo, NULL, NULL);
+    }
+}
+
+static void
+win_manage_accounts_action (GSimpleAction *action,
+                            GVariant      *parameter,
+                            gpointer       user_data)
+{
+  BdWindow *self = user_data;
+  BdApplication *app = get_app (self);
+  BdManageAccountsWindow *window;
+
+  if (app == NULL)
+    return;
+
+  window = bd_manage_accounts_window_new (GTK_WINDOW (self), bd_application_get_accounts (app),
+                                          bd_application_get_token_store (app));
+  g_signal_connect_object (window, "removed", G_CALLBACK (on_account_removed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
 static const GActionEntry win_actions[] = {
+  { .name = "add-account", .activate = win_add_account_action },
+  { .name = "manage-accounts", .activate = win_manage_accounts_action },
   { .name = "account", .parameter_type = "s", .state = "''",
     .change_state = win_account_action },
   { .name = "sign-in-as", .parameter_type = "s", .state = "''",

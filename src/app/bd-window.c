@@ -11,11 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "bd-action-dialogs.h"
-<<<<<<< HEAD
-=======
-#include "bd-cancel-pane.h"
 #include "bd-format.h"
->>>>>>> dialogs
 #include "bd-product-row.h"
 #include "bd-window-private.h"
 
