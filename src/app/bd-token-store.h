@@ -26,13 +26,15 @@ BdTokenStore *bd_token_store_new                (const char           *schema_na
 gboolean      bd_token_store_is_session_only    (BdTokenStore         *self);
 
 /* Whether tokens will go to the keyring (TRUE) or be kept for this session
- * only (FALSE): asks the Secret Service once. */
+ * only (FALSE, no error): asks the Secret Service once. The only error is
+ * G_IO_ERROR_CANCELLED, as for every call here. */
 void          bd_token_store_check_async        (BdTokenStore         *self,
                                                  GCancellable         *cancellable,
                                                  GAsyncReadyCallback   callback,
                                                  gpointer              user_data);
 gboolean      bd_token_store_check_finish       (BdTokenStore         *self,
-                                                 GAsyncResult         *result);
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
 
 /* @label: what the keyring shows, such as "Billing Desk: Contoso A/S – Anne Berg".
  * @session_only: (out) (optional): TRUE when the token was kept in memory only. */
