@@ -66,8 +66,7 @@ storage_text (BdAddAccountWindow *self)
     case STORAGE_KEYRING:
       return _("The token will be kept in your keyring.");
     case STORAGE_SESSION:
-      return _("There is no keyring, so the token will be kept for this session only: "
-               "Billing Desk will ask for it again at its next start.");
+      return _("There is no keyring, so the token will be kept for this session only.");
     case STORAGE_UNKNOWN:
     default:
       return _("Looking for the keyring…");
@@ -79,6 +78,7 @@ void
 _bd_add_account_window_show_result (BdAddAccountWindow *self)
 {
   g_autofree char *title = NULL;
+  g_autofree char *key = NULL;
 
   gtk_widget_set_visible (self->result_box, self->user != NULL);
   if (self->user == NULL)
@@ -90,7 +90,18 @@ _bd_add_account_window_show_result (BdAddAccountWindow *self)
                            bd_user_get_display_name (self->user),
                            bd_format_role (bd_user_get_roles (self->user)));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->result_row), title);
-  adw_action_row_set_subtitle (self->result_row, storage_text (self));
+  key = bd_account_make_key (self->service_url, bd_user_get_id (self->user));
+  if (self->account == NULL && bd_account_list_lookup (self->accounts, key) != NULL)
+    {
+      g_autofree char *both = NULL;
+
+      both = g_strdup_printf ("%s\n%s", storage_text (self),
+                              _("Billing Desk has this account already: Add replaces its "
+                                "token."));
+      adw_action_row_set_subtitle (self->result_row, both);
+    }
+  else
+    adw_action_row_set_subtitle (self->result_row, storage_text (self));
   _bd_add_account_window_update_actions (self);
 }
 
