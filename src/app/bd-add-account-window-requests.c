@@ -296,7 +296,7 @@ check_cb (GObject      *object,
           gpointer      user_data)
 {
   g_autoptr(BdAddAccountWindow) self = user_data;
-  gboolean keyring = bd_token_store_check_finish (BD_TOKEN_STORE (object), result);
+  gboolean keyring = bd_token_store_check_finish (BD_TOKEN_STORE (object), result, NULL);
 
   if (self->check_cancellable == NULL)
     return;
