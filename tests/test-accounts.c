@@ -1,0 +1,1000 @@
+/* test-accounts.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The application with its windows and accounts, under Xvfb, on a D-Bus
+ * bus of its own with a throwaway keyring and the keyfile settings backend
+ * in the test's own XDG_CONFIG_HOME: the demo's windows, a restart (a second
+ * BdApplication in the process) bringing back the account, its token and
+ * the window's size, switching while a load and while a cancel are awaited,
+ * two windows on two tenants, a revoked token, and the real binary launched
+ * twice.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "bd-add-account-window.h"
+#include "bd-application.h"
+#include "bd-cancel-pane.h"
+#include "bd-products-page.h"
+#include "bd-settings.h"
+#include "bd-test-child.h"
+#include "bd-test-keyring.h"
+#include "bd-test-service.h"
+#include "bd-test-widgets.h"
+#include "bd-window.h"
+#include "service-tenant.h"
+
+#define WAIT_MS BD_TEST_WIDGET_WAIT_MS
+#define SCHEMA APPLICATION_ID ".Token"
+
+/* A second tenant, with names and products the first has none of. */
+#define ADMIN_B "token-fabrikam-admin-0001"
+#define TENANT_B \
+  "{\"tenant\":{\"displayName\":\"Fabrikam ApS\",\"cloud\":\"worldwide\",\"currency\":\"DKK\"}," \
+  "\"users\":[" \
+  "{\"id\":\"f1\",\"displayName\":\"Bo Lund\",\"roles\":[\"billingAdmin\"],\"token\":\"" ADMIN_B "\"}]," \
+  "\"billingProfiles\":[],\"domains\":[]," \
+  "\"subscriptions\":[" \
+  SUB ("f-s1", "Dynamics 365 Business Central", "\"quantity\":4") "," \
+  SUB ("f-s2", "Microsoft Intune Plan 1", "\"quantity\":12") \
+  "]}"
+
+/* The application the running test drives. */
+static BdApplication *app;
+
+static gboolean
+in_danish (void)
+{
+  return g_str_has_prefix (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "", "da");
+}
+
+/*
+ * A proxy in front of a service that can hold the service's answers:
+ * the request is served, its answer kept from the app until released.
+ */
+
+typedef struct
+{
+  SoupServer  *server;
+  SoupSession *session;
+  char        *target;
+  char        *url;
+  gboolean     hold;
+  GPtrArray   *held;  /* Held */
+} Proxy;
+
+typedef struct
+{
+  Proxy             *proxy;
+  SoupServerMessage *message;
+  SoupMessage       *forward;
+  GBytes            *body;
+  gboolean           gone;  /* the app hung up (its request was cancelled) */
+} Held;
+
+static void
+held_free (gpointer data)
+{
+  Held *held = data;
+
+  g_object_unref (held->message);
+  g_object_unref (held->forward);
+  g_clear_pointer (&held->body, g_bytes_unref);
+  g_free (held);
+}
+
+static void
+answer (Held *held)
+{
+  SoupMessageHeaders *in = soup_message_get_response_headers (held->forward);
+  const char *etag = soup_message_headers_get_one (in, "ETag");
+  gsize length = 0;
+  const char *data = g_bytes_get_data (held->body, &length);
+
+  if (etag != NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (held->message),
+                                  "ETag", etag);
+  soup_server_message_set_status (held->message, soup_message_get_status (held->forward), NULL);
+  soup_server_message_set_response (held->message, "application/json", SOUP_MEMORY_COPY,
+                                    data, length);
+  soup_server_message_unpause (held->message);
+}
+
+static void
+on_held_disconnected_cb (SoupServerMessage *message,
+                         Held              *held)
+{
+  held->gone = TRUE;
+}
+
+static void
+forward_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Held *held = user_data;
+  g_autoptr(GError) error = NULL;
+
+  held->body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
+  g_assert_no_error (error);
+
+  if (held->proxy->hold)
+    {
+      g_ptr_array_add (held->proxy->held, held);
+      return;
+    }
+
+  if (!held->gone)
+    answer (held);
+  held_free (held);
+}
+
+static void
+proxy_handler (SoupServer        *server,
+               SoupServerMessage *message,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  static const char * const headers[] = {
+    "Authorization", "Idempotency-Key", "If-Match", "Accept", NULL
+  };
+  Proxy *proxy = user_data;
+  SoupMessageHeaders *in = soup_server_message_get_request_headers (message);
+  SoupMessageBody *body = soup_server_message_get_request_body (message);
+  GUri *uri = soup_server_message_get_uri (message);
+  g_autofree char *target = NULL;
+  Held *held = g_new0 (Held, 1);
+
+  target = g_strconcat (proxy->target, path, g_uri_get_query (uri) != NULL ? "?" : NULL,
+                        g_uri_get_query (uri), NULL);
+  held->proxy = proxy;
+  held->message = g_object_ref (message);
+  held->forward = soup_message_new (soup_server_message_get_method (message), target);
+  for (guint i = 0; headers[i] != NULL; i++)
+    {
+      const char *value = soup_message_headers_get_one (in, headers[i]);
+
+      if (value != NULL)
+        soup_message_headers_replace (soup_message_get_request_headers (held->forward),
+                                      headers[i], value);
+    }
+
+  if (body->length > 0)
+    {
+      g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+
+      soup_message_set_request_body_from_bytes (held->forward, "application/json", bytes);
+    }
+
+  g_signal_connect (message, "disconnected", G_CALLBACK (on_held_disconnected_cb), held);
+  soup_server_message_pause (message);
+  soup_session_send_and_read_async (proxy->session, held->forward, G_PRIORITY_DEFAULT, NULL,
+                                    forward_cb, held);
+}
+
+static Proxy *
+proxy_new (const char *target)
+{
+  Proxy *proxy = g_new0 (Proxy, 1);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  proxy->target = g_strdup (target);
+  proxy->held = g_ptr_array_new ();
+  proxy->session = soup_session_new ();
+  soup_session_set_proxy_resolver (proxy->session, NULL);
+  proxy->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (proxy->server, NULL, proxy_handler, proxy, NULL);
+  soup_server_listen_local (proxy->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (proxy->server);
+  proxy->url = g_uri_to_string_partial (uris->data, G_URI_HIDE_PASSWORD);
+  if (g_str_has_suffix (proxy->url, "/"))
+    proxy->url[strlen (proxy->url) - 1] = '\0';
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return proxy;
+}
+
+/* The answers held so far reach the app (those it still waits for). */
+static void
+proxy_release (Proxy *proxy)
+{
+  proxy->hold = FALSE;
+  for (guint i = 0; i < proxy->held->len; i++)
+    {
+      Held *held = g_ptr_array_index (proxy->held, i);
+
+      if (!held->gone)
+        answer (held);
+      held_free (held);
+    }
+  g_ptr_array_set_size (proxy->held, 0);
+}
+
+static void
+proxy_free (Proxy *proxy)
+{
+  proxy_release (proxy);
+  soup_server_disconnect (proxy->server);
+  g_object_unref (proxy->server);
+  g_object_unref (proxy->session);
+  g_ptr_array_unref (proxy->held);
+  g_free (proxy->target);
+  g_free (proxy->url);
+  g_free (proxy);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Proxy, proxy_free)
+
+static gboolean
+proxy_holds_one (gpointer data)
+{
+  return ((Proxy *) data)->held->len > 0;
+}
+
+/*
+ * Running the application in the test process
+ */
+
+typedef void (*Body) (gpointer data);
+
+typedef struct
+{
+  Body     body;
+  gpointer data;
+} Run;
+
+static gboolean
+no_windows (gpointer data)
+{
+  return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
+}
+
+static gboolean
+run_body_cb (gpointer data)
+{
+  Run *run = data;
+  g_autoptr(GList) windows = NULL;
+
+  run->body (run->data);
+
+  /* Closed as a person closes them: each saves its size. */
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
+  for (const GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_assert_true (bd_test_wait_until (no_windows, NULL, WAIT_MS));
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_startup_cb (GApplication *application,
+               Run          *run)
+{
+  g_idle_add (run_body_cb, run);
+}
+
+/* A BdApplication run with @args as a launch would give them, @body
+ * called once its windows are opened; it ends when @body closed them.
+ * Not unique: tests never meet another instance on the bus.
+ */
+static void
+run_app (const char * const *args,
+         Body                body,
+         gpointer            data)
+{
+  g_autoptr(BdApplication) application = bd_application_new ();
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  Run run = { body, data };
+
+  g_strv_builder_add (builder, "billing-desk");
+  if (args != NULL)
+    g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+
+  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_HANDLES_COMMAND_LINE |
+                                                       G_APPLICATION_NON_UNIQUE);
+  g_signal_connect (application, "startup", G_CALLBACK (on_startup_cb), &run);
+  app = application;
+  g_assert_cmpint (g_application_run (G_APPLICATION (application), g_strv_length (argv), argv),
+                   ==, 0);
+  app = NULL;
+}
+
+/*
+ * Looking at windows
+ */
+
+static BdWindow *
+nth_window (guint n)
+{
+  guint i = 0;
+
+  /* gtk_application_get_windows () lists the most recently focused first. */
+  for (const GList *l = g_list_last (gtk_application_get_windows (GTK_APPLICATION (app)));
+       l != NULL; l = l->prev)
+    {
+      if (BD_IS_WINDOW (l->data) && i++ == n)
+        return l->data;
+    }
+
+  return NULL;
+}
+
+static guint
+n_windows (void)
+{
+  guint n = 0;
+
+  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL;
+       l = l->next)
+    n += BD_IS_WINDOW (l->data);
+
+  return n;
+}
+
+static const char *
+subtitle (BdWindow *window)
+{
+  AdwWindowTitle *title = ADW_WINDOW_TITLE (bd_test_find_by_type (window,
+                                                                  ADW_TYPE_WINDOW_TITLE));
+
+  return adw_window_title_get_subtitle (title);
+}
+
+static BdProductsPage *
+page_of (BdWindow *window)
+{
+  return BD_PRODUCTS_PAGE (bd_window_get_products_page (window));
+}
+
+/* The product names the window lists, one a line. */
+static char *
+listed (BdWindow *window)
+{
+  GListModel *model = bd_products_page_get_model (page_of (window));
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BdSubscription) subscription = g_list_model_get_item (model, i);
+
+      g_string_append_printf (out, "%s\n", bd_subscription_get_product_name (subscription));
+    }
+
+  return g_string_free (out, FALSE);
+}
+
+typedef struct
+{
+  BdWindow   *window;
+  const char *subtitle;  /* what it begins with */
+  const char *product;   /* a product it lists */
+} Loaded;
+
+static gboolean
+is_loaded (gpointer data)
+{
+  Loaded *loaded = data;
+  g_autofree char *products = NULL;
+
+  if (loaded->window == NULL || bd_products_page_is_loading (page_of (loaded->window)) ||
+      !g_str_has_prefix (subtitle (loaded->window), loaded->subtitle))
+    return FALSE;
+
+  products = listed (loaded->window);
+  return strstr (products, loaded->product) != NULL;
+}
+
+static void
+wait_loaded (BdWindow   *window,
+             const char *subtitle_start,
+             const char *product)
+{
+  Loaded loaded = { window, subtitle_start, product };
+
+  if (!bd_test_wait_until (is_loaded, &loaded, WAIT_MS))
+    {
+      g_autofree char *products = listed (window);
+
+      g_error ("the window says “%s” and lists\n%s\nnot “%s” and %s", subtitle (window),
+               products, subtitle_start, product);
+    }
+}
+
+static void
+assert_lists_none_of (BdWindow            *window,
+                      const char * const  *products)
+{
+  g_autofree char *names = listed (window);
+
+  for (guint i = 0; products[i] != NULL; i++)
+    if (strstr (names, products[i]) != NULL)
+      g_error ("“%s” is listed under “%s”:\n%s", products[i], subtitle (window), names);
+}
+
+/* The header's subtitle for an account's user with a role. */
+static char *
+expected_subtitle (const char *tenant,
+                   const char *user,
+                   const char *role)
+{
+  return g_strdup_printf (_("%1$s – %2$s, %3$s"), tenant, user, role);
+}
+
+/* Every label of a menu model and its submenus and sections, one a line. */
+static void
+collect_labels (GMenuModel *menu,
+                GString    *out)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *label = NULL;
+      g_autoptr(GMenuLinkIter) links = g_menu_model_iterate_item_links (menu, i);
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &label))
+        g_string_append_printf (out, "%s\n", label);
+      while (g_menu_link_iter_next (links))
+        {
+          g_autoptr(GMenuModel) link = g_menu_link_iter_get_value (links);
+
+          collect_labels (link, out);
+        }
+    }
+}
+
+static char *
+main_menu_labels (BdWindow *window)
+{
+  GtkWidget *button = bd_test_find_by_type (window, GTK_TYPE_MENU_BUTTON);
+  GString *out = g_string_new (NULL);
+
+  /* The main menu is the header's last menu button: the one with a model. */
+  for (GtkWidget *w = button; w != NULL; w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_MENU_BUTTON (w) && gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (w)) != NULL)
+      collect_labels (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (w)), out);
+  if (out->len == 0 && gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)) != NULL)
+    collect_labels (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)), out);
+
+  return g_string_free (out, FALSE);
+}
+
+static char *
+action_state (BdWindow   *window,
+              const char *name)
+{
+  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (window), name);
+
+  return g_variant_dup_string (state, NULL);
+}
+
+static gboolean
+never_done (gpointer data)
+{
+  return FALSE;
+}
+
+/* Lets the main loop run for @ms: what would come late has come. */
+static void
+pause_ms (guint ms)
+{
+  bd_test_wait_until (never_done, NULL, ms);
+}
+
+/* The whole X screen, menus included, when BD_TEST_SCREENSHOT_DIR is set. */
+static void
+screenshot_screen (const char *name)
+{
+  const char *dir = g_getenv ("BD_TEST_SCREENSHOT_DIR");
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (dir == NULL)
+    return;
+
+  pause_ms (500);
+  path = g_strdup_printf ("%s/%s.png", dir, name);
+  g_spawn_sync (NULL, (char *[]) { "import", "-window", "root", path, NULL }, NULL,
+                G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/*
+ * Accounts in the keyring and the list
+ */
+
+static void
+store_token (const char *url,
+             const char *user_id,
+             const char *token)
+{
+  BdTokenStore *store = bd_application_get_token_store (app);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  bd_token_store_store_async (store, url, user_id, "Billing Desk test", token, NULL,
+                              bd_test_store_result_cb, &result);
+  g_assert_true (bd_test_wait_until (bd_test_has_result, &result, WAIT_MS));
+  g_assert_true (bd_token_store_store_finish (store, result, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* An account added as Add Account adds one: its token in the keyring. */
+static BdAccount *
+add_account (const char *url,
+             const char *user_id,
+             const char *tenant,
+             const char *user,
+             const char *token)
+{
+  g_autoptr(BdAccount) account = bd_account_new (url, user_id, tenant, user, NULL);
+
+  store_token (url, user_id, token);
+  bd_account_list_add (bd_application_get_accounts (app), account);
+  return bd_account_list_lookup (bd_application_get_accounts (app),
+                                 bd_account_get_key (account));
+}
+
+static void
+switch_to (BdWindow  *window,
+           BdAccount *account)
+{
+  g_action_group_change_action_state (G_ACTION_GROUP (window), "account",
+                                      g_variant_new_string (bd_account_get_key (account)));
+}
+
+/*
+ * Fixture: two services on two tenants, A behind a proxy that can hold
+ * its answers.
+ */
+
+typedef struct
+{
+  BdTestService *service_a;
+  BdTestService *service_b;
+  Proxy         *proxy;
+  char          *title_a;  /* the subtitles' beginnings */
+  char          *title_b;
+} Fixture;
+
+/* Each test begins as a first start: no accounts, the demo, the default size. */
+static void
+reset_settings (void)
+{
+  g_autoptr(GSettings) settings = bd_settings_new (NULL);
+  const char * const keys[] = {
+    "accounts", "last-account", "window-width", "window-height", "window-maximized", NULL
+  };
+
+  g_assert_nonnull (settings);
+  for (guint i = 0; keys[i] != NULL; i++)
+    g_settings_reset (settings, keys[i]);
+  g_settings_sync ();
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  reset_settings ();
+  f->service_a = bd_test_service_new (TENANT, NOW);
+  f->service_b = bd_test_service_new (TENANT_B, NOW);
+  f->proxy = proxy_new (f->service_a->url);
+  f->title_a = expected_subtitle ("Contoso A/S", "Anne Berg", _("Global admin"));
+  f->title_b = expected_subtitle ("Fabrikam ApS", "Bo Lund", _("Billing admin"));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  proxy_free (f->proxy);
+  bd_test_service_free (f->service_a);
+  bd_test_service_free (f->service_b);
+  g_free (f->title_a);
+  g_free (f->title_b);
+}
+
+static const char * const products_a[] = {
+  "Microsoft 365 Business Premium", "Exchange Online (Plan 1)", "Project Plan 3", NULL
+};
+static const char * const products_b[] = {
+  "Dynamics 365 Business Central", "Microsoft Intune Plan 1", NULL
+};
+
+/*
+ * Tests
+ */
+
+/* The demo: a first start opens it and says "Demo"; New Window opens it
+ * again with a client of its own on the one demo service; Sign In As is
+ * each window's own.
+ */
+static void
+demo_body (gpointer data)
+{
+  g_autofree char *demo_title = expected_subtitle (_("Demo"), "Anne Berg", _("Global admin"));
+  g_autofree char *menu = NULL;
+  g_autofree char *state = NULL;
+  g_autofree char *url_1 = NULL;
+  g_autofree char *url_2 = NULL;
+  BdWindow *first;
+  BdWindow *second;
+
+  g_assert_cmpuint (n_windows (), ==, 1);
+  first = nth_window (0);
+  wait_loaded (first, demo_title, "Microsoft 365");
+  g_assert_true (bd_account_is_demo (bd_window_get_account (first)));
+  state = action_state (first, "account");
+  g_assert_cmpstr (state, ==, "demo");
+
+  menu = main_menu_labels (first);
+  g_assert_nonnull (strstr (menu, _("_Accounts")));
+  g_assert_nonnull (strstr (menu, _("Demo")));
+  g_assert_nonnull (strstr (menu, _("_Add Account…")));
+  g_assert_nonnull (strstr (menu, _("_Manage Accounts…")));
+  g_assert_nonnull (strstr (menu, _("_New Window")));
+  g_assert_nonnull (strstr (menu, _("_Sign In As")));
+  g_assert_nonnull (strstr (menu, "Mette Ågård"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  g_assert_cmpuint (n_windows (), ==, 2);
+  second = nth_window (1);
+  wait_loaded (second, demo_title, "Microsoft 365");
+  g_assert_true (bd_window_get_client (first) != bd_window_get_client (second));
+  g_object_get (bd_window_get_client (first), "base-url", &url_1, NULL);
+  g_object_get (bd_window_get_client (second), "base-url", &url_2, NULL);
+  g_assert_cmpstr (url_1, ==, url_2);
+
+  /* The second window signs in as the reader; the first stays the admin's. */
+  g_action_group_change_action_state (G_ACTION_GROUP (second), "sign-in-as",
+                                      g_variant_new_string ("u3"));
+  {
+    g_autofree char *reader = expected_subtitle (_("Demo"), "Mette Ågård", _("Global reader"));
+
+    wait_loaded (second, reader, "Microsoft 365");
+  }
+  g_assert_true (g_str_has_prefix (subtitle (first), demo_title));
+  bd_test_save_screenshot (second, in_danish () ? "demo-reader-da" : "demo-reader");
+}
+
+static void
+test_demo_windows (void)
+{
+  reset_settings ();
+  run_app (NULL, demo_body, NULL);
+}
+
+/* A restart brings back the account, its token (from the keyring, never
+ * from a file), the last account and the window's size; an account whose
+ * token the keyring no longer has opens Signed Out.
+ */
+static void
+restart_first_body (gpointer data)
+{
+  Fixture *f = data;
+  BdWindow *window = nth_window (0);
+  BdAccount *account;
+
+  account = add_account (f->service_a->url, "u1", "Contoso A/S", "Anne Berg", ADMIN);
+  switch_to (window, account);
+  wait_loaded (window, f->title_a, "Project Plan 3");
+  gtk_window_set_default_size (GTK_WINDOW (window), 700, 500);
+}
+
+static void
+restart_second_body (gpointer data)
+{
+  Fixture *f = data;
+  BdWindow *window = nth_window (0);
+  g_autofree char *menu = NULL;
+  int width = 0;
+  int height = 0;
+
+  wait_loaded (window, f->title_a, "Project Plan 3");
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 700);
+  g_assert_cmpint (height, ==, 500);
+  menu = main_menu_labels (window);
+  g_assert_nonnull (strstr (menu, "Contoso A/S – Anne Berg"));
+  /* Sign In As is the demo's only. */
+  g_assert_null (strstr (menu, _("_Sign In As")));
+  bd_test_save_screenshot (window, in_danish () ? "restarted-da" : "restarted");
+}
+
+static gboolean
+shows_signed_out (gpointer data)
+{
+  return bd_test_widget_shows (page_of (data), _("Signed Out"));
+}
+
+static void
+restart_signed_out_body (gpointer data)
+{
+  Fixture *f = data;
+  BdWindow *window = nth_window (0);
+  g_autofree char *state = action_state (window, "account");
+  g_autofree char *key = bd_account_make_key (f->service_a->url, "u1");
+
+  g_assert_cmpstr (state, ==, key);
+  g_assert_true (bd_test_wait_until (shows_signed_out, window, WAIT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (bd_products_page_get_model (page_of (window))), ==,
+                    0);
+  bd_test_save_screenshot (window, in_danish () ? "signed-out-da" : "signed-out");
+}
+
+static void
+test_restart (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *keyfile = g_build_filename (g_get_user_config_dir (), "glib-2.0", "settings",
+                                               "keyfile", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *in_keyring = NULL;
+  g_autofree char *in_files = NULL;
+  g_autofree char *key = bd_account_make_key (f->service_a->url, "u1");
+  g_autoptr(GError) error = NULL;
+
+  run_app (NULL, restart_first_body, f);
+
+  /* What was kept, and where. */
+  g_file_get_contents (keyfile, &text, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "window-width=700"));
+  g_assert_nonnull (strstr (text, "window-height=500"));
+  g_assert_nonnull (strstr (text, key));
+  in_keyring = bd_test_keyring_lookup (SCHEMA, f->service_a->url, "u1");
+  g_assert_cmpstr (in_keyring, ==, ADMIN);
+  in_files = bd_test_keyring_find_in_files (ADMIN);
+  g_assert_null (in_files);
+
+  run_app (NULL, restart_second_body, f);
+
+  /* The token gone from the keyring (as seahorse or secret-tool would
+   * remove it): the account opens Signed Out. */
+  g_spawn_sync (NULL, (char *[]) { "secret-tool", "clear", "service-url",
+                                   f->service_a->url, "user-id", "u1", NULL },
+                NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&in_keyring, g_free);
+  in_keyring = bd_test_keyring_lookup (SCHEMA, f->service_a->url, "u1");
+  g_assert_null (in_keyring);
+  run_app (NULL, restart_signed_out_body, f);
+}
+
+/* A switch while the list is on its way: the old tenant's rows go at once,
+ * and its answer, when it comes, shows nowhere.
+ */
+static void
+switch_load_body (gpointer data)
+{
+  Fixture *f = data;
+  BdWindow *window = nth_window (0);
+  BdAccount *a = add_account (f->proxy->url, "u1", "Contoso A/S", "Anne Berg", ADMIN);
+  BdAccount *b = add_account (f->service_b->url, "f1", "Fabrikam ApS", "Bo Lund", ADMIN_B);
+
+  switch_to (window, a);
+  wait_loaded (window, f->title_a, "Project Plan 3");
+
+  f->proxy->hold = TRUE;
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
+  g_assert_true (bd_test_wait_until (proxy_holds_one, f->proxy, WAIT_MS));
+
+  switch_to (window, b);
+  /* At once: the new account's name over no rows, never the old rows. */
+  g_assert_cmpstr (subtitle (window), ==, "Fabrikam ApS – Bo Lund");
+  g_assert_cmpuint (g_list_model_get_n_items (bd_products_page_get_model (page_of (window))), ==,
+                    0);
+
+  proxy_release (f->proxy);
+  wait_loaded (window, f->title_b, "Microsoft Intune Plan 1");
+  pause_ms (300);
+  assert_lists_none_of (window, products_a);
+  g_assert_true (g_str_has_prefix (subtitle (window), f->title_b));
+}
+
+static void
+test_switch_during_load (Fixture       *f,
+                         gconstpointer  data)
+{
+  run_app (NULL, switch_load_body, f);
+}
+
+static gboolean
+pane_not_busy (gpointer data)
+{
+  return !bd_cancel_pane_get_busy (data);
+}
+
+static gboolean
+pane_save_shown (gpointer data)
+{
+  GtkWidget *save = bd_test_find_by_action (data, "pane.save");
+
+  return save != NULL && gtk_widget_get_mapped (save) && gtk_widget_is_sensitive (save);
+}
+
+static gboolean
+reasons_shown (gpointer data)
+{
+  GtkWidget *reasons = bd_test_find_by_type (data, GTK_TYPE_DROP_DOWN);
+
+  return reasons != NULL && gtk_widget_get_mapped (reasons) &&
+         g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (reasons))) > 1;
+}
+
+/* Cancels s1 in @window's pane, its answer held by @proxy; returns once
+ * the request is on its way. */
+static BdCancelPane *
+start_cancel (BdWindow *window,
+              Proxy    *proxy)
+{
+  BdCancelPane *pane = BD_CANCEL_PANE (bd_test_find_by_type (window, BD_TYPE_CANCEL_PANE));
+  GtkDropDown *reasons;
+  GListModel *model;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", "s", "s1"));
+  g_assert_true (bd_test_wait_until (reasons_shown, pane, WAIT_MS));
+  reasons = GTK_DROP_DOWN (bd_test_find_by_type (pane, GTK_TYPE_DROP_DOWN));
+  model = gtk_drop_down_get_model (reasons);
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(GtkStringObject) item = g_list_model_get_item (model, i);
+
+      if (g_str_equal (gtk_string_object_get_string (item), _("Too expensive")))
+        gtk_drop_down_set_selected (reasons, i);
+    }
+
+  g_assert_true (bd_test_wait_until (pane_save_shown, pane, WAIT_MS));
+  proxy->hold = TRUE;
+  bd_test_click (bd_test_find_by_action (pane, "pane.save"));
+  g_assert_true (bd_cancel_pane_get_busy (pane));
+  g_assert_true (bd_test_wait_until (proxy_holds_one, proxy, WAIT_MS));
+  return pane;
+}
+
+/* A switch while a cancel's answer is awaited waits for it, saying so,
+ * and happens once it is answered: the cancel is applied once.
+ */
+static void
+switch_cancel_body (gpointer data)
+{
+  Fixture *f = data;
+  BdWindow *window = nth_window (0);
+  BdAccount *a = add_account (f->proxy->url, "u1", "Contoso A/S", "Anne Berg", ADMIN);
+  BdAccount *b = add_account (f->service_b->url, "f1", "Fabrikam ApS", "Bo Lund", ADMIN_B);
+  g_autofree char *waiting = g_strdup_printf (_("Switching to %s once the billing service "
+                                                "has answered"), "Fabrikam ApS – Bo Lund");
+  g_autofree char *state = NULL;
+  BdCancelPane *pane;
+
+  switch_to (window, a);
+  wait_loaded (window, f->title_a, "Project Plan 3");
+
+  pane = start_cancel (window, f->proxy);
+
+  switch_to (window, b);
+  bd_test_wait_for_text (window, waiting);
+  bd_test_save_screenshot (window, in_danish () ? "switch-waits-da" : "switch-waits");
+  /* Still the old account, whole: its title, its rows, its pane. */
+  pause_ms (300);
+  g_assert_true (g_str_has_prefix (subtitle (window), f->title_a));
+  g_assert_true (bd_cancel_pane_get_busy (pane));
+  state = action_state (window, "account");
+  g_assert_cmpstr (state, ==, bd_account_get_key (a));
+
+  proxy_release (f->proxy);
+  g_assert_true (bd_test_wait_until (pane_not_busy, pane, WAIT_MS));
+  wait_loaded (window, f->title_b, "Microsoft Intune Plan 1");
+  assert_lists_none_of (window, products_a);
+
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service_a, ADMIN, "s1", NULL), ==, 1);
+  bd_test_service_assert_says (f->service_a, ADMIN, "s1", "status", "disabled");
+}
+
+static void
+test_switch_during_cancel (Fixture       *f,
+                           gconstpointer  data)
+{
+  run_app (NULL, switch_cancel_body, f);
+}
+
+/* Two windows, two tenants, side by side, each its own. */
+static void
+two_windows_body (gpointer data)
+{
+  Fixture *f = data;
+  BdAccount *a = add_account (f->service_a->url, "u1", "Contoso A/S", "Anne Berg", ADMIN);
+  BdAccount *b = add_account (f->service_b->url, "f1", "Fabrikam ApS", "Bo Lund", ADMIN_B);
+  BdWindow *first = nth_window (0);
+  BdWindow *second;
+  g_autofree char *menu = NULL;
+
+  switch_to (first, a);
+  wait_loaded (first, f->title_a, "Project Plan 3");
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  second = nth_window (1);
+  wait_loaded (second, f->title_a, "Project Plan 3");
+  switch_to (second, b);
+  wait_loaded (second, f->title_b, "Dynamics 365 Business Central");
+
+  g_assert_true (g_str_has_prefix (subtitle (first), f->title_a));
+  assert_lists_none_of (first, products_b);
+  assert_lists_none_of (second, products_a);
+  g_assert_true (bd_window_get_client (first) != bd_window_get_client (second));
+
+  menu = main_menu_labels (second);
+  g_assert_nonnull (strstr (menu, "Contoso A/S – Anne Berg"));
+  g_assert_nonnull (strstr (menu, "Fabrikam ApS – Bo Lund"));
+  g_assert_null (strstr (menu, _("_Sign In As")));
+
+  bd_test_save_screenshot (first, in_danish () ? "tenant-a-da" : "tenant-a");
+  bd_test_save_screenshot (second, in_danish () ? "tenant-b-da" : "tenant-b");
+  if (g_getenv ("BD_TEST_SCREENSHOT_DIR") != NULL)
+    {
+      GtkWidget *button = NULL;
+
+      /* The Accounts menu, open: the main menu and its submenu. */
+      for (GtkWidget *w = bd_test_find_by_type (second, GTK_TYPE_MENU_BUTTON); w != NULL;
+           w = gtk_widget_get_next_sibling (w))
+        if (GTK_IS_MENU_BUTTON (w) && gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (w)))
+          button = w;
+      gtk_menu_button_popup (GTK_MENU_BUTTON (button));
+      screenshot_screen (in_danish () ? "main-menu-da" : "main-menu");
+      gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
+    }
+}
+
+static void
+test_two_windows (Fixture       *f,
+                  gconstpointer  data)
+{
+  run_app (NULL, two_windows_body, f);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* Before GIO reads them: the keyfile backend in the test's own config
+   * directory (bd_test_keyring_setup () points XDG_CONFIG_HOME there). */
+  bd_test_keyring_setup ();
+  g_setenv ("GSETTINGS_BACKEND", "keyfile", TRUE);
+  g_setenv ("BILLING_DESK_SERVICE_PROGRAM", g_getenv ("BD_SERVICE_PATH"), TRUE);
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  g_test_init (&argc, &argv, NULL);
+  {
+    g_autofree char *demo = g_test_build_filename (G_TEST_DIST, "..", "data", "demo-tenant.json",
+                                                  NULL);
+
+    g_setenv ("BILLING_DESK_DEMO_TENANT", demo, TRUE);
+  }
+
+  g_test_add_func ("/accounts/demo-windows", test_demo_windows);
+  g_test_add ("/accounts/restart", Fixture, NULL, fixture_set_up, test_restart,
+              fixture_tear_down);
+  g_test_add ("/accounts/switch-during-load", Fixture, NULL, fixture_set_up,
+              test_switch_during_load, fixture_tear_down);
+  g_test_add ("/accounts/switch-during-cancel", Fixture, NULL, fixture_set_up,
+              test_switch_during_cancel, fixture_tear_down);
+  g_test_add ("/accounts/two-windows", Fixture, NULL, fixture_set_up, test_two_windows,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
