@@ -18,6 +18,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <signal.h>
 
 #include "bd-add-account-window.h"
 #include "bd-application.h"
@@ -68,6 +69,7 @@ typedef struct
   char        *url;
   gboolean     hold;
   GPtrArray   *held;  /* Held */
+  guint        n_requests;
 } Proxy;
 
 typedef struct
@@ -153,6 +155,7 @@ proxy_handler (SoupServer        *server,
   g_autofree char *target = NULL;
   Held *held = g_new0 (Held, 1);
 
+  proxy->n_requests++;
   target = g_strconcat (proxy->target, path, g_uri_get_query (uri) != NULL ? "?" : NULL,
                         g_uri_get_query (uri), NULL);
   held->proxy = proxy;
@@ -239,6 +242,26 @@ static gboolean
 proxy_holds_one (gpointer data)
 {
   return ((Proxy *) data)->held->len > 0;
+}
+
+static gboolean
+proxy_was_asked (gpointer data)
+{
+  return ((Proxy *) data)->n_requests > 0;
+}
+
+typedef struct
+{
+  Proxy *proxy;
+  guint  n_requests;
+} ProxyCount;
+
+static gboolean
+proxy_was_asked_again (gpointer data)
+{
+  ProxyCount *count = data;
+
+  return count->proxy->n_requests > count->n_requests;
 }
 
 /*
@@ -963,6 +986,169 @@ test_two_windows (Fixture       *f,
   run_app (NULL, two_windows_body, f);
 }
 
+/*
+ * The real binary, launched twice on the test's bus
+ */
+
+static GSubprocess *
+launch (const char * const *args,
+        const char         *service,
+        const char         *token)
+{
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  GSubprocess *process;
+  g_autofree char *program = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "src", "app",
+                                               "billing-desk", NULL);
+
+  g_strv_builder_add (builder, program);
+  if (args != NULL)
+    g_strv_builder_addv (builder, (const char **) args);
+  argv = g_strv_builder_end (builder);
+
+  g_subprocess_launcher_setenv (launcher, "BILLING_DESK_LOCALEDIR", BUILD_LOCALEDIR, TRUE);
+  if (service != NULL)
+    {
+      g_subprocess_launcher_setenv (launcher, "BILLING_DESK_SERVICE", service, TRUE);
+      g_subprocess_launcher_setenv (launcher, "BILLING_DESK_TOKEN", token, TRUE);
+    }
+  process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
+  g_assert_no_error (error);
+  return process;
+}
+
+/* A second launch ends as soon as the running instance has its command line. */
+static void
+launch_and_wait (const char * const *args,
+                 const char         *service,
+                 const char         *token)
+{
+  g_autoptr(GSubprocess) process = launch (args, service, token);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_wait_async (process, NULL, bd_test_store_result_cb, &result);
+  g_assert_true (bd_test_wait_until (bd_test_has_result, &result, WAIT_MS));
+  g_assert_true (g_subprocess_wait_finish (process, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (process));
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+}
+
+static gboolean
+name_owned (gpointer data)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                       "org.freedesktop.DBus", "NameHasOwner",
+                                       g_variant_new ("(s)", APPLICATION_ID),
+                                       G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                                       NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+/* The X windows titled Billing Desk, each as its process id. */
+static GStrv
+billing_desk_windows (void)
+{
+  g_autoptr(GStrvBuilder) pids = g_strv_builder_new ();
+  g_autofree char *tree = NULL;
+  g_auto(GStrv) lines = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_spawn_sync (NULL, (char *[]) { "xwininfo", "-root", "-tree", NULL }, NULL,
+                G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &tree, NULL, NULL,
+                &error);
+  g_assert_no_error (error);
+
+  lines = g_strsplit (tree, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_autofree char *id = NULL;
+      g_autofree char *pid = NULL;
+
+      if (strstr (lines[i], "\"" "Billing Desk" "\":") == NULL)
+        continue;
+      id = g_strndup (g_strstrip (lines[i]), strcspn (g_strstrip (lines[i]), " "));
+      g_spawn_sync (NULL, (char *[]) { "xprop", "-id", id, "-notype", "_NET_WM_PID", NULL }, NULL,
+                    G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &pid, NULL,
+                    NULL, &error);
+      g_assert_no_error (error);
+      g_strv_builder_add (pids, g_strstrip (pid));
+    }
+
+  return g_strv_builder_end (pids);
+}
+
+typedef struct
+{
+  guint       n;
+  const char *pid;  /* "_NET_WM_PID = N" */
+} WindowsWait;
+
+static gboolean
+has_windows (gpointer data)
+{
+  WindowsWait *wait = data;
+  g_auto(GStrv) pids = billing_desk_windows ();
+
+  if (g_strv_length (pids) != wait->n)
+    return FALSE;
+  for (guint i = 0; pids[i] != NULL; i++)
+    g_assert_cmpstr (pids[i], ==, wait->pid);
+  return TRUE;
+}
+
+/* The second launch presents the running instance; with a service (as
+ * options or in its environment) it opens a window on it there, in the
+ * first process, whose windows they all are.
+ */
+static void
+test_second_launch (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GSubprocess) first = NULL;
+  g_autoptr(Proxy) proxy_b = proxy_new (f->service_b->url);
+  g_autofree char *pid = NULL;
+  WindowsWait wait = { 1, NULL };
+  guint n_requests;
+
+  first = launch (NULL, NULL, NULL);
+  pid = g_strdup_printf ("_NET_WM_PID = %s", g_subprocess_get_identifier (first));
+  wait.pid = pid;
+  g_assert_true (bd_test_wait_until (name_owned, NULL, WAIT_MS));
+  g_assert_true (bd_test_wait_until (has_windows, &wait, WAIT_MS));
+
+  /* Presented: no second window, no second instance. */
+  launch_and_wait (NULL, NULL, NULL);
+  pause_ms (500);
+  g_assert_true (has_windows (&wait));
+
+  launch_and_wait ((const char * const []) { "--service", proxy_b->url, "--token", ADMIN_B, NULL },
+                   NULL, NULL);
+  wait.n = 2;
+  g_assert_true (bd_test_wait_until (has_windows, &wait, WAIT_MS));
+  g_assert_true (bd_test_wait_until (proxy_was_asked, proxy_b, WAIT_MS));
+  n_requests = proxy_b->n_requests;
+
+  /* The same from the launching process's environment. */
+  launch_and_wait (NULL, proxy_b->url, ADMIN_B);
+  wait.n = 3;
+  g_assert_true (bd_test_wait_until (has_windows, &wait, WAIT_MS));
+  g_assert_true (bd_test_wait_until (proxy_was_asked_again, &(ProxyCount) { proxy_b, n_requests },
+                                     WAIT_MS));
+
+  g_subprocess_send_signal (first, SIGTERM);
+  g_subprocess_wait (first, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -994,6 +1180,8 @@ main (int   argc,
   g_test_add ("/accounts/switch-during-cancel", Fixture, NULL, fixture_set_up,
               test_switch_during_cancel, fixture_tear_down);
   g_test_add ("/accounts/two-windows", Fixture, NULL, fixture_set_up, test_two_windows,
+              fixture_tear_down);
+  g_test_add ("/accounts/second-launch", Fixture, NULL, fixture_set_up, test_second_launch,
               fixture_tear_down);
 
   return g_test_run ();
