@@ -135,6 +135,22 @@ bd_test_remove_tree (const char *path)
   g_rmdir (path);
 }
 
+/* A cache directory of the test's own, as $XDG_CACHE_HOME, before anything
+ * reads it (GLib keeps the first value). Not G_TEST_OPTION_ISOLATE_DIRS:
+ * its XDG_DATA_DIRS hides the system's settings schemas, which GIO's proxy
+ * resolver reads. Returns: (transfer full): the directory, for
+ * bd_test_remove_tree () at the end.
+ */
+char *
+bd_test_make_cache_home (void)
+{
+  char *dir = g_dir_make_tmp ("billing-desk-cache-XXXXXX", NULL);
+
+  g_assert_nonnull (dir);
+  g_setenv ("XDG_CACHE_HOME", dir, TRUE);
+  return dir;
+}
+
 /* Whether @needle is somewhere in @data: files such as a SQLite database are
  * binary, so no string search that stops at a NUL will do.
  */

@@ -13,6 +13,7 @@ G_BEGIN_DECLS
 gint64              bd_test_time         (const char *rfc3339);
 char               *bd_test_format       (gint64      value);
 void                bd_test_remove_tree  (const char *path);
+char               *bd_test_make_cache_home (void);
 gboolean            bd_test_wait_until   (gboolean    (*done) (gpointer),
                                           gpointer      data,
                                           guint         timeout_ms);

@@ -223,3 +223,21 @@ bd_test_save_screenshot (gpointer    widget,
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("saved %s", path);
 }
+
+/* The subscription @id in @model (of #BdSubscription), or %NULL; the model
+ * keeps it.
+ */
+BdSubscription *
+bd_test_find_subscription (GListModel *model,
+                           const char *id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(BdSubscription) subscription = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (bd_subscription_get_id (subscription), id) == 0)
+        return subscription;
+    }
+
+  return NULL;
+}

@@ -8,6 +8,8 @@
 
 #include <gtk/gtk.h>
 
+#include "bd-core.h"
+
 G_BEGIN_DECLS
 
 /* How long a widget test waits for what a person would wait for. */
@@ -32,5 +34,7 @@ GtkWidget *bd_test_find_by_action     (gpointer     widget,
 void       bd_test_click              (GtkWidget   *button);
 void       bd_test_save_screenshot    (gpointer     widget,
                                        const char  *name);
+BdSubscription *bd_test_find_subscription (GListModel *model,
+                                           const char *id);
 
 G_END_DECLS

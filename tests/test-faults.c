@@ -481,17 +481,7 @@ static BdSubscription *
 find_subscription (Fixture    *f,
                    const char *id)
 {
-  GListModel *model = bd_products_page_get_model (f->page);
-
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(BdSubscription) subscription = g_list_model_get_item (model, i);
-
-      if (g_strcmp0 (bd_subscription_get_id (subscription), id) == 0)
-        return subscription;
-    }
-
-  return NULL;
+  return bd_test_find_subscription (bd_products_page_get_model (f->page), id);
 }
 
 static BdProductRow *

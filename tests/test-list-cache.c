@@ -422,13 +422,8 @@ main (int   argc,
   int status;
 
   setlocale (LC_ALL, "");
-  /* A cache of the test's own, emptied after each case (not
-   * G_TEST_OPTION_ISOLATE_DIRS: its XDG_DATA_DIRS hides the system's
-   * settings schemas, which GIO's proxy resolver reads).
-   */
-  cache_home = g_dir_make_tmp ("billing-desk-cache-XXXXXX", NULL);
-  g_assert_nonnull (cache_home);
-  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  /* A cache of the test's own, emptied after each case. */
+  cache_home = bd_test_make_cache_home ();
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/list-cache/path", test_path);

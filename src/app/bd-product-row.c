@@ -25,6 +25,7 @@ struct _BdProductRow
 
   BdSubscription *subscription;
   char           *profile_name;
+  char           *unavailable_reason; /* every action off, for this reason */
   gint64          now;
   gulong          notify_id;
 
@@ -203,6 +204,19 @@ update_actions (BdProductRow *self)
   can_open_pane = data != NULL && data->status == BD_STATUS_ACTIVE &&
                   data->action_blockers[BD_ACTION_CANCEL] != BD_BLOCKER_INSUFFICIENT_ROLE;
 
+  /* Why actions are not offered: each reason once, as an insensitive line
+   * under the items. Offline, one reason for all of them.
+   */
+  g_menu_remove_all (self->reasons_section);
+  if (self->unavailable_reason != NULL)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (self->unavailable_reason, "row.none");
+
+      data = NULL;
+      can_open_pane = FALSE;
+      g_menu_append_item (self->reasons_section, item);
+    }
+
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", can_open_pane);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.edit-recurring-billing",
                                  data != NULL &&
@@ -221,8 +235,6 @@ update_actions (BdProductRow *self)
                                  bd_subscription_is_action_allowed (self->subscription,
                                                                     BD_ACTION_DELETE));
 
-  /* Each reason once, as an insensitive line under the items. */
-  g_menu_remove_all (self->reasons_section);
   for (guint action = 0; data != NULL && action < BD_N_ACTIONS; action++)
     {
       /* Why an action is not offered: a disabled item says why, in
@@ -241,14 +253,16 @@ update_actions (BdProductRow *self)
         }
     }
 
-  if (data != NULL)
+  if (self->subscription != NULL)
     {
+      const char *product = bd_subscription_get_product_name (self->subscription);
       /* Translators: the accessible name of a row's menu button */
-      g_autofree char *name = g_strdup_printf (_("More Actions for %s"), data->product_name);
+      g_autofree char *name = g_strdup_printf (_("More Actions for %s"), product);
 
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
                                       GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-      gtk_widget_set_name (GTK_WIDGET (self->menu_button), data->id);
+      gtk_widget_set_name (GTK_WIDGET (self->menu_button),
+                           bd_subscription_get_id (self->subscription));
     }
 }
 
@@ -299,6 +313,7 @@ bd_product_row_dispose (GObject *object)
     g_clear_signal_handler (&self->notify_id, self->subscription);
   g_clear_object (&self->subscription);
   g_clear_pointer (&self->profile_name, g_free);
+  g_clear_pointer (&self->unavailable_reason, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_PRODUCT_ROW);
 
   G_OBJECT_CLASS (bd_product_row_parent_class)->dispose (object);
@@ -402,6 +417,28 @@ bd_product_row_set_subscription (BdProductRow   *self,
   self->now = now;
 
   update (self);
+  update_actions (self);
+}
+
+/**
+ * bd_product_row_set_unavailable:
+ * @reason: (nullable): why no action can be taken now, such as "Billing
+ *   Desk can't reach the billing service"; %NULL when they can
+ *
+ * Makes every action of the row insensitive, its menu saying @reason, as
+ * for a reader; the row stays as it is otherwise.
+ */
+void
+bd_product_row_set_unavailable (BdProductRow *self,
+                                const char   *reason)
+{
+  g_return_if_fail (BD_IS_PRODUCT_ROW (self));
+
+  if (g_strcmp0 (self->unavailable_reason, reason) == 0)
+    return;
+
+  g_free (self->unavailable_reason);
+  self->unavailable_reason = g_strdup (reason);
   update_actions (self);
 }
 

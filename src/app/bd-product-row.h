@@ -22,6 +22,8 @@ void            bd_product_row_set_subscription (BdProductRow   *self,
                                                  BdSubscription *subscription,
                                                  const char     *profile_name,
                                                  gint64          now);
+void            bd_product_row_set_unavailable  (BdProductRow   *self,
+                                                 const char     *reason);
 
 void            bd_product_row_popup_menu       (BdProductRow   *self);
 

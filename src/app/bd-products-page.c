@@ -9,10 +9,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <string.h>
 
 #include "bd-product-row.h"
-#include "bd-products-page.h"
+#include "bd-products-page-private.h"
 
 /* A small first page, so that 100,000 rows show their first soon; then the
  * largest pages the service gives (the client replaces nextLink's top).
@@ -21,36 +20,8 @@
 
 /* Your Products: the subscriptions of the tenant, fetched page by page
  * into a GListStore, filtered by name and status, with loading, empty,
- * error and signed-out states.
+ * error, offline and signed-out states (bd-products-page-private.h).
  */
-struct _BdProductsPage
-{
-  GtkWidget           parent_instance;
-
-  BdClient           *client;
-  GCancellable       *cancellable;
-  GListStore         *store;
-  GtkFilterListModel *filtered;
-  GtkCustomFilter    *filter;
-  GHashTable         *incoming;      /* id -> BdSubscription, while reloading */
-  GPtrArray          *bound_rows;    /* the BdProductRows showing an item now */
-  GHashTable         *profile_names; /* billing profile id -> display name */
-  gint64              server_time;   /* the service's clock ... */
-  gint64              server_time_at; /* ... as read at this monotonic time */
-  gboolean            loading;
-
-  GtkWidget          *box;           /* bound, so that dispose unparents it */
-  GtkSearchBar       *search_bar;
-  GtkSearchEntry     *search_entry;
-  GtkDropDown        *status_filter;
-  GtkStack           *stack;
-  GtkSpinner         *spinner;
-  AdwStatusPage      *error_page;
-  GtkWidget          *try_again_button;
-  GtkListView        *list_view;
-  GtkLabel           *count_label;
-};
-
 G_DEFINE_FINAL_TYPE (BdProductsPage, bd_products_page, GTK_TYPE_WIDGET)
 
 enum {
@@ -92,8 +63,8 @@ set_loading (BdProductsPage *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_LOADING]);
 }
 
-static void
-update_state (BdProductsPage *self)
+void
+_bd_products_page_update_state (BdProductsPage *self)
 {
   guint total = g_list_model_get_n_items (G_LIST_MODEL (self->store));
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
@@ -117,39 +88,6 @@ update_state (BdProductsPage *self)
 
   count = g_strdup_printf (ngettext ("%u product", "%u products", shown), shown);
   gtk_label_set_label (self->count_label, total > 0 ? count : "");
-}
-
-static gboolean
-filter_func (gpointer item,
-             gpointer user_data)
-{
-  BdProductsPage *self = user_data;
-  BdSubscription *subscription = item;
-  const char *search = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
-  guint selected = gtk_drop_down_get_selected (self->status_filter);
-
-  /* 0 is "All Statuses"; then Active, Expired, Disabled, as BdStatus. */
-  if (selected != GTK_INVALID_LIST_POSITION && selected > 0 &&
-      bd_subscription_get_status (subscription) != (BdStatus) (selected - 1))
-    return FALSE;
-
-  if (search != NULL && *search != '\0')
-    {
-      g_autofree char *haystack = g_utf8_casefold (bd_subscription_get_product_name (subscription),
-                                                   -1);
-      g_autofree char *needle = g_utf8_casefold (search, -1);
-
-      return strstr (haystack, needle) != NULL;
-    }
-
-  return TRUE;
-}
-
-static void
-refilter (BdProductsPage *self)
-{
-  gtk_filter_changed (GTK_FILTER (self->filter), GTK_FILTER_CHANGE_DIFFERENT);
-  update_state (self);
 }
 
 /* A reload is merged into the rows shown: rows update in place, as after
@@ -212,15 +150,11 @@ list_subscriptions_cb (GObject      *object,
        * are no longer this account's to see, and every change would be refused.
        */
       if (bd_client_error_get_api_code (error) == BD_ERROR_CODE_UNAUTHENTICATED)
-        {
-          g_list_store_remove_all (self->store);
-          gtk_stack_set_visible_child_name (self->stack, "signed-out");
-          update_state (self);
-        }
-      else if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0)
-        bd_products_page_show_error (self, NULL, error->message);
+        _bd_products_page_show_signed_out (self);
+      else if (_bd_products_page_is_offline_error (error) && self->service_url != NULL)
+        _bd_products_page_go_offline (self, error);
       else
-        g_signal_emit (self, signals [LOAD_FAILED], 0, error->message);
+        _bd_products_page_report_failure (self, error->message);
       return;
     }
 
@@ -249,15 +183,37 @@ list_subscriptions_cb (GObject      *object,
   if (next_link != NULL)
     {
       load_page (self, next_link);
-      update_state (self);
+      _bd_products_page_update_state (self);
       return;
     }
 
   if (self->incoming != NULL)
     merge_incoming (self);
 
+  /* The whole list, live: the cached one goes, and this one is kept. */
   set_loading (self, FALSE);
-  update_state (self);
+  self->list_complete = TRUE;
+  self->loaded_at = g_get_real_time () / G_USEC_PER_SEC;
+  _bd_products_page_leave_offline (self);
+  _bd_products_page_save_cache (self);
+  _bd_products_page_update_state (self);
+}
+
+/**
+ * _bd_products_page_report_failure:
+ * @message: why the list could not be loaded, translated
+ *
+ * Without rows, the error page says it; rows shown stay, and the window
+ * says it in a toast.
+ */
+void
+_bd_products_page_report_failure (BdProductsPage *self,
+                                  const char     *message)
+{
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0)
+    bd_products_page_show_error (self, NULL, message);
+  else
+    g_signal_emit (self, signals [LOAD_FAILED], 0, message);
 }
 
 static const char *
@@ -269,19 +225,38 @@ profile_name (BdProductsPage *self,
   return id != NULL ? g_hash_table_lookup (self->profile_names, id) : NULL;
 }
 
-/* Rows bound before the clock or the profile names were known say them now. */
-static void
-refresh_bound_rows (BdProductsPage *self)
+/* Rows bound before the clock or the profile names were known say them
+ * now; and whether they may be acted on.
+ */
+void
+_bd_products_page_refresh_rows (BdProductsPage *self)
 {
   for (guint i = 0; i < self->bound_rows->len; i++)
     {
       BdProductRow *row = g_ptr_array_index (self->bound_rows, i);
       BdSubscription *subscription = bd_product_row_get_subscription (row);
 
+      bd_product_row_set_unavailable (row, _bd_products_page_unavailable_reason (self));
       if (subscription != NULL)
         bd_product_row_set_subscription (row, subscription, profile_name (self, subscription),
                                          service_now (self));
     }
+}
+
+void
+_bd_products_page_set_profile_names (BdProductsPage *self,
+                                     GPtrArray      *profiles)
+{
+  g_hash_table_remove_all (self->profile_names);
+  for (guint i = 0; i < profiles->len; i++)
+    {
+      BdBillingProfile *profile = g_ptr_array_index (profiles, i);
+
+      g_hash_table_insert (self->profile_names, g_strdup (bd_billing_profile_get_id (profile)),
+                           g_strdup (bd_billing_profile_get_display_name (profile)));
+    }
+
+  _bd_products_page_refresh_rows (self);
 }
 
 static void
@@ -302,16 +277,10 @@ list_billing_profiles_cb (GObject      *object,
       return;
     }
 
-  g_hash_table_remove_all (self->profile_names);
-  for (guint i = 0; i < profiles->len; i++)
-    {
-      BdBillingProfile *profile = g_ptr_array_index (profiles, i);
-
-      g_hash_table_insert (self->profile_names, g_strdup (bd_billing_profile_get_id (profile)),
-                           g_strdup (bd_billing_profile_get_display_name (profile)));
-    }
-
-  refresh_bound_rows (self);
+  g_clear_pointer (&self->billing_profiles, g_ptr_array_unref);
+  self->billing_profiles = g_ptr_array_ref (profiles);
+  _bd_products_page_set_profile_names (self, profiles);
+  _bd_products_page_save_cache (self);
 }
 
 static void
@@ -377,6 +346,7 @@ on_factory_bind_cb (GtkSignalListItemFactory *factory,
 {
   BdProductRow *row = BD_PRODUCT_ROW (gtk_list_item_get_child (item));
 
+  bd_product_row_set_unavailable (row, _bd_products_page_unavailable_reason (self));
   bd_product_row_set_subscription (row, gtk_list_item_get_item (item),
                                    profile_name (self, gtk_list_item_get_item (item)),
                                    service_now (self));
@@ -392,24 +362,6 @@ on_factory_unbind_cb (GtkSignalListItemFactory *factory,
 
   g_ptr_array_remove_fast (self->bound_rows, row);
   bd_product_row_set_subscription (row, NULL, NULL, BD_TIME_NONE);
-}
-
-/*
- * Template callbacks
- */
-
-/* The search's text or the status filter changed. */
-static void
-on_filter_changed_cb (BdProductsPage *self)
-{
-  refilter (self);
-}
-
-static void
-on_stop_search_cb (BdProductsPage *self)
-{
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
-  gtk_search_bar_set_search_mode (self->search_bar, FALSE);
 }
 
 /*
@@ -430,6 +382,10 @@ bd_products_page_dispose (GObject *object)
   g_clear_pointer (&self->incoming, g_hash_table_unref);
   g_clear_pointer (&self->bound_rows, g_ptr_array_unref);
   g_clear_pointer (&self->profile_names, g_hash_table_unref);
+  g_clear_pointer (&self->billing_profiles, g_ptr_array_unref);
+  g_clear_pointer (&self->account_title, g_free);
+  g_clear_pointer (&self->service_url, g_free);
+  g_clear_pointer (&self->user_id, g_free);
 
   G_OBJECT_CLASS (bd_products_page_parent_class)->dispose (object);
 }
@@ -477,9 +433,11 @@ bd_products_page_class_init (BdProductsPageClass *klass)
                                         G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 1, G_TYPE_STRING);
 
+  g_type_ensure (BD_TYPE_OFFLINE_BAR);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/billingdesk/BillingDesk/bd-products-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, box);
+  gtk_widget_class_bind_template_child (widget_class, BdProductsPage, offline_bar);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, search_bar);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, status_filter);
@@ -487,10 +445,13 @@ bd_products_page_class_init (BdProductsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, error_page);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, try_again_button);
+  gtk_widget_class_bind_template_child (widget_class, BdProductsPage, signed_out_page);
+  gtk_widget_class_bind_template_child (widget_class, BdProductsPage, sign_in_again_button);
+  gtk_widget_class_bind_template_child (widget_class, BdProductsPage,
+                                        signed_out_try_again_button);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, count_label);
-  gtk_widget_class_bind_template_callback (widget_class, on_filter_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_stop_search_cb);
+  _bd_products_page_class_init_search (widget_class);
 
   gtk_widget_class_install_action (widget_class, "page.reload", NULL, page_reload_action);
   gtk_widget_class_install_action (widget_class, "page.popup-row-menu", NULL,
@@ -498,6 +459,8 @@ bd_products_page_class_init (BdProductsPageClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F10, GDK_SHIFT_MASK,
                                        "page.popup-row-menu", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Menu, 0, "page.popup-row-menu", NULL);
+
+  _bd_products_page_class_init_offline (widget_class);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -515,7 +478,7 @@ bd_products_page_init (BdProductsPage *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->store = g_list_store_new (BD_TYPE_SUBSCRIPTION);
-  self->filter = gtk_custom_filter_new (filter_func, self, NULL);
+  self->filter = _bd_products_page_new_filter (self);
   self->filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (self->store)),
                                               GTK_FILTER (self->filter));
 
@@ -526,7 +489,7 @@ bd_products_page_init (BdProductsPage *self)
   selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
   gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
 
-  update_state (self);
+  _bd_products_page_update_state (self);
 }
 
 /*
@@ -549,13 +512,22 @@ bd_products_page_set_client (BdProductsPage *self,
   if (!g_set_object (&self->client, client))
     return;
 
-  /* The old client's requests go with its rows; the page waits (never "no
-   * products") until the new client's list comes. */
+  /* Nothing of another client's tenant stays: not its requests, its rows,
+   * its profiles' names or its cached list.
+   */
   g_cancellable_cancel (self->cancellable);
-  set_loading (self, TRUE);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->incoming, g_hash_table_unref);
+  set_loading (self, FALSE);
   g_list_store_remove_all (self->store);
+  g_hash_table_remove_all (self->profile_names);
+  self->list_complete = FALSE;
+  g_clear_pointer (&self->billing_profiles, g_ptr_array_unref);
+  _bd_products_page_leave_offline (self);
   if (client != NULL)
     bd_products_page_reload (self);
+  else
+    _bd_products_page_update_state (self);
 }
 
 /**
@@ -575,6 +547,8 @@ bd_products_page_reload (BdProductsPage *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   g_clear_pointer (&self->incoming, g_hash_table_unref);
+  self->list_complete = FALSE;
+  g_clear_pointer (&self->billing_profiles, g_ptr_array_unref);
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
     self->incoming = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
@@ -582,7 +556,7 @@ bd_products_page_reload (BdProductsPage *self)
     gtk_stack_set_visible_child_name (self->stack, "loading");
 
   set_loading (self, TRUE);
-  update_state (self);
+  _bd_products_page_update_state (self);
   bd_client_list_billing_profiles_async (self->client, self->cancellable, list_billing_profiles_cb,
                                          g_object_ref (self));
   load_page (self, NULL);
@@ -623,7 +597,7 @@ bd_products_page_set_server_time (BdProductsPage *self,
 
   self->server_time = server_time;
   self->server_time_at = g_get_monotonic_time ();
-  refresh_bound_rows (self);
+  _bd_products_page_refresh_rows (self);
 }
 
 /**
@@ -648,57 +622,4 @@ bd_products_page_show_error (BdProductsPage *self,
    */
   gtk_widget_set_visible (self->try_again_button, self->client != NULL);
   gtk_stack_set_visible_child_name (self->stack, "error");
-}
-
-void
-bd_products_page_focus_search (BdProductsPage *self)
-{
-  g_return_if_fail (BD_IS_PRODUCTS_PAGE (self));
-
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
-}
-
-/**
- * bd_products_page_get_search_bar:
- *
- * Returns: (transfer none): the search bar, for the window's search button
- */
-GtkSearchBar *
-bd_products_page_get_search_bar (BdProductsPage *self)
-{
-  g_return_val_if_fail (BD_IS_PRODUCTS_PAGE (self), NULL);
-
-  return self->search_bar;
-}
-
-/**
- * bd_products_page_get_shown:
- *
- * Returns: (transfer none): the subscriptions the search and the status
- *   filter let through, as listed
- */
-GListModel *
-bd_products_page_get_shown (BdProductsPage *self)
-{
-  g_return_val_if_fail (BD_IS_PRODUCTS_PAGE (self), NULL);
-
-  return G_LIST_MODEL (self->filtered);
-}
-
-/**
- * bd_products_page_set_search:
- *
- * Searches for @text as if typed into the search entry.
- */
-void
-bd_products_page_set_search (BdProductsPage *self,
-                             const char     *text)
-{
-  g_return_if_fail (BD_IS_PRODUCTS_PAGE (self));
-
-  gtk_search_bar_set_search_mode (self->search_bar, TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
-  /* search-changed comes after a delay; the filter follows the text at once. */
-  refilter (self);
 }

@@ -16,10 +16,15 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (BdProductsPage, bd_products_page, BD, PRODUCTS_PAGE, GtkWidget)
 
+void        bd_products_page_set_account     (BdProductsPage *self,
+                                              const char     *title,
+                                              const char     *service_url,
+                                              const char     *user_id);
 void        bd_products_page_set_client      (BdProductsPage *self,
                                               BdClient       *client);
 void        bd_products_page_reload          (BdProductsPage *self);
 gboolean    bd_products_page_is_loading      (BdProductsPage *self);
+gboolean    bd_products_page_is_offline      (BdProductsPage *self);
 GListModel *bd_products_page_get_model       (BdProductsPage *self);
 void        bd_products_page_set_server_time (BdProductsPage *self,
                                               gint64          server_time);

@@ -102,7 +102,9 @@ win_subscription_action (GtkWidget  *widget,
   BdWindow *self = BD_WINDOW (widget);
   BdSubscription *subscription = find_subscription (self, g_variant_get_string (parameter, NULL));
 
-  if (subscription == NULL || self->client == NULL)
+  /* Offline, the rows are a cached list: nothing is done on them. */
+  if (subscription == NULL || self->client == NULL ||
+      bd_products_page_is_offline (self->products_page))
     return;
 
   if (g_str_equal (action_name, "win.cancel"))

@@ -1,0 +1,82 @@
+/* bd-products-page-private.h
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "bd-offline-bar.h"
+#include "bd-products-page.h"
+
+G_BEGIN_DECLS
+
+/* What the parts of Your Products share: the list, its loading and its
+ * states (bd-products-page.c); the account's cached list, shown read-only
+ * when the service cannot be reached, and Signed Out
+ * (bd-products-page-offline.c); the search and the status filter
+ * (bd-products-page-search.c).
+ */
+struct _BdProductsPage
+{
+  GtkWidget           parent_instance;
+
+  BdClient           *client;
+  GCancellable       *cancellable;
+  GListStore         *store;
+  GtkFilterListModel *filtered;
+  GtkCustomFilter    *filter;
+  GHashTable         *incoming;      /* id -> BdSubscription, while reloading */
+  GPtrArray          *bound_rows;    /* the BdProductRows showing an item now */
+  GHashTable         *profile_names; /* billing profile id -> display name */
+  gint64              server_time;   /* the service's clock ... */
+  gint64              server_time_at; /* ... as read at this monotonic time */
+  gboolean            loading;
+
+  /* The account shown: its cache, and the Signed Out page's title. */
+  char               *account_title;
+  char               *service_url;   /* NULL: nothing is cached (the demo) */
+  char               *user_id;
+  /* The load in progress, until both parts are in and the cache is saved. */
+  gboolean            list_complete;
+  GPtrArray          *billing_profiles;
+  gint64              loaded_at;
+  /* The rows are the cached list, read-only. */
+  gboolean            offline;
+
+  GtkWidget          *box;           /* bound, so that dispose unparents it */
+  BdOfflineBar       *offline_bar;
+  GtkSearchBar       *search_bar;
+  GtkSearchEntry     *search_entry;
+  GtkDropDown        *status_filter;
+  GtkStack           *stack;
+  GtkSpinner         *spinner;
+  AdwStatusPage      *error_page;
+  GtkWidget          *try_again_button;
+  AdwStatusPage      *signed_out_page;
+  GtkWidget          *sign_in_again_button;
+  GtkWidget          *signed_out_try_again_button;
+  GtkListView        *list_view;
+  GtkLabel           *count_label;
+};
+
+void     _bd_products_page_update_state       (BdProductsPage *self);
+void     _bd_products_page_refresh_rows       (BdProductsPage *self);
+void     _bd_products_page_set_profile_names  (BdProductsPage *self,
+                                               GPtrArray      *profiles);
+void     _bd_products_page_report_failure     (BdProductsPage *self,
+                                               const char     *message);
+
+gboolean _bd_products_page_is_offline_error   (const GError   *error);
+void     _bd_products_page_go_offline         (BdProductsPage *self,
+                                               const GError   *error);
+void     _bd_products_page_leave_offline      (BdProductsPage *self);
+void     _bd_products_page_save_cache         (BdProductsPage *self);
+void     _bd_products_page_show_signed_out    (BdProductsPage *self);
+const char *_bd_products_page_unavailable_reason (BdProductsPage *self);
+void     _bd_products_page_class_init_offline (GtkWidgetClass *widget_class);
+
+GtkCustomFilter *_bd_products_page_new_filter        (BdProductsPage *self);
+void             _bd_products_page_class_init_search (GtkWidgetClass *widget_class);
+
+G_END_DECLS
