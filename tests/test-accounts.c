@@ -303,6 +303,14 @@ static void
 on_startup_cb (GApplication *application,
                Run          *run)
 {
+  /* As in test-action-dialogs: no animation frame depends on this
+   * machine's speed, and no cursor blinks (Xvfb has no window manager: an
+   * entry whose window goes keeps its focus without a focus-out, and
+   * GTK 4.8 warns, fatally here, when the blink fires then). */
+  g_object_set (gtk_settings_get_default (),
+                "gtk-enable-animations", FALSE,
+                "gtk-cursor-blink", FALSE,
+                NULL);
   g_idle_add (run_body_cb, run);
 }
 
@@ -987,6 +995,155 @@ test_two_windows (Fixture       *f,
 }
 
 /*
+ * A token revoked while the window is open
+ */
+
+/* billing-desk-service @args on service A's database: its stdout. */
+static char *
+run_command (Fixture            *f,
+             const char * const *args)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) argv = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+
+  g_strv_builder_addv (builder, (const char **) args);
+  g_strv_builder_add_many (builder, "--data-dir", f->service_a->dir, NULL);
+  argv = g_strv_builder_end (builder);
+  g_assert_cmpint (bd_test_child_run ((const char * const *) argv, &out, &err), ==, 0);
+  g_assert_cmpstr (err, ==, "");
+  return out;
+}
+
+/* tokens create, as an administrator makes one for Anne Berg: the token. */
+static char *
+create_token (Fixture    *f,
+              const char *name)
+{
+  g_autofree char *out = run_command (f, (const char * const []) {
+                                        "tokens", "create", "--user", "u1", "--name", name,
+                                        NULL });
+
+  g_assert_true (g_str_has_prefix (out, "bdt_"));
+  return g_strstrip (g_strdup (out));
+}
+
+/* tokens list, then tokens revoke of the one named @name. */
+static void
+revoke_token (Fixture    *f,
+              const char *name)
+{
+  g_autofree char *list = run_command (f, (const char * const []) { "tokens", "list", NULL });
+  g_autofree char *needle = g_strdup_printf ("\tu1\t%s\t", name);
+  g_auto(GStrv) lines = g_strsplit (list, "\n", -1);
+  g_autofree char *id = NULL;
+  g_autofree char *out = NULL;
+
+  for (guint i = 0; lines[i] != NULL && id == NULL; i++)
+    if (strstr (lines[i], needle) != NULL)
+      id = g_strndup (lines[i], strcspn (lines[i], "\t"));
+  g_assert_nonnull (id);
+
+  out = run_command (f, (const char * const []) { "tokens", "revoke", id, NULL });
+}
+
+static BdAddAccountWindow *
+find_add_account_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (BD_IS_ADD_ACCOUNT_WINDOW (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return BD_ADD_ACCOUNT_WINDOW (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+add_account_window_shown (gpointer data)
+{
+  return find_add_account_window () != NULL;
+}
+
+static gboolean
+add_account_window_gone (gpointer data)
+{
+  return find_add_account_window () == NULL;
+}
+
+static gboolean
+action_enabled (gpointer    widget,
+                const char *action)
+{
+  GtkWidget *button = bd_test_find_by_action (widget, action);
+
+  return button != NULL && gtk_widget_is_sensitive (button);
+}
+
+static gboolean
+can_add (gpointer window)
+{
+  return action_enabled (window, "add-account.add");
+}
+
+/* Revoked with `tokens revoke` while the window shows the account: the
+ * next load says Signed Out; Sign In Again with a token from `tokens
+ * create` shows the rows again, and the keyring keeps the new token.
+ */
+static void
+revoked_body (gpointer data)
+{
+  Fixture *f = data;
+  BdWindow *window = nth_window (0);
+  g_autofree char *first = create_token (f, "first");
+  g_autofree char *second = NULL;
+  g_autofree char *kept = NULL;
+  BdAccount *account = add_account (f->service_a->url, "u1", "Contoso A/S", "Anne Berg", first);
+  BdAddAccountWindow *sign_in_again;
+
+  switch_to (window, account);
+  wait_loaded (window, f->title_a, "Project Plan 3");
+
+  revoke_token (f, "first");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
+  g_assert_true (bd_test_wait_until (shows_signed_out, window, WAIT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (bd_products_page_get_model (page_of (window))), ==,
+                    0);
+  bd_test_assert_shows (page_of (window), "Contoso A/S – Anne Berg");
+  bd_test_save_screenshot (window, in_danish () ? "revoked-da" : "revoked");
+
+  second = create_token (f, "second");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page_of (window)), "page.sign-in-again",
+                                             NULL));
+  g_assert_true (bd_test_wait_until (add_account_window_shown, NULL, WAIT_MS));
+  sign_in_again = find_add_account_window ();
+  gtk_editable_set_text (GTK_EDITABLE (bd_test_find_by_type (sign_in_again,
+                                                             ADW_TYPE_PASSWORD_ENTRY_ROW)),
+                         second);
+  bd_test_click (bd_test_find_by_action (sign_in_again, "add-account.sign-in"));
+  g_assert_true (bd_test_wait_until (can_add, sign_in_again, WAIT_MS));
+  bd_test_save_screenshot (sign_in_again, in_danish () ? "sign-in-again-da" : "sign-in-again");
+  bd_test_click (bd_test_find_by_action (sign_in_again, "add-account.add"));
+  g_assert_true (bd_test_wait_until (add_account_window_gone, NULL, WAIT_MS));
+
+  wait_loaded (window, f->title_a, "Project Plan 3");
+  kept = bd_test_keyring_lookup (SCHEMA, f->service_a->url, "u1");
+  g_assert_cmpstr (kept, ==, second);
+}
+
+static void
+test_revoked (Fixture       *f,
+              gconstpointer  data)
+{
+  run_app (NULL, revoked_body, f);
+}
+
+/*
  * The real binary, launched twice on the test's bus
  */
 
@@ -1180,6 +1337,8 @@ main (int   argc,
   g_test_add ("/accounts/switch-during-cancel", Fixture, NULL, fixture_set_up,
               test_switch_during_cancel, fixture_tear_down);
   g_test_add ("/accounts/two-windows", Fixture, NULL, fixture_set_up, test_two_windows,
+              fixture_tear_down);
+  g_test_add ("/accounts/revoked", Fixture, NULL, fixture_set_up, test_revoked,
               fixture_tear_down);
   g_test_add ("/accounts/second-launch", Fixture, NULL, fixture_set_up, test_second_launch,
               fixture_tear_down);

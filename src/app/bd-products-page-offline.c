@@ -257,6 +257,21 @@ bd_products_page_set_account (BdProductsPage *self,
 }
 
 /**
+ * bd_products_page_show_signed_out:
+ *
+ * Shows the Signed Out page of the account set with
+ * bd_products_page_set_account (), for one that has no token to sign in
+ * with (the keyring no longer has it).
+ */
+void
+bd_products_page_show_signed_out (BdProductsPage *self)
+{
+  g_return_if_fail (BD_IS_PRODUCTS_PAGE (self));
+
+  _bd_products_page_show_signed_out (self);
+}
+
+/**
  * bd_products_page_is_offline:
  *
  * Returns: whether the rows are the account's cached list, read-only,

@@ -80,17 +80,29 @@ static void
 show_account (BdWindow *self)
 {
   GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "account");
-  g_autofree char *title = NULL;
 
-  if (self->account != NULL)
-    title = bd_account_dup_title (self->account);
-
-  /* Until /v1/me answers, the account as it was saved: never the previous one. */
-  adw_window_title_set_subtitle (self->window_title, title != NULL ? title : "");
+  _bd_window_show_saved_title (self);
   g_simple_action_set_state (G_SIMPLE_ACTION (action),
                              g_variant_new_string (self->account != NULL
                                                    ? bd_account_get_key (self->account) : ""));
   update_sign_in_as_menu (self);
+}
+
+/* The page names the account on its Signed Out page, and keeps the list
+ * of an account added for offline use (not the demo's, nor that of a
+ * service named on the command line, which is no account).
+ */
+static void
+set_page_account (BdWindow *self)
+{
+  g_autofree char *title = NULL;
+  gboolean saved = self->account != NULL && !bd_account_is_demo (self->account);
+
+  title = self->account != NULL ? bd_account_dup_title (self->account)
+                                : g_strdup (self->session_url);
+  bd_products_page_set_account (self->products_page, title,
+                                saved ? bd_account_get_service_url (self->account) : NULL,
+                                saved ? bd_account_get_user_id (self->account) : NULL);
 }
 
 /* The action dialogs of the old account go with it (one with a request in
@@ -127,8 +139,7 @@ connect_cb (GObject      *object,
   if (client == NULL)
     {
       if (g_error_matches (error, BD_APPLICATION_ERROR, BD_APPLICATION_ERROR_SIGNED_OUT))
-        bd_window_show_error (self, _("Signed Out"),
-                              _("The billing service no longer accepts this account’s token."));
+        bd_products_page_show_signed_out (self->products_page);
       else if (g_error_matches (error, BD_APPLICATION_ERROR, BD_APPLICATION_ERROR_NO_SERVICE))
         bd_window_show_error (self, _("The Billing Service Did Not Start"), error->message);
       else
@@ -175,6 +186,7 @@ switch_now (BdWindow *self)
   g_free (self->demo_user_id);
   self->demo_user_id = g_steal_pointer (&self->pending_demo_user_id);
   show_account (self);
+  set_page_account (self);
 
   if (self->account != NULL)
     g_settings_set_string (bd_application_get_settings (app), "last-account",
@@ -348,6 +360,43 @@ static const GActionEntry win_actions[] = {
 /*
  * Internal API
  */
+
+/* The subtitle until /v1/me answers (or when it can't): the account as it
+ * was saved, never the previous one; a service named on the command line
+ * by its URL.
+ */
+void
+_bd_window_show_saved_title (BdWindow *self)
+{
+  g_autofree char *title = NULL;
+
+  if (self->account != NULL)
+    title = bd_account_dup_title (self->account);
+  adw_window_title_set_subtitle (self->window_title,
+                                 title != NULL ? title
+                                 : self->session_url != NULL ? self->session_url : "");
+}
+
+/* Signed Out's Sign In Again: the Add Account form for the same account,
+ * whose new token the window then signs in with.
+ */
+void
+_bd_window_sign_in_again (BdWindow *self)
+{
+  BdApplication *app = get_app (self);
+  BdAddAccountWindow *window;
+
+  if (app == NULL || self->account == NULL || bd_account_is_demo (self->account))
+    return;
+
+  window = bd_add_account_window_new_sign_in_again (GTK_WINDOW (self),
+                                                    bd_application_get_accounts (app),
+                                                    bd_application_get_token_store (app),
+                                                    self->account);
+  g_signal_connect_object (window, "added", G_CALLBACK (on_account_added_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (window));
+}
 
 gboolean
 _bd_window_is_busy (BdWindow *self)

@@ -56,6 +56,8 @@ struct _BdWindow
 void     _bd_window_accounts_init    (BdWindow       *self);
 void     _bd_window_accounts_dispose (BdWindow       *self);
 void     _bd_window_save_size        (BdWindow       *self);
+void     _bd_window_sign_in_again    (BdWindow       *self);
+void     _bd_window_show_saved_title (BdWindow       *self);
 gboolean _bd_window_is_busy          (BdWindow       *self);
 char    *_bd_window_dup_tenant_name  (BdWindow       *self,
                                       BdTenant       *tenant);

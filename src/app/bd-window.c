@@ -41,7 +41,7 @@ get_me_cb (GObject      *object,
   if (!bd_client_get_me_finish (BD_CLIENT (object), result, &user, &tenant, &server_time, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        adw_window_title_set_subtitle (self->window_title, "");
+        _bd_window_show_saved_title (self);
       return;
     }
 
@@ -382,6 +382,8 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_pane_reactivate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_page_loading_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_page_load_failed_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_page_sign_in_again_cb",
+                                                G_CALLBACK (_bd_window_sign_in_again));
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, win_refresh_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search_action);
@@ -455,7 +457,7 @@ bd_window_set_client (BdWindow *self,
   if (!bd_cancel_pane_get_busy (self->cancel_pane))
     bd_cancel_pane_request_close (self->cancel_pane);
 
-  adw_window_title_set_subtitle (self->window_title, "");
+  _bd_window_show_saved_title (self);
   bd_products_page_set_client (self->products_page, client);
   load (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_CLIENT]);
