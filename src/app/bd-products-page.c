@@ -527,7 +527,12 @@ bd_products_page_set_client (BdProductsPage *self,
   if (client != NULL)
     bd_products_page_reload (self);
   else
-    _bd_products_page_update_state (self);
+    {
+      /* Until the window has the next account's client: neither "No
+       * Products" nor the previous account's error or Signed Out. */
+      _bd_products_page_update_state (self);
+      gtk_stack_set_visible_child_name (self->stack, "loading");
+    }
 }
 
 /**
