@@ -64,12 +64,14 @@ test_found_in_datadir (void)
   g_autofree char *datadir = make_datadir ("prefix", TRUE);
   g_autoptr(GSettings) settings = NULL;
   g_autoptr(GError) error = NULL;
+  g_autofree char *last = NULL;
 
   settings = bd_settings_new_for_datadir (datadir, &error);
   g_assert_no_error (error);
   g_assert_nonnull (settings);
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 960);
-  g_assert_cmpstr (g_settings_get_string (settings, "last-account"), ==, "demo");
+  last = g_settings_get_string (settings, "last-account");
+  g_assert_cmpstr (last, ==, "demo");
 }
 
 static void
