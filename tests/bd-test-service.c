@@ -337,3 +337,101 @@ bd_test_service_assert_says (BdTestService *service,
   g_assert_cmpuint (answer->status, ==, 200);
   g_assert_cmpstr (bd_test_answer_string (answer, member), ==, value);
 }
+
+/*
+ * Proxies in front of a service (the tests that hold, drop or lose its
+ * answers)
+ */
+
+/* A server on 127.0.0.1 (a free port, set in @port) whose every request
+ * goes to @handler. */
+SoupServer *
+bd_test_proxy_listen (SoupServerCallback handler,
+                      gpointer           user_data,
+                      guint16           *port)
+{
+  SoupServer *server = soup_server_new (NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  soup_server_add_handler (server, NULL, handler, user_data, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+
+  uris = soup_server_get_uris (server);
+  g_assert_nonnull (uris);
+  *port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  return server;
+}
+
+/* @message, received by a proxy, as a request to @target_url: its method,
+ * path and query, the headers the API reads, and its body. */
+SoupMessage *
+bd_test_forward_request (SoupServerMessage *message,
+                         const char        *target_url,
+                         const char        *path)
+{
+  static const char * const headers[] = {
+    "Authorization", "Idempotency-Key", "If-Match", "Accept", NULL
+  };
+  SoupMessageHeaders *in = soup_server_message_get_request_headers (message);
+  SoupMessageBody *body = soup_server_message_get_request_body (message);
+  const char *query = g_uri_get_query (soup_server_message_get_uri (message));
+  g_autofree char *target = g_strconcat (target_url, path, query != NULL ? "?" : NULL, query,
+                                         NULL);
+  SoupMessage *forward = soup_message_new (soup_server_message_get_method (message), target);
+
+  g_assert_nonnull (forward);
+  for (guint i = 0; headers[i] != NULL; i++)
+    {
+      const char *value = soup_message_headers_get_one (in, headers[i]);
+
+      if (value != NULL)
+        soup_message_headers_replace (soup_message_get_request_headers (forward), headers[i],
+                                      value);
+    }
+
+  if (body->length > 0)
+    {
+      g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+
+      soup_message_set_request_body_from_bytes (forward, "application/json", bytes);
+    }
+
+  return forward;
+}
+
+/* Sends @forward through @session, @message paused until its answer. */
+void
+bd_test_forward_send (SoupSession         *session,
+                      SoupServerMessage   *message,
+                      SoupMessage         *forward,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  soup_server_message_pause (message);
+  soup_session_send_and_read_async (session, forward, G_PRIORITY_DEFAULT, NULL, callback,
+                                    user_data);
+}
+
+/* The service's answer to @forward (its status, ETag and @body) as the
+ * proxy's to @message, which was paused. */
+void
+bd_test_forward_answer (SoupServerMessage *message,
+                        SoupMessage       *forward,
+                        GBytes            *body)
+{
+  const char *etag = soup_message_headers_get_one (soup_message_get_response_headers (forward),
+                                                   "ETag");
+  gsize length = 0;
+  const char *data = g_bytes_get_data (body, &length);
+
+  if (etag != NULL)
+    soup_message_headers_replace (soup_server_message_get_response_headers (message), "ETag",
+                                  etag);
+  soup_server_message_set_status (message, soup_message_get_status (forward), NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, data, length);
+  soup_server_message_unpause (message);
+}

@@ -67,6 +67,20 @@ void           bd_test_service_assert_says   (BdTestService *service,
                                               const char    *id,
                                               const char    *member,
                                               const char    *value);
+SoupServer    *bd_test_proxy_listen       (SoupServerCallback handler,
+                                           gpointer           user_data,
+                                           guint16           *port);
+SoupMessage   *bd_test_forward_request    (SoupServerMessage *message,
+                                           const char        *target_url,
+                                           const char        *path);
+void           bd_test_forward_send       (SoupSession       *session,
+                                           SoupServerMessage *message,
+                                           SoupMessage       *forward,
+                                           GAsyncReadyCallback callback,
+                                           gpointer           user_data);
+void           bd_test_forward_answer     (SoupServerMessage *message,
+                                           SoupMessage       *forward,
+                                           GBytes            *body);
 void           bd_test_assert_api_error   (BdTestAnswer   *answer,
                                            guint           status,
                                            const char     *code);

@@ -95,23 +95,6 @@ held_free (gpointer data)
 }
 
 static void
-answer (Held *held)
-{
-  SoupMessageHeaders *in = soup_message_get_response_headers (held->forward);
-  const char *etag = soup_message_headers_get_one (in, "ETag");
-  gsize length = 0;
-  const char *data = g_bytes_get_data (held->body, &length);
-
-  if (etag != NULL)
-    soup_message_headers_replace (soup_server_message_get_response_headers (held->message),
-                                  "ETag", etag);
-  soup_server_message_set_status (held->message, soup_message_get_status (held->forward), NULL);
-  soup_server_message_set_response (held->message, "application/json", SOUP_MEMORY_COPY,
-                                    data, length);
-  soup_server_message_unpause (held->message);
-}
-
-static void
 on_held_disconnected_cb (SoupServerMessage *message,
                          Held              *held)
 {
@@ -136,75 +119,40 @@ forward_cb (GObject      *object,
     }
 
   if (!held->gone)
-    answer (held);
+    bd_test_forward_answer (held->message, held->forward, held->body);
   held_free (held);
 }
 
 static void
-proxy_handler (SoupServer        *server,
-               SoupServerMessage *message,
-               const char        *path,
-               GHashTable        *query,
-               gpointer           user_data)
+holding_handler (SoupServer        *server,
+                 SoupServerMessage *message,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
 {
-  static const char * const headers[] = {
-    "Authorization", "Idempotency-Key", "If-Match", "Accept", NULL
-  };
   Proxy *proxy = user_data;
-  SoupMessageHeaders *in = soup_server_message_get_request_headers (message);
-  SoupMessageBody *body = soup_server_message_get_request_body (message);
-  GUri *uri = soup_server_message_get_uri (message);
-  g_autofree char *target = NULL;
   Held *held = g_new0 (Held, 1);
 
   proxy->n_requests++;
-  target = g_strconcat (proxy->target, path, g_uri_get_query (uri) != NULL ? "?" : NULL,
-                        g_uri_get_query (uri), NULL);
   held->proxy = proxy;
   held->message = g_object_ref (message);
-  held->forward = soup_message_new (soup_server_message_get_method (message), target);
-  for (guint i = 0; headers[i] != NULL; i++)
-    {
-      const char *value = soup_message_headers_get_one (in, headers[i]);
-
-      if (value != NULL)
-        soup_message_headers_replace (soup_message_get_request_headers (held->forward),
-                                      headers[i], value);
-    }
-
-  if (body->length > 0)
-    {
-      g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-
-      soup_message_set_request_body_from_bytes (held->forward, "application/json", bytes);
-    }
-
+  held->forward = bd_test_forward_request (message, proxy->target, path);
   g_signal_connect (message, "disconnected", G_CALLBACK (on_held_disconnected_cb), held);
-  soup_server_message_pause (message);
-  soup_session_send_and_read_async (proxy->session, held->forward, G_PRIORITY_DEFAULT, NULL,
-                                    forward_cb, held);
+  bd_test_forward_send (proxy->session, message, held->forward, forward_cb, held);
 }
 
 static Proxy *
 proxy_new (const char *target)
 {
   Proxy *proxy = g_new0 (Proxy, 1);
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
+  guint16 port = 0;
 
   proxy->target = g_strdup (target);
   proxy->held = g_ptr_array_new ();
   proxy->session = soup_session_new ();
   soup_session_set_proxy_resolver (proxy->session, NULL);
-  proxy->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (proxy->server, NULL, proxy_handler, proxy, NULL);
-  soup_server_listen_local (proxy->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (proxy->server);
-  proxy->url = g_uri_to_string_partial (uris->data, G_URI_HIDE_PASSWORD);
-  if (g_str_has_suffix (proxy->url, "/"))
-    proxy->url[strlen (proxy->url) - 1] = '\0';
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  proxy->server = bd_test_proxy_listen (holding_handler, proxy, &port);
+  proxy->url = g_strdup_printf ("http://127.0.0.1:%u", port);
 
   return proxy;
 }
@@ -219,7 +167,7 @@ proxy_release (Proxy *proxy)
       Held *held = g_ptr_array_index (proxy->held, i);
 
       if (!held->gone)
-        answer (held);
+        bd_test_forward_answer (held->message, held->forward, held->body);
       held_free (held);
     }
   g_ptr_array_set_size (proxy->held, 0);
@@ -805,6 +753,21 @@ test_restart (Fixture       *f,
   run_app (NULL, restart_signed_out_body, f);
 }
 
+/* Adds account A (its service at @url_a) and B, and shows A in @window.
+ * Returns: (transfer none): B */
+static BdAccount *
+show_a_add_b (Fixture    *f,
+              BdWindow   *window,
+              const char *url_a)
+{
+  BdAccount *a = add_account (url_a, "u1", "Contoso A/S", "Anne Berg", ADMIN);
+  BdAccount *b = add_account (f->service_b->url, "f1", "Fabrikam ApS", "Bo Lund", ADMIN_B);
+
+  switch_to (window, a);
+  wait_loaded (window, f->title_a, "Project Plan 3");
+  return b;
+}
+
 /* A switch while the list is on its way: the old tenant's rows go at once,
  * and its answer, when it comes, shows nowhere.
  */
@@ -813,11 +776,7 @@ switch_load_body (gpointer data)
 {
   Fixture *f = data;
   BdWindow *window = nth_window (0);
-  BdAccount *a = add_account (f->proxy->url, "u1", "Contoso A/S", "Anne Berg", ADMIN);
-  BdAccount *b = add_account (f->service_b->url, "f1", "Fabrikam ApS", "Bo Lund", ADMIN_B);
-
-  switch_to (window, a);
-  wait_loaded (window, f->title_a, "Project Plan 3");
+  BdAccount *b = show_a_add_b (f, window, f->proxy->url);
 
   f->proxy->hold = TRUE;
   gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
@@ -904,15 +863,12 @@ switch_cancel_body (gpointer data)
 {
   Fixture *f = data;
   BdWindow *window = nth_window (0);
-  BdAccount *a = add_account (f->proxy->url, "u1", "Contoso A/S", "Anne Berg", ADMIN);
-  BdAccount *b = add_account (f->service_b->url, "f1", "Fabrikam ApS", "Bo Lund", ADMIN_B);
+  BdAccount *b = show_a_add_b (f, window, f->proxy->url);
   g_autofree char *waiting = g_strdup_printf (_("Switching to %s once the billing service "
                                                 "has answered"), "Fabrikam ApS – Bo Lund");
+  g_autofree char *key_a = bd_account_make_key (f->proxy->url, "u1");
   g_autofree char *state = NULL;
   BdCancelPane *pane;
-
-  switch_to (window, a);
-  wait_loaded (window, f->title_a, "Project Plan 3");
 
   pane = start_cancel (window, f->proxy);
 
@@ -924,7 +880,7 @@ switch_cancel_body (gpointer data)
   g_assert_true (g_str_has_prefix (subtitle (window), f->title_a));
   g_assert_true (bd_cancel_pane_get_busy (pane));
   state = action_state (window, "account");
-  g_assert_cmpstr (state, ==, bd_account_get_key (a));
+  g_assert_cmpstr (state, ==, key_a);
 
   proxy_release (f->proxy);
   g_assert_true (bd_test_wait_until (pane_not_busy, pane, WAIT_MS));
@@ -942,49 +898,19 @@ test_switch_during_cancel (Fixture       *f,
   run_app (NULL, switch_cancel_body, f);
 }
 
-/* A popover menu's item (GTK's private GtkModelButton) labelled @label
- * (without its mnemonic's underscore). */
-static GtkWidget *
-find_menu_item (GtkWidget  *widget,
-                const char *label)
-{
-  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "GtkModelButton"))
-    {
-      g_autofree char *text = NULL;
-
-      g_object_get (widget, "text", &text, NULL);
-      if (g_strcmp0 (text, label) == 0)
-        return widget;
-    }
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_menu_item (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 /* Two windows, two tenants, side by side, each its own. */
 static void
 two_windows_body (gpointer data)
 {
   Fixture *f = data;
-  BdAccount *a = add_account (f->service_a->url, "u1", "Contoso A/S", "Anne Berg", ADMIN);
-  BdAccount *b = add_account (f->service_b->url, "f1", "Fabrikam ApS", "Bo Lund", ADMIN_B);
   BdWindow *first = nth_window (0);
+  BdAccount *b = show_a_add_b (f, first, f->service_a->url);
   BdWindow *second;
   g_autofree char *menu = NULL;
   g_autofree char *label = NULL;
+  g_autofree char *item = NULL;
   GtkWidget *button = NULL;
   GtkWidget *accounts;
-
-  switch_to (first, a);
-  wait_loaded (first, f->title_a, "Project Plan 3");
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
   second = nth_window (1);
@@ -1013,10 +939,13 @@ two_windows_body (gpointer data)
       button = w;
   gtk_menu_button_popup (GTK_MENU_BUTTON (button));
   screenshot_screen (in_danish () ? "main-menu-da" : "main-menu");
-  label = bd_test_without_mnemonic (_("_Accounts"));
-  accounts = find_menu_item (GTK_WIDGET (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button))),
-                             label);
+  /* The first item (GTK's private GtkModelButton) is Accounts. */
+  accounts = bd_test_find_by_type (gtk_menu_button_get_popover (GTK_MENU_BUTTON (button)),
+                                   g_type_from_name ("GtkModelButton"));
   g_assert_nonnull (accounts);
+  g_object_get (accounts, "text", &item, NULL);
+  label = bd_test_without_mnemonic (_("_Accounts"));
+  g_assert_cmpstr (item, ==, label);
   g_signal_emit_by_name (accounts, "clicked");
   screenshot_screen (in_danish () ? "accounts-menu-da" : "accounts-menu");
   gtk_menu_button_popdown (GTK_MENU_BUTTON (button));
@@ -1033,20 +962,25 @@ test_two_windows (Fixture       *f,
  * A token revoked while the window is open
  */
 
-/* billing-desk-service @args on service A's database: its stdout. */
+/* billing-desk-service @args (at most 6) on service A's database: its stdout. */
 static char *
 run_command (Fixture            *f,
              const char * const *args)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
+  const char *argv[9] = { NULL };
   g_autofree char *err = NULL;
   char *out = NULL;
+  guint n;
 
-  g_strv_builder_addv (builder, (const char **) args);
-  g_strv_builder_add_many (builder, "--data-dir", f->service_a->dir, NULL);
-  argv = g_strv_builder_end (builder);
-  g_assert_cmpint (bd_test_child_run ((const char * const *) argv, &out, &err), ==, 0);
+  for (n = 0; args[n] != NULL; n++)
+    {
+      g_assert_cmpuint (n, <, 6);
+      argv[n] = args[n];
+    }
+  argv[n++] = "--data-dir";
+  argv[n] = f->service_a->dir;
+
+  g_assert_cmpint (bd_test_child_run (argv, &out, &err), ==, 0);
   g_assert_cmpstr (err, ==, "");
   return out;
 }

@@ -96,11 +96,6 @@ forward_cb (GObject      *object,
   Forward *forward = user_data;
   g_autoptr(GBytes) body = NULL;
   g_autoptr(GError) error = NULL;
-  SoupMessageHeaders *in = soup_message_get_response_headers (forward->forward);
-  SoupMessageHeaders *out = soup_server_message_get_response_headers (forward->message);
-  const char *etag = soup_message_headers_get_one (in, "ETag");
-  gsize length = 0;
-  const char *data;
 
   body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   g_assert_no_error (error);
@@ -116,14 +111,7 @@ forward_cb (GObject      *object,
       return;
     }
 
-  if (etag != NULL)
-    soup_message_headers_replace (out, "ETag", etag);
-  data = g_bytes_get_data (body, &length);
-  soup_server_message_set_status (forward->message, soup_message_get_status (forward->forward),
-                                  NULL);
-  soup_server_message_set_response (forward->message, "application/json", SOUP_MEMORY_COPY,
-                                    data, length);
-  soup_server_message_unpause (forward->message);
+  bd_test_forward_answer (forward->message, forward->forward, body);
 
   g_object_unref (forward->message);
   g_object_unref (forward->forward);
@@ -137,15 +125,9 @@ proxy_handler (SoupServer        *server,
                GHashTable        *query,
                gpointer           user_data)
 {
-  static const char * const headers[] = {
-    "Authorization", "Idempotency-Key", "If-Match", "Accept", NULL
-  };
   Proxy *proxy = user_data;
   const char *method = soup_server_message_get_method (message);
   SoupMessageHeaders *in = soup_server_message_get_request_headers (message);
-  SoupMessageBody *body = soup_server_message_get_request_body (message);
-  GUri *uri = soup_server_message_get_uri (message);
-  g_autofree char *target = NULL;
   Forward *forward;
 
   if (g_str_equal (method, "POST"))
@@ -159,57 +141,25 @@ proxy_handler (SoupServer        *server,
       return;
     }
 
-  target = g_strconcat (proxy->target, path, g_uri_get_query (uri) != NULL ? "?" : NULL,
-                        g_uri_get_query (uri), NULL);
   forward = g_new0 (Forward, 1);
   forward->proxy = proxy;
   forward->message = g_object_ref (message);
-  forward->forward = soup_message_new (method, target);
-  g_assert_nonnull (forward->forward);
+  forward->forward = bd_test_forward_request (message, proxy->target, path);
 
-  for (guint i = 0; headers[i] != NULL; i++)
-    {
-      const char *value = soup_message_headers_get_one (in, headers[i]);
-
-      if (value != NULL)
-        soup_message_headers_replace (soup_message_get_request_headers (forward->forward),
-                                      headers[i], value);
-    }
-
-  if (body->length > 0)
-    {
-      g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
-
-      soup_message_set_request_body_from_bytes (forward->forward, "application/json", bytes);
-    }
-
-  soup_server_message_pause (message);
-  soup_session_send_and_read_async (proxy->session, forward->forward, G_PRIORITY_DEFAULT, NULL,
-                                    forward_cb, forward);
+  bd_test_forward_send (proxy->session, message, forward->forward, forward_cb, forward);
 }
 
 static Proxy *
 proxy_new (const char *target)
 {
   Proxy *proxy = g_new0 (Proxy, 1);
-  g_autoptr(GError) error = NULL;
-  GSList *uris;
 
   proxy->target = g_strdup (target);
   proxy->keys = g_ptr_array_new_with_free_func (g_free);
   proxy->session = soup_session_new ();
   soup_session_set_proxy_resolver (proxy->session, NULL);
-
-  proxy->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (proxy->server, NULL, proxy_handler, proxy, NULL);
-  soup_server_listen_local (proxy->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-
-  uris = soup_server_get_uris (proxy->server);
-  g_assert_nonnull (uris);
-  proxy->port = g_uri_get_port (uris->data);
+  proxy->server = bd_test_proxy_listen (proxy_handler, proxy, &proxy->port);
   proxy->url = g_strdup_printf ("http://127.0.0.1:%u", proxy->port);
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   return proxy;
 }
