@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 
 #include "bd-application-private.h"
 #include "bd-settings.h"
@@ -252,12 +253,16 @@ bd_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "window.close",
                                          close_accels);
 
-  /* Without handle_local_options (an application run with no arguments
-   * in a test): the settings are read here. */
+  /* Registered without g_application_run () (and so without
+   * handle_local_options): the settings are read here, and a missing
+   * schema is said as there. */
   if (self->settings == NULL)
     self->settings = bd_settings_new (&error);
   if (self->settings == NULL)
-    g_error ("%s", error->message);
+    {
+      g_printerr ("billing-desk: %s\n", error->message);
+      exit (1);
+    }
 
   self->accounts = bd_account_list_new (self->settings);
   self->token_store = bd_token_store_new (APPLICATION_ID ".Token");

@@ -169,7 +169,6 @@ switch_now (BdWindow *self)
 
   g_return_if_fail (app != NULL);
 
-  self->pending = FALSE;
   g_cancellable_cancel (self->connect_cancellable);
   g_clear_object (&self->connect_cancellable);
   self->connect_cancellable = g_cancellable_new ();
@@ -219,7 +218,6 @@ request_switch (BdWindow   *self,
   g_autofree char *title = NULL;
   g_autofree char *message = NULL;
 
-  self->pending = TRUE;
   g_set_object (&self->pending_account, account);
   g_free (self->pending_session_url);
   self->pending_session_url = g_strdup (session_url);

@@ -46,7 +46,6 @@ struct _BdWindow
   GCancellable         *connect_cancellable;
 
   /* A switch that waits for a change's answer (docs/design.md "Accounts and windows"). */
-  gboolean              pending;
   BdAccount            *pending_account;
   char                 *pending_session_url;
   char                 *pending_demo_user_id;
