@@ -13,6 +13,9 @@ G_BEGIN_DECLS
 /* How long a widget test waits for what a person would wait for. */
 #define BD_TEST_WIDGET_WAIT_MS 20000
 
+typedef gboolean (*BdTestWidgetMatch) (GtkWidget     *widget,
+                                       gconstpointer  data);
+
 char      *bd_test_widget_text        (gpointer     widget);
 gboolean   bd_test_widget_shows       (gpointer     widget,
                                        const char  *part);
@@ -32,5 +35,10 @@ GtkWidget *bd_test_find_by_action     (gpointer     widget,
 void       bd_test_click              (GtkWidget   *button);
 void       bd_test_save_screenshot    (gpointer     widget,
                                        const char  *name);
+GtkWidget *bd_test_find_widget        (gpointer           widget,
+                                       BdTestWidgetMatch  match,
+                                       gconstpointer      data);
+GtkWindow *bd_test_find_toplevel      (GType        type);
+void       bd_test_settle             (guint        ms);
 
 G_END_DECLS

@@ -183,20 +183,25 @@ new_client (BdAddAccountWindow  *self,
             const char          *token,
             GError             **error)
 {
-  g_autoptr(BdClient) client = bd_client_new (service_url, token);
+  g_autoptr(BdClient) client = NULL;
   g_autoptr(GTlsDatabase) database = NULL;
-
-  /* Plain http to another computer is refused before anything is sent. */
-  if (!bd_client_check_base_url (client, error))
-    return NULL;
 
   if (self->ca_file != NULL)
     {
       database = _bd_add_account_window_open_ca_file (self->ca_file, error);
       if (database == NULL)
         return NULL;
-      g_object_set (client, "tls-database", database, NULL);
     }
+
+  client = g_object_new (BD_TYPE_CLIENT,
+                         "base-url", service_url,
+                         "token", token,
+                         "tls-database", database,
+                         NULL);
+
+  /* Plain http to another computer is refused before anything is sent. */
+  if (!bd_client_check_base_url (client, error))
+    return NULL;
 
   return g_steal_pointer (&client);
 }
@@ -295,10 +300,12 @@ check_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(BdAddAccountWindow) self = user_data;
-  gboolean keyring = bd_token_store_check_finish (BD_TOKEN_STORE (object), result);
+  BdAddAccountWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean keyring = bd_token_store_check_finish (BD_TOKEN_STORE (object), result, &error);
 
-  if (self->check_cancellable == NULL)
+  /* Closed meanwhile: the window may be gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self->storage = keyring ? STORAGE_KEYRING : STORAGE_SESSION;
@@ -309,6 +316,5 @@ check_cb (GObject      *object,
 void
 _bd_add_account_window_check (BdAddAccountWindow *self)
 {
-  bd_token_store_check_async (self->token_store, self->check_cancellable, check_cb,
-                              g_object_ref (self));
+  bd_token_store_check_async (self->token_store, self->check_cancellable, check_cb, self);
 }
