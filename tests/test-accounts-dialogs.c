@@ -284,6 +284,12 @@ assert_token_in_no_file (const char *token)
  * Add Account
  */
 
+static gboolean
+token_is_pasted (gpointer window)
+{
+  return g_strcmp0 (gtk_editable_get_text (token_entry (window)), ADMIN) == 0;
+}
+
 /* A valid address and token: the account shown, nothing kept before Add;
  * after Add, the account in the settings and the token in the keyring,
  * in no file.
@@ -306,11 +312,21 @@ test_add_valid (Fixture       *f,
   g_assert_false (action_enabled (window, "add-account.add"));
   screenshot (window, "add-account");
 
-  fill_in (window, f->service->url, ADMIN);
+  /* The token as a person brings it: copied, then pasted with the
+   * button, the line end of the copy dropped.
+   */
+  gtk_editable_set_text (url_entry (window), f->service->url);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (window)), ADMIN "\n");
+  bd_test_click (bd_test_find_by_action (window, "add-account.paste-token"));
+  g_assert_true (bd_test_wait_until (token_is_pasted, window, BD_TEST_WIDGET_WAIT_MS));
   sign_in (window);
   bd_test_assert_shows (window, found);
   g_assert_true (bd_test_wait_until (storage_is_known, window, BD_TEST_WIDGET_WAIT_MS));
   bd_test_assert_shows (window, _("The token will be kept in your keyring."));
+  g_assert_true (gtk_widget_has_css_class (bd_test_find_by_action (window, "add-account.add"),
+                                           "suggested-action"));
+  g_assert_false (gtk_widget_has_css_class (
+    bd_test_find_by_action (window, "add-account.sign-in"), "suggested-action"));
   screenshot (window, "add-account-signed-in");
 
   /* Nothing is saved before Add. */
