@@ -224,6 +224,10 @@ press_add (Fixture  *f,
 {
   g_assert_true (bd_test_wait_until (storage_is_known, window, BD_TEST_WIDGET_WAIT_MS));
   bd_test_click (bd_test_find_by_action (window, "add-account.add"));
+  /* While the token is being kept, the window stays. */
+  gtk_window_close (window);
+  g_assert_nonnull (f->window);
+  g_assert_false (action_enabled (window, "window.close"));
   g_assert_true (bd_test_wait_until (is_added, f, BD_TEST_WIDGET_WAIT_MS));
 }
 
@@ -812,6 +816,9 @@ remove_account (Fixture                *f,
   if (screenshot_name != NULL)
     screenshot (dialog, screenshot_name);
   bd_test_click (bd_test_find_widget (dialog, is_labelled, _("_Remove")));
+  /* While the token is being cleared, the window stays. */
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_nonnull (f->window);
   g_assert_true (bd_test_wait_until (is_removed, f, BD_TEST_WIDGET_WAIT_MS));
   g_assert_cmpstr (f->removed, ==, key);
 }
