@@ -58,6 +58,7 @@ struct _BdAddAccountWindow
   GtkWidget            *result_box;
   AdwActionRow         *result_row;
   GtkWidget            *sign_in_button;
+  GtkWidget            *add_button;
 };
 
 void          _bd_add_account_window_update_actions (BdAddAccountWindow  *self);

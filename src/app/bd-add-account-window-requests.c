@@ -183,20 +183,25 @@ new_client (BdAddAccountWindow  *self,
             const char          *token,
             GError             **error)
 {
-  g_autoptr(BdClient) client = bd_client_new (service_url, token);
+  g_autoptr(BdClient) client = NULL;
   g_autoptr(GTlsDatabase) database = NULL;
-
-  /* Plain http to another computer is refused before anything is sent. */
-  if (!bd_client_check_base_url (client, error))
-    return NULL;
 
   if (self->ca_file != NULL)
     {
       database = _bd_add_account_window_open_ca_file (self->ca_file, error);
       if (database == NULL)
         return NULL;
-      g_object_set (client, "tls-database", database, NULL);
     }
+
+  client = g_object_new (BD_TYPE_CLIENT,
+                         "base-url", service_url,
+                         "token", token,
+                         "tls-database", database,
+                         NULL);
+
+  /* Plain http to another computer is refused before anything is sent. */
+  if (!bd_client_check_base_url (client, error))
+    return NULL;
 
   return g_steal_pointer (&client);
 }
@@ -243,42 +248,72 @@ _bd_add_account_window_sign_in (BdAddAccountWindow *self)
  * Add
  */
 
+/* Add in flight. It holds what it adds: the window may be destroyed with
+ * its parent meanwhile, and the account still goes with the token kept.
+ */
+typedef struct
+{
+  BdAddAccountWindow *self;
+  BdAccountList      *accounts;
+  BdAccount          *account;
+} Adding;
+
+static void
+adding_free (Adding *adding)
+{
+  g_object_unref (adding->self);
+  g_object_unref (adding->accounts);
+  g_object_unref (adding->account);
+  g_free (adding);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Adding, adding_free)
+
 static void
 store_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(BdAddAccountWindow) self = user_data;
-  g_autoptr(BdAccount) account = NULL;
+  g_autoptr(Adding) adding = user_data;
+  BdAddAccountWindow *self = adding->self;
+  gboolean disposed = self->accounts == NULL;
   g_autoptr(GError) error = NULL;
 
   self->storing = FALSE;
   if (!bd_token_store_store_finish (BD_TOKEN_STORE (object), result, NULL, &error))
     {
       g_debug ("Token not stored: %s", error->message);
+      if (disposed)
+        return;
       _bd_add_account_window_set_busy (self, FALSE);
       _bd_add_account_window_show_error (self, _("Billing Desk could not keep the token, so the "
                                                  "account was not added. Try again."));
       return;
     }
 
-  account = bd_account_new (self->service_url, bd_user_get_id (self->user),
-                            bd_tenant_get_display_name (self->tenant),
-                            bd_user_get_display_name (self->user),
-                            self->signed_in_ca_file != NULL ? self->signed_in_ca_file : "");
-  bd_account_list_add (self->accounts, account);
-
-  g_signal_emit_by_name (self, "added", account);
-  gtk_window_destroy (GTK_WINDOW (self));
+  /* In Sign In Again, the same key: the account is replaced where it is. */
+  bd_account_list_add (adding->accounts, adding->account);
+  g_signal_emit_by_name (self, "added", adding->account);
+  if (!disposed)
+    gtk_window_destroy (GTK_WINDOW (self));
 }
 
 void
 _bd_add_account_window_add (BdAddAccountWindow *self)
 {
   g_autofree char *label = NULL;
+  Adding *adding;
 
   if (self->user == NULL || self->busy)
     return;
+
+  adding = g_new0 (Adding, 1);
+  adding->self = g_object_ref (self);
+  adding->accounts = g_object_ref (self->accounts);
+  adding->account = bd_account_new (self->service_url, bd_user_get_id (self->user),
+                                    bd_tenant_get_display_name (self->tenant),
+                                    bd_user_get_display_name (self->user),
+                                    self->signed_in_ca_file);
 
   /* Translators: the keyring item's name: the organisation and the user,
    * such as "Billing Desk: Contoso A/S – Anne Berg" */
@@ -288,17 +323,20 @@ _bd_add_account_window_add (BdAddAccountWindow *self)
   self->storing = TRUE;
   _bd_add_account_window_set_busy (self, TRUE);
   bd_token_store_store_async (self->token_store, self->service_url, bd_user_get_id (self->user),
-                              label, self->token, NULL, store_cb, g_object_ref (self));
+                              label, self->token, NULL, store_cb, adding);
 }
+
 static void
 check_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(BdAddAccountWindow) self = user_data;
-  gboolean keyring = bd_token_store_check_finish (BD_TOKEN_STORE (object), result, NULL);
+  BdAddAccountWindow *self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean keyring = bd_token_store_check_finish (BD_TOKEN_STORE (object), result, &error);
 
-  if (self->check_cancellable == NULL)
+  /* Closed meanwhile: the window may be gone. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
   self->storage = keyring ? STORAGE_KEYRING : STORAGE_SESSION;
@@ -309,6 +347,5 @@ check_cb (GObject      *object,
 void
 _bd_add_account_window_check (BdAddAccountWindow *self)
 {
-  bd_token_store_check_async (self->token_store, self->check_cancellable, check_cb,
-                              g_object_ref (self));
+  bd_token_store_check_async (self->token_store, self->check_cancellable, check_cb, self);
 }

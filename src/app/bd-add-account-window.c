@@ -73,6 +73,20 @@ storage_text (BdAddAccountWindow *self)
     }
 }
 
+/* One suggested button at a time, and Enter presses it: Sign In, then
+ * Add once Sign In found the account.
+ */
+static void
+suggest (BdAddAccountWindow *self,
+         GtkWidget          *button)
+{
+  GtkWidget *other = button == self->add_button ? self->sign_in_button : self->add_button;
+
+  gtk_widget_remove_css_class (other, "suggested-action");
+  gtk_widget_add_css_class (button, "suggested-action");
+  gtk_window_set_default_widget (GTK_WINDOW (self), button);
+}
+
 /* The account that Sign In found, with Add beside it. */
 void
 _bd_add_account_window_show_result (BdAddAccountWindow *self)
@@ -81,6 +95,7 @@ _bd_add_account_window_show_result (BdAddAccountWindow *self)
   g_autofree char *key = NULL;
 
   gtk_widget_set_visible (self->result_box, self->user != NULL);
+  suggest (self, self->user != NULL ? self->add_button : self->sign_in_button);
   if (self->user == NULL)
     return;
 
@@ -122,7 +137,7 @@ _bd_add_account_window_clear_result (BdAddAccountWindow *self)
   g_clear_object (&self->tenant);
 
   _bd_add_account_window_show_error (self, NULL);
-  gtk_widget_set_visible (self->result_box, FALSE);
+  _bd_add_account_window_show_result (self);
   if (!self->storing)
     _bd_add_account_window_set_busy (self, FALSE);
 }
@@ -350,6 +365,7 @@ bd_add_account_window_class_init (BdAddAccountWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdAddAccountWindow, result_box);
   gtk_widget_class_bind_template_child (widget_class, BdAddAccountWindow, result_row);
   gtk_widget_class_bind_template_child (widget_class, BdAddAccountWindow, sign_in_button);
+  gtk_widget_class_bind_template_child (widget_class, BdAddAccountWindow, add_button);
   gtk_widget_class_bind_template_callback (widget_class, on_field_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "add-account.sign-in", NULL,
@@ -372,7 +388,7 @@ bd_add_account_window_init (BdAddAccountWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->check_cancellable = g_cancellable_new ();
-  gtk_window_set_default_widget (GTK_WINDOW (self), self->sign_in_button);
+  suggest (self, self->sign_in_button);
   update_ca_row (self);
   _bd_add_account_window_set_busy (self, FALSE);
 }

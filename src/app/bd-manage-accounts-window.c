@@ -20,16 +20,16 @@
  */
 struct _BdManageAccountsWindow
 {
-  AdwWindow          parent_instance;
+  AdwWindow           parent_instance;
 
-  BdAccountList     *accounts;
-  BdTokenStore      *token_store;
+  BdAccountList      *accounts;
+  BdTokenStore       *token_store;
   GtkFilterListModel *saved;       /* the accounts but the demo */
-  BdAccount         *removing;     /* the account being removed, while its token is cleared */
+  gboolean            removing;    /* Remove in flight: its token is being cleared */
 
-  GtkStack          *stack;
-  GtkListBox        *list_box;
-  GtkLabel          *error_label;
+  GtkStack           *stack;
+  GtkListBox         *list_box;
+  GtkLabel           *error_label;
 };
 
 G_DEFINE_FINAL_TYPE (BdManageAccountsWindow, bd_manage_accounts_window, ADW_TYPE_WINDOW)
@@ -55,8 +55,8 @@ update_state (BdManageAccountsWindow *self)
   gboolean empty = g_list_model_get_n_items (G_LIST_MODEL (self->saved)) == 0;
 
   gtk_stack_set_visible_child_name (self->stack, empty ? "empty" : "list");
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "manage.remove", self->removing == NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.close", self->removing == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "manage.remove", !self->removing);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "window.close", !self->removing);
 }
 
 static void
@@ -101,56 +101,68 @@ create_row (gpointer item,
   return row;
 }
 
-static void
-finish_removal (BdManageAccountsWindow *self)
+/* Remove in flight. It holds what it removes: the window may be destroyed
+ * with its parent meanwhile, and the account still goes once its token is
+ * gone.
+ */
+typedef struct
 {
-  g_autoptr(BdAccount) account = g_steal_pointer (&self->removing);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *key = g_strdup (bd_account_get_key (account));
+  BdManageAccountsWindow *self;
+  BdAccountList          *accounts;
+  BdAccount              *account;
+} Removal;
 
-  /* The token is gone: the cached list goes, then the account. */
-  if (!bd_list_cache_delete (bd_account_get_service_url (account),
-                             bd_account_get_user_id (account), &error))
-    {
-      g_autofree char *title = bd_account_dup_title (account);
-      g_autofree char *message = NULL;
-
-      g_debug ("Cached list of %s not deleted: %s", key, error->message);
-      /* Translators: %s is an account, such as "Contoso A/S – Anne Berg" */
-      message = g_strdup_printf (_("%s was removed, but the copy of its list kept for "
-                                   "offline use could not be deleted."), title);
-      show_error (self, message);
-    }
-
-  bd_account_list_remove (self->accounts, key);
-  update_state (self);
-  g_signal_emit (self, signals [SIGNAL_REMOVED], 0, key);
+static void
+removal_free (Removal *removal)
+{
+  g_object_unref (removal->self);
+  g_object_unref (removal->accounts);
+  g_object_unref (removal->account);
+  g_free (removal);
 }
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Removal, removal_free)
 
 static void
 clear_cb (GObject      *object,
           GAsyncResult *result,
           gpointer      user_data)
 {
-  g_autoptr(BdManageAccountsWindow) self = user_data;
+  g_autoptr(Removal) removal = user_data;
+  BdManageAccountsWindow *self = removal->self;
+  gboolean disposed = self->accounts == NULL;
+  g_autofree char *title = bd_account_dup_title (removal->account);
+  g_autofree char *message = NULL;
   g_autoptr(GError) error = NULL;
+  const char *key = bd_account_get_key (removal->account);
 
+  self->removing = FALSE;
   if (!bd_token_store_clear_finish (BD_TOKEN_STORE (object), result, &error))
     {
-      g_autoptr(BdAccount) account = g_steal_pointer (&self->removing);
-      g_autofree char *title = bd_account_dup_title (account);
-      g_autofree char *message = NULL;
-
-      g_debug ("Token of %s not cleared: %s", bd_account_get_key (account), error->message);
+      g_debug ("Token of %s not cleared: %s", key, error->message);
       /* Translators: %s is an account, such as "Contoso A/S – Anne Berg" */
       message = g_strdup_printf (_("The token of %s could not be removed from the keyring, "
                                    "so the account was kept. Try again."), title);
-      show_error (self, message);
-      update_state (self);
-      return;
+    }
+  else
+    {
+      /* The token is gone: the cached list goes, then the account. */
+      if (!bd_list_cache_delete (bd_account_get_service_url (removal->account),
+                                 bd_account_get_user_id (removal->account), &error))
+        {
+          g_debug ("Cached list of %s not deleted: %s", key, error->message);
+          /* Translators: %s is an account, such as "Contoso A/S – Anne Berg" */
+          message = g_strdup_printf (_("%s was removed, but the copy of its list kept for "
+                                       "offline use could not be deleted."), title);
+        }
+      bd_account_list_remove (removal->accounts, key);
+      g_signal_emit (self, signals [SIGNAL_REMOVED], 0, key);
     }
 
-  finish_removal (self);
+  if (disposed)
+    return;
+  show_error (self, message);
+  update_state (self);
 }
 
 static void
@@ -160,8 +172,9 @@ on_confirm_response_cb (BdManageAccountsWindow *self,
 {
   const char *key = g_object_get_data (G_OBJECT (dialog), "bd-account-key");
   BdAccount *account;
+  Removal *removal;
 
-  if (g_strcmp0 (response, "remove") != 0 || self->removing != NULL)
+  if (g_strcmp0 (response, "remove") != 0 || self->removing)
     return;
 
   /* Gone meanwhile (removed in another window): nothing to do. */
@@ -170,11 +183,14 @@ on_confirm_response_cb (BdManageAccountsWindow *self,
     return;
 
   show_error (self, NULL);
-  self->removing = g_object_ref (account);
+  self->removing = TRUE;
   update_state (self);
+  removal = g_new0 (Removal, 1);
+  removal->self = g_object_ref (self);
+  removal->accounts = g_object_ref (self->accounts);
+  removal->account = g_object_ref (account);
   bd_token_store_clear_async (self->token_store, bd_account_get_service_url (account),
-                              bd_account_get_user_id (account), NULL, clear_cb,
-                              g_object_ref (self));
+                              bd_account_get_user_id (account), NULL, clear_cb, removal);
 }
 
 static void
@@ -223,7 +239,7 @@ bd_manage_accounts_window_close_request (GtkWindow *window)
   BdManageAccountsWindow *self = BD_MANAGE_ACCOUNTS_WINDOW (window);
 
   /* A removal finishes first: no account is left without its token. */
-  if (self->removing != NULL)
+  if (self->removing)
     return TRUE;
 
   return GTK_WINDOW_CLASS (bd_manage_accounts_window_parent_class)->close_request (window);
@@ -240,7 +256,6 @@ bd_manage_accounts_window_dispose (GObject *object)
   g_clear_object (&self->saved);
   g_clear_object (&self->accounts);
   g_clear_object (&self->token_store);
-  g_clear_object (&self->removing);
 
   G_OBJECT_CLASS (bd_manage_accounts_window_parent_class)->dispose (object);
 }
