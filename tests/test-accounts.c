@@ -23,6 +23,7 @@
 #include "bd-add-account-window.h"
 #include "bd-application.h"
 #include "bd-cancel-pane.h"
+#include "bd-manage-accounts-window.h"
 #include "bd-products-page.h"
 #include "bd-settings.h"
 #include "bd-test-child.h"
@@ -459,19 +460,6 @@ action_state (BdWindow   *window,
   return g_variant_dup_string (state, NULL);
 }
 
-static gboolean
-never_done (gpointer data)
-{
-  return FALSE;
-}
-
-/* Lets the main loop run for @ms: what would come late has come. */
-static void
-pause_ms (guint ms)
-{
-  bd_test_wait_until (never_done, NULL, ms);
-}
-
 /* The whole X screen, menus included, when BD_TEST_SCREENSHOT_DIR is set. */
 static void
 screenshot_screen (const char *name)
@@ -483,7 +471,7 @@ screenshot_screen (const char *name)
   if (dir == NULL)
     return;
 
-  pause_ms (500);
+  bd_test_settle (500);
   path = g_strdup_printf ("%s/%s.png", dir, name);
   g_spawn_sync (NULL, (char *[]) { "import", "-window", "root", path, NULL }, NULL,
                 G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, &error);
@@ -790,7 +778,7 @@ switch_load_body (gpointer data)
 
   proxy_release (f->proxy);
   wait_loaded (window, f->title_b, "Microsoft Intune Plan 1");
-  pause_ms (300);
+  bd_test_settle (300);
   assert_lists_none_of (window, products_a);
   g_assert_true (g_str_has_prefix (subtitle (window), f->title_b));
 }
@@ -876,7 +864,7 @@ switch_cancel_body (gpointer data)
   bd_test_wait_for_text (window, waiting);
   bd_test_save_screenshot (window, in_danish () ? "switch-waits-da" : "switch-waits");
   /* Still the old account, whole: its title, its rows, its pane. */
-  pause_ms (300);
+  bd_test_settle (300);
   g_assert_true (g_str_has_prefix (subtitle (window), f->title_a));
   g_assert_true (bd_cancel_pane_get_busy (pane));
   state = action_state (window, "account");
@@ -1017,32 +1005,16 @@ revoke_token (Fixture    *f,
   out = run_command (f, (const char * const []) { "tokens", "revoke", id, NULL });
 }
 
-static BdAddAccountWindow *
-find_add_account_window (void)
-{
-  GListModel *toplevels = gtk_window_get_toplevels ();
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (BD_IS_ADD_ACCOUNT_WINDOW (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return BD_ADD_ACCOUNT_WINDOW (window);
-    }
-
-  return NULL;
-}
-
 static gboolean
 add_account_window_shown (gpointer data)
 {
-  return find_add_account_window () != NULL;
+  return bd_test_find_toplevel (BD_TYPE_ADD_ACCOUNT_WINDOW) != NULL;
 }
 
 static gboolean
 add_account_window_gone (gpointer data)
 {
-  return find_add_account_window () == NULL;
+  return bd_test_find_toplevel (BD_TYPE_ADD_ACCOUNT_WINDOW) == NULL;
 }
 
 static gboolean
@@ -1090,7 +1062,7 @@ revoked_body (gpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page_of (window)), "page.sign-in-again",
                                              NULL));
   g_assert_true (bd_test_wait_until (add_account_window_shown, NULL, WAIT_MS));
-  sign_in_again = find_add_account_window ();
+  sign_in_again = BD_ADD_ACCOUNT_WINDOW (bd_test_find_toplevel (BD_TYPE_ADD_ACCOUNT_WINDOW));
   gtk_editable_set_text (GTK_EDITABLE (bd_test_find_by_type (sign_in_again,
                                                              ADW_TYPE_PASSWORD_ENTRY_ROW)),
                          second);
@@ -1110,6 +1082,82 @@ test_revoked (Fixture       *f,
               gconstpointer  data)
 {
   run_app (NULL, revoked_body, f);
+}
+
+/* Manage Accounts' Remove button for the account whose key is @data. */
+static gboolean
+removes (GtkWidget     *widget,
+         gconstpointer  key)
+{
+  GVariant *target;
+
+  return GTK_IS_ACTIONABLE (widget) &&
+         g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)),
+                    "manage.remove") == 0 &&
+         (target = gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget))) != NULL &&
+         g_strcmp0 (g_variant_get_string (target, NULL), key) == 0;
+}
+
+static gboolean
+is_labelled (GtkWidget     *widget,
+             gconstpointer  label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static gboolean
+confirmation_shown (gpointer data)
+{
+  return bd_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
+}
+
+/* Removed with Manage Accounts: every window that showed the account
+ * shows the demo, and its token is gone from the keyring. */
+static void
+removed_body (gpointer data)
+{
+  Fixture *f = data;
+  BdWindow *first = nth_window (0);
+  BdAccount *b = show_a_add_b (f, first, f->service_a->url);
+  g_autofree char *key_a = bd_account_make_key (f->service_a->url, "u1");
+  g_autofree char *demo_title = expected_subtitle (_("Demo"), "Anne Berg", _("Global admin"));
+  g_autofree char *in_keyring = NULL;
+  GtkWindow *manage;
+  GtkWindow *confirm;
+  BdWindow *second;
+  BdWindow *third;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  second = nth_window (1);
+  wait_loaded (second, f->title_a, "Project Plan 3");
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  third = nth_window (2);
+  switch_to (third, b);
+  wait_loaded (third, f->title_b, "Microsoft Intune Plan 1");
+
+  g_action_group_activate_action (G_ACTION_GROUP (first), "manage-accounts", NULL);
+  manage = bd_test_find_toplevel (BD_TYPE_MANAGE_ACCOUNTS_WINDOW);
+  g_assert_nonnull (manage);
+  bd_test_settle (300);
+  bd_test_click (bd_test_find_widget (manage, removes, key_a));
+  g_assert_true (bd_test_wait_until (confirmation_shown, NULL, WAIT_MS));
+  confirm = bd_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG);
+  bd_test_click (bd_test_find_widget (confirm, is_labelled, _("_Remove")));
+
+  wait_loaded (first, demo_title, "Microsoft 365");
+  wait_loaded (second, demo_title, "Microsoft 365");
+  g_assert_true (g_str_has_prefix (subtitle (third), f->title_b));
+  g_assert_null (bd_account_list_lookup (bd_application_get_accounts (app), key_a));
+  in_keyring = bd_test_keyring_lookup (SCHEMA, f->service_a->url, "u1");
+  g_assert_null (in_keyring);
+  gtk_window_destroy (manage);
+}
+
+static void
+test_removed (Fixture       *f,
+              gconstpointer  data)
+{
+  run_app (NULL, removed_body, f);
 }
 
 /*
@@ -1254,7 +1302,7 @@ test_second_launch (Fixture       *f,
 
   /* Presented: no second window, no second instance. */
   launch_and_wait (NULL, NULL, NULL);
-  pause_ms (500);
+  bd_test_settle (500);
   g_assert_true (has_windows (&wait));
 
   launch_and_wait ((const char * const []) { "--service", proxy_b->url, "--token", ADMIN_B, NULL },
@@ -1308,6 +1356,8 @@ main (int   argc,
   g_test_add ("/accounts/two-windows", Fixture, NULL, fixture_set_up, test_two_windows,
               fixture_tear_down);
   g_test_add ("/accounts/revoked", Fixture, NULL, fixture_set_up, test_revoked,
+              fixture_tear_down);
+  g_test_add ("/accounts/removed", Fixture, NULL, fixture_set_up, test_removed,
               fixture_tear_down);
   g_test_add ("/accounts/second-launch", Fixture, NULL, fixture_set_up, test_second_launch,
               fixture_tear_down);
