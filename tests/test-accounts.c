@@ -41,7 +41,8 @@
 #define TENANT_B \
   "{\"tenant\":{\"displayName\":\"Fabrikam ApS\",\"cloud\":\"worldwide\",\"currency\":\"DKK\"}," \
   "\"users\":[" \
-  "{\"id\":\"f1\",\"displayName\":\"Bo Lund\",\"roles\":[\"billingAdmin\"],\"token\":\"" ADMIN_B "\"}]," \
+  "{\"id\":\"f1\",\"displayName\":\"Bo Lund\",\"roles\":[\"billingAdmin\"]," \
+  "\"token\":\"" ADMIN_B "\"}]," \
   "\"billingProfiles\":[],\"domains\":[]," \
   "\"subscriptions\":[" \
   SUB ("f-s1", "Dynamics 365 Business Central", "\"quantity\":4") "," \
@@ -1088,7 +1089,8 @@ static gboolean
 is_labelled (GtkWidget     *widget,
              gconstpointer  label)
 {
-  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
 }
 
 static gboolean

@@ -117,7 +117,8 @@ close_action_dialogs (BdWindow *self)
     {
       g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i - 1);
 
-      if (BD_IS_ACTION_DIALOG (window) && gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+      if (BD_IS_ACTION_DIALOG (window) &&
+          gtk_window_get_transient_for (window) == GTK_WINDOW (self))
         gtk_window_destroy (window);
     }
 }
@@ -455,7 +456,8 @@ _bd_window_save_size (BdWindow *self)
       g_settings_set_int (settings, "window-width", width);
       g_settings_set_int (settings, "window-height", height);
     }
-  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_set_boolean (settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
   g_settings_apply (settings);
 }
 
