@@ -598,6 +598,7 @@ demo_body (gpointer data)
   g_autofree char *state = NULL;
   g_autofree char *url_1 = NULL;
   g_autofree char *url_2 = NULL;
+  g_auto(GStrv) accels = NULL;
   BdWindow *first;
   BdWindow *second;
 
@@ -617,6 +618,9 @@ demo_body (gpointer data)
   g_assert_nonnull (strstr (menu, _("_Sign In As")));
   g_assert_nonnull (strstr (menu, "Mette Ågård"));
 
+  /* New Window is Ctrl+N (and says so in the shortcuts window, help-overlay.ui). */
+  accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), "app.new-window");
+  g_assert_cmpstr (accels[0], ==, "<Control>n");
   g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
   g_assert_cmpuint (n_windows (), ==, 2);
   second = nth_window (1);
