@@ -104,15 +104,20 @@ page_sign_in_again_action (GtkWidget  *widget,
 
 /* Whether @error says that the service cannot be reached now (rather than
  * that it refused the request): no connection, no answer in time, the
- * connection lost, or the service up without its database (503).
+ * connection lost, or the service up without its database (503
+ * `unavailable`). A proxy in front of the service (docs/deploy.md) says the
+ * same with a page of its own: 502 or 504 when no instance answers it, 503.
  */
 gboolean
 _bd_products_page_is_offline_error (const GError *error)
 {
+  guint status = bd_client_error_get_http_status (error);
+
   return g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_UNREACHABLE) ||
          g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_TIMEOUT) ||
          g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_CONNECTION_LOST) ||
-         bd_client_error_get_api_code (error) == BD_ERROR_CODE_UNAVAILABLE;
+         bd_client_error_get_api_code (error) == BD_ERROR_CODE_UNAVAILABLE ||
+         status == 502 || status == 503 || status == 504;
 }
 
 /* The load failed with @error, an offline one: the cached list, if there is
