@@ -251,7 +251,12 @@ bd_products_page_set_account (BdProductsPage *self,
 
   url = service_url != NULL ? bd_account_normalize_url (service_url) : NULL;
   if (g_strcmp0 (url, self->service_url) == 0 && g_strcmp0 (user_id, self->user_id) == 0)
-    return;
+    {
+      /* The same account, renamed: Signed Out names it anew. */
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "signed-out") == 0)
+        _bd_products_page_show_signed_out (self);
+      return;
+    }
 
   g_free (self->service_url);
   self->service_url = g_steal_pointer (&url);
