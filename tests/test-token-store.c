@@ -333,6 +333,28 @@ test_keyring_cancel (void)
   g_assert_finalize_object (g_steal_pointer (&store));
 }
 
+/* The keyring goes away while the store uses it: the next call keeps its
+ * token for this session only. Run last: the keyring does not come back.
+ */
+static void
+test_keyring_gone (void)
+{
+  g_autoptr(BdTokenStore) store = bd_token_store_new (SCHEMA);
+  const char *url = "https://gone.example.com";
+
+  g_assert_false (store_token (store, url, "u-g", "tok-gone-before"));
+  g_assert_false (bd_token_store_is_session_only (store));
+
+  bd_test_keyring_stop ();
+  g_assert_true (store_token (store, url, "u-g", "tok-gone-after"));
+  g_assert_true (bd_token_store_is_session_only (store));
+  assert_lookup (store, url, "u-g", "tok-gone-after");
+  clear_token (store, url, "u-g");
+  assert_lookup (store, url, "u-g", NULL);
+  assert_in_no_file ("tok-gone-after");
+  g_assert_finalize_object (g_steal_pointer (&store));
+}
+
 /* Cancelled before it began: nothing is asked or changed. */
 static void
 test_cancel_before (void)
@@ -496,6 +518,7 @@ main (int   argc,
       g_test_add_func ("/token-store/keyring/cancel", test_keyring_cancel);
       g_test_add_func ("/token-store/keyring/cancel-before", test_cancel_before);
       g_test_add_func ("/token-store/keyring/in-order", test_in_order);
+      g_test_add_func ("/token-store/keyring/gone", test_keyring_gone);
     }
   else if (g_strcmp0 (mode, "hanging") == 0)
     {
