@@ -16,6 +16,10 @@ G_BEGIN_DECLS
  * token is kept in this process's memory instead, for this session only,
  * and the store says so. A token is never written to a file, GSettings,
  * a log or an argument list. Every call is asynchronous and cancellable.
+ * The calls of one store run one after the other, in the order they were
+ * made; each waits at most 5 s for the Secret Service. A cancelled call
+ * returns G_IO_ERROR_CANCELLED (its only error) once nothing of it is left
+ * half-done: a store or clear that the keyring carried out is undone.
  */
 
 #define BD_TYPE_TOKEN_STORE (bd_token_store_get_type ())
@@ -26,13 +30,15 @@ BdTokenStore *bd_token_store_new                (const char           *schema_na
 gboolean      bd_token_store_is_session_only    (BdTokenStore         *self);
 
 /* Whether tokens will go to the keyring (TRUE) or be kept for this session
- * only (FALSE): asks the Secret Service once. */
+ * only (FALSE, no error): asks the Secret Service once. The only error is
+ * G_IO_ERROR_CANCELLED, as for every call here. */
 void          bd_token_store_check_async        (BdTokenStore         *self,
                                                  GCancellable         *cancellable,
                                                  GAsyncReadyCallback   callback,
                                                  gpointer              user_data);
 gboolean      bd_token_store_check_finish       (BdTokenStore         *self,
-                                                 GAsyncResult         *result);
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
 
 /* @label: what the keyring shows, such as "Billing Desk: Contoso A/S – Anne Berg".
  * @session_only: (out) (optional): TRUE when the token was kept in memory only. */
