@@ -241,3 +241,56 @@ bd_test_find_subscription (GListModel *model,
 
   return NULL;
 }
+
+/* The first widget in @widget, itself included, for which @match holds. */
+GtkWidget *
+bd_test_find_widget (gpointer           widget,
+                     BdTestWidgetMatch  match,
+                     gconstpointer      data)
+{
+  if (match (GTK_WIDGET (widget), data))
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = bd_test_find_widget (child, match, data);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* A window of @type on screen, such as a dialog that opened by itself. */
+GtkWindow *
+bd_test_find_toplevel (GType type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return window;
+    }
+
+  return NULL;
+}
+
+static gboolean
+is_time_up (gpointer data)
+{
+  return g_get_monotonic_time () >= *(gint64 *) data;
+}
+
+/* Lets what was just shown map, lay out and draw, for @ms. */
+void
+bd_test_settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  bd_test_wait_until (is_time_up, &end, ms + 1000);
+}

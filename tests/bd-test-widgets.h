@@ -15,6 +15,9 @@ G_BEGIN_DECLS
 /* How long a widget test waits for what a person would wait for. */
 #define BD_TEST_WIDGET_WAIT_MS 20000
 
+typedef gboolean (*BdTestWidgetMatch) (GtkWidget     *widget,
+                                       gconstpointer  data);
+
 char      *bd_test_widget_text        (gpointer     widget);
 gboolean   bd_test_widget_shows       (gpointer     widget,
                                        const char  *part);
@@ -36,5 +39,10 @@ void       bd_test_save_screenshot    (gpointer     widget,
                                        const char  *name);
 BdSubscription *bd_test_find_subscription (GListModel *model,
                                            const char *id);
+GtkWidget *bd_test_find_widget        (gpointer           widget,
+                                       BdTestWidgetMatch  match,
+                                       gconstpointer      data);
+GtkWindow *bd_test_find_toplevel      (GType        type);
+void       bd_test_settle             (guint        ms);
 
 G_END_DECLS

@@ -396,3 +396,21 @@ bd_format_time_until (gint64 time,
    */
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %u day", "in %u days", days), days);
 }
+
+/**
+ * bd_format_role:
+ * @roles: a user's roles, a mask of BD_ROLE_MASK ()
+ *
+ * Returns: the name of the strongest of @roles, such as "Global admin"
+ */
+const char *
+bd_format_role (guint roles)
+{
+  if (roles & BD_ROLE_MASK (BD_ROLE_GLOBAL_ADMIN))
+    return _("Global admin");
+  if (roles & BD_ROLE_MASK (BD_ROLE_BILLING_ADMIN))
+    return _("Billing admin");
+  if (roles & BD_ROLE_MASK (BD_ROLE_GLOBAL_READER))
+    return _("Global reader");
+  return _("User");
+}

@@ -23,5 +23,6 @@ char       *bd_format_date              (gint64         time);
 char       *bd_format_date_time         (gint64         time);
 char       *bd_format_time_until        (gint64         time,
                                          gint64         now);
+const char *bd_format_role              (guint          roles);
 
 G_END_DECLS

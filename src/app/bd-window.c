@@ -12,6 +12,7 @@
 
 #include "bd-action-dialogs.h"
 #include "bd-cancel-pane.h"
+#include "bd-format.h"
 #include "bd-product-row.h"
 #include "bd-products-page.h"
 #include "bd-window.h"
@@ -48,19 +49,6 @@ enum {
 
 static GParamSpec *properties [N_PROPS];
 
-static const char *
-role_text (guint roles)
-{
-  /* The strongest role names the user. */
-  if (roles & BD_ROLE_MASK (BD_ROLE_GLOBAL_ADMIN))
-    return _("Global admin");
-  if (roles & BD_ROLE_MASK (BD_ROLE_BILLING_ADMIN))
-    return _("Billing admin");
-  if (roles & BD_ROLE_MASK (BD_ROLE_GLOBAL_READER))
-    return _("Global reader");
-  return _("User");
-}
-
 static void
 get_me_cb (GObject      *object,
            GAsyncResult *result,
@@ -84,7 +72,7 @@ get_me_cb (GObject      *object,
    * user and their role, such as "Contoso A/S – Anne Berg, Global admin" */
   subtitle = g_strdup_printf (_("%1$s – %2$s, %3$s"), bd_tenant_get_display_name (tenant),
                               bd_user_get_display_name (user),
-                              role_text (bd_user_get_roles (user)));
+                              bd_format_role (bd_user_get_roles (user)));
   adw_window_title_set_subtitle (self->window_title, subtitle);
   bd_products_page_set_server_time (self->products_page, server_time);
   self->cloud = bd_tenant_get_cloud (tenant);
