@@ -458,3 +458,33 @@ bd_test_keyring_hang_secret_service (void)
   g_assert_cmpuint (result, ==, 1);  /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
   g_dbus_connection_add_filter (test_keyring.hanging, swallow_calls, NULL, NULL);
 }
+
+static gboolean
+has_exited (gpointer process)
+{
+  return g_subprocess_get_identifier (process) == NULL;
+}
+
+static gboolean
+secret_service_is_gone (gpointer connection)
+{
+  return !name_has_owner (connection, "org.freedesktop.secrets");
+}
+
+/**
+ * bd_test_keyring_stop:
+ *
+ * After bd_test_keyring_setup (): the keyring goes away (SIGKILL), as when
+ * it crashes; the bus stays, and activates nothing in its place.
+ */
+void
+bd_test_keyring_stop (void)
+{
+  g_autoptr(GDBusConnection) connection = connect_to_bus ();
+
+  g_assert_nonnull (test_keyring.keyring);
+  g_subprocess_force_exit (test_keyring.keyring);
+  g_assert_true (wait_for (has_exited, test_keyring.keyring));
+  g_assert_true (wait_for (secret_service_is_gone, connection));
+  g_dbus_connection_close_sync (connection, NULL, NULL);
+}

@@ -32,5 +32,6 @@ char       *bd_test_keyring_search                (const char *schema_name);
 char       *bd_test_keyring_find_in_files         (const char *needle);
 
 void        bd_test_keyring_hang_secret_service   (void);
+void        bd_test_keyring_stop                  (void);
 
 G_END_DECLS

@@ -19,6 +19,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "bd-cancel-pane.h"
@@ -487,6 +488,92 @@ test_nothing_kept (Fixture       *f,
     }
 }
 
+typedef struct
+{
+  guint       status;
+  const char *type;
+  const char *body;
+  gboolean    offline;
+} Answer;
+
+static const Answer answers[] = {
+  /* The service without its database. */
+  { 503, "application/json",
+    "{\"error\":{\"code\":\"unavailable\",\"message\":\"The billing database is not "
+    "reachable.\"}}", TRUE },
+  /* A proxy with no instance behind it. */
+  { 502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>", TRUE },
+  { 504, "text/html", "<html><body><h1>504 Gateway Time-out</h1></body></html>", TRUE },
+  { 503, "text/html", "<html><body><h1>503 Service Unavailable</h1></body></html>", TRUE },
+  /* Reached, and failing: not offline. */
+  { 500, "application/json",
+    "{\"error\":{\"code\":\"internalError\",\"message\":\"It failed.\"}}", FALSE },
+};
+
+static void
+answer_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  const Answer *answer = user_data;
+
+  soup_server_message_set_status (msg, answer->status, NULL);
+  soup_server_message_set_response (msg, answer->type, SOUP_MEMORY_STATIC, answer->body,
+                                    strlen (answer->body));
+}
+
+static gboolean
+load_failed (gpointer data)
+{
+  Fixture *f = data;
+
+  return !bd_products_page_is_loading (f->page);
+}
+
+/* At the service's address, what answers instead of it when it is down
+ * or broken: a 503, a proxy's 502 or 504 are offline; a 500 is a failure
+ * of a service that was reached, and the live rows stay as they were.
+ */
+static void
+test_stand_in (Fixture       *f,
+               gconstpointer  data)
+{
+  g_assert_true (bd_test_wait_until (cache_written, f, BD_TEST_WIDGET_WAIT_MS));
+  stop_service (f);
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%u %s", answers[i].status, answers[i].type);
+      soup_server_add_handler (server, NULL, answer_cb, (gpointer) &answers[i], NULL);
+      soup_server_listen_local (server, f->port, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+      g_assert_no_error (error);
+
+      gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh", NULL);
+      g_assert_true (bd_test_wait_until (load_failed, f, BD_TEST_WIDGET_WAIT_MS));
+      if (answers[i].offline)
+        g_assert_true (bd_test_wait_until (page_offline, f, BD_TEST_WIDGET_WAIT_MS));
+      else
+        g_assert_false (bd_products_page_is_offline (f->page));
+      g_assert_cmpstr (shown_page (f), ==, "list");
+      assert_rows_read_only (f, answers[i].offline);
+
+      soup_server_disconnect (server);
+      if (!answers[i].offline)
+        continue;
+
+      /* Live again, for the next answer. */
+      start_service (f);
+      gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh", NULL);
+      g_assert_true (bd_test_wait_until (page_live, f, BD_TEST_WIDGET_WAIT_MS));
+      stop_service (f);
+    }
+}
+
 static void
 on_sign_in_again_cb (BdProductsPage *page,
                      gpointer        user_data)
@@ -562,6 +649,8 @@ main (int   argc,
 
   g_test_add ("/offline/offline-and-back", Fixture, &admin, fixture_set_up,
               test_offline_and_back, fixture_tear_down);
+  g_test_add ("/offline/stand-in", Fixture, &admin, fixture_set_up, test_stand_in,
+              fixture_tear_down);
   g_test_add ("/offline/switch-clears", Fixture, &admin, fixture_set_up, test_switch_clears,
               fixture_tear_down);
   g_test_add ("/offline/nothing-kept", Fixture, &admin, fixture_set_up, test_nothing_kept,

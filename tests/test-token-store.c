@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "bd-test-keyring.h"
@@ -108,13 +109,31 @@ assert_lookup (BdTokenStore *store,
   g_assert_cmpstr (token, ==, expected);
 }
 
-/* Neither the token nor any part of it long enough to tell is in a file. */
 static void
 assert_in_no_file (const char *token)
 {
   g_autofree char *path = bd_test_keyring_find_in_files (token);
 
   g_assert_cmpstr (path, ==, NULL);
+}
+
+/* The scan finds what a file holds, deep under HOME. */
+static void
+test_scan_finds (void)
+{
+  g_autofree char *dir = g_build_filename (bd_test_keyring_get_dir (), "home", ".config",
+                                           "a", "b", NULL);
+  g_autofree char *path = g_build_filename (dir, "c.json", NULL);
+  g_autofree char *found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (path, "{\"x\": \"before tok-scan-7e31 after\"}", -1, &error);
+  g_assert_no_error (error);
+  found = bd_test_keyring_find_in_files ("tok-scan-7e31");
+  g_assert_cmpstr (found, ==, path);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  assert_in_no_file ("tok-scan-7e31");
 }
 
 static void
@@ -314,6 +333,28 @@ test_keyring_cancel (void)
   g_assert_finalize_object (g_steal_pointer (&store));
 }
 
+/* The keyring goes away while the store uses it: the next call keeps its
+ * token for this session only. Run last: the keyring does not come back.
+ */
+static void
+test_keyring_gone (void)
+{
+  g_autoptr(BdTokenStore) store = bd_token_store_new (SCHEMA);
+  const char *url = "https://gone.example.com";
+
+  g_assert_false (store_token (store, url, "u-g", "tok-gone-before"));
+  g_assert_false (bd_token_store_is_session_only (store));
+
+  bd_test_keyring_stop ();
+  g_assert_true (store_token (store, url, "u-g", "tok-gone-after"));
+  g_assert_true (bd_token_store_is_session_only (store));
+  assert_lookup (store, url, "u-g", "tok-gone-after");
+  clear_token (store, url, "u-g");
+  assert_lookup (store, url, "u-g", NULL);
+  assert_in_no_file ("tok-gone-after");
+  g_assert_finalize_object (g_steal_pointer (&store));
+}
+
 /* Cancelled before it began: nothing is asked or changed. */
 static void
 test_cancel_before (void)
@@ -468,6 +509,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/token-store/scan-finds", test_scan_finds);
   if (g_strcmp0 (mode, "keyring") == 0)
     {
       g_test_add_func ("/token-store/keyring/check", test_keyring_check);
@@ -476,6 +518,7 @@ main (int   argc,
       g_test_add_func ("/token-store/keyring/cancel", test_keyring_cancel);
       g_test_add_func ("/token-store/keyring/cancel-before", test_cancel_before);
       g_test_add_func ("/token-store/keyring/in-order", test_in_order);
+      g_test_add_func ("/token-store/keyring/gone", test_keyring_gone);
     }
   else if (g_strcmp0 (mode, "hanging") == 0)
     {

@@ -145,10 +145,25 @@ save_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
-/* bd_subscription_new_from_json () or bd_billing_profile_new_from_json () */
-typedef GObject *(*ReadFunc) (JsonNode    *node,
+typedef gpointer (*ReadFunc) (JsonNode    *node,
                               const char  *path,
                               GError     **error);
+
+static gpointer
+read_subscription (JsonNode    *node,
+                   const char  *path,
+                   GError     **error)
+{
+  return bd_subscription_new_from_json (node, path, error);
+}
+
+static gpointer
+read_billing_profile (JsonNode    *node,
+                      const char  *path,
+                      GError     **error)
+{
+  return bd_billing_profile_new_from_json (node, path, error);
+}
 
 static gboolean
 read_objects (JsonObject  *object,
@@ -165,7 +180,7 @@ read_objects (JsonObject  *object,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       g_autofree char *path = bd_json_path_index (key, i);
-      GObject *item = read (json_array_get_element (array, i), path, error);
+      gpointer item = read (json_array_get_element (array, i), path, error);
 
       if (item == NULL)
         return FALSE;
@@ -223,10 +238,9 @@ read_document (const char  *text,
       return NULL;
     }
 
-  if (!read_objects (object, "subscriptions", (ReadFunc) bd_subscription_new_from_json,
-                     entry->subscriptions, error) ||
-      !read_objects (object, "billingProfiles", (ReadFunc) bd_billing_profile_new_from_json,
-                     entry->billing_profiles, error))
+  if (!read_objects (object, "subscriptions", read_subscription, entry->subscriptions, error) ||
+      !read_objects (object, "billingProfiles", read_billing_profile, entry->billing_profiles,
+                     error))
     return NULL;
 
   return g_steal_pointer (&entry);

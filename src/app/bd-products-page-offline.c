@@ -104,15 +104,20 @@ page_sign_in_again_action (GtkWidget  *widget,
 
 /* Whether @error says that the service cannot be reached now (rather than
  * that it refused the request): no connection, no answer in time, the
- * connection lost, or the service up without its database (503).
+ * connection lost, or the service up without its database (503
+ * `unavailable`). A proxy in front of the service (docs/deploy.md) says the
+ * same with a page of its own: 502 or 504 when no instance answers it, 503.
  */
 gboolean
 _bd_products_page_is_offline_error (const GError *error)
 {
+  guint status = bd_client_error_get_http_status (error);
+
   return g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_UNREACHABLE) ||
          g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_TIMEOUT) ||
          g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_CONNECTION_LOST) ||
-         bd_client_error_get_api_code (error) == BD_ERROR_CODE_UNAVAILABLE;
+         bd_client_error_get_api_code (error) == BD_ERROR_CODE_UNAVAILABLE ||
+         status == 502 || status == 503 || status == 504;
 }
 
 /* The load failed with @error, an offline one: the cached list, if there is
@@ -246,7 +251,12 @@ bd_products_page_set_account (BdProductsPage *self,
 
   url = service_url != NULL ? bd_account_normalize_url (service_url) : NULL;
   if (g_strcmp0 (url, self->service_url) == 0 && g_strcmp0 (user_id, self->user_id) == 0)
-    return;
+    {
+      /* The same account, renamed: Signed Out names it anew. */
+      if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "signed-out") == 0)
+        _bd_products_page_show_signed_out (self);
+      return;
+    }
 
   g_free (self->service_url);
   self->service_url = g_steal_pointer (&url);

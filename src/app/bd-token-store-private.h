@@ -57,8 +57,8 @@ typedef struct
   guint         timeout_id;
   gboolean      timed_out;
   gboolean      session_only;      /* the result of a store */
-  /* What the keyring held before a store or clear, put back when the
-   * caller cancels: */
+  /* What the keyring holds (a lookup's answer), or held before a store
+   * or clear, put back when the caller cancels: */
   char         *previous_label;
   SecretValue  *previous;
 } Op;

@@ -119,7 +119,8 @@ run_in_memory (GTask *task)
       break;
 
     case OP_LOOKUP:
-      _bd_token_store_finish (task, TRUE, g_strdup (g_hash_table_lookup (self->session, op->session_key)));
+      _bd_token_store_finish (task, TRUE,
+                              g_strdup (g_hash_table_lookup (self->session, op->session_key)));
       break;
 
     case OP_CLEAR:

@@ -16,6 +16,10 @@ G_BEGIN_DECLS
  * token is kept in this process's memory instead, for this session only,
  * and the store says so. A token is never written to a file, GSettings,
  * a log or an argument list. Every call is asynchronous and cancellable.
+ * The calls of one store run one after the other, in the order they were
+ * made; each waits at most 5 s for the Secret Service. A cancelled call
+ * returns G_IO_ERROR_CANCELLED (its only error) once nothing of it is left
+ * half-done: a store or clear that the keyring carried out is undone.
  */
 
 #define BD_TYPE_TOKEN_STORE (bd_token_store_get_type ())
