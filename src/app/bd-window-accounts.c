@@ -261,8 +261,14 @@ win_account_action (GSimpleAction *action,
 
   account = bd_account_list_lookup (bd_application_get_accounts (app),
                                     g_variant_get_string (state, NULL));
-  if (account != NULL)
-    request_switch (self, account, NULL, NULL);
+
+  /* The account shown, chosen again while it works: nothing to do. */
+  if (account == NULL ||
+      (self->account != NULL && self->client != NULL && self->pending_id == 0 &&
+       g_str_equal (bd_account_get_key (account), bd_account_get_key (self->account))))
+    return;
+
+  request_switch (self, account, NULL, NULL);
 }
 
 static void
