@@ -152,7 +152,14 @@ bd_test_child_wait_listening (BdTestChild *child,
   g_autofree char *pattern = g_strdup_printf ("^listening on %s$", url_pattern);
 
   g_assert_true (bd_test_wait_until (bd_test_is_set, &child->line_done, WAIT_MS));
-  g_assert_nonnull (child->line);
+  /* It ended without listening: what it said is the reason. */
+  if (child->line == NULL)
+    {
+      bd_test_wait_until (bd_test_is_set, &child->stderr_done, WAIT_MS);
+      g_error ("the service ended without listening; its stderr: %.*s",
+               (int) g_memory_output_stream_get_data_size (child->stderr_buffer),
+               (const char *) g_memory_output_stream_get_data (child->stderr_buffer));
+    }
   g_test_message ("%s", child->line);
   g_assert_true (g_regex_match_simple (pattern, child->line, 0, 0));
   g_free (child->url);
