@@ -704,6 +704,12 @@ restart_signed_out_body (gpointer data)
   g_assert_true (bd_test_wait_until (shows_signed_out, window, WAIT_MS));
   g_assert_cmpuint (g_list_model_get_n_items (bd_products_page_get_model (page_of (window))), ==,
                     0);
+  /* Why: no token kept, not the service refusing one. */
+  bd_test_assert_shows (page_of (window), _("Billing Desk has no token for this account any "
+                                            "more: it was kept for one session only, or the "
+                                            "keyring no longer has it."));
+  bd_test_assert_not_shown (page_of (window), _("The billing service no longer accepts this "
+                                                "account’s token."));
   bd_test_save_screenshot (window, in_danish () ? "signed-out-da" : "signed-out");
 }
 
