@@ -25,6 +25,12 @@ test_normalize_url (void)
     { "https://billing.example.dk:8443//", "https://billing.example.dk:8443" },
     { "https://billing.example.dk/Desk/", "https://billing.example.dk/Desk" },
     { "http://127.0.0.1:8080/", "http://127.0.0.1:8080" },
+    /* The default port is no part of the account's URL. */
+    { "https://billing.example.dk:443", "https://billing.example.dk" },
+    { "HTTPS://Billing.Example.DK:443/Desk/", "https://billing.example.dk/Desk" },
+    { "http://127.0.0.1:80/", "http://127.0.0.1" },
+    { "http://127.0.0.1:443", "http://127.0.0.1:443" },
+    { "https://billing.example.dk:80", "https://billing.example.dk:80" },
     { "not a url/", "not a url" },
   };
 
@@ -53,6 +59,9 @@ test_account (void)
   account = bd_account_new ("HTTPS://Billing.Example.DK/", "u-1", "Contoso A/S", "Anne Berg", "");
   g_assert_false (bd_account_is_demo (account));
   g_assert_cmpstr (bd_account_get_key (account), ==, "https://billing.example.dk u-1");
+  g_assert_cmpstr (bd_account_get_key (account), ==, key);
+  g_clear_pointer (&key, g_free);
+  key = bd_account_make_key ("https://billing.example.dk:443/", "u-1");
   g_assert_cmpstr (bd_account_get_key (account), ==, key);
   g_assert_null (bd_account_get_ca_file (account));
   title = bd_account_dup_title (account);

@@ -23,6 +23,7 @@
 #include "bd-add-account-window.h"
 #include "bd-application.h"
 #include "bd-cancel-pane.h"
+#include "bd-list-cache.h"
 #include "bd-manage-accounts-window.h"
 #include "bd-products-page.h"
 #include "bd-settings.h"
@@ -704,6 +705,12 @@ restart_signed_out_body (gpointer data)
   g_assert_true (bd_test_wait_until (shows_signed_out, window, WAIT_MS));
   g_assert_cmpuint (g_list_model_get_n_items (bd_products_page_get_model (page_of (window))), ==,
                     0);
+  /* Why: no token kept, not the service refusing one. */
+  bd_test_assert_shows (page_of (window), _("Billing Desk has no token for this account any "
+                                            "more: it was kept for one session only, or the "
+                                            "keyring no longer has it."));
+  bd_test_assert_not_shown (page_of (window), _("The billing service no longer accepts this "
+                                                "account’s token."));
   bd_test_save_screenshot (window, in_danish () ? "signed-out-da" : "signed-out");
 }
 
@@ -1103,8 +1110,15 @@ confirmation_shown (gpointer data)
   return bd_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) != NULL;
 }
 
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
 /* Removed with Manage Accounts: every window that showed the account
- * shows the demo, and its token is gone from the keyring. */
+ * shows the demo, and its token and its kept list are gone (no window
+ * on it, nor a save in flight, writes the list again). */
 static void
 removed_body (gpointer data)
 {
@@ -1114,6 +1128,7 @@ removed_body (gpointer data)
   g_autofree char *key_a = bd_account_make_key (f->service_a->url, "u1");
   g_autofree char *demo_title = expected_subtitle (_("Demo"), "Anne Berg", _("Global admin"));
   g_autofree char *in_keyring = NULL;
+  g_autofree char *cache_a = bd_list_cache_get_path (f->service_a->url, "u1");
   GtkWindow *manage;
   GtkWindow *confirm;
   GtkWidget *remove;
@@ -1127,6 +1142,9 @@ removed_body (gpointer data)
   third = nth_window (2);
   switch_to (third, b);
   wait_loaded (third, f->title_b, "Microsoft Intune Plan 1");
+  g_assert_true (bd_test_wait_until (file_exists, cache_a, WAIT_MS));
+  /* A's list is being loaded again (and then saved) as it is removed. */
+  g_action_group_activate_action (G_ACTION_GROUP (second), "refresh", NULL);
 
   g_action_group_activate_action (G_ACTION_GROUP (first), "manage-accounts", NULL);
   manage = bd_test_find_toplevel (BD_TYPE_MANAGE_ACCOUNTS_WINDOW);
@@ -1147,6 +1165,8 @@ removed_body (gpointer data)
   g_assert_null (bd_account_list_lookup (bd_application_get_accounts (app), key_a));
   in_keyring = bd_test_keyring_lookup (SCHEMA, f->service_a->url, "u1");
   g_assert_null (in_keyring);
+  bd_test_settle (300);
+  g_assert_false (g_file_test (cache_a, G_FILE_TEST_EXISTS));
   gtk_window_destroy (manage);
 }
 

@@ -38,7 +38,7 @@ test_path (void)
 {
   const char *same[] = {
     "https://billing.example.dk", "https://billing.example.dk/", "HTTPS://Billing.Example.DK",
-    "Https://BILLING.example.dk/",
+    "Https://BILLING.example.dk/", "https://billing.example.dk:443",
   };
   g_autofree char *expected = expected_path (URL, USER_ID);
   g_autofree char *other_user = bd_list_cache_get_path (URL, "u2");
@@ -372,19 +372,91 @@ test_other_account (Fixture       *f,
   g_assert_null (entry);
 }
 
-static void
-test_cancelled (Fixture       *f,
-                gconstpointer  data)
+static gboolean
+save_finish (GAsyncResult **result,
+             GError       **error)
 {
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_assert_true (bd_test_wait_until (bd_test_has_result, result, 10000));
+  return bd_list_cache_save_finish (*result, error);
+}
+
+static gint64
+kept_saved_at (void)
+{
   g_autoptr(BdListCacheEntry) entry = NULL;
   g_autoptr(GError) error = NULL;
 
-  save (f, URL, USER_ID, bd_test_time ("2026-12-03T10:42:00Z"));
+  entry = load (URL, USER_ID, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (entry);
+  return entry->saved_at;
+}
+
+/* Cancelled before they begin: a save writes nothing (the list kept stays
+ * as it was), a load gives nothing.
+ */
+static void
+test_cancelled_before (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(BdListCacheEntry) entry = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 first = bd_test_time ("2026-12-03T10:42:00Z");
+
+  save (f, URL, USER_ID, first);
   g_cancellable_cancel (cancellable);
+
+  bd_list_cache_save_async (URL, USER_ID, G_LIST_MODEL (f->subscriptions), f->billing_profiles,
+                            first + 60, cancellable, bd_test_store_result_cb, &result);
+  g_assert_false (save_finish (&result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpint (kept_saved_at (), ==, first);
+
   entry = load (URL, USER_ID, cancellable, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_null (entry);
+}
+
+/* The list deleted (its account removed) while a save of it is on its
+ * way: the save does not bring it back, whenever its thread runs; a save
+ * begun after the delete writes it.
+ */
+static void
+test_deleted_while_saving (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *path = bd_list_cache_get_path (URL, USER_ID);
+  gint64 first = bd_test_time ("2026-12-03T10:42:00Z");
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+
+      bd_list_cache_save_async (URL, USER_ID, G_LIST_MODEL (f->subscriptions),
+                                f->billing_profiles, first, NULL, bd_test_store_result_cb,
+                                &result);
+      g_assert_true (bd_list_cache_delete (URL, USER_ID, &error));
+      g_assert_no_error (error);
+      /* Whether it was written before the delete or stopped after. */
+      if (!save_finish (&result, &error))
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    }
+
+  /* Nothing else is left beside it (the file each save writes first). */
+  {
+    g_autofree char *dir = g_path_get_dirname (path);
+    g_autoptr(GDir) lists = g_dir_open (dir, 0, NULL);
+
+    g_assert_true (lists == NULL || g_dir_read_name (lists) == NULL);
+  }
+
+  save (f, URL, USER_ID, first);
+  g_assert_cmpint (kept_saved_at (), ==, first);
 }
 
 static void
@@ -436,8 +508,10 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/list-cache/other-account", Fixture, NULL, fixture_set_up, test_other_account,
               fixture_tear_down);
-  g_test_add ("/list-cache/cancelled", Fixture, NULL, fixture_set_up, test_cancelled,
-              fixture_tear_down);
+  g_test_add ("/list-cache/cancelled-before", Fixture, NULL, fixture_set_up,
+              test_cancelled_before, fixture_tear_down);
+  g_test_add ("/list-cache/deleted-while-saving", Fixture, NULL, fixture_set_up,
+              test_deleted_while_saving, fixture_tear_down);
   g_test_add ("/list-cache/delete", Fixture, NULL, fixture_set_up, test_delete,
               fixture_tear_down);
 

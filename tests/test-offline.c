@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "bd-action-dialog.h"
 #include "bd-cancel-pane.h"
 #include "bd-format.h"
 #include "bd-list-cache.h"
@@ -193,19 +194,27 @@ stop_service (Fixture *f)
   g_clear_object (&f->service->server);
 }
 
+/* @service, on its database, at @port. */
+static void
+serve_at (BdTestService *service,
+          guint16        port)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", port);
+
+  service->server = bd_server_new (service->api);
+  bd_server_start_workers (service->server, service->location, BD_STORE_DURABLE,
+                           BD_SERVER_N_WORKERS, &error);
+  g_assert_no_error (error);
+  bd_server_listen (service->server, address, &error);
+  g_assert_no_error (error);
+}
+
 /* The service again, on its database and at its address. */
 static void
 start_service (Fixture *f)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = g_strdup_printf ("127.0.0.1:%u", f->port);
-
-  f->service->server = bd_server_new (f->service->api);
-  bd_server_start_workers (f->service->server, f->service->location, BD_STORE_DURABLE,
-                           BD_SERVER_N_WORKERS, &error);
-  g_assert_no_error (error);
-  bd_server_listen (f->service->server, address, &error);
-  g_assert_no_error (error);
+  serve_at (f->service, f->port);
 }
 
 static BdListCacheEntry *
@@ -524,8 +533,9 @@ answer_cb (SoupServer        *server,
                                     strlen (answer->body));
 }
 
+/* The load over, however it ended. */
 static gboolean
-load_failed (gpointer data)
+load_done (gpointer data)
 {
   Fixture *f = data;
 
@@ -554,7 +564,7 @@ test_stand_in (Fixture       *f,
       g_assert_no_error (error);
 
       gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh", NULL);
-      g_assert_true (bd_test_wait_until (load_failed, f, BD_TEST_WIDGET_WAIT_MS));
+      g_assert_true (bd_test_wait_until (load_done, f, BD_TEST_WIDGET_WAIT_MS));
       if (answers[i].offline)
         g_assert_true (bd_test_wait_until (page_offline, f, BD_TEST_WIDGET_WAIT_MS));
       else
@@ -572,6 +582,188 @@ test_stand_in (Fixture       *f,
       g_assert_true (bd_test_wait_until (page_live, f, BD_TEST_WIDGET_WAIT_MS));
       stop_service (f);
     }
+}
+
+/* Signed Out with no client (the keyring has no token for the account),
+ * or an error with none (Can't Connect Safely, Did Not Start): another
+ * account shows neither under its title, but "loading" until its client.
+ */
+static void
+test_switch_from_stopped (Fixture       *f,
+                          gconstpointer  data)
+{
+  const char *reason = "No token for this account, in this test.";
+  g_autoptr(BdClient) client = NULL;
+
+  bd_window_set_client (f->window, NULL);
+  bd_products_page_show_signed_out (f->page, reason);
+  g_assert_cmpstr (shown_page (f), ==, "signed-out");
+  bd_test_assert_shows (f->page, reason);
+  bd_test_assert_not_shown (f->page, _("The billing service no longer accepts this "
+                                       "account’s token."));
+
+  bd_products_page_set_account (f->page, "Fabrikam – Ib Holm", "https://billing.example.com",
+                                "u1");
+  g_assert_cmpstr (shown_page (f), ==, "loading");
+  g_assert_cmpuint (g_list_model_get_n_items (bd_products_page_get_model (f->page)), ==, 0);
+
+  bd_window_show_error (f->window, "Can’t Connect Safely", "Not in this test.");
+  g_assert_cmpstr (shown_page (f), ==, "error");
+  bd_products_page_set_account (f->page, TITLE, f->service->url, f->account->user_id);
+  g_assert_cmpstr (shown_page (f), ==, "loading");
+
+  client = bd_client_new (f->service->url, f->account->token);
+  bd_window_set_client (f->window, client);
+  g_assert_true (bd_test_wait_until (page_loaded, f, BD_TEST_WIDGET_WAIT_MS));
+}
+
+/* An account being removed: a reload while its window waits to leave it
+ * does not write its list again.
+ */
+static void
+test_stop_caching (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_assert_true (bd_test_wait_until (cache_written, f, BD_TEST_WIDGET_WAIT_MS));
+  g_assert_cmpint (g_unlink (f->cache_path), ==, 0);
+  bd_products_page_stop_caching (f->page);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh", NULL);
+  g_assert_true (bd_test_wait_until (page_loaded, f, BD_TEST_WIDGET_WAIT_MS));
+  /* Both parts of the list in, and time for a save's thread. */
+  bd_test_settle (500);
+  g_assert_false (g_file_test (f->cache_path, G_FILE_TEST_EXISTS));
+
+  /* Another account's list is kept again. */
+  show_account (f, &reader);
+  g_assert_true (bd_test_wait_until (cache_written, f, BD_TEST_WIDGET_WAIT_MS));
+}
+
+static const char *
+subtitle (Fixture *f)
+{
+  GtkWidget *title = bd_test_find_by_type (f->window, ADW_TYPE_WINDOW_TITLE);
+
+  return adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title));
+}
+
+static gboolean
+subtitle_has_role (gpointer data)
+{
+  Fixture *f = data;
+  /* Translators' format, as the window fills it in for Anne Berg. */
+  g_autofree char *expected = g_strdup_printf (_("%1$s – %2$s, %3$s"), "Contoso A/S",
+                                               "Anne Berg",
+                                               bd_format_role (BD_ROLE_MASK (BD_ROLE_GLOBAL_ADMIN)));
+
+  return g_strcmp0 (subtitle (f), expected) == 0;
+}
+
+/* A window opened while the service is down shows the kept list; the
+ * offline bar's Try Again with the service back asks /v1/me too: the
+ * subtitle says the role.
+ */
+static void
+test_try_again_asks_me (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(BdClient) client = bd_client_new (f->service->url, f->account->token);
+  GtkWidget *bar;
+
+  g_assert_true (bd_test_wait_until (cache_written, f, BD_TEST_WIDGET_WAIT_MS));
+  stop_service (f);
+  bd_window_set_client (f->window, NULL);
+  bd_window_set_client (f->window, client);
+  g_assert_true (bd_test_wait_until (page_offline, f, BD_TEST_WIDGET_WAIT_MS));
+  bd_test_settle (200);
+  g_assert_false (subtitle_has_role (f));
+
+  start_service (f);
+  bar = bd_test_find_by_type (f->page, BD_TYPE_OFFLINE_BAR);
+  bd_test_click (bd_test_find_by_action (bar, "page.reload"));
+  g_assert_true (bd_test_wait_until (page_live, f, BD_TEST_WIDGET_WAIT_MS));
+  g_assert_true (bd_test_wait_until (subtitle_has_role, f, BD_TEST_WIDGET_WAIT_MS));
+}
+
+static gboolean
+pane_shown (gpointer data)
+{
+  Fixture *f = data;
+
+  return adw_flap_get_reveal_flap (ADW_FLAP (bd_test_find_by_type (f->window, ADW_TYPE_FLAP)));
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return bd_test_find_toplevel (BD_TYPE_ACTION_DIALOG) != NULL;
+}
+
+/* The Cancel pane and an action dialog open, idle, when the list goes
+ * offline: both close (their rows are read-only now).
+ */
+static void
+test_offline_closes (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_assert_true (bd_test_wait_until (cache_written, f, BD_TEST_WIDGET_WAIT_MS));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.cancel", "s", "s3");
+  g_assert_true (bd_test_wait_until (pane_shown, f, BD_TEST_WIDGET_WAIT_MS));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.change-licenses", "s", "s4");
+  g_assert_true (bd_test_wait_until (dialog_shown, f, BD_TEST_WIDGET_WAIT_MS));
+  bd_test_settle (200);
+
+  stop_service (f);
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh", NULL);
+  g_assert_true (bd_test_wait_until (page_offline, f, BD_TEST_WIDGET_WAIT_MS));
+  bd_test_settle (100);
+  g_assert_false (pane_shown (f));
+  g_assert_false (dialog_shown (f));
+}
+
+/* New in order: from the test service's product names, their ids shuffled. */
+#define NEW_SUBSCRIPTIONS \
+  SUB ("n4", "Alpha Plan", "\"quantity\":1") "," \
+  SUB ("n2", "Bravo Plan", "\"quantity\":1") "," \
+  SUB ("n6", "Charlie Plan", "\"quantity\":1") "," \
+  SUB ("n1", "Delta Plan", "\"quantity\":1") "," \
+  SUB ("n5", "Echo Plan", "\"quantity\":1") "," \
+  SUB ("n3", "Foxtrot Plan", "\"quantity\":1") ","
+
+/* A reload that brings new subscriptions: the rows shown stay where they
+ * are, and the new ones follow them in the service's order.
+ */
+static void
+test_new_rows_in_order (Fixture       *f,
+                        gconstpointer  data)
+{
+  static const char *order[] = { "n4", "n2", "n6", "n1", "n5", "n3" };
+  g_auto(GStrv) parts = g_strsplit (TENANT, "\"subscriptions\":[", 2);
+  g_autofree char *tenant = g_strconcat (parts[0], "\"subscriptions\":[", NEW_SUBSCRIPTIONS,
+                                         parts[1], NULL);
+  GListModel *model = bd_products_page_get_model (f->page);
+  guint before = g_list_model_get_n_items (model);
+  BdTestService *other;
+
+  g_assert_nonnull (parts[1]);
+  /* The same tenant, with more subscriptions, in place of the service. */
+  other = bd_test_service_new (tenant, NOW);
+  bd_server_disconnect (other->server);
+  g_clear_object (&other->server);
+  stop_service (f);
+  serve_at (other, f->port);
+
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.refresh", NULL);
+  g_assert_true (bd_test_wait_until (load_done, f, BD_TEST_WIDGET_WAIT_MS));
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, before + G_N_ELEMENTS (order));
+  for (guint i = 0; i < G_N_ELEMENTS (order); i++)
+    {
+      g_autoptr(BdSubscription) subscription = g_list_model_get_item (model, before + i);
+
+      g_assert_cmpstr (bd_subscription_get_id (subscription), ==, order[i]);
+    }
+
+  bd_test_service_free (other);
 }
 
 static void
@@ -613,7 +805,8 @@ test_signed_out (Fixture       *f,
   g_assert_false (bd_products_page_is_offline (f->page));
   bd_test_wait_for_text (f->page, _("Signed Out"));
   bd_test_assert_shows (f->page, TITLE);
-  bd_test_assert_shows (f->page, _("The billing service no longer accepts this account’s token."));
+  bd_test_assert_shows (f->page,
+                        _("The billing service no longer accepts this account’s token."));
 
   button = bd_test_find_by_action (f->page, "page.sign-in-again");
   g_assert_nonnull (button);
@@ -655,6 +848,16 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/offline/nothing-kept", Fixture, &admin, fixture_set_up, test_nothing_kept,
               fixture_tear_down);
+  g_test_add ("/offline/switch-from-stopped", Fixture, &admin, fixture_set_up,
+              test_switch_from_stopped, fixture_tear_down);
+  g_test_add ("/offline/stop-caching", Fixture, &admin, fixture_set_up, test_stop_caching,
+              fixture_tear_down);
+  g_test_add ("/offline/try-again-asks-me", Fixture, &admin, fixture_set_up,
+              test_try_again_asks_me, fixture_tear_down);
+  g_test_add ("/offline/closes-pane-and-dialogs", Fixture, &admin, fixture_set_up,
+              test_offline_closes, fixture_tear_down);
+  g_test_add ("/offline/new-rows-in-order", Fixture, &admin, fixture_set_up,
+              test_new_rows_in_order, fixture_tear_down);
   g_test_add ("/offline/signed-out/admin", Fixture, &admin, fixture_set_up, test_signed_out,
               fixture_tear_down);
   g_test_add ("/offline/signed-out/reader", Fixture, &reader, fixture_set_up, test_signed_out,

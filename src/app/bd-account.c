@@ -70,7 +70,8 @@ bd_account_init (BdAccount *self)
  * bd_account_normalize_url:
  *
  * The form a service URL is kept, compared and hashed in: the scheme and
- * the host in lower case, no trailing slash. Text that is no URL comes back
+ * the host in lower case, no default port (443 for https, 80 for http), no
+ * trailing slash. Text that is no URL comes back
  * as it was, without its trailing slashes.
  *
  * Returns: (transfer full): the URL
@@ -83,6 +84,7 @@ bd_account_normalize_url (const char *url)
   g_autofree char *host = NULL;
   g_autofree char *path = NULL;
   gsize length;
+  int port;
 
   g_return_val_if_fail (url != NULL, NULL);
 
@@ -103,8 +105,14 @@ bd_account_normalize_url (const char *url)
   while (length > 0 && path[length - 1] == '/')
     path[--length] = '\0';
 
+  /* https://h:443 is https://h: one account, one cache, one keyring item. */
+  port = g_uri_get_port (uri);
+  if ((port == 443 && g_str_equal (scheme, "https")) ||
+      (port == 80 && g_str_equal (scheme, "http")))
+    port = -1;
+
   return g_uri_join (G_URI_FLAGS_ENCODED, scheme, g_uri_get_userinfo (uri), host,
-                     g_uri_get_port (uri), path, g_uri_get_query (uri), g_uri_get_fragment (uri));
+                     port, path, g_uri_get_query (uri), g_uri_get_fragment (uri));
 }
 
 /**

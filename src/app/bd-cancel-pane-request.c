@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "bd-cancel-pane-request"
+#define G_LOG_DOMAIN "bd-cancel-pane"
 
 #include "config.h"
 

@@ -9,6 +9,8 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -32,7 +34,23 @@ typedef struct
   GPtrArray *subscriptions;     /* BdSubscriptionData */
   GPtrArray *billing_profiles;  /* BdBillingProfile, immutable */
   gint64     saved_at;
+  guint      deletions;         /* of path, when the save began */
 } SaveData;
+
+/* A save must never bring back a list deleted after it began (an account
+ * removed while its list was being written): each delete counts, per file,
+ * and a save renames its file into place only if no delete came since,
+ * under the lock that the delete takes too.
+ */
+static GMutex cache_lock;
+static GHashTable *cache_deletions;  /* path -> number of deletes, as a pointer */
+
+static guint
+count_deletions (const char *path)
+{
+  return cache_deletions != NULL
+         ? GPOINTER_TO_UINT (g_hash_table_lookup (cache_deletions, path)) : 0;
+}
 
 typedef struct
 {
@@ -107,7 +125,8 @@ make_lists_dir (const char  *path,
 
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
                    /* Translators: %1$s is a folder, %2$s why it could not be created */
-                   _("Could not create the folder %1$s for offline lists: %2$s"), dir, g_strerror (saved_errno));
+                   _("Could not create the folder %1$s for offline lists: %2$s"), dir,
+                   g_strerror (saved_errno));
       return FALSE;
     }
 
@@ -122,27 +141,67 @@ save_thread (GTask        *task,
 {
   SaveData *data = task_data;
   g_autofree char *text = NULL;
+  g_autofree char *temp = NULL;
+  gboolean stopped;
   gsize length;
   GError *error = NULL;
+  int fd;
 
   if (g_task_return_error_if_cancelled (task))
     return;
 
   text = build_document (data, &length);
 
-  /* g_file_set_contents_full () writes a temporary file beside the cache,
-   * created with the mode given (never readable by others, even for a
-   * moment), and renames it over the old one: never half a list.
+  /* The list goes into a file of its own beside the cache, created 0600
+   * (never readable by others, even for a moment), then is renamed over
+   * the old one: never half a list.
    */
-  if (!make_lists_dir (data->path, &error) ||
-      !g_file_set_contents_full (data->path, text, (gssize) length,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+  if (!make_lists_dir (data->path, &error))
     {
       g_task_return_error (task, error);
       return;
     }
+  temp = g_strconcat (data->path, ".XXXXXX", NULL);
+  fd = g_mkstemp_full (temp, O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int saved_errno = errno;
 
-  g_task_return_boolean (task, TRUE);
+      g_task_return_new_error (task, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                               "%s: %s", temp, g_strerror (saved_errno));
+      return;
+    }
+  close (fd);
+  if (!g_file_set_contents_full (temp, text, (gssize) length, G_FILE_SET_CONTENTS_CONSISTENT,
+                                 0600, &error))
+    {
+      g_unlink (temp);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* Cancelled, or the list deleted, while it was being written: dropped. */
+  g_mutex_lock (&cache_lock);
+  stopped = g_cancellable_is_cancelled (cancellable) ||
+            count_deletions (data->path) != data->deletions;
+  if (!stopped && g_rename (temp, data->path) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (&error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
+                   "%s: %s", data->path, g_strerror (saved_errno));
+    }
+  g_mutex_unlock (&cache_lock);
+
+  if (stopped || error != NULL)
+    g_unlink (temp);
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else if (stopped)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                             "The list was removed while it was being saved");
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 typedef gpointer (*ReadFunc) (JsonNode    *node,
@@ -362,6 +421,9 @@ bd_list_cache_save_async (const char          *service_url,
   data->service_url = bd_account_normalize_url (service_url);
   data->user_id = g_strdup (user_id);
   data->saved_at = saved_at;
+  g_mutex_lock (&cache_lock);
+  data->deletions = count_deletions (data->path);
+  g_mutex_unlock (&cache_lock);
   data->subscriptions = g_ptr_array_new_full (n, (GDestroyNotify) bd_subscription_data_free);
   for (guint i = 0; i < n; i++)
     {
@@ -448,14 +510,26 @@ bd_list_cache_delete (const char  *service_url,
                       GError     **error)
 {
   g_autofree char *path = NULL;
+  gboolean removed;
+  int saved_errno;
 
   g_return_val_if_fail (service_url != NULL, FALSE);
   g_return_val_if_fail (user_id != NULL, FALSE);
 
   path = bd_list_cache_get_path (service_url, user_id);
-  if (g_unlink (path) != 0 && errno != ENOENT)
+
+  /* Saves begun before this one do not write the list again. */
+  g_mutex_lock (&cache_lock);
+  if (cache_deletions == NULL)
+    cache_deletions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_replace (cache_deletions, g_strdup (path),
+                        GUINT_TO_POINTER (count_deletions (path) + 1));
+  removed = g_unlink (path) == 0 || errno == ENOENT;
+  saved_errno = errno;
+  g_mutex_unlock (&cache_lock);
+
+  if (!removed)
     {
-      int saved_errno = errno;
 
       g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved_errno),
                    /* Translators: %1$s is a file, %2$s why it could not be removed */

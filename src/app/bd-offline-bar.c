@@ -47,8 +47,8 @@ bd_offline_bar_class_init (BdOfflineBarClass *klass)
 
   object_class->dispose = bd_offline_bar_dispose;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/billingdesk/BillingDesk/bd-offline-bar.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/billingdesk/BillingDesk/bd-offline-bar.ui");
   gtk_widget_class_bind_template_child (widget_class, BdOfflineBar, revealer);
   gtk_widget_class_bind_template_child (widget_class, BdOfflineBar, label);
 

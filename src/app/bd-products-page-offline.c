@@ -42,7 +42,7 @@ show_cached (BdProductsPage   *self,
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->store));
 
   /* Offline before the rows come in, so that no row is bound live. */
-  self->offline = TRUE;
+  _bd_products_page_set_offline (self, TRUE);
   _bd_products_page_set_profile_names (self, entry->billing_profiles);
   g_list_store_splice (self->store, 0, n, entry->subscriptions->pdata,
                        entry->subscriptions->len);
@@ -85,8 +85,11 @@ save_cache_cb (GObject      *object,
 {
   g_autoptr(GError) error = NULL;
 
-  /* The list is shown whatever becomes of its copy; worth a line in the log. */
-  if (!bd_list_cache_save_finish (result, &error))
+  /* The list is shown whatever becomes of its copy; worth a line in the log
+   * (a save stopped for an account being removed is not).
+   */
+  if (!bd_list_cache_save_finish (result, &error) &&
+      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_message ("The list could not be kept for offline use: %s", error->message);
 }
 
@@ -141,7 +144,7 @@ _bd_products_page_leave_offline (BdProductsPage *self)
   if (!self->offline)
     return;
 
-  self->offline = FALSE;
+  _bd_products_page_set_offline (self, FALSE);
   bd_offline_bar_hide (self->offline_bar);
   _bd_products_page_refresh_rows (self);
 }
@@ -150,19 +153,30 @@ _bd_products_page_leave_offline (BdProductsPage *self)
 void
 _bd_products_page_save_cache (BdProductsPage *self)
 {
-  if (self->service_url == NULL || self->offline || !self->list_complete ||
-      self->billing_profiles == NULL)
+  if (self->service_url == NULL || self->cache_stopped || self->offline ||
+      !self->list_complete || self->billing_profiles == NULL)
     return;
 
+  if (self->save_cancellable == NULL)
+    self->save_cancellable = g_cancellable_new ();
   bd_list_cache_save_async (self->service_url, self->user_id, G_LIST_MODEL (self->store),
-                            self->billing_profiles, self->loaded_at, NULL, save_cache_cb, NULL);
+                            self->billing_profiles, self->loaded_at, self->save_cancellable,
+                            save_cache_cb, NULL);
   self->list_complete = FALSE;
 }
 
+/* @reason: (nullable): why the account is signed out, or NULL when the
+ * service refused its token
+ */
 void
-_bd_products_page_show_signed_out (BdProductsPage *self)
+_bd_products_page_show_signed_out (BdProductsPage *self,
+                                   const char     *reason)
 {
   gboolean account = self->service_url != NULL;
+  char *kept = g_strdup (reason);
+
+  g_free (self->signed_out_reason);
+  self->signed_out_reason = kept;
 
   g_list_store_remove_all (self->store);
   _bd_products_page_leave_offline (self);
@@ -175,8 +189,9 @@ _bd_products_page_show_signed_out (BdProductsPage *self)
       g_autofree char *description = NULL;
 
       description = g_markup_printf_escaped ("<b>%s</b>\n%s", self->account_title,
-                                             _("The billing service no longer accepts this "
-                                               "account’s token."));
+                                             reason != NULL ? reason
+                                             : _("The billing service no longer accepts this "
+                                                 "account’s token."));
       adw_status_page_set_description (self->signed_out_page, description);
     }
   else
@@ -254,7 +269,7 @@ bd_products_page_set_account (BdProductsPage *self,
     {
       /* The same account, renamed: Signed Out names it anew. */
       if (g_strcmp0 (gtk_stack_get_visible_child_name (self->stack), "signed-out") == 0)
-        _bd_products_page_show_signed_out (self);
+        _bd_products_page_show_signed_out (self, self->signed_out_reason);
       return;
     }
 
@@ -263,22 +278,52 @@ bd_products_page_set_account (BdProductsPage *self,
   g_free (self->user_id);
   self->user_id = g_strdup (user_id);
 
-  bd_products_page_set_client (self, NULL);
+  /* A save of the previous account's list may still be writing it: it is
+   * that account's, and kept (its window did not leave it for its removal).
+   */
+  g_clear_object (&self->save_cancellable);
+  self->cache_stopped = FALSE;
+
+  /* Whatever the client (there is none after a missing token, an unsafe
+   * URL or a service that did not start), the page is reset: the previous
+   * account's error or Signed Out is never shown under this one's title.
+   */
+  g_clear_object (&self->client);
+  _bd_products_page_clear (self);
 }
 
 /**
  * bd_products_page_show_signed_out:
+ * @reason: (nullable): why, translated, such as that no token is kept for
+ *   the account; %NULL for a token the service refused
  *
  * Shows the Signed Out page of the account set with
- * bd_products_page_set_account (), for one that has no token to sign in
- * with (the keyring no longer has it).
+ * bd_products_page_set_account ().
  */
 void
-bd_products_page_show_signed_out (BdProductsPage *self)
+bd_products_page_show_signed_out (BdProductsPage *self,
+                                  const char     *reason)
 {
   g_return_if_fail (BD_IS_PRODUCTS_PAGE (self));
 
-  _bd_products_page_show_signed_out (self);
+  _bd_products_page_show_signed_out (self, reason);
+}
+
+/**
+ * bd_products_page_stop_caching:
+ *
+ * The account shown is being removed: its list is not kept any more, and
+ * a save of it in flight stops before it writes the file. Until another
+ * account is set.
+ */
+void
+bd_products_page_stop_caching (BdProductsPage *self)
+{
+  g_return_if_fail (BD_IS_PRODUCTS_PAGE (self));
+
+  self->cache_stopped = TRUE;
+  g_cancellable_cancel (self->save_cancellable);
+  g_clear_object (&self->save_cancellable);
 }
 
 /**

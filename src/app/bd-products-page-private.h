@@ -27,6 +27,7 @@ struct _BdProductsPage
   GtkFilterListModel *filtered;
   GtkCustomFilter    *filter;
   GHashTable         *incoming;      /* id -> BdSubscription, while reloading */
+  GPtrArray          *incoming_order; /* the same, in the service's order */
   GPtrArray          *bound_rows;    /* the BdProductRows showing an item now */
   GHashTable         *profile_names; /* billing profile id -> display name */
   gint64              server_time;   /* the service's clock ... */
@@ -37,6 +38,10 @@ struct _BdProductsPage
   char               *account_title;
   char               *service_url;   /* NULL: nothing is cached (the demo) */
   char               *user_id;
+  char               *signed_out_reason; /* NULL: the service refused the token */
+  /* Saving the list: stopped for an account being removed. */
+  GCancellable       *save_cancellable;
+  gboolean            cache_stopped;
   /* The load in progress, until both parts are in and the cache is saved. */
   gboolean            list_complete;
   GPtrArray          *billing_profiles;
@@ -60,21 +65,25 @@ struct _BdProductsPage
   GtkLabel           *count_label;
 };
 
-void     _bd_products_page_update_state       (BdProductsPage *self);
-void     _bd_products_page_refresh_rows       (BdProductsPage *self);
-void     _bd_products_page_set_profile_names  (BdProductsPage *self,
-                                               GPtrArray      *profiles);
-void     _bd_products_page_report_failure     (BdProductsPage *self,
-                                               const char     *message);
+void         _bd_products_page_update_state        (BdProductsPage *self);
+void         _bd_products_page_refresh_rows        (BdProductsPage *self);
+void         _bd_products_page_set_profile_names   (BdProductsPage *self,
+                                                    GPtrArray      *profiles);
+void         _bd_products_page_report_failure      (BdProductsPage *self,
+                                                    const char     *message);
+void         _bd_products_page_clear               (BdProductsPage *self);
+void         _bd_products_page_set_offline         (BdProductsPage *self,
+                                                    gboolean        offline);
 
-gboolean _bd_products_page_is_offline_error   (const GError   *error);
-void     _bd_products_page_go_offline         (BdProductsPage *self,
-                                               const GError   *error);
-void     _bd_products_page_leave_offline      (BdProductsPage *self);
-void     _bd_products_page_save_cache         (BdProductsPage *self);
-void     _bd_products_page_show_signed_out    (BdProductsPage *self);
-const char *_bd_products_page_unavailable_reason (BdProductsPage *self);
-void     _bd_products_page_class_init_offline (GtkWidgetClass *widget_class);
+gboolean     _bd_products_page_is_offline_error    (const GError   *error);
+void         _bd_products_page_go_offline          (BdProductsPage *self,
+                                                    const GError   *error);
+void         _bd_products_page_leave_offline       (BdProductsPage *self);
+void         _bd_products_page_save_cache          (BdProductsPage *self);
+void         _bd_products_page_show_signed_out     (BdProductsPage *self,
+                                                    const char     *reason);
+const char  *_bd_products_page_unavailable_reason  (BdProductsPage *self);
+void         _bd_products_page_class_init_offline  (GtkWidgetClass *widget_class);
 
 GtkCustomFilter *_bd_products_page_new_filter        (BdProductsPage *self);
 void             _bd_products_page_class_init_search (GtkWidgetClass *widget_class);

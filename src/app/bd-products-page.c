@@ -27,6 +27,7 @@ G_DEFINE_FINAL_TYPE (BdProductsPage, bd_products_page, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_LOADING,
+  PROP_OFFLINE,
   N_PROPS
 };
 
@@ -90,6 +91,13 @@ _bd_products_page_update_state (BdProductsPage *self)
   gtk_label_set_label (self->count_label, total > 0 ? count : "");
 }
 
+static void
+clear_incoming (BdProductsPage *self)
+{
+  g_clear_pointer (&self->incoming, g_hash_table_unref);
+  g_clear_pointer (&self->incoming_order, g_ptr_array_unref);
+}
+
 /* A reload is merged into the rows shown: rows update in place, as after
  * an action, instead of being rebuilt.
  */
@@ -114,16 +122,23 @@ merge_incoming (BdProductsPage *self)
       g_hash_table_remove (self->incoming, bd_subscription_get_id (current));
     }
 
-  /* New ones go in the service's order: product name, then id. */
-  if (g_hash_table_size (self->incoming) > 0)
+  /* New ones go in the service's order (product name, then id): the order
+   * they came in, which the table does not keep.
+   */
+  for (guint i = 0; i < self->incoming_order->len; i++)
     {
-      g_autoptr(GList) values = g_hash_table_get_values (self->incoming);
+      BdSubscription *fresh = g_ptr_array_index (self->incoming_order, i);
+      const char *id = bd_subscription_get_id (fresh);
 
-      for (const GList *l = values; l != NULL; l = l->next)
-        g_list_store_append (self->store, l->data);
+      /* Only the last copy of one listed twice (it moved between pages). */
+      if (g_hash_table_lookup (self->incoming, id) == fresh)
+        {
+          g_list_store_append (self->store, fresh);
+          g_hash_table_remove (self->incoming, id);
+        }
     }
 
-  g_clear_pointer (&self->incoming, g_hash_table_unref);
+  clear_incoming (self);
 }
 
 static void
@@ -143,14 +158,14 @@ list_subscriptions_cb (GObject      *object,
 
   if (page == NULL)
     {
-      g_clear_pointer (&self->incoming, g_hash_table_unref);
+      clear_incoming (self);
       set_loading (self, FALSE);
 
       /* The token is refused (revoked, expired, its user disabled): the rows
        * are no longer this account's to see, and every change would be refused.
        */
       if (bd_client_error_get_api_code (error) == BD_ERROR_CODE_UNAUTHENTICATED)
-        _bd_products_page_show_signed_out (self);
+        _bd_products_page_show_signed_out (self, NULL);
       else if (_bd_products_page_is_offline_error (error) && self->service_url != NULL)
         _bd_products_page_go_offline (self, error);
       else
@@ -166,6 +181,7 @@ list_subscriptions_cb (GObject      *object,
 
           g_hash_table_replace (self->incoming, (gpointer) bd_subscription_get_id (subscription),
                                 g_object_ref (subscription));
+          g_ptr_array_add (self->incoming_order, g_object_ref (subscription));
         }
     }
   else
@@ -375,17 +391,20 @@ bd_products_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_cancellable_cancel (self->save_cancellable);
+  g_clear_object (&self->save_cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_PRODUCTS_PAGE);
   g_clear_object (&self->client);
   g_clear_object (&self->filtered);
   g_clear_object (&self->store);
-  g_clear_pointer (&self->incoming, g_hash_table_unref);
+  clear_incoming (self);
   g_clear_pointer (&self->bound_rows, g_ptr_array_unref);
   g_clear_pointer (&self->profile_names, g_hash_table_unref);
   g_clear_pointer (&self->billing_profiles, g_ptr_array_unref);
   g_clear_pointer (&self->account_title, g_free);
   g_clear_pointer (&self->service_url, g_free);
   g_clear_pointer (&self->user_id, g_free);
+  g_clear_pointer (&self->signed_out_reason, g_free);
 
   G_OBJECT_CLASS (bd_products_page_parent_class)->dispose (object);
 }
@@ -402,6 +421,9 @@ bd_products_page_get_property (GObject    *object,
     {
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading);
+      break;
+    case PROP_OFFLINE:
+      g_value_set_boolean (value, self->offline);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -420,6 +442,10 @@ bd_products_page_class_init (BdProductsPageClass *klass)
   properties [PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* Whether the rows are the cached list (bd_products_page_is_offline ()). */
+  properties [PROP_OFFLINE] =
+    g_param_spec_boolean ("offline", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -434,8 +460,8 @@ bd_products_page_class_init (BdProductsPageClass *klass)
                                         G_TYPE_NONE, 1, G_TYPE_STRING);
 
   g_type_ensure (BD_TYPE_OFFLINE_BAR);
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/billingdesk/BillingDesk/bd-products-page.ui");
+  gtk_widget_class_set_template_from_resource (
+    widget_class, "/io/github/billingdesk/BillingDesk/bd-products-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, box);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, offline_bar);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, search_bar);
@@ -496,6 +522,26 @@ bd_products_page_init (BdProductsPage *self)
  * Public API
  */
 
+/* Nothing of another client's tenant stays: not its requests, its rows,
+ * its profiles' names, its cached list, its error or its Signed Out. Until
+ * the next client's rows: "loading", not "No Products".
+ */
+void
+_bd_products_page_clear (BdProductsPage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  clear_incoming (self);
+  set_loading (self, FALSE);
+  g_list_store_remove_all (self->store);
+  g_hash_table_remove_all (self->profile_names);
+  self->list_complete = FALSE;
+  g_clear_pointer (&self->billing_profiles, g_ptr_array_unref);
+  _bd_products_page_leave_offline (self);
+  _bd_products_page_update_state (self);
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+}
+
 /**
  * bd_products_page_set_client:
  *
@@ -512,27 +558,9 @@ bd_products_page_set_client (BdProductsPage *self,
   if (!g_set_object (&self->client, client))
     return;
 
-  /* Nothing of another client's tenant stays: not its requests, its rows,
-   * its profiles' names or its cached list.
-   */
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->incoming, g_hash_table_unref);
-  set_loading (self, FALSE);
-  g_list_store_remove_all (self->store);
-  g_hash_table_remove_all (self->profile_names);
-  self->list_complete = FALSE;
-  g_clear_pointer (&self->billing_profiles, g_ptr_array_unref);
-  _bd_products_page_leave_offline (self);
+  _bd_products_page_clear (self);
   if (client != NULL)
     bd_products_page_reload (self);
-  else
-    {
-      /* Until the window has the next account's client: neither "No
-       * Products" nor the previous account's error or Signed Out. */
-      _bd_products_page_update_state (self);
-      gtk_stack_set_visible_child_name (self->stack, "loading");
-    }
 }
 
 /**
@@ -551,12 +579,15 @@ bd_products_page_reload (BdProductsPage *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_clear_pointer (&self->incoming, g_hash_table_unref);
+  clear_incoming (self);
   self->list_complete = FALSE;
   g_clear_pointer (&self->billing_profiles, g_ptr_array_unref);
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) > 0)
-    self->incoming = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+    {
+      self->incoming = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_object_unref);
+      self->incoming_order = g_ptr_array_new_with_free_func (g_object_unref);
+    }
   else
     gtk_stack_set_visible_child_name (self->stack, "loading");
 
@@ -603,6 +634,17 @@ bd_products_page_set_server_time (BdProductsPage *self,
   self->server_time = server_time;
   self->server_time_at = g_get_monotonic_time ();
   _bd_products_page_refresh_rows (self);
+}
+
+void
+_bd_products_page_set_offline (BdProductsPage *self,
+                               gboolean        offline)
+{
+  if (self->offline == offline)
+    return;
+
+  self->offline = offline;
+  g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_OFFLINE]);
 }
 
 /**

@@ -25,7 +25,9 @@ void        bd_products_page_set_client      (BdProductsPage *self,
 void        bd_products_page_reload          (BdProductsPage *self);
 gboolean    bd_products_page_is_loading      (BdProductsPage *self);
 gboolean    bd_products_page_is_offline      (BdProductsPage *self);
-void        bd_products_page_show_signed_out (BdProductsPage *self);
+void        bd_products_page_show_signed_out (BdProductsPage *self,
+                                              const char     *reason);
+void        bd_products_page_stop_caching    (BdProductsPage *self);
 GListModel *bd_products_page_get_model       (BdProductsPage *self);
 void        bd_products_page_set_server_time (BdProductsPage *self,
                                               gint64          server_time);

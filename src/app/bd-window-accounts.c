@@ -39,6 +39,21 @@ escape_mnemonics (const char *text)
   return g_strjoinv ("__", parts);
 }
 
+/* An account removed (Manage Accounts) is not cached again by a window
+ * still on it (waiting to switch, reloading); bd_list_cache_delete ()
+ * stops a save already on its way.
+ */
+static void
+stop_caching_if_removed (BdWindow *self)
+{
+  BdApplication *app = get_app (self);
+
+  if (app != NULL && self->account != NULL && !bd_account_is_demo (self->account) &&
+      bd_account_list_lookup (bd_application_get_accounts (app),
+                              bd_account_get_key (self->account)) == NULL)
+    bd_products_page_stop_caching (self->products_page);
+}
+
 static void
 update_accounts_menu (BdWindow *self)
 {
@@ -57,6 +72,8 @@ update_accounts_menu (BdWindow *self)
                                                g_variant_new_string (bd_account_get_key (account)));
       g_menu_append_item (self->accounts_section, item);
     }
+
+  stop_caching_if_removed (self);
 }
 
 /* Sign In As is the demo's only: its users and their tokens are demo data. */
@@ -105,11 +122,12 @@ set_page_account (BdWindow *self)
                                 saved ? bd_account_get_user_id (self->account) : NULL);
 }
 
-/* The action dialogs of the old account go with it (one with a request in
- * flight is waited for before a switch begins).
+/* The action dialogs of the window, but those with a request in flight:
+ * on a switch, the old account's (which waits for those busy before it
+ * begins); offline, those on the rows now read-only.
  */
-static void
-close_action_dialogs (BdWindow *self)
+void
+_bd_window_close_action_dialogs (BdWindow *self)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
 
@@ -118,7 +136,8 @@ close_action_dialogs (BdWindow *self)
       g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i - 1);
 
       if (BD_IS_ACTION_DIALOG (window) &&
-          gtk_window_get_transient_for (window) == GTK_WINDOW (self))
+          gtk_window_get_transient_for (window) == GTK_WINDOW (self) &&
+          !bd_action_dialog_get_busy (BD_ACTION_DIALOG (window)))
         gtk_window_destroy (window);
     }
 }
@@ -140,7 +159,10 @@ connect_cb (GObject      *object,
   if (client == NULL)
     {
       if (g_error_matches (error, BD_APPLICATION_ERROR, BD_APPLICATION_ERROR_SIGNED_OUT))
-        bd_products_page_show_signed_out (self->products_page);
+        bd_products_page_show_signed_out (self->products_page,
+                                          _("Billing Desk has no token for this account any "
+                                            "more: it was kept for one session only, or the "
+                                            "keyring no longer has it."));
       else if (g_error_matches (error, BD_APPLICATION_ERROR, BD_APPLICATION_ERROR_NO_SERVICE))
         bd_window_show_error (self, _("The Billing Service Did Not Start"), error->message);
       else
@@ -176,7 +198,7 @@ switch_now (BdWindow *self)
 
   /* Everything of the old account goes first: its dialogs, its pane, its
    * rows and every request made through its client. */
-  close_action_dialogs (self);
+  _bd_window_close_action_dialogs (self);
   bd_window_set_client (self, NULL);
 
   g_clear_object (&self->account);

@@ -37,6 +37,7 @@ struct _BdWindow
   gint64                server_time;     /* the service's clock ... */
   gint64                server_time_at;  /* ... as read at this monotonic time */
   char                 *pane_subscription_id;
+  gboolean              me_failed;       /* /v1/me did not answer: asked again when live */
 
   /* The account shown: the demo or one added, or else (account NULL) a
    * service named on the command line. */
@@ -52,13 +53,14 @@ struct _BdWindow
   guint                 pending_id;
 };
 
-void     _bd_window_accounts_init    (BdWindow       *self);
-void     _bd_window_accounts_dispose (BdWindow       *self);
-void     _bd_window_save_size        (BdWindow       *self);
-void     _bd_window_sign_in_again    (BdWindow       *self);
-void     _bd_window_show_saved_title (BdWindow       *self);
-gboolean _bd_window_is_busy          (BdWindow       *self);
-char    *_bd_window_dup_tenant_name  (BdWindow       *self,
-                                      BdTenant       *tenant);
+void     _bd_window_accounts_init        (BdWindow *self);
+void     _bd_window_accounts_dispose     (BdWindow *self);
+void     _bd_window_save_size            (BdWindow *self);
+void     _bd_window_sign_in_again        (BdWindow *self);
+void     _bd_window_show_saved_title     (BdWindow *self);
+gboolean _bd_window_is_busy              (BdWindow *self);
+void     _bd_window_close_action_dialogs (BdWindow *self);
+char    *_bd_window_dup_tenant_name      (BdWindow *self,
+                                          BdTenant *tenant);
 
 G_END_DECLS

@@ -41,7 +41,11 @@ get_me_cb (GObject      *object,
   if (!bd_client_get_me_finish (BD_CLIENT (object), result, &user, &tenant, &server_time, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        _bd_window_show_saved_title (self);
+        {
+          /* Asked again when the list goes live (the offline bar's Try Again). */
+          self->me_failed = TRUE;
+          _bd_window_show_saved_title (self);
+        }
       return;
     }
 
@@ -243,6 +247,7 @@ load (BdWindow *self)
 {
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  self->me_failed = FALSE;
 
   if (self->client == NULL)
     return;
@@ -276,11 +281,32 @@ static void
 on_page_loading_changed_cb (BdWindow *self)
 {
   gboolean loading = bd_products_page_is_loading (self->products_page);
-  gboolean has_rows = g_list_model_get_n_items (bd_products_page_get_model (self->products_page)) > 0;
+  GListModel *model = bd_products_page_get_model (self->products_page);
+  gboolean has_rows = g_list_model_get_n_items (model) > 0;
 
   /* The first load shows its spinner in place of the list; later ones here. */
   gtk_widget_set_visible (GTK_WIDGET (self->header_spinner), loading && has_rows);
   gtk_spinner_set_spinning (self->header_spinner, loading && has_rows);
+}
+
+static void
+on_page_offline_changed_cb (BdWindow *self)
+{
+  /* Live again (the offline bar's Try Again): /v1/me too, if it failed, for
+   * the subtitle's role, the tenant's cloud and the service's clock.
+   */
+  if (!bd_products_page_is_offline (self->products_page))
+    {
+      if (self->me_failed)
+        load (self);
+      return;
+    }
+
+  /* The rows are read-only now: a pane or a dialog opened on them goes,
+   * unless its request is in flight (it finishes and says how it went).
+   */
+  bd_cancel_pane_request_close (self->cancel_pane);
+  _bd_window_close_action_dialogs (self);
 }
 
 static void
@@ -382,6 +408,7 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_pane_reactivate_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_page_loading_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_page_load_failed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_page_offline_changed_cb);
   gtk_widget_class_bind_template_callback_full (widget_class, "on_page_sign_in_again_cb",
                                                 G_CALLBACK (_bd_window_sign_in_again));
 
