@@ -237,6 +237,7 @@ get_service_cb (GObject      *object,
 
   g_debug ("The Secret Service answered: tokens go to the keyring");
   self->state = STATE_KEYRING;
+  self->used_keyring = TRUE;
   _bd_token_store_run_in_keyring (task);
 }
 
