@@ -924,6 +924,80 @@ test_session_only (Fixture       *f,
   assert_token_in_no_file (ADMIN);
 }
 
+/*
+ * The keyring goes away
+ */
+
+static gboolean
+is_added_once (gpointer data)
+{
+  return ((Fixture *) data)->n_added == 1;
+}
+
+/* The keyring goes away between Sign In (which said "keyring") and Add:
+ * the account is added, the window stays and says the token is kept for
+ * this session only, with Done. Then Remove cannot confirm that the
+ * keyring let go of the token: it says so and keeps the account. Run last:
+ * the keyring does not come back.
+ */
+static void
+test_keyring_gone (Fixture       *f,
+                   gconstpointer  data)
+{
+  BdAddAccountWindow *window = open_add_account (f);
+  g_autofree char *url = bd_account_normalize_url (f->service->url);
+  g_autofree char *key = bd_account_make_key (url, "u1");
+  g_autofree char *kept = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *not_removed = NULL;
+  BdManageAccountsWindow *manage;
+  GtkWidget *done;
+
+  fill_in (window, f->service->url, ADMIN);
+  sign_in (window);
+  g_assert_true (bd_test_wait_until (storage_is_known, window, BD_TEST_WIDGET_WAIT_MS));
+  bd_test_assert_shows (window, _("The token will be kept in your keyring."));
+
+  bd_test_keyring_stop ();
+  bd_test_click (bd_test_find_by_action (window, "add-account.add"));
+  g_assert_true (bd_test_wait_until (is_added_once, f, BD_TEST_WIDGET_WAIT_MS));
+  g_assert_nonnull (f->window);
+  bd_test_wait_for_text (window, _("The account was added, but the keyring did not answer, so "
+                                   "its token is kept for this session only. After you restart "
+                                   "Billing Desk, sign in to it again."));
+  bd_test_assert_not_shown (window, _("The token will be kept in your keyring."));
+  done = bd_test_find_by_action (window, "add-account.add");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (done)), ==, _("_Done"));
+  g_assert_false (action_enabled (window, "add-account.sign-in"));
+  screenshot (window, "add-account-session-only-after-add");
+  g_assert_true (bd_token_store_is_session_only (f->token_store));
+  g_assert_nonnull (bd_account_list_lookup (f->accounts, key));
+  kept = kept_token (f, url, "u1");
+  g_assert_cmpstr (kept, ==, ADMIN);
+  bd_test_click (done);
+  g_assert_null (f->window);
+  g_assert_cmpuint (f->n_added, ==, 1);
+
+  /* Remove: the token may still be in the keyring, so the account stays. */
+  manage = open_manage_accounts (f);
+  title = bd_account_dup_title (f->added);
+  not_removed = g_strdup_printf (_("The token of %s could not be removed from the keyring, "
+                                   "so the account was kept. Try again."), title);
+  bd_test_click (bd_test_find_widget (manage, removes, key));
+  g_assert_true (bd_test_wait_until (message_dialog_is_shown, NULL, BD_TEST_WIDGET_WAIT_MS));
+  bd_test_click (bd_test_find_widget (bd_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG),
+                                      is_labelled, _("_Remove")));
+  bd_test_wait_for_text (manage, not_removed);
+  screenshot (manage, "manage-accounts-not-removed");
+  g_assert_null (f->removed);
+  g_assert_nonnull (bd_account_list_lookup (f->accounts, key));
+  bd_test_assert_shows (manage, title);
+  g_clear_pointer (&kept, g_free);
+  kept = kept_token (f, url, "u1");
+  g_assert_cmpstr (kept, ==, ADMIN);
+  assert_token_in_no_file (ADMIN);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -974,6 +1048,9 @@ main (int   argc,
               test_remove, fixture_tear_down);
   g_test_add ("/accounts-dialogs/manage/empty", Fixture, NULL, fixture_set_up,
               test_manage_empty, fixture_tear_down);
+  /* Last (a suite of its own, after the others): the keyring does not come back. */
+  g_test_add ("/accounts-dialogs/keyring-gone/add-remove", Fixture, NULL, fixture_set_up,
+              test_keyring_gone, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -40,6 +40,8 @@ struct _BdAddAccountWindow
   Storage               storage;
   gboolean              busy;               /* Sign In or Add in flight */
   gboolean              storing;            /* Add in flight: the window stays */
+  gboolean              added;              /* added, the token session-only though the
+                                             * keyring was found: said, then Done */
 
   /* What Sign In asked, then what it found: no result, no Add. */
   char                 *service_url;
@@ -61,6 +63,7 @@ struct _BdAddAccountWindow
   GtkWidget            *add_button;
 };
 
+void          _bd_add_account_window_wipe_token     (char               **token);
 void          _bd_add_account_window_update_actions (BdAddAccountWindow  *self);
 void          _bd_add_account_window_set_busy       (BdAddAccountWindow  *self,
                                                      gboolean             busy);

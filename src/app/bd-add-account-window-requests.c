@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "bd-add-account-window-requests"
+#define G_LOG_DOMAIN "bd-add-account-window"
 
 #include "config.h"
 
@@ -20,6 +20,20 @@
  * and the token store's check of where a token would be kept. The window
  * is in bd-add-account-window.c.
  */
+
+/* Overwrites a copy of a token before its memory goes back to the
+ * allocator (as BdTokenStore does), and sets *@token to NULL.
+ */
+void
+_bd_add_account_window_wipe_token (char **token)
+{
+  char *text = g_steal_pointer (token);
+
+  if (text == NULL)
+    return;
+  explicit_bzero (text, strlen (text));
+  g_free (text);
+}
 
 /* The address as typed, or with https:// when it names no scheme, as the
  * account keeps it (bd_account_normalize_url ()); NULL when it is empty or
@@ -149,7 +163,7 @@ get_me_cb (GObject      *object,
       /* Edited or closed meanwhile: the window may be gone. */
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      g_clear_pointer (&self->token, g_free);
+      _bd_add_account_window_wipe_token (&self->token);
       _bd_add_account_window_set_busy (self, FALSE);
       _bd_add_account_window_show_error (self, describe_error (error));
       return;
@@ -161,7 +175,7 @@ get_me_cb (GObject      *object,
     {
       g_autofree char *message = NULL;
 
-      g_clear_pointer (&self->token, g_free);
+      _bd_add_account_window_wipe_token (&self->token);
       /* Translators: Sign In Again with a token of someone else; the
        * first %s is that user's name, the second the account's user */
       message = g_strdup_printf (_("This token signs in as %1$s, not as %2$s. Sign in with a "
@@ -209,7 +223,7 @@ new_client (BdAddAccountWindow  *self,
 void
 _bd_add_account_window_sign_in (BdAddAccountWindow *self)
 {
-  g_autofree char *token = NULL;
+  char *token = NULL;
   g_autoptr(BdClient) client = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -225,6 +239,7 @@ _bd_add_account_window_sign_in (BdAddAccountWindow *self)
   token = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->token_row))));
   if (*token == '\0')
     {
+      _bd_add_account_window_wipe_token (&token);
       _bd_add_account_window_show_error (self,
                                          _("Enter the access token your administrator gave "
                                            "you."));
@@ -234,11 +249,12 @@ _bd_add_account_window_sign_in (BdAddAccountWindow *self)
   client = new_client (self, self->service_url, token, &error);
   if (client == NULL)
     {
+      _bd_add_account_window_wipe_token (&token);
       _bd_add_account_window_show_error (self, describe_error (error));
       return;
     }
 
-  self->token = g_steal_pointer (&token);
+  self->token = token;
   self->signed_in_ca_file = g_strdup (self->ca_file);
   _bd_add_account_window_set_busy (self, TRUE);
   bd_client_get_me_async (client, self->cancellable, get_me_cb, self);
@@ -277,10 +293,11 @@ store_cb (GObject      *object,
   g_autoptr(Adding) adding = user_data;
   BdAddAccountWindow *self = adding->self;
   gboolean disposed = self->accounts == NULL;
+  gboolean session_only = FALSE;
   g_autoptr(GError) error = NULL;
 
   self->storing = FALSE;
-  if (!bd_token_store_store_finish (BD_TOKEN_STORE (object), result, NULL, &error))
+  if (!bd_token_store_store_finish (BD_TOKEN_STORE (object), result, &session_only, &error))
     {
       g_debug ("Token not stored: %s", error->message);
       if (disposed)
@@ -294,8 +311,23 @@ store_cb (GObject      *object,
   /* In Sign In Again, the same key: the account is replaced where it is. */
   bd_account_list_add (adding->accounts, adding->account);
   g_signal_emit_by_name (self, "added", adding->account);
-  if (!disposed)
-    gtk_window_destroy (GTK_WINDOW (self));
+  if (disposed)
+    return;
+  if (!session_only || self->storage == STORAGE_SESSION)
+    {
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+
+  /* The window said "keyring", but the keyring failed or did not answer
+   * meanwhile: the user learns that the token will not be there after a
+   * restart before the window goes, and closes it with Done.
+   */
+  g_debug ("Token of the account added kept for this session only");
+  self->storage = STORAGE_SESSION;
+  self->added = TRUE;
+  _bd_add_account_window_set_busy (self, FALSE);
+  _bd_add_account_window_show_result (self);
 }
 
 void
@@ -306,6 +338,12 @@ _bd_add_account_window_add (BdAddAccountWindow *self)
 
   if (self->user == NULL || self->busy)
     return;
+  /* Added already: the button is Done. */
+  if (self->added)
+    {
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
 
   adding = g_new0 (Adding, 1);
   adding->self = g_object_ref (self);

@@ -27,24 +27,30 @@ _bd_add_account_window_update_actions (BdAddAccountWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
 
-  gtk_widget_action_set_enabled (widget, "add-account.sign-in", !self->busy);
-  gtk_widget_action_set_enabled (widget, "add-account.paste-token", !self->busy);
-  gtk_widget_action_set_enabled (widget, "add-account.choose-ca", !self->busy);
+  /* Once added, only Done (the Add button) and closing are left. */
+  gboolean editable = !self->busy && !self->added;
+
+  gtk_widget_action_set_enabled (widget, "add-account.sign-in", editable);
+  gtk_widget_action_set_enabled (widget, "add-account.paste-token", editable);
+  gtk_widget_action_set_enabled (widget, "add-account.choose-ca", editable);
   gtk_widget_action_set_enabled (widget, "add-account.clear-ca",
-                                 !self->busy && self->ca_file != NULL);
+                                 editable && self->ca_file != NULL);
   gtk_widget_action_set_enabled (widget, "add-account.add",
                                  !self->busy && self->user != NULL &&
                                  self->storage != STORAGE_UNKNOWN);
   /* A token half stored is never left behind: Add finishes first. */
   gtk_widget_action_set_enabled (widget, "window.close", !self->storing);
-  gtk_widget_set_sensitive (self->form, !self->busy);
+  gtk_widget_set_sensitive (self->form, editable);
 }
 
 void
 _bd_add_account_window_set_busy (BdAddAccountWindow *self,
-          gboolean            busy)
+                                 gboolean            busy)
 {
   self->busy = busy;
+  /* What a screen reader says while it spins: Sign In's request or Add's. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->spinner), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->storing ? _("Adding account") : _("Signing in"), -1);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   _bd_add_account_window_update_actions (self);
@@ -52,7 +58,7 @@ _bd_add_account_window_set_busy (BdAddAccountWindow *self,
 
 void
 _bd_add_account_window_show_error (BdAddAccountWindow *self,
-            const char         *message)
+                                   const char         *message)
 {
   gtk_label_set_label (self->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
@@ -61,6 +67,10 @@ _bd_add_account_window_show_error (BdAddAccountWindow *self,
 static const char *
 storage_text (BdAddAccountWindow *self)
 {
+  if (self->added)
+    return _("The account was added, but the keyring did not answer, so its token is kept for "
+             "this session only. After you restart Billing Desk, sign in to it again.");
+
   switch (self->storage)
     {
     case STORAGE_KEYRING:
@@ -105,8 +115,10 @@ _bd_add_account_window_show_result (BdAddAccountWindow *self)
                            bd_user_get_display_name (self->user),
                            bd_format_role (bd_user_get_roles (self->user)));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->result_row), title);
+  gtk_button_set_label (GTK_BUTTON (self->add_button), self->added ? _("_Done") : _("_Add"));
   key = bd_account_make_key (self->service_url, bd_user_get_id (self->user));
-  if (self->account == NULL && bd_account_list_lookup (self->accounts, key) != NULL)
+  if (self->account == NULL && !self->added &&
+      bd_account_list_lookup (self->accounts, key) != NULL)
     {
       g_autofree char *both = NULL;
 
@@ -131,7 +143,7 @@ _bd_add_account_window_clear_result (BdAddAccountWindow *self)
   self->cancellable = g_cancellable_new ();
 
   g_clear_pointer (&self->service_url, g_free);
-  g_clear_pointer (&self->token, g_free);
+  _bd_add_account_window_wipe_token (&self->token);
   g_clear_pointer (&self->signed_in_ca_file, g_free);
   g_clear_object (&self->user);
   g_clear_object (&self->tenant);
@@ -145,7 +157,7 @@ _bd_add_account_window_clear_result (BdAddAccountWindow *self)
 static void
 on_field_changed_cb (BdAddAccountWindow *self)
 {
-  if (self->storing)
+  if (self->storing || self->added)
     return;
   _bd_add_account_window_clear_result (self);
 }
@@ -161,10 +173,6 @@ update_ca_row (BdAddAccountWindow *self)
                                                  "authorities are trusted"));
   _bd_add_account_window_update_actions (self);
 }
-
-/*
- * The token's paste button and the CA file
- */
 
 /*
  * Actions
@@ -192,7 +200,7 @@ read_text_cb (GObject      *object,
               gpointer      user_data)
 {
   g_autoptr(BdAddAccountWindow) self = user_data;
-  g_autofree char *text = NULL;
+  char *text = NULL;
   g_autoptr(GError) error = NULL;
 
   text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
@@ -200,10 +208,12 @@ read_text_cb (GObject      *object,
     {
       if (error != NULL)
         g_debug ("Nothing to paste: %s", error->message);
+      _bd_add_account_window_wipe_token (&text);
       return;
     }
 
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), g_strstrip (text));
+  _bd_add_account_window_wipe_token (&text);
 }
 
 static void
@@ -324,7 +334,7 @@ bd_add_account_window_finalize (GObject *object)
 
   g_free (self->ca_file);
   g_free (self->service_url);
-  g_free (self->token);
+  _bd_add_account_window_wipe_token (&self->token);
   g_free (self->signed_in_ca_file);
 
   G_OBJECT_CLASS (bd_add_account_window_parent_class)->finalize (object);
@@ -346,7 +356,9 @@ bd_add_account_window_class_init (BdAddAccountWindowClass *klass)
    * @account: the account added, or whose token Sign In Again replaced
    *
    * Emitted once the token is kept and the account is in the list, just
-   * before the window closes.
+   * before the window closes (or, when the token was kept for this session
+   * only though the window said the keyring, before it says so and offers
+   * Done).
    */
   signals [SIGNAL_ADDED] =
     g_signal_new ("added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,

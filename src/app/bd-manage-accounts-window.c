@@ -174,8 +174,17 @@ on_confirm_response_cb (BdManageAccountsWindow *self,
   BdAccount *account;
   Removal *removal;
 
-  if (g_strcmp0 (response, "remove") != 0 || self->removing)
+  if (g_strcmp0 (response, "remove") != 0)
     return;
+  /* Two dialogs were open: the other one's Remove runs. Said, not queued:
+   * the user may not want this one once they see the first one's outcome.
+   */
+  if (self->removing)
+    {
+      show_error (self, _("Another account is being removed. Remove this one again once it "
+                          "is done."));
+      return;
+    }
 
   /* Gone meanwhile (removed in another window): nothing to do. */
   account = bd_account_list_lookup (self->accounts, key);
