@@ -59,6 +59,7 @@ typedef struct
   gboolean      timed_out;
   gboolean      session_only;      /* the result of a store */
   gboolean      unlocked;          /* the user was asked to unlock the keyring once */
+  gboolean      searched;          /* the search is done: a store's unlock was the collection's */
   /* What the keyring holds (a lookup's answer), or held before a store
    * or clear, put back when the caller cancels: */
   char         *previous_label;

@@ -6,9 +6,10 @@
  * The calls run one at a time, in the order they were made (a queue of
  * GTasks), so that a store and a clear of the same account never cross in
  * the Secret Service. Each keyring call has a GCancellable of its own,
- * cancelled by a timeout: a Secret Service that does not answer (or waits
- * on a prompt nobody sees) turns the store into a session-only one, and the
- * call is done in memory instead. The caller's GCancellable is not handed
+ * cancelled by a timeout: a Secret Service that does not answer turns the
+ * store into a session-only one, and the call is done in memory instead
+ * (but a clear, once the keyring was used: see run_in_memory ()). Only an
+ * unlock, which may show the user a password prompt, is not timed. The caller's GCancellable is not handed
  * to libsecret: a D-Bus call once sent may still be carried out, so a
  * store or clear that the caller cancelled is let finish, then undone (the
  * item as it was before is put back), and only then returns
