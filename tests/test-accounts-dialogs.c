@@ -18,6 +18,9 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 
@@ -620,6 +623,70 @@ test_certificate (Fixture       *f,
   bd_server_disconnect (server);
 }
 
+static gboolean
+ca_file_is (gpointer data)
+{
+  const char *path = g_object_get_data (G_OBJECT (data), "bd-test-ca-file");
+
+  return g_strcmp0 (bd_add_account_window_get_ca_file (data), path) == 0;
+}
+
+/* The CA file is read in a thread: one that does not come (a FIFO no one
+ * writes to yet, as a file on a stuck network share) leaves the window
+ * answering, and Sign In pressed meanwhile goes on once it is read.
+ */
+static void
+test_ca_file_in_thread (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(BdTestCerts) certs = bd_test_certs_new ();
+  g_autofree char *fifo = g_build_filename (certs->dir, "slow-ca.pem", NULL);
+  g_autofree char *pem = NULL;
+  g_autofree char *found = signed_in_as ("Contoso A/S", "Anne Berg", _("Global admin"));
+  g_autoptr(GError) error = NULL;
+  BdAddAccountWindow *window;
+  gint64 deadline;
+  gsize length;
+  int fd;
+
+  g_file_get_contents (certs->ca_pem, &pem, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+
+  window = open_add_account (f);
+  fill_in (window, f->service->url, ADMIN);
+  /* Read on the main thread, this would not return until the FIFO is
+   * written to, below. */
+  choose_ca_file (window, fifo);
+  g_assert_null (bd_add_account_window_get_ca_file (window));
+  g_assert_false (action_enabled (window, "add-account.choose-ca"));
+  bd_test_click (bd_test_find_by_action (window, "add-account.sign-in"));
+  bd_test_settle (100);
+  g_assert_false (sign_in_is_done (window));
+  bd_test_assert_not_shown (window, found);
+
+  /* The file comes: whenever a reader waits on the FIFO (the file is read
+   * more than once), it gets the CA's certificate. */
+  g_object_set_data_full (G_OBJECT (window), "bd-test-ca-file", g_strdup (fifo), g_free);
+  deadline = g_get_monotonic_time () + BD_TEST_WIDGET_WAIT_MS * 1000;
+  while (!ca_file_is (window) && g_get_monotonic_time () < deadline)
+    {
+      fd = open (fifo, O_WRONLY | O_NONBLOCK);
+      if (fd >= 0)
+        {
+          g_assert_cmpint (write (fd, pem, length), ==, (gssize) length);
+          g_assert_cmpint (close (fd), ==, 0);
+        }
+      bd_test_settle (10);
+    }
+  g_assert_true (ca_file_is (window));
+  g_assert_true (bd_test_wait_until (sign_in_is_done, window, BD_TEST_WIDGET_WAIT_MS));
+  bd_test_assert_shows (window, found);
+  bd_test_assert_shows (window, fifo);
+  g_assert_true (action_enabled (window, "add-account.choose-ca"));
+  g_assert_cmpint (g_unlink (fifo), ==, 0);
+}
+
 /*
  * Sign In Again
  */
@@ -1042,6 +1109,8 @@ main (int   argc,
     }
   g_test_add ("/accounts-dialogs/add/certificate", Fixture, NULL, fixture_set_up,
               test_certificate, fixture_tear_down);
+  g_test_add ("/accounts-dialogs/add/ca-file-in-thread", Fixture, NULL, fixture_set_up,
+              test_ca_file_in_thread, fixture_tear_down);
   g_test_add ("/accounts-dialogs/sign-in-again", Fixture, NULL, fixture_set_up,
               test_sign_in_again, fixture_tear_down);
   g_test_add ("/accounts-dialogs/manage/remove", Fixture, NULL, fixture_set_up,

@@ -80,9 +80,9 @@ read_url (BdAddAccountWindow  *self,
   return bd_account_normalize_url (with_scheme);
 }
 
-GTlsDatabase *
-_bd_add_account_window_open_ca_file (const char  *ca_file,
-                                     GError     **error)
+static GTlsDatabase *
+open_ca_file (const char  *ca_file,
+              GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
   GTlsDatabase *database = bd_tls_database_new (ca_file, &local_error);
@@ -97,6 +97,67 @@ _bd_add_account_window_open_ca_file (const char  *ca_file,
     }
 
   return database;
+}
+
+static void
+read_ca_file_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GTlsDatabase *database = open_ca_file (task_data, &error);
+
+  if (database == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, database, g_object_unref);
+}
+
+/* Reads @ca_file in a thread, not on the main one: a file on a slow or
+ * stuck network share never freezes the window. Sign In pressed meanwhile
+ * waits for it (_bd_add_account_window_read_ca_done ()).
+ */
+void
+_bd_add_account_window_read_ca_file (BdAddAccountWindow  *self,
+                                     const char          *ca_file,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->ca_cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, _bd_add_account_window_read_ca_file);
+  g_task_set_task_data (task, g_strdup (ca_file), g_free);
+  self->n_reading++;
+  _bd_add_account_window_update_actions (self);
+  g_task_run_in_thread (task, read_ca_file_thread);
+}
+
+/* @ca_file: (out): the file read
+ * Returns: (transfer full): its certificates, or NULL with @error (cancelled
+ *   once the window is disposed) */
+GTlsDatabase *
+_bd_add_account_window_read_ca_file_finish (BdAddAccountWindow  *self,
+                                            GAsyncResult        *result,
+                                            const char         **ca_file,
+                                            GError             **error)
+{
+  *ca_file = g_task_get_task_data (G_TASK (result));
+  self->n_reading--;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* A read is done: a Sign In that waited for it goes on. */
+void
+_bd_add_account_window_read_ca_done (BdAddAccountWindow *self)
+{
+  _bd_add_account_window_update_actions (self);
+  if (self->n_reading > 0 || !self->sign_in_pending)
+    return;
+  self->sign_in_pending = FALSE;
+  _bd_add_account_window_set_busy (self, FALSE);
+  _bd_add_account_window_sign_in (self);
 }
 
 /* What went wrong at Sign In, in words: each failure its own sentence. */
@@ -198,19 +259,17 @@ new_client (BdAddAccountWindow  *self,
             GError             **error)
 {
   g_autoptr(BdClient) client = NULL;
-  g_autoptr(GTlsDatabase) database = NULL;
 
-  if (self->ca_file != NULL)
+  if (self->ca_file != NULL && self->ca_database == NULL)
     {
-      database = _bd_add_account_window_open_ca_file (self->ca_file, error);
-      if (database == NULL)
-        return NULL;
+      g_propagate_error (error, g_error_copy (self->ca_error));
+      return NULL;
     }
 
   client = g_object_new (BD_TYPE_CLIENT,
                          "base-url", service_url,
                          "token", token,
-                         "tls-database", database,
+                         "tls-database", self->ca_database,
                          NULL);
 
   /* Plain http to another computer is refused before anything is sent. */
@@ -226,6 +285,15 @@ _bd_add_account_window_sign_in (BdAddAccountWindow *self)
   char *token = NULL;
   g_autoptr(BdClient) client = NULL;
   g_autoptr(GError) error = NULL;
+
+  /* The CA file is still being read: Sign In goes on once it is. */
+  if (self->n_reading > 0)
+    {
+      _bd_add_account_window_clear_result (self);
+      self->sign_in_pending = TRUE;
+      _bd_add_account_window_set_busy (self, TRUE);
+      return;
+    }
 
   _bd_add_account_window_clear_result (self);
 

@@ -32,7 +32,7 @@ _bd_add_account_window_update_actions (BdAddAccountWindow *self)
 
   gtk_widget_action_set_enabled (widget, "add-account.sign-in", editable);
   gtk_widget_action_set_enabled (widget, "add-account.paste-token", editable);
-  gtk_widget_action_set_enabled (widget, "add-account.choose-ca", editable);
+  gtk_widget_action_set_enabled (widget, "add-account.choose-ca", editable && self->n_reading == 0);
   gtk_widget_action_set_enabled (widget, "add-account.clear-ca",
                                  editable && self->ca_file != NULL);
   gtk_widget_action_set_enabled (widget, "add-account.add",
@@ -225,14 +225,59 @@ add_account_paste_token_action (GtkWidget  *widget,
                                  g_object_ref (widget));
 }
 
+/* The CA file, read (@database) or not (@error), or none (both NULL). */
+static void
+set_ca (BdAddAccountWindow *self,
+        const char         *ca_file,
+        GTlsDatabase       *database,
+        GError             *error)
+{
+  g_free (self->ca_file);
+  self->ca_file = g_strdup (ca_file);
+  g_set_object (&self->ca_database, database);
+  g_clear_error (&self->ca_error);
+  self->ca_error = error != NULL ? g_error_copy (error) : NULL;
+  update_ca_row (self);
+  on_field_changed_cb (self);
+}
+
+/* @user_data: TRUE for a file just chosen, which is kept only if it can
+ * be read; FALSE for one set (bd_add_account_window_set_ca_file ()), kept
+ * either way, its error said at Sign In. */
+static void
+ca_file_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  BdAddAccountWindow *self = BD_ADD_ACCOUNT_WINDOW (object);
+  gboolean chosen = GPOINTER_TO_INT (user_data);
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *path;
+
+  database = _bd_add_account_window_read_ca_file_finish (self, result, &path, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (chosen && database == NULL)
+    _bd_add_account_window_show_error (self, error->message);
+  else if (chosen)
+    set_ca (self, path, database, NULL);
+  /* Another file chosen meanwhile: this one's result is no longer wanted. */
+  else if (g_strcmp0 (path, self->ca_file) == 0)
+    {
+      g_set_object (&self->ca_database, database);
+      g_clear_error (&self->ca_error);
+      self->ca_error = g_steal_pointer (&error);
+    }
+  _bd_add_account_window_read_ca_done (self);
+}
+
 static void
 on_chooser_response_cb (BdAddAccountWindow *self,
                         int                 response,
                         GtkNativeDialog    *chooser)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsDatabase) database = NULL;
   g_autofree char *path = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
@@ -241,15 +286,7 @@ on_chooser_response_cb (BdAddAccountWindow *self,
   if (file == NULL || (path = g_file_get_path (file)) == NULL)
     return;
 
-  /* A file that holds no certificate is said at once, and not kept. */
-  database = _bd_add_account_window_open_ca_file (path, &error);
-  if (database == NULL)
-    {
-      _bd_add_account_window_show_error (self, error->message);
-      return;
-    }
-
-  bd_add_account_window_set_ca_file (self, path);
+  _bd_add_account_window_read_ca_file (self, path, ca_file_read_cb, GINT_TO_POINTER (TRUE));
 }
 
 static void
@@ -314,6 +351,10 @@ bd_add_account_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->check_cancellable);
   g_clear_object (&self->check_cancellable);
+  g_cancellable_cancel (self->ca_cancellable);
+  g_clear_object (&self->ca_cancellable);
+  g_clear_object (&self->ca_database);
+  g_clear_error (&self->ca_error);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -400,6 +441,7 @@ bd_add_account_window_init (BdAddAccountWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->check_cancellable = g_cancellable_new ();
+  self->ca_cancellable = g_cancellable_new ();
   suggest (self, self->sign_in_button);
   update_ca_row (self);
   _bd_add_account_window_set_busy (self, FALSE);
@@ -525,8 +567,7 @@ bd_add_account_window_set_ca_file (BdAddAccountWindow *self,
   if (g_strcmp0 (self->ca_file, ca_file) == 0)
     return;
 
-  g_free (self->ca_file);
-  self->ca_file = g_strdup (ca_file);
-  update_ca_row (self);
-  on_field_changed_cb (self);
+  set_ca (self, ca_file, NULL, NULL);
+  if (ca_file != NULL)
+    _bd_add_account_window_read_ca_file (self, ca_file, ca_file_read_cb, GINT_TO_POINTER (FALSE));
 }

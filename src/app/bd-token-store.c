@@ -9,11 +9,12 @@
  * cancelled by a timeout: a Secret Service that does not answer turns the
  * store into a session-only one, and the call is done in memory instead
  * (but a clear, once the keyring was used: see run_in_memory ()). Only an
- * unlock, which may show the user a password prompt, is not timed. The caller's GCancellable is not handed
- * to libsecret: a D-Bus call once sent may still be carried out, so a
- * store or clear that the caller cancelled is let finish, then undone (the
- * item as it was before is put back), and only then returns
- * G_IO_ERROR_CANCELLED: a cancelled call leaves nothing half-done.
+ * unlock, which may show the user a password prompt, is not timed. The
+ * caller's GCancellable is not handed to libsecret (but for an unlock): a
+ * D-Bus call once sent may still be carried out, so a store or clear that
+ * the caller cancelled is let finish, then undone (the item as it was
+ * before is put back), and only then returns G_IO_ERROR_CANCELLED: a
+ * cancelled call leaves nothing half-done.
  *
  * A token is never logged: the debug lines name the account only.
  */
