@@ -297,6 +297,17 @@ token_is_pasted (gpointer window)
   return g_strcmp0 (gtk_editable_get_text (token_entry (window)), ADMIN) == 0;
 }
 
+static void
+assert_spinner_says (gpointer    window,
+                     const char *label)
+{
+  GtkWidget *spinner = bd_test_find_by_type (window, GTK_TYPE_SPINNER);
+
+  g_assert_true (gtk_widget_get_visible (spinner));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (spinner), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       label);
+}
+
 /* A valid address and token: the account shown, nothing kept before Add;
  * after Add, the account in the settings and the token in the keyring,
  * in no file.
@@ -326,7 +337,9 @@ test_add_valid (Fixture       *f,
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (window)), ADMIN "\n");
   bd_test_click (bd_test_find_by_action (window, "add-account.paste-token"));
   g_assert_true (bd_test_wait_until (token_is_pasted, window, BD_TEST_WIDGET_WAIT_MS));
-  sign_in (window);
+  bd_test_click (bd_test_find_by_action (window, "add-account.sign-in"));
+  assert_spinner_says (window, _("Signing in"));
+  g_assert_true (bd_test_wait_until (sign_in_is_done, window, BD_TEST_WIDGET_WAIT_MS));
   bd_test_assert_shows (window, found);
   g_assert_true (bd_test_wait_until (storage_is_known, window, BD_TEST_WIDGET_WAIT_MS));
   bd_test_assert_shows (window, _("The token will be kept in your keyring."));
@@ -342,7 +355,11 @@ test_add_valid (Fixture       *f,
   g_assert_null (keyring_secret (url, "u1"));
   g_assert_cmpuint (f->n_added, ==, 0);
 
-  press_add (f, window);
+  /* What a screen reader hears while Add runs. */
+  g_assert_true (bd_test_wait_until (storage_is_known, window, BD_TEST_WIDGET_WAIT_MS));
+  bd_test_click (bd_test_find_by_action (window, "add-account.add"));
+  assert_spinner_says (window, _("Adding account"));
+  g_assert_true (bd_test_wait_until (is_added, f, BD_TEST_WIDGET_WAIT_MS));
   g_assert_cmpuint (f->n_added, ==, 1);
   g_assert_cmpstr (bd_account_get_key (f->added), ==, key);
   g_clear_pointer (&saved, g_variant_unref);
@@ -949,6 +966,61 @@ test_remove (Fixture       *f,
   screenshot (window, "manage-accounts-empty");
 }
 
+/* The message dialog shown but @data. */
+static AdwMessageDialog *
+other_message_dialog (AdwMessageDialog *data)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && (gpointer) window != data &&
+          gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+
+  return NULL;
+}
+
+static gboolean
+two_message_dialogs (gpointer data)
+{
+  return other_message_dialog (data) != NULL;
+}
+
+/* Two Remove dialogs open, both confirmed: the first runs, the second is
+ * said, not silently dropped, and its account stays.
+ */
+static void
+test_remove_while_removing (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(BdAccount) anne = g_object_ref (save_account (f, "u1", "Anne Berg", ADMIN));
+  g_autoptr(BdAccount) soren = g_object_ref (save_account (f, "u2", "Søren Kjær", BILLING));
+  BdManageAccountsWindow *window = open_manage_accounts (f);
+  AdwMessageDialog *first;
+  AdwMessageDialog *second;
+
+  bd_test_click (bd_test_find_widget (window, removes, bd_account_get_key (anne)));
+  g_assert_true (bd_test_wait_until (message_dialog_is_shown, NULL, BD_TEST_WIDGET_WAIT_MS));
+  first = ADW_MESSAGE_DIALOG (bd_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  bd_test_click (bd_test_find_widget (window, removes, bd_account_get_key (soren)));
+  g_assert_true (bd_test_wait_until (two_message_dialogs, first, BD_TEST_WIDGET_WAIT_MS));
+  second = other_message_dialog (first);
+
+  bd_test_click (bd_test_find_widget (first, is_labelled, _("_Remove")));
+  bd_test_click (bd_test_find_widget (second, is_labelled, _("_Remove")));
+  bd_test_assert_shows (window, _("Another account is being removed. Remove this one again "
+                                  "once it is done."));
+  screenshot (window, "manage-accounts-removing");
+  g_assert_true (bd_test_wait_until (is_removed, f, BD_TEST_WIDGET_WAIT_MS));
+  g_assert_cmpstr (f->removed, ==, bd_account_get_key (anne));
+  assert_account_gone (f, anne);
+  g_assert_nonnull (bd_account_list_lookup (f->accounts, bd_account_get_key (soren)));
+}
+
 static void
 test_manage_empty (Fixture       *f,
                    gconstpointer  data)
@@ -1082,6 +1154,9 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* GTK's own accessibility context, in place of none: what a screen
+   * reader would hear is read with gtk_test_accessible_assert_property (). */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   /* As test-action-dialogs.c: no animation, no cursor blink. */
@@ -1115,6 +1190,8 @@ main (int   argc,
               test_sign_in_again, fixture_tear_down);
   g_test_add ("/accounts-dialogs/manage/remove", Fixture, NULL, fixture_set_up,
               test_remove, fixture_tear_down);
+  g_test_add ("/accounts-dialogs/manage/remove-while-removing", Fixture, NULL, fixture_set_up,
+              test_remove_while_removing, fixture_tear_down);
   g_test_add ("/accounts-dialogs/manage/empty", Fixture, NULL, fixture_set_up,
               test_manage_empty, fixture_tear_down);
   /* Last (a suite of its own, after the others): the keyring does not come back. */
