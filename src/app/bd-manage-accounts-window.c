@@ -161,7 +161,10 @@ clear_cb (GObject      *object,
 
   if (disposed)
     return;
-  show_error (self, message);
+  /* A success leaves what is said: a second Remove refused meanwhile is
+   * still to be done again. */
+  if (message != NULL)
+    show_error (self, message);
   update_state (self);
 }
 
