@@ -966,28 +966,31 @@ test_remove (Fixture       *f,
   screenshot (window, "manage-accounts-empty");
 }
 
-/* The message dialog shown but @data. */
+/* The message dialog shown over @window but @except: not one of an
+ * earlier test's windows, on its way out. */
 static AdwMessageDialog *
-other_message_dialog (AdwMessageDialog *data)
+other_message_dialog (gpointer          window,
+                      AdwMessageDialog *except)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
 
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
     {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+      g_autoptr(GtkWindow) dialog = g_list_model_get_item (toplevels, i);
 
-      if (ADW_IS_MESSAGE_DIALOG (window) && (gpointer) window != data &&
-          gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
+      if (ADW_IS_MESSAGE_DIALOG (dialog) && (gpointer) dialog != except &&
+          gtk_window_get_transient_for (dialog) == window &&
+          gtk_widget_get_visible (GTK_WIDGET (dialog)))
+        return ADW_MESSAGE_DIALOG (dialog);
     }
 
   return NULL;
 }
 
 static gboolean
-two_message_dialogs (gpointer data)
+second_message_dialog_is_shown (gpointer data)
 {
-  return other_message_dialog (data) != NULL;
+  return other_message_dialog (data, g_object_get_data (data, "bd-test-first")) != NULL;
 }
 
 /* Two Remove dialogs open, both confirmed: the first runs, the second is
@@ -1004,11 +1007,14 @@ test_remove_while_removing (Fixture       *f,
   AdwMessageDialog *second;
 
   bd_test_click (bd_test_find_widget (window, removes, bd_account_get_key (anne)));
-  g_assert_true (bd_test_wait_until (message_dialog_is_shown, NULL, BD_TEST_WIDGET_WAIT_MS));
-  first = ADW_MESSAGE_DIALOG (bd_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_true (bd_test_wait_until (second_message_dialog_is_shown, window,
+                                     BD_TEST_WIDGET_WAIT_MS));
+  first = other_message_dialog (window, NULL);
+  g_object_set_data (G_OBJECT (window), "bd-test-first", first);
   bd_test_click (bd_test_find_widget (window, removes, bd_account_get_key (soren)));
-  g_assert_true (bd_test_wait_until (two_message_dialogs, first, BD_TEST_WIDGET_WAIT_MS));
-  second = other_message_dialog (first);
+  g_assert_true (bd_test_wait_until (second_message_dialog_is_shown, window,
+                                     BD_TEST_WIDGET_WAIT_MS));
+  second = other_message_dialog (window, first);
 
   bd_test_click (bd_test_find_widget (first, is_labelled, _("_Remove")));
   bd_test_click (bd_test_find_widget (second, is_labelled, _("_Remove")));
