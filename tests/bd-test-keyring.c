@@ -35,7 +35,7 @@ static struct
   GSubprocess     *guard;
   GSubprocess     *bus;
   GSubprocess     *keyring;
-  GDBusConnection *hanging;   /* bd_test_keyring_hang_secret_service () */
+  GDBusConnection *hanging;   /* bd_test_keyring_hang_secret_service () or _prompter () */
 } test_keyring;
 
 static const char bus_config[] =
@@ -430,33 +430,69 @@ swallow_calls (GDBusConnection *connection,
   return message;
 }
 
-/**
- * bd_test_keyring_hang_secret_service:
- *
- * After bd_test_keyring_setup_without_keyring (): a Secret Service that
- * never answers. A connection of its own owns org.freedesktop.secrets on
- * the private bus and drops every call it gets.
+/* A connection of its own owns @name on the private bus and drops every
+ * call it gets.
  */
-void
-bd_test_keyring_hang_secret_service (void)
+static void
+own_and_hang (const char *name)
 {
   g_autoptr(GVariant) reply = NULL;
   g_autoptr(GError) error = NULL;
   guint32 result;
 
-  g_assert_null (test_keyring.keyring);
   g_assert_null (test_keyring.hanging);
   test_keyring.hanging = connect_to_bus ();
   reply = g_dbus_connection_call_sync (test_keyring.hanging, "org.freedesktop.DBus",
                                        "/org/freedesktop/DBus", "org.freedesktop.DBus",
-                                       "RequestName",
-                                       g_variant_new ("(su)", "org.freedesktop.secrets", 4),
+                                       "RequestName", g_variant_new ("(su)", name, 4),
                                        G_VARIANT_TYPE ("(u)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
                                        &error);
   g_assert_no_error (error);
   g_variant_get (reply, "(u)", &result);
   g_assert_cmpuint (result, ==, 1);  /* DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER */
   g_dbus_connection_add_filter (test_keyring.hanging, swallow_calls, NULL, NULL);
+}
+
+/**
+ * bd_test_keyring_hang_secret_service:
+ *
+ * After bd_test_keyring_setup_without_keyring (): a Secret Service that
+ * never answers.
+ */
+void
+bd_test_keyring_hang_secret_service (void)
+{
+  g_assert_null (test_keyring.keyring);
+  own_and_hang ("org.freedesktop.secrets");
+}
+
+/**
+ * bd_test_keyring_hang_prompter:
+ *
+ * After bd_test_keyring_setup (): the keyring's password prompts are shown
+ * and never answered, as when the user takes their time. gnome-keyring
+ * asks the system prompter on the bus to show them; without one, a prompt
+ * fails at once. Here one owns its name and never answers.
+ */
+void
+bd_test_keyring_hang_prompter (void)
+{
+  g_assert_nonnull (test_keyring.keyring);
+  own_and_hang ("org.gnome.keyring.SystemPrompter");
+}
+
+/**
+ * bd_test_keyring_dismiss_prompts:
+ *
+ * After bd_test_keyring_hang_prompter (): the prompter goes away, and
+ * with it the prompt it held, as when the user presses Cancel.
+ */
+void
+bd_test_keyring_dismiss_prompts (void)
+{
+  g_assert_nonnull (test_keyring.hanging);
+  g_dbus_connection_close_sync (test_keyring.hanging, NULL, NULL);
+  g_clear_object (&test_keyring.hanging);
 }
 
 static gboolean

@@ -32,6 +32,8 @@ char       *bd_test_keyring_search                (const char *schema_name);
 char       *bd_test_keyring_find_in_files         (const char *needle);
 
 void        bd_test_keyring_hang_secret_service   (void);
+void        bd_test_keyring_hang_prompter         (void);
+void        bd_test_keyring_dismiss_prompts       (void);
 void        bd_test_keyring_stop                  (void);
 
 G_END_DECLS

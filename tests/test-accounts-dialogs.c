@@ -18,6 +18,9 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <fcntl.h>
+#include <unistd.h>
 #define G_SETTINGS_ENABLE_BACKEND
 #include <gio/gsettingsbackend.h>
 
@@ -294,6 +297,17 @@ token_is_pasted (gpointer window)
   return g_strcmp0 (gtk_editable_get_text (token_entry (window)), ADMIN) == 0;
 }
 
+static void
+assert_spinner_says (gpointer    window,
+                     const char *label)
+{
+  GtkWidget *spinner = bd_test_find_by_type (window, GTK_TYPE_SPINNER);
+
+  g_assert_true (gtk_widget_get_visible (spinner));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (spinner), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                       label);
+}
+
 /* A valid address and token: the account shown, nothing kept before Add;
  * after Add, the account in the settings and the token in the keyring,
  * in no file.
@@ -323,7 +337,9 @@ test_add_valid (Fixture       *f,
   gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (window)), ADMIN "\n");
   bd_test_click (bd_test_find_by_action (window, "add-account.paste-token"));
   g_assert_true (bd_test_wait_until (token_is_pasted, window, BD_TEST_WIDGET_WAIT_MS));
-  sign_in (window);
+  bd_test_click (bd_test_find_by_action (window, "add-account.sign-in"));
+  assert_spinner_says (window, _("Signing in"));
+  g_assert_true (bd_test_wait_until (sign_in_is_done, window, BD_TEST_WIDGET_WAIT_MS));
   bd_test_assert_shows (window, found);
   g_assert_true (bd_test_wait_until (storage_is_known, window, BD_TEST_WIDGET_WAIT_MS));
   bd_test_assert_shows (window, _("The token will be kept in your keyring."));
@@ -339,7 +355,11 @@ test_add_valid (Fixture       *f,
   g_assert_null (keyring_secret (url, "u1"));
   g_assert_cmpuint (f->n_added, ==, 0);
 
-  press_add (f, window);
+  /* What a screen reader hears while Add runs. */
+  g_assert_true (bd_test_wait_until (storage_is_known, window, BD_TEST_WIDGET_WAIT_MS));
+  bd_test_click (bd_test_find_by_action (window, "add-account.add"));
+  assert_spinner_says (window, _("Adding account"));
+  g_assert_true (bd_test_wait_until (is_added, f, BD_TEST_WIDGET_WAIT_MS));
   g_assert_cmpuint (f->n_added, ==, 1);
   g_assert_cmpstr (bd_account_get_key (f->added), ==, key);
   g_clear_pointer (&saved, g_variant_unref);
@@ -620,6 +640,70 @@ test_certificate (Fixture       *f,
   bd_server_disconnect (server);
 }
 
+static gboolean
+ca_file_is (gpointer data)
+{
+  const char *path = g_object_get_data (G_OBJECT (data), "bd-test-ca-file");
+
+  return g_strcmp0 (bd_add_account_window_get_ca_file (data), path) == 0;
+}
+
+/* The CA file is read in a thread: one that does not come (a FIFO no one
+ * writes to yet, as a file on a stuck network share) leaves the window
+ * answering, and Sign In pressed meanwhile goes on once it is read.
+ */
+static void
+test_ca_file_in_thread (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(BdTestCerts) certs = bd_test_certs_new ();
+  g_autofree char *fifo = g_build_filename (certs->dir, "slow-ca.pem", NULL);
+  g_autofree char *pem = NULL;
+  g_autofree char *found = signed_in_as ("Contoso A/S", "Anne Berg", _("Global admin"));
+  g_autoptr(GError) error = NULL;
+  BdAddAccountWindow *window;
+  gint64 deadline;
+  gsize length;
+  int fd;
+
+  g_file_get_contents (certs->ca_pem, &pem, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+
+  window = open_add_account (f);
+  fill_in (window, f->service->url, ADMIN);
+  /* Read on the main thread, this would not return until the FIFO is
+   * written to, below. */
+  choose_ca_file (window, fifo);
+  g_assert_null (bd_add_account_window_get_ca_file (window));
+  g_assert_false (action_enabled (window, "add-account.choose-ca"));
+  bd_test_click (bd_test_find_by_action (window, "add-account.sign-in"));
+  bd_test_settle (100);
+  g_assert_false (sign_in_is_done (window));
+  bd_test_assert_not_shown (window, found);
+
+  /* The file comes: whenever a reader waits on the FIFO (the file is read
+   * more than once), it gets the CA's certificate. */
+  g_object_set_data_full (G_OBJECT (window), "bd-test-ca-file", g_strdup (fifo), g_free);
+  deadline = g_get_monotonic_time () + BD_TEST_WIDGET_WAIT_MS * 1000;
+  while (!ca_file_is (window) && g_get_monotonic_time () < deadline)
+    {
+      fd = open (fifo, O_WRONLY | O_NONBLOCK);
+      if (fd >= 0)
+        {
+          g_assert_cmpint (write (fd, pem, length), ==, (gssize) length);
+          g_assert_cmpint (close (fd), ==, 0);
+        }
+      bd_test_settle (10);
+    }
+  g_assert_true (ca_file_is (window));
+  g_assert_true (bd_test_wait_until (sign_in_is_done, window, BD_TEST_WIDGET_WAIT_MS));
+  bd_test_assert_shows (window, found);
+  bd_test_assert_shows (window, fifo);
+  g_assert_true (action_enabled (window, "add-account.choose-ca"));
+  g_assert_cmpint (g_unlink (fifo), ==, 0);
+}
+
 /*
  * Sign In Again
  */
@@ -882,6 +966,71 @@ test_remove (Fixture       *f,
   screenshot (window, "manage-accounts-empty");
 }
 
+/* The message dialog shown over @window but @except: not one of an
+ * earlier test's windows, on its way out. */
+static AdwMessageDialog *
+other_message_dialog (gpointer          window,
+                      AdwMessageDialog *except)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) dialog = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (dialog) && (gpointer) dialog != except &&
+          gtk_window_get_transient_for (dialog) == window &&
+          gtk_widget_get_visible (GTK_WIDGET (dialog)))
+        return ADW_MESSAGE_DIALOG (dialog);
+    }
+
+  return NULL;
+}
+
+static gboolean
+second_message_dialog_is_shown (gpointer data)
+{
+  return other_message_dialog (data, g_object_get_data (data, "bd-test-first")) != NULL;
+}
+
+/* Two Remove dialogs open, both confirmed: the first runs, the second is
+ * said, not silently dropped, and its account stays.
+ */
+static void
+test_remove_while_removing (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(BdAccount) anne = g_object_ref (save_account (f, "u1", "Anne Berg", ADMIN));
+  g_autoptr(BdAccount) soren = g_object_ref (save_account (f, "u2", "Søren Kjær", BILLING));
+  BdManageAccountsWindow *window = open_manage_accounts (f);
+  AdwMessageDialog *first;
+  AdwMessageDialog *second;
+
+  bd_test_click (bd_test_find_widget (window, removes, bd_account_get_key (anne)));
+  g_assert_true (bd_test_wait_until (second_message_dialog_is_shown, window,
+                                     BD_TEST_WIDGET_WAIT_MS));
+  first = other_message_dialog (window, NULL);
+  g_object_set_data (G_OBJECT (window), "bd-test-first", first);
+  bd_test_click (bd_test_find_widget (window, removes, bd_account_get_key (soren)));
+  g_assert_true (bd_test_wait_until (second_message_dialog_is_shown, window,
+                                     BD_TEST_WIDGET_WAIT_MS));
+  second = other_message_dialog (window, first);
+
+  bd_test_click (bd_test_find_widget (first, is_labelled, _("_Remove")));
+  bd_test_click (bd_test_find_widget (second, is_labelled, _("_Remove")));
+  bd_test_assert_shows (window, _("Another account is being removed. Remove this one again "
+                                  "once it is done."));
+  g_assert_true (bd_test_wait_until (is_removed, f, BD_TEST_WIDGET_WAIT_MS));
+  /* Still said once the first is done: the second is to be done again. */
+  bd_test_assert_shows (window, _("Another account is being removed. Remove this one again "
+                                  "once it is done."));
+  bd_test_settle (100);
+  screenshot (window, "manage-accounts-removing");
+  g_assert_cmpstr (f->removed, ==, bd_account_get_key (anne));
+  assert_account_gone (f, anne);
+  g_assert_nonnull (bd_account_list_lookup (f->accounts, bd_account_get_key (soren)));
+}
+
 static void
 test_manage_empty (Fixture       *f,
                    gconstpointer  data)
@@ -924,6 +1073,82 @@ test_session_only (Fixture       *f,
   assert_token_in_no_file (ADMIN);
 }
 
+/*
+ * The keyring goes away
+ */
+
+static gboolean
+is_added_once (gpointer data)
+{
+  return ((Fixture *) data)->n_added == 1;
+}
+
+/* The keyring goes away between Sign In (which said "keyring") and Add:
+ * the account is added, the window stays and says the token is kept for
+ * this session only, with Done. Then Remove cannot confirm that the
+ * keyring let go of the token: it says so and keeps the account. Run last:
+ * the keyring does not come back.
+ */
+static void
+test_keyring_gone (Fixture       *f,
+                   gconstpointer  data)
+{
+  BdAddAccountWindow *window = open_add_account (f);
+  g_autofree char *url = bd_account_normalize_url (f->service->url);
+  g_autofree char *key = bd_account_make_key (url, "u1");
+  g_autofree char *kept = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *not_removed = NULL;
+  BdManageAccountsWindow *manage;
+  GtkWidget *done;
+
+  fill_in (window, f->service->url, ADMIN);
+  sign_in (window);
+  g_assert_true (bd_test_wait_until (storage_is_known, window, BD_TEST_WIDGET_WAIT_MS));
+  bd_test_assert_shows (window, _("The token will be kept in your keyring."));
+
+  bd_test_keyring_stop ();
+  bd_test_click (bd_test_find_by_action (window, "add-account.add"));
+  g_assert_true (bd_test_wait_until (is_added_once, f, BD_TEST_WIDGET_WAIT_MS));
+  g_assert_nonnull (f->window);
+  bd_test_wait_for_text (window, _("The account was added, but the keyring did not answer, so "
+                                   "its token is kept for this session only. After you restart "
+                                   "Billing Desk, sign in to it again."));
+  bd_test_assert_not_shown (window, _("The token will be kept in your keyring."));
+  done = bd_test_find_by_action (window, "add-account.add");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (done)), ==, _("_Done"));
+  g_assert_false (action_enabled (window, "add-account.sign-in"));
+  /* The window grows to the longer sentence. */
+  bd_test_settle (200);
+  screenshot (window, "add-account-session-only-after-add");
+  g_assert_true (bd_token_store_is_session_only (f->token_store));
+  g_assert_nonnull (bd_account_list_lookup (f->accounts, key));
+  kept = kept_token (f, url, "u1");
+  g_assert_cmpstr (kept, ==, ADMIN);
+  bd_test_click (done);
+  g_assert_null (f->window);
+  g_assert_cmpuint (f->n_added, ==, 1);
+
+  /* Remove: the token may still be in the keyring, so the account stays. */
+  manage = open_manage_accounts (f);
+  title = bd_account_dup_title (f->added);
+  not_removed = g_strdup_printf (_("The token of %s could not be removed from the keyring, "
+                                   "so the account was kept. Try again."), title);
+  bd_test_click (bd_test_find_widget (manage, removes, key));
+  g_assert_true (bd_test_wait_until (message_dialog_is_shown, NULL, BD_TEST_WIDGET_WAIT_MS));
+  bd_test_click (bd_test_find_widget (bd_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG),
+                                      is_labelled, _("_Remove")));
+  bd_test_wait_for_text (manage, not_removed);
+  screenshot (manage, "manage-accounts-not-removed");
+  g_assert_null (f->removed);
+  g_assert_nonnull (bd_account_list_lookup (f->accounts, key));
+  bd_test_assert_shows (manage, title);
+  g_clear_pointer (&kept, g_free);
+  kept = kept_token (f, url, "u1");
+  g_assert_cmpstr (kept, ==, ADMIN);
+  assert_token_in_no_file (ADMIN);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -941,6 +1166,9 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
+  /* GTK's own accessibility context, in place of none: what a screen
+   * reader would hear is read with gtk_test_accessible_assert_property (). */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
   /* As test-action-dialogs.c: no animation, no cursor blink. */
@@ -968,12 +1196,19 @@ main (int   argc,
     }
   g_test_add ("/accounts-dialogs/add/certificate", Fixture, NULL, fixture_set_up,
               test_certificate, fixture_tear_down);
+  g_test_add ("/accounts-dialogs/add/ca-file-in-thread", Fixture, NULL, fixture_set_up,
+              test_ca_file_in_thread, fixture_tear_down);
   g_test_add ("/accounts-dialogs/sign-in-again", Fixture, NULL, fixture_set_up,
               test_sign_in_again, fixture_tear_down);
   g_test_add ("/accounts-dialogs/manage/remove", Fixture, NULL, fixture_set_up,
               test_remove, fixture_tear_down);
+  g_test_add ("/accounts-dialogs/manage/remove-while-removing", Fixture, NULL, fixture_set_up,
+              test_remove_while_removing, fixture_tear_down);
   g_test_add ("/accounts-dialogs/manage/empty", Fixture, NULL, fixture_set_up,
               test_manage_empty, fixture_tear_down);
+  /* Last (a suite of its own, after the others): the keyring does not come back. */
+  g_test_add ("/accounts-dialogs/keyring-gone/add-remove", Fixture, NULL, fixture_set_up,
+              test_keyring_gone, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -6,7 +6,9 @@
  * BdTokenStore on a private bus (tests/bd-test-keyring.c), which
  * BD_TEST_KEYRING chooses: "keyring" (a throwaway gnome-keyring, looked at
  * with secret-tool apart from the store), "none" (no Secret Service, none
- * to activate) or "hanging" (a Secret Service that never answers).
+ * to activate), "hanging" (a Secret Service that never answers) or
+ * "locked-lookup" and "locked-store" (the throwaway keyring, its
+ * collection locked, its prompts never answered).
  */
 
 #include "config.h"
@@ -17,6 +19,8 @@
 #include "bd-test-keyring.h"
 #include "bd-test-utils.h"
 #include "bd-token-store.h"
+
+#include <libsecret/secret.h>
 
 #define SCHEMA "io.github.billingdesk.BillingDesk.Test.Token"
 #define WAIT_MS 20000
@@ -334,12 +338,16 @@ test_keyring_cancel (void)
 }
 
 /* The keyring goes away while the store uses it: the next call keeps its
- * token for this session only. Run last: the keyring does not come back.
+ * token for this session only, and a clear is an error (the keyring may
+ * still hold the token: nothing says it is gone). Run last: the keyring
+ * does not come back.
  */
 static void
 test_keyring_gone (void)
 {
   g_autoptr(BdTokenStore) store = bd_token_store_new (SCHEMA);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
   const char *url = "https://gone.example.com";
 
   g_assert_false (store_token (store, url, "u-g", "tok-gone-before"));
@@ -349,9 +357,101 @@ test_keyring_gone (void)
   g_assert_true (store_token (store, url, "u-g", "tok-gone-after"));
   g_assert_true (bd_token_store_is_session_only (store));
   assert_lookup (store, url, "u-g", "tok-gone-after");
-  clear_token (store, url, "u-g");
-  assert_lookup (store, url, "u-g", NULL);
+  bd_token_store_clear_async (store, url, "u-g", NULL, bd_test_store_result_cb, &result);
+  g_assert_false (bd_token_store_clear_finish (store, wait_result (&result), &error));
+  g_assert_error (error, BD_TOKEN_STORE_ERROR, BD_TOKEN_STORE_ERROR_KEYRING);
+  g_test_message ("clear: %s", error->message);
+  /* Not removed: the account keeps its token for this session. */
+  assert_lookup (store, url, "u-g", "tok-gone-after");
   assert_in_no_file ("tok-gone-after");
+  /* The result holds the store. */
+  g_clear_object (&result);
+  g_assert_finalize_object (g_steal_pointer (&store));
+}
+
+/* The keyring's collection locked (as after a screen lock): the store asks
+ * the Secret Service to unlock it and waits for the user, not for its
+ * 5 s timeout. No real prompt can be shown and answered here: the test's
+ * prompter takes the prompt and never answers (bd_test_keyring_hang_prompter ()),
+ * as a user who takes their time. The call is still waiting well after the
+ * timeout, and the store has not fallen back to session-only. Then the
+ * prompter goes, as when the user presses Cancel. (Not tested: the
+ * caller's GCancellable during the prompt. libsecret then dismisses the
+ * prompt, and gnome-keyring 42 aborts on it under this test's prompter.)
+ */
+static void
+lock_default_collection (void)
+{
+  g_autoptr(SecretService) service = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(GError) error = NULL;
+  GList collections = { NULL, NULL, NULL };
+
+  service = secret_service_get_sync (SECRET_SERVICE_LOAD_COLLECTIONS, NULL, &error);
+  g_assert_no_error (error);
+  collection = secret_collection_for_alias_sync (service, SECRET_COLLECTION_DEFAULT,
+                                                 SECRET_COLLECTION_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (collection);
+  collections.data = collection;
+  secret_service_lock_sync (service, &collections, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (secret_collection_get_locked (collection));
+}
+
+/* An item of the store's, then the collection locked. */
+static void
+test_locked_store_first (void)
+{
+  g_autoptr(BdTokenStore) store = bd_token_store_new (SCHEMA);
+
+  g_assert_false (store_token (store, "https://locked.example.com", "u-l", "tok-locked-old"));
+  g_assert_finalize_object (g_steal_pointer (&store));
+  lock_default_collection ();
+  bd_test_keyring_hang_prompter ();
+}
+
+static void
+test_keyring_locked (gconstpointer data)
+{
+  gboolean lookup = GPOINTER_TO_INT (data);
+  g_autoptr(BdTokenStore) store = bd_token_store_new (SCHEMA);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *url = "https://locked.example.com";
+
+  g_assert_true (check (store));
+  if (lookup)
+    bd_token_store_lookup_async (store, url, "u-l", NULL, bd_test_store_result_cb, &result);
+  else
+    bd_token_store_store_async (store, url, "u-l", "Billing Desk", "tok-locked", NULL,
+                                bd_test_store_result_cb, &result);
+  /* Twice the store's timeout: still waiting for the user. */
+  g_assert_false (bd_test_wait_until (bd_test_has_result, &result, 2 * TIMEOUT_US / 1000));
+  g_assert_false (bd_token_store_is_session_only (store));
+
+  /* Dismissed: a lookup finds no token it can read, the keyring still
+   * used; a store's own prompt fails too, and the token is kept for this
+   * session only, which it says. */
+  bd_test_keyring_dismiss_prompts ();
+  wait_result (&result);
+  if (lookup)
+    {
+      g_autofree char *token = bd_token_store_lookup_finish (store, result, &error);
+
+      g_assert_no_error (error);
+      g_assert_null (token);
+      g_assert_false (bd_token_store_is_session_only (store));
+    }
+  else
+    {
+      gboolean session_only = FALSE;
+
+      g_assert_true (bd_token_store_store_finish (store, result, &session_only, &error));
+      g_assert_no_error (error);
+      g_assert_true (session_only);
+    }
+  g_clear_object (&result);
   g_assert_finalize_object (g_steal_pointer (&store));
 }
 
@@ -500,7 +600,7 @@ main (int   argc,
 {
   const char *mode = g_getenv ("BD_TEST_KEYRING");
 
-  if (g_strcmp0 (mode, "keyring") == 0)
+  if (g_strcmp0 (mode, "keyring") == 0 || g_str_has_prefix (mode, "locked-"))
     bd_test_keyring_setup ();
   else
     bd_test_keyring_setup_without_keyring ();
@@ -519,6 +619,15 @@ main (int   argc,
       g_test_add_func ("/token-store/keyring/cancel-before", test_cancel_before);
       g_test_add_func ("/token-store/keyring/in-order", test_in_order);
       g_test_add_func ("/token-store/keyring/gone", test_keyring_gone);
+    }
+  else if (g_str_has_prefix (mode, "locked-"))
+    {
+      /* One case a process: the keyring stays locked after it. */
+      gboolean lookup = g_strcmp0 (mode, "locked-lookup") == 0;
+
+      g_test_add_func ("/token-store/locked/store-first", test_locked_store_first);
+      g_test_add_data_func (lookup ? "/token-store/locked/lookup" : "/token-store/locked/store",
+                            GINT_TO_POINTER (lookup), test_keyring_locked);
     }
   else if (g_strcmp0 (mode, "hanging") == 0)
     {

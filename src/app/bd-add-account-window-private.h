@@ -34,12 +34,19 @@ struct _BdAddAccountWindow
   BdTokenStore         *token_store;
   BdAccount            *account;            /* Sign In Again: whose token is replaced */
   char                 *ca_file;
+  GTlsDatabase         *ca_database;        /* ca_file read, once it is */
+  GError               *ca_error;           /* or why it could not be */
+  GCancellable         *ca_cancellable;     /* the reads of CA files; cancelled once disposed */
+  guint                 n_reading;          /* CA files being read in a thread */
+  gboolean              sign_in_pending;    /* Sign In pressed while one was */
   GCancellable         *cancellable;        /* Sign In's request */
   GCancellable         *check_cancellable;  /* the token store's check; NULL once disposed */
   GtkFileChooserNative *chooser;
   Storage               storage;
   gboolean              busy;               /* Sign In or Add in flight */
   gboolean              storing;            /* Add in flight: the window stays */
+  gboolean              added;              /* added, the token session-only though the
+                                             * keyring was found: said, then Done */
 
   /* What Sign In asked, then what it found: no result, no Add. */
   char                 *service_url;
@@ -61,6 +68,7 @@ struct _BdAddAccountWindow
   GtkWidget            *add_button;
 };
 
+void          _bd_add_account_window_wipe_token     (char               **token);
 void          _bd_add_account_window_update_actions (BdAddAccountWindow  *self);
 void          _bd_add_account_window_set_busy       (BdAddAccountWindow  *self,
                                                      gboolean             busy);
@@ -68,8 +76,16 @@ void          _bd_add_account_window_show_error     (BdAddAccountWindow  *self,
                                                      const char          *message);
 void          _bd_add_account_window_show_result    (BdAddAccountWindow  *self);
 void          _bd_add_account_window_clear_result   (BdAddAccountWindow  *self);
-GTlsDatabase *_bd_add_account_window_open_ca_file   (const char          *ca_file,
+void          _bd_add_account_window_read_ca_file   (BdAddAccountWindow  *self,
+                                                     const char          *ca_file,
+                                                     GAsyncReadyCallback  callback,
+                                                     gpointer             user_data);
+GTlsDatabase *_bd_add_account_window_read_ca_file_finish
+                                                    (BdAddAccountWindow  *self,
+                                                     GAsyncResult        *result,
+                                                     const char         **ca_file,
                                                      GError             **error);
+void          _bd_add_account_window_read_ca_done   (BdAddAccountWindow  *self);
 void          _bd_add_account_window_sign_in        (BdAddAccountWindow  *self);
 void          _bd_add_account_window_add            (BdAddAccountWindow  *self);
 void          _bd_add_account_window_check          (BdAddAccountWindow  *self);

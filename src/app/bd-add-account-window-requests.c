@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
-#define G_LOG_DOMAIN "bd-add-account-window-requests"
+#define G_LOG_DOMAIN "bd-add-account-window"
 
 #include "config.h"
 
@@ -20,6 +20,20 @@
  * and the token store's check of where a token would be kept. The window
  * is in bd-add-account-window.c.
  */
+
+/* Overwrites a copy of a token before its memory goes back to the
+ * allocator (as BdTokenStore does), and sets *@token to NULL.
+ */
+void
+_bd_add_account_window_wipe_token (char **token)
+{
+  char *text = g_steal_pointer (token);
+
+  if (text == NULL)
+    return;
+  explicit_bzero (text, strlen (text));
+  g_free (text);
+}
 
 /* The address as typed, or with https:// when it names no scheme, as the
  * account keeps it (bd_account_normalize_url ()); NULL when it is empty or
@@ -66,9 +80,9 @@ read_url (BdAddAccountWindow  *self,
   return bd_account_normalize_url (with_scheme);
 }
 
-GTlsDatabase *
-_bd_add_account_window_open_ca_file (const char  *ca_file,
-                                     GError     **error)
+static GTlsDatabase *
+open_ca_file (const char  *ca_file,
+              GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
   GTlsDatabase *database = bd_tls_database_new (ca_file, &local_error);
@@ -83,6 +97,67 @@ _bd_add_account_window_open_ca_file (const char  *ca_file,
     }
 
   return database;
+}
+
+static void
+read_ca_file_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GTlsDatabase *database = open_ca_file (task_data, &error);
+
+  if (database == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, database, g_object_unref);
+}
+
+/* Reads @ca_file in a thread, not on the main one: a file on a slow or
+ * stuck network share never freezes the window. Sign In pressed meanwhile
+ * waits for it (_bd_add_account_window_read_ca_done ()).
+ */
+void
+_bd_add_account_window_read_ca_file (BdAddAccountWindow  *self,
+                                     const char          *ca_file,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, self->ca_cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, _bd_add_account_window_read_ca_file);
+  g_task_set_task_data (task, g_strdup (ca_file), g_free);
+  self->n_reading++;
+  _bd_add_account_window_update_actions (self);
+  g_task_run_in_thread (task, read_ca_file_thread);
+}
+
+/* @ca_file: (out): the file read
+ * Returns: (transfer full): its certificates, or NULL with @error (cancelled
+ *   once the window is disposed) */
+GTlsDatabase *
+_bd_add_account_window_read_ca_file_finish (BdAddAccountWindow  *self,
+                                            GAsyncResult        *result,
+                                            const char         **ca_file,
+                                            GError             **error)
+{
+  *ca_file = g_task_get_task_data (G_TASK (result));
+  self->n_reading--;
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* A read is done: a Sign In that waited for it goes on. */
+void
+_bd_add_account_window_read_ca_done (BdAddAccountWindow *self)
+{
+  _bd_add_account_window_update_actions (self);
+  if (self->n_reading > 0 || !self->sign_in_pending)
+    return;
+  self->sign_in_pending = FALSE;
+  _bd_add_account_window_set_busy (self, FALSE);
+  _bd_add_account_window_sign_in (self);
 }
 
 /* What went wrong at Sign In, in words: each failure its own sentence. */
@@ -149,7 +224,7 @@ get_me_cb (GObject      *object,
       /* Edited or closed meanwhile: the window may be gone. */
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      g_clear_pointer (&self->token, g_free);
+      _bd_add_account_window_wipe_token (&self->token);
       _bd_add_account_window_set_busy (self, FALSE);
       _bd_add_account_window_show_error (self, describe_error (error));
       return;
@@ -161,7 +236,7 @@ get_me_cb (GObject      *object,
     {
       g_autofree char *message = NULL;
 
-      g_clear_pointer (&self->token, g_free);
+      _bd_add_account_window_wipe_token (&self->token);
       /* Translators: Sign In Again with a token of someone else; the
        * first %s is that user's name, the second the account's user */
       message = g_strdup_printf (_("This token signs in as %1$s, not as %2$s. Sign in with a "
@@ -184,19 +259,17 @@ new_client (BdAddAccountWindow  *self,
             GError             **error)
 {
   g_autoptr(BdClient) client = NULL;
-  g_autoptr(GTlsDatabase) database = NULL;
 
-  if (self->ca_file != NULL)
+  if (self->ca_file != NULL && self->ca_database == NULL)
     {
-      database = _bd_add_account_window_open_ca_file (self->ca_file, error);
-      if (database == NULL)
-        return NULL;
+      g_propagate_error (error, g_error_copy (self->ca_error));
+      return NULL;
     }
 
   client = g_object_new (BD_TYPE_CLIENT,
                          "base-url", service_url,
                          "token", token,
-                         "tls-database", database,
+                         "tls-database", self->ca_database,
                          NULL);
 
   /* Plain http to another computer is refused before anything is sent. */
@@ -209,9 +282,18 @@ new_client (BdAddAccountWindow  *self,
 void
 _bd_add_account_window_sign_in (BdAddAccountWindow *self)
 {
-  g_autofree char *token = NULL;
+  char *token = NULL;
   g_autoptr(BdClient) client = NULL;
   g_autoptr(GError) error = NULL;
+
+  /* The CA file is still being read: Sign In goes on once it is. */
+  if (self->n_reading > 0)
+    {
+      _bd_add_account_window_clear_result (self);
+      self->sign_in_pending = TRUE;
+      _bd_add_account_window_set_busy (self, TRUE);
+      return;
+    }
 
   _bd_add_account_window_clear_result (self);
 
@@ -225,6 +307,7 @@ _bd_add_account_window_sign_in (BdAddAccountWindow *self)
   token = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->token_row))));
   if (*token == '\0')
     {
+      _bd_add_account_window_wipe_token (&token);
       _bd_add_account_window_show_error (self,
                                          _("Enter the access token your administrator gave "
                                            "you."));
@@ -234,11 +317,12 @@ _bd_add_account_window_sign_in (BdAddAccountWindow *self)
   client = new_client (self, self->service_url, token, &error);
   if (client == NULL)
     {
+      _bd_add_account_window_wipe_token (&token);
       _bd_add_account_window_show_error (self, describe_error (error));
       return;
     }
 
-  self->token = g_steal_pointer (&token);
+  self->token = token;
   self->signed_in_ca_file = g_strdup (self->ca_file);
   _bd_add_account_window_set_busy (self, TRUE);
   bd_client_get_me_async (client, self->cancellable, get_me_cb, self);
@@ -277,10 +361,11 @@ store_cb (GObject      *object,
   g_autoptr(Adding) adding = user_data;
   BdAddAccountWindow *self = adding->self;
   gboolean disposed = self->accounts == NULL;
+  gboolean session_only = FALSE;
   g_autoptr(GError) error = NULL;
 
   self->storing = FALSE;
-  if (!bd_token_store_store_finish (BD_TOKEN_STORE (object), result, NULL, &error))
+  if (!bd_token_store_store_finish (BD_TOKEN_STORE (object), result, &session_only, &error))
     {
       g_debug ("Token not stored: %s", error->message);
       if (disposed)
@@ -294,8 +379,23 @@ store_cb (GObject      *object,
   /* In Sign In Again, the same key: the account is replaced where it is. */
   bd_account_list_add (adding->accounts, adding->account);
   g_signal_emit_by_name (self, "added", adding->account);
-  if (!disposed)
-    gtk_window_destroy (GTK_WINDOW (self));
+  if (disposed)
+    return;
+  if (!session_only || self->storage == STORAGE_SESSION)
+    {
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+
+  /* The window said "keyring", but the keyring failed or did not answer
+   * meanwhile: the user learns that the token will not be there after a
+   * restart before the window goes, and closes it with Done.
+   */
+  g_debug ("Token of the account added kept for this session only");
+  self->storage = STORAGE_SESSION;
+  self->added = TRUE;
+  _bd_add_account_window_set_busy (self, FALSE);
+  _bd_add_account_window_show_result (self);
 }
 
 void
@@ -306,6 +406,12 @@ _bd_add_account_window_add (BdAddAccountWindow *self)
 
   if (self->user == NULL || self->busy)
     return;
+  /* Added already: the button is Done. */
+  if (self->added)
+    {
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
 
   adding = g_new0 (Adding, 1);
   adding->self = g_object_ref (self);

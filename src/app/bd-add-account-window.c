@@ -27,24 +27,30 @@ _bd_add_account_window_update_actions (BdAddAccountWindow *self)
 {
   GtkWidget *widget = GTK_WIDGET (self);
 
-  gtk_widget_action_set_enabled (widget, "add-account.sign-in", !self->busy);
-  gtk_widget_action_set_enabled (widget, "add-account.paste-token", !self->busy);
-  gtk_widget_action_set_enabled (widget, "add-account.choose-ca", !self->busy);
+  /* Once added, only Done (the Add button) and closing are left. */
+  gboolean editable = !self->busy && !self->added;
+
+  gtk_widget_action_set_enabled (widget, "add-account.sign-in", editable);
+  gtk_widget_action_set_enabled (widget, "add-account.paste-token", editable);
+  gtk_widget_action_set_enabled (widget, "add-account.choose-ca", editable && self->n_reading == 0);
   gtk_widget_action_set_enabled (widget, "add-account.clear-ca",
-                                 !self->busy && self->ca_file != NULL);
+                                 editable && self->ca_file != NULL);
   gtk_widget_action_set_enabled (widget, "add-account.add",
                                  !self->busy && self->user != NULL &&
                                  self->storage != STORAGE_UNKNOWN);
   /* A token half stored is never left behind: Add finishes first. */
   gtk_widget_action_set_enabled (widget, "window.close", !self->storing);
-  gtk_widget_set_sensitive (self->form, !self->busy);
+  gtk_widget_set_sensitive (self->form, editable);
 }
 
 void
 _bd_add_account_window_set_busy (BdAddAccountWindow *self,
-          gboolean            busy)
+                                 gboolean            busy)
 {
   self->busy = busy;
+  /* What a screen reader says while it spins: Sign In's request or Add's. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->spinner), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->storing ? _("Adding account") : _("Signing in"), -1);
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), busy);
   gtk_spinner_set_spinning (self->spinner, busy);
   _bd_add_account_window_update_actions (self);
@@ -52,7 +58,7 @@ _bd_add_account_window_set_busy (BdAddAccountWindow *self,
 
 void
 _bd_add_account_window_show_error (BdAddAccountWindow *self,
-            const char         *message)
+                                   const char         *message)
 {
   gtk_label_set_label (self->error_label, message != NULL ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
@@ -61,6 +67,10 @@ _bd_add_account_window_show_error (BdAddAccountWindow *self,
 static const char *
 storage_text (BdAddAccountWindow *self)
 {
+  if (self->added)
+    return _("The account was added, but the keyring did not answer, so its token is kept for "
+             "this session only. After you restart Billing Desk, sign in to it again.");
+
   switch (self->storage)
     {
     case STORAGE_KEYRING:
@@ -105,8 +115,10 @@ _bd_add_account_window_show_result (BdAddAccountWindow *self)
                            bd_user_get_display_name (self->user),
                            bd_format_role (bd_user_get_roles (self->user)));
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->result_row), title);
+  gtk_button_set_label (GTK_BUTTON (self->add_button), self->added ? _("_Done") : _("_Add"));
   key = bd_account_make_key (self->service_url, bd_user_get_id (self->user));
-  if (self->account == NULL && bd_account_list_lookup (self->accounts, key) != NULL)
+  if (self->account == NULL && !self->added &&
+      bd_account_list_lookup (self->accounts, key) != NULL)
     {
       g_autofree char *both = NULL;
 
@@ -131,7 +143,7 @@ _bd_add_account_window_clear_result (BdAddAccountWindow *self)
   self->cancellable = g_cancellable_new ();
 
   g_clear_pointer (&self->service_url, g_free);
-  g_clear_pointer (&self->token, g_free);
+  _bd_add_account_window_wipe_token (&self->token);
   g_clear_pointer (&self->signed_in_ca_file, g_free);
   g_clear_object (&self->user);
   g_clear_object (&self->tenant);
@@ -145,7 +157,7 @@ _bd_add_account_window_clear_result (BdAddAccountWindow *self)
 static void
 on_field_changed_cb (BdAddAccountWindow *self)
 {
-  if (self->storing)
+  if (self->storing || self->added)
     return;
   _bd_add_account_window_clear_result (self);
 }
@@ -161,10 +173,6 @@ update_ca_row (BdAddAccountWindow *self)
                                                  "authorities are trusted"));
   _bd_add_account_window_update_actions (self);
 }
-
-/*
- * The token's paste button and the CA file
- */
 
 /*
  * Actions
@@ -192,7 +200,7 @@ read_text_cb (GObject      *object,
               gpointer      user_data)
 {
   g_autoptr(BdAddAccountWindow) self = user_data;
-  g_autofree char *text = NULL;
+  char *text = NULL;
   g_autoptr(GError) error = NULL;
 
   text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (object), result, &error);
@@ -200,10 +208,12 @@ read_text_cb (GObject      *object,
     {
       if (error != NULL)
         g_debug ("Nothing to paste: %s", error->message);
+      _bd_add_account_window_wipe_token (&text);
       return;
     }
 
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), g_strstrip (text));
+  _bd_add_account_window_wipe_token (&text);
 }
 
 static void
@@ -215,14 +225,59 @@ add_account_paste_token_action (GtkWidget  *widget,
                                  g_object_ref (widget));
 }
 
+/* The CA file, read (@database) or not (@error), or none (both NULL). */
+static void
+set_ca (BdAddAccountWindow *self,
+        const char         *ca_file,
+        GTlsDatabase       *database,
+        GError             *error)
+{
+  g_free (self->ca_file);
+  self->ca_file = g_strdup (ca_file);
+  g_set_object (&self->ca_database, database);
+  g_clear_error (&self->ca_error);
+  self->ca_error = error != NULL ? g_error_copy (error) : NULL;
+  update_ca_row (self);
+  on_field_changed_cb (self);
+}
+
+/* @user_data: TRUE for a file just chosen, which is kept only if it can
+ * be read; FALSE for one set (bd_add_account_window_set_ca_file ()), kept
+ * either way, its error said at Sign In. */
+static void
+ca_file_read_cb (GObject      *object,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  BdAddAccountWindow *self = BD_ADD_ACCOUNT_WINDOW (object);
+  gboolean chosen = GPOINTER_TO_INT (user_data);
+  g_autoptr(GTlsDatabase) database = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *path;
+
+  database = _bd_add_account_window_read_ca_file_finish (self, result, &path, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (chosen && database == NULL)
+    _bd_add_account_window_show_error (self, error->message);
+  else if (chosen)
+    set_ca (self, path, database, NULL);
+  /* Another file chosen meanwhile: this one's result is no longer wanted. */
+  else if (g_strcmp0 (path, self->ca_file) == 0)
+    {
+      g_set_object (&self->ca_database, database);
+      g_clear_error (&self->ca_error);
+      self->ca_error = g_steal_pointer (&error);
+    }
+  _bd_add_account_window_read_ca_done (self);
+}
+
 static void
 on_chooser_response_cb (BdAddAccountWindow *self,
                         int                 response,
                         GtkNativeDialog    *chooser)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GTlsDatabase) database = NULL;
   g_autofree char *path = NULL;
 
   if (response == GTK_RESPONSE_ACCEPT)
@@ -231,15 +286,7 @@ on_chooser_response_cb (BdAddAccountWindow *self,
   if (file == NULL || (path = g_file_get_path (file)) == NULL)
     return;
 
-  /* A file that holds no certificate is said at once, and not kept. */
-  database = _bd_add_account_window_open_ca_file (path, &error);
-  if (database == NULL)
-    {
-      _bd_add_account_window_show_error (self, error->message);
-      return;
-    }
-
-  bd_add_account_window_set_ca_file (self, path);
+  _bd_add_account_window_read_ca_file (self, path, ca_file_read_cb, GINT_TO_POINTER (TRUE));
 }
 
 static void
@@ -304,6 +351,10 @@ bd_add_account_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->check_cancellable);
   g_clear_object (&self->check_cancellable);
+  g_cancellable_cancel (self->ca_cancellable);
+  g_clear_object (&self->ca_cancellable);
+  g_clear_object (&self->ca_database);
+  g_clear_error (&self->ca_error);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -324,7 +375,7 @@ bd_add_account_window_finalize (GObject *object)
 
   g_free (self->ca_file);
   g_free (self->service_url);
-  g_free (self->token);
+  _bd_add_account_window_wipe_token (&self->token);
   g_free (self->signed_in_ca_file);
 
   G_OBJECT_CLASS (bd_add_account_window_parent_class)->finalize (object);
@@ -346,7 +397,9 @@ bd_add_account_window_class_init (BdAddAccountWindowClass *klass)
    * @account: the account added, or whose token Sign In Again replaced
    *
    * Emitted once the token is kept and the account is in the list, just
-   * before the window closes.
+   * before the window closes (or, when the token was kept for this session
+   * only though the window said the keyring, before it says so and offers
+   * Done).
    */
   signals [SIGNAL_ADDED] =
     g_signal_new ("added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
@@ -388,6 +441,7 @@ bd_add_account_window_init (BdAddAccountWindow *self)
 
   self->cancellable = g_cancellable_new ();
   self->check_cancellable = g_cancellable_new ();
+  self->ca_cancellable = g_cancellable_new ();
   suggest (self, self->sign_in_button);
   update_ca_row (self);
   _bd_add_account_window_set_busy (self, FALSE);
@@ -513,8 +567,7 @@ bd_add_account_window_set_ca_file (BdAddAccountWindow *self,
   if (g_strcmp0 (self->ca_file, ca_file) == 0)
     return;
 
-  g_free (self->ca_file);
-  self->ca_file = g_strdup (ca_file);
-  update_ca_row (self);
-  on_field_changed_cb (self);
+  set_ca (self, ca_file, NULL, NULL);
+  if (ca_file != NULL)
+    _bd_add_account_window_read_ca_file (self, ca_file, ca_file_read_cb, GINT_TO_POINTER (FALSE));
 }

@@ -161,7 +161,10 @@ clear_cb (GObject      *object,
 
   if (disposed)
     return;
-  show_error (self, message);
+  /* A success leaves what is said: a second Remove refused meanwhile is
+   * still to be done again. */
+  if (message != NULL)
+    show_error (self, message);
   update_state (self);
 }
 
@@ -174,8 +177,17 @@ on_confirm_response_cb (BdManageAccountsWindow *self,
   BdAccount *account;
   Removal *removal;
 
-  if (g_strcmp0 (response, "remove") != 0 || self->removing)
+  if (g_strcmp0 (response, "remove") != 0)
     return;
+  /* Two dialogs were open: the other one's Remove runs. Said, not queued:
+   * the user may not want this one once they see the first one's outcome.
+   */
+  if (self->removing)
+    {
+      show_error (self, _("Another account is being removed. Remove this one again once it "
+                          "is done."));
+      return;
+    }
 
   /* Gone meanwhile (removed in another window): nothing to do. */
   account = bd_account_list_lookup (self->accounts, key);

@@ -5,7 +5,11 @@
  *
  * BdTokenStore's calls to the Secret Service (libsecret, asynchronous
  * only). Each call has a GCancellable of its own, cancelled by a timeout;
- * the caller's is not handed to libsecret (see bd-token-store.c).
+ * the caller's is not handed to libsecret (see bd-token-store.c). Only
+ * unlocking is not timed: it may show a password prompt, which waits for
+ * the user (the caller's GCancellable still stops it: an unlock changes
+ * nothing to undo). So the search does not unlock, and a store checks
+ * that the default collection is unlocked first.
  */
 
 #define G_LOG_DOMAIN "bd-token-store"
@@ -133,6 +137,56 @@ changed_cb (GObject      *object,
   _bd_token_store_finish (task, TRUE, NULL);
 }
 
+static void search (GTask *task);
+static void store  (GTask *task);
+
+/* After the user was asked to unlock: the search again, or the store. */
+static void
+unlock_cb (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  /* Dismissed, the prompt unlocks nothing and is no error: what follows
+   * finds the item or collection still locked, as without a keyring. */
+  secret_service_unlock_finish (SECRET_SERVICE (object), result, NULL, &error);
+  if (_bd_token_store_caller_cancelled (task))
+    {
+      _bd_token_store_finish (task, FALSE, NULL);
+      return;
+    }
+  if (error != NULL)
+    {
+      _bd_token_store_fall_back (task, error);
+      return;
+    }
+  g_debug ("Asked to unlock the keyring for the token of %s at %s", op->user_id,
+           op->service_url);
+  if (op->kind == OP_STORE && op->searched)
+    store (task);
+  else
+    search (task);
+}
+
+/* Unlocks @object (an item or a collection) once per call, without our
+ * timeout: the user may be typing the keyring's password.
+ */
+static void
+unlock (GTask    *task,
+        gpointer  object)
+{
+  BdTokenStore *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+  GList objects = { object, NULL, NULL };
+
+  op->unlocked = TRUE;
+  secret_service_unlock (self->service, &objects, g_task_get_cancellable (task), unlock_cb,
+                         task);
+}
+
 /* What the keyring holds now is known: a lookup's answer, or the item to
  * put back if the caller cancels a store or clear, which comes next. (A
  * search rather than secret_service_lookup (), which in libsecret 0.20.5
@@ -146,7 +200,6 @@ search_cb (GObject      *object,
   GTask *task = user_data;
   Op *op = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
-  g_autoptr(SecretValue) value = NULL;
   GList *items;
 
   g_clear_handle_id (&op->timeout_id, g_source_remove);
@@ -156,6 +209,13 @@ search_cb (GObject      *object,
       _bd_token_store_fall_back (task, error);
       return;
     }
+  if (items != NULL && secret_item_get_locked (items->data) && !op->unlocked)
+    {
+      unlock (task, items->data);
+      g_list_free_full (items, g_object_unref);
+      return;
+    }
+  op->searched = TRUE;
   if (items != NULL)
     {
       op->previous_label = secret_item_get_label (items->data);
@@ -180,16 +240,71 @@ search_cb (GObject      *object,
     }
 
   if (op->kind == OP_STORE)
-    value = secret_value_new (op->token, -1, "text/plain");
+    store (task);
+  else
+    change (task, op->label, NULL, changed_cb);
+}
+
+static void
+collection_cb (GObject      *object,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  Op *op = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SecretCollection) collection = NULL;
+  g_autoptr(SecretValue) value = NULL;
+
+  g_clear_handle_id (&op->timeout_id, g_source_remove);
+  collection = secret_collection_for_alias_finish (result, &error);
+  if (error != NULL)
+    {
+      _bd_token_store_fall_back (task, error);
+      return;
+    }
+  if (_bd_token_store_caller_cancelled (task))
+    {
+      _bd_token_store_finish (task, FALSE, NULL);
+      return;
+    }
+  if (collection != NULL && secret_collection_get_locked (collection) && !op->unlocked)
+    {
+      unlock (task, collection);
+      return;
+    }
+
+  value = secret_value_new (op->token, -1, "text/plain");
   change (task, op->label, value, changed_cb);
+}
+
+/* A store into a locked collection would prompt under our timeout: the
+ * collection is unlocked first, then the store is timed.
+ */
+static void
+store (GTask *task)
+{
+  BdTokenStore *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+
+  secret_collection_for_alias (self->service, SECRET_COLLECTION_DEFAULT, SECRET_COLLECTION_NONE,
+                               begin_call (op), collection_cb, task);
+}
+
+static void
+search (GTask *task)
+{
+  BdTokenStore *self = g_task_get_source_object (task);
+  Op *op = g_task_get_task_data (task);
+
+  secret_service_search (self->service, self->schema, op->attributes,
+                         SECRET_SEARCH_LOAD_SECRETS, begin_call (op), search_cb, task);
 }
 
 void
 _bd_token_store_run_in_keyring (GTask *task)
 {
-  BdTokenStore *self = g_task_get_source_object (task);
   Op *op = g_task_get_task_data (task);
-  GCancellable *cancellable;
 
   if (_bd_token_store_caller_cancelled (task))
     {
@@ -206,10 +321,7 @@ _bd_token_store_run_in_keyring (GTask *task)
     case OP_LOOKUP:
     case OP_STORE:
     case OP_CLEAR:
-      cancellable = begin_call (op);
-      secret_service_search (self->service, self->schema, op->attributes,
-                             SECRET_SEARCH_UNLOCK | SECRET_SEARCH_LOAD_SECRETS, cancellable,
-                             search_cb, task);
+      search (task);
       break;
 
     default:
@@ -237,6 +349,7 @@ get_service_cb (GObject      *object,
 
   g_debug ("The Secret Service answered: tokens go to the keyring");
   self->state = STATE_KEYRING;
+  self->used_keyring = TRUE;
   _bd_token_store_run_in_keyring (task);
 }
 

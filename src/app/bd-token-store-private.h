@@ -41,6 +41,7 @@ struct _BdTokenStore
   GHashTable    *session;    /* "URL\nuser id" -> token, when session-only */
   GQueue         queue;      /* of GTask: the calls not yet returned, the first one running */
   State          state;
+  gboolean       used_keyring; /* the keyring answered once: a clear in memory is not enough */
   gboolean       busy;       /* the first call of the queue is running */
 };
 
@@ -57,6 +58,8 @@ typedef struct
   guint         timeout_id;
   gboolean      timed_out;
   gboolean      session_only;      /* the result of a store */
+  gboolean      unlocked;          /* the user was asked to unlock the keyring once */
+  gboolean      searched;          /* the search is done: a store's unlock was the collection's */
   /* What the keyring holds (a lookup's answer), or held before a store
    * or clear, put back when the caller cancels: */
   char         *previous_label;

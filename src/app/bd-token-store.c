@@ -6,13 +6,15 @@
  * The calls run one at a time, in the order they were made (a queue of
  * GTasks), so that a store and a clear of the same account never cross in
  * the Secret Service. Each keyring call has a GCancellable of its own,
- * cancelled by a timeout: a Secret Service that does not answer (or waits
- * on a prompt nobody sees) turns the store into a session-only one, and the
- * call is done in memory instead. The caller's GCancellable is not handed
- * to libsecret: a D-Bus call once sent may still be carried out, so a
- * store or clear that the caller cancelled is let finish, then undone (the
- * item as it was before is put back), and only then returns
- * G_IO_ERROR_CANCELLED: a cancelled call leaves nothing half-done.
+ * cancelled by a timeout: a Secret Service that does not answer turns the
+ * store into a session-only one, and the call is done in memory instead
+ * (but a clear, once the keyring was used: see run_in_memory ()). Only an
+ * unlock, which may show the user a password prompt, is not timed. The
+ * caller's GCancellable is not handed to libsecret (but for an unlock): a
+ * D-Bus call once sent may still be carried out, so a store or clear that
+ * the caller cancelled is let finish, then undone (the item as it was
+ * before is put back), and only then returns G_IO_ERROR_CANCELLED: a
+ * cancelled call leaves nothing half-done.
  *
  * A token is never logged: the debug lines name the account only.
  */
@@ -21,11 +23,13 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <string.h>
 
 #include "bd-token-store-private.h"
 
 G_DEFINE_FINAL_TYPE (BdTokenStore, bd_token_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (bd-token-store-error-quark, bd_token_store_error)
 
 /* Overwrites a token before its memory goes back to the allocator. */
 static void
@@ -63,21 +67,12 @@ static void run_next (BdTokenStore *self);
  * G_IO_ERROR_CANCELLED when the caller cancelled), takes it off the queue
  * and runs the next call.
  */
-void
-_bd_token_store_finish (GTask    *task,
-                        gboolean  ok,
-                        char     *token)
+/* Takes @task, which returned, off the queue and runs the next call. */
+static void
+dequeue (GTask *task)
 {
   BdTokenStore *self = g_object_ref (g_task_get_source_object (task));
-  Op *op = g_task_get_task_data (task);
   GTask *head;
-
-  if (g_task_return_error_if_cancelled (task))
-    wipe_free (token);
-  else if (op->kind == OP_LOOKUP)
-    g_task_return_pointer (task, token, wipe_free);
-  else
-    g_task_return_boolean (task, ok);
 
   head = g_queue_pop_head (&self->queue);
   g_assert (head == task);
@@ -87,10 +82,36 @@ _bd_token_store_finish (GTask    *task,
   g_object_unref (self);
 }
 
+void
+_bd_token_store_finish (GTask    *task,
+                        gboolean  ok,
+                        char     *token)
+{
+  Op *op = g_task_get_task_data (task);
+
+  if (g_task_return_error_if_cancelled (task))
+    wipe_free (token);
+  else if (op->kind == OP_LOOKUP)
+    g_task_return_pointer (task, token, wipe_free);
+  else
+    g_task_return_boolean (task, ok);
+  dequeue (task);
+}
+
 gboolean
 _bd_token_store_caller_cancelled (GTask *task)
 {
   return g_cancellable_is_cancelled (g_task_get_cancellable (task));
+}
+
+/* A clear the keyring did not confirm: an error, the token kept. */
+static void
+fail_clear (GTask *task)
+{
+  if (!g_task_return_error_if_cancelled (task))
+    g_task_return_new_error (task, BD_TOKEN_STORE_ERROR, BD_TOKEN_STORE_ERROR_KEYRING,
+                             _("The keyring did not confirm that the token was removed."));
+  dequeue (task);
 }
 
 /* The call in memory: the store is session-only. */
@@ -124,6 +145,14 @@ run_in_memory (GTask *task)
       break;
 
     case OP_CLEAR:
+      /* The keyring may still hold a token it held once (or one a store
+       * that timed out put there later): forgetting the copy in memory
+       * would say the token is gone when it may not be. */
+      if (self->used_keyring)
+        {
+          fail_clear (task);
+          break;
+        }
       g_hash_table_remove (self->session, op->session_key);
       _bd_token_store_finish (task, TRUE, NULL);
       break;
