@@ -109,6 +109,10 @@ screenshot (gpointer    widget,
 {
   g_autofree char *full = g_strdup_printf ("%s-%s", name, in_danish () ? "da" : "en");
 
+  /* A window grows to new content a moment after it is shown: the picture
+   * waits for that (only when pictures are asked for). */
+  if (g_getenv ("BD_TEST_SCREENSHOT_DIR") != NULL)
+    bd_test_settle (200);
   bd_test_save_screenshot (widget, full);
 }
 
