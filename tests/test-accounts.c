@@ -286,8 +286,9 @@ run_app (const char * const *args,
     g_strv_builder_addv (builder, (const char **) args);
   argv = g_strv_builder_end (builder);
 
-  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_HANDLES_COMMAND_LINE |
-                                                       G_APPLICATION_NON_UNIQUE);
+  g_application_set_flags (G_APPLICATION (application),
+                           g_application_get_flags (G_APPLICATION (application)) |
+                           G_APPLICATION_NON_UNIQUE);
   g_signal_connect (application, "startup", G_CALLBACK (on_startup_cb), &run);
   app = application;
   g_assert_cmpint (g_application_run (G_APPLICATION (application), g_strv_length (argv), argv),
