@@ -1262,6 +1262,25 @@ written_at_once_body (gpointer data)
   g_assert_nonnull (strstr (text, last));
 }
 
+/* Quit (Ctrl+Q) closes the window used last last: its size is kept. */
+static void
+quit_body (gpointer data)
+{
+  g_autofree char *text = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (nth_window (0)), 640, 480);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  /* The list is most recently focused first: the new window heads it. */
+  g_assert_true (gtk_application_get_windows (GTK_APPLICATION (app))->data == nth_window (1));
+  gtk_window_set_default_size (GTK_WINDOW (nth_window (1)), 720, 540);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  g_assert_true (bd_test_wait_until (no_windows, NULL, WAIT_MS));
+
+  text = read_keyfile ();
+  g_assert_nonnull (strstr (text, "window-width=720\n"));
+  g_assert_nonnull (strstr (text, "window-height=540\n"));
+}
+
 /* B is removed while the switch to it waits for a cancel's answer: the
  * window goes to the demo, never to B (nor is B the last account).
  */
@@ -1695,6 +1714,8 @@ main (int   argc,
               test_body, fixture_tear_down);
   g_test_add ("/accounts/switch-to-removed", Fixture, switch_to_removed_body, fixture_set_up,
               test_body, fixture_tear_down);
+  g_test_add ("/accounts/quit", Fixture, quit_body, fixture_set_up, test_body,
+              fixture_tear_down);
   g_test_add ("/accounts/switch-back", Fixture, switch_back_body, fixture_set_up, test_body,
               fixture_tear_down);
   g_test_add ("/accounts/last-account-gone", Fixture, NULL, fixture_set_up,
