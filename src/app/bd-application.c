@@ -267,6 +267,8 @@ bd_application_startup (GApplication *application)
   if (self->settings == NULL)
     {
       g_printerr ("billing-desk: %s\n", error->message);
+      /* startup cannot fail: nothing runs without settings (GSettings
+       * itself would abort), and a launch says it as a status of 1. */
       exit (1);
     }
 
