@@ -1281,6 +1281,41 @@ quit_body (gpointer data)
   g_assert_nonnull (strstr (text, "window-height=540\n"));
 }
 
+/* The app quits while the demo's service is still starting: the window
+ * that waited for it is answered (cancelled) and goes, not kept forever.
+ */
+static void
+quit_while_starting_body (gpointer data)
+{
+  BdWindow **window = data;
+
+  *window = nth_window (0);
+  g_object_add_weak_pointer (G_OBJECT (*window), (gpointer *) window);
+}
+
+static void
+test_quit_while_starting (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bd-test-accounts-XXXXXX", NULL);
+  g_autofree char *program = g_build_filename (dir, "never-listens", NULL);
+  g_autofree char *real = g_strdup (g_getenv ("BILLING_DESK_SERVICE_PROGRAM"));
+  g_autoptr(GError) error = NULL;
+  BdWindow *window = NULL;
+
+  /* A service that never says where it listens: the start is still on
+   * its way when the window is closed. */
+  g_file_set_contents (program, "#!/bin/sh\nexec sleep 60\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (program, 0700), ==, 0);
+  g_setenv ("BILLING_DESK_SERVICE_PROGRAM", program, TRUE);
+  reset_settings ();
+  run_app (NULL, quit_while_starting_body, &window);
+  g_setenv ("BILLING_DESK_SERVICE_PROGRAM", real, TRUE);
+  bd_test_settle (500);
+  g_assert_null (window);
+  bd_test_remove_tree (dir);
+}
+
 /* B is removed while the switch to it waits for a cancel's answer: the
  * window goes to the demo, never to B (nor is B the last account).
  */
@@ -1714,6 +1749,7 @@ main (int   argc,
               test_body, fixture_tear_down);
   g_test_add ("/accounts/switch-to-removed", Fixture, switch_to_removed_body, fixture_set_up,
               test_body, fixture_tear_down);
+  g_test_add_func ("/accounts/quit-while-starting", test_quit_while_starting);
   g_test_add ("/accounts/quit", Fixture, quit_body, fixture_set_up, test_body,
               fixture_tear_down);
   g_test_add ("/accounts/switch-back", Fixture, switch_back_body, fixture_set_up, test_body,
