@@ -99,7 +99,8 @@ app_quit_action (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
-  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (app));
 
   /* The list is most recently focused first: closed from its end, the
    * window used last is closed last, and its size is the one kept. */
