@@ -19,6 +19,9 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "bd-add-account-window.h"
 #include "bd-application.h"
@@ -73,6 +76,7 @@ typedef struct
   gboolean     hold;
   GPtrArray   *held;  /* Held */
   guint        n_requests;
+  guint        n_forwarding;  /* requests sent on to the service, not answered yet */
 } Proxy;
 
 typedef struct
@@ -112,6 +116,7 @@ forward_cb (GObject      *object,
   Held *held = user_data;
   g_autoptr(GError) error = NULL;
 
+  held->proxy->n_forwarding--;
   held->body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, &error);
   g_assert_no_error (error);
 
@@ -137,6 +142,7 @@ holding_handler (SoupServer        *server,
   Held *held = g_new0 (Held, 1);
 
   proxy->n_requests++;
+  proxy->n_forwarding++;
   held->proxy = proxy;
   held->message = g_object_ref (message);
   held->forward = bd_test_forward_request (message, proxy->target, path);
@@ -195,6 +201,12 @@ static gboolean
 proxy_holds_one (gpointer data)
 {
   return ((Proxy *) data)->held->len > 0;
+}
+
+static gboolean
+proxy_idle (gpointer data)
+{
+  return ((Proxy *) data)->n_forwarding == 0;
 }
 
 static gboolean
@@ -286,8 +298,9 @@ run_app (const char * const *args,
     g_strv_builder_addv (builder, (const char **) args);
   argv = g_strv_builder_end (builder);
 
-  g_application_set_flags (G_APPLICATION (application), G_APPLICATION_HANDLES_COMMAND_LINE |
-                                                       G_APPLICATION_NON_UNIQUE);
+  g_application_set_flags (G_APPLICATION (application),
+                           g_application_get_flags (G_APPLICATION (application)) |
+                           G_APPLICATION_NON_UNIQUE);
   g_signal_connect (application, "startup", G_CALLBACK (on_startup_cb), &run);
   app = application;
   g_assert_cmpint (g_application_run (G_APPLICATION (application), g_strv_length (argv), argv),
@@ -1178,6 +1191,337 @@ test_removed (Fixture       *f,
 }
 
 /*
+ * Settings written at once, and switches that no longer apply
+ */
+
+static char *
+read_keyfile (void)
+{
+  g_autofree char *keyfile = g_build_filename (g_get_user_config_dir (), "glib-2.0", "settings",
+                                               "keyfile", NULL);
+  g_autoptr(GError) error = NULL;
+  char *text = NULL;
+
+  g_settings_sync ();
+  g_file_get_contents (keyfile, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+static gboolean
+one_window (gpointer data)
+{
+  return n_windows () == 1;
+}
+
+/* Runs the app on the demo with the body given as the test's data. */
+static void
+test_body (Fixture       *f,
+           gconstpointer  body)
+{
+  run_app (NULL, (Body) body, f);
+}
+
+/* What a window says while its switch to B waits. */
+static char *
+waiting_for_b (void)
+{
+  return g_strdup_printf (_("Switching to %s once the billing service has answered"),
+                          "Fabrikam ApS – Bo Lund");
+}
+
+/* A window closed (its size saved) holds no later write back: an account
+ * added and chosen in the other window is in the keyfile at once, not at
+ * the last window's close (a crash meanwhile lost it).
+ */
+static void
+written_at_once_body (gpointer data)
+{
+  Fixture *f = data;
+  BdWindow *second;
+  BdAccount *account;
+  g_autofree char *key = bd_account_make_key (f->service_a->url, "u1");
+  g_autoptr(GVariant) value = g_variant_new_string (key);
+  g_autofree char *printed = g_variant_print (value, FALSE);
+  g_autofree char *last = g_strdup_printf ("last-account=%s\n", printed);
+  g_autofree char *text = NULL;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  second = nth_window (1);
+  gtk_window_set_default_size (GTK_WINDOW (nth_window (0)), 640, 480);
+  gtk_window_close (GTK_WINDOW (nth_window (0)));
+  g_assert_true (bd_test_wait_until (one_window, NULL, WAIT_MS));
+
+  account = add_account (f->service_a->url, "u1", "Contoso A/S", "Anne Berg", ADMIN);
+  switch_to (second, account);
+  wait_loaded (second, f->title_a, "Project Plan 3");
+
+  text = read_keyfile ();
+  g_assert_nonnull (strstr (text, "window-width=640"));
+  g_assert_nonnull (strstr (text, key));
+  g_assert_nonnull (strstr (text, last));
+}
+
+/* Quit (Ctrl+Q) closes the window used last last: its size is kept. */
+static void
+quit_body (gpointer data)
+{
+  g_autofree char *text = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (nth_window (0)), 640, 480);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  /* The list is most recently focused first: the new window heads it. */
+  g_assert_true (gtk_application_get_windows (GTK_APPLICATION (app))->data == nth_window (1));
+  gtk_window_set_default_size (GTK_WINDOW (nth_window (1)), 720, 540);
+  g_action_group_activate_action (G_ACTION_GROUP (app), "quit", NULL);
+  g_assert_true (bd_test_wait_until (no_windows, NULL, WAIT_MS));
+
+  text = read_keyfile ();
+  g_assert_nonnull (strstr (text, "window-width=720\n"));
+  g_assert_nonnull (strstr (text, "window-height=540\n"));
+}
+
+/* The app quits while the demo's service is still starting: the window
+ * that waited for it is answered (cancelled) and goes, not kept forever.
+ */
+static void
+quit_while_starting_body (gpointer data)
+{
+  BdWindow **window = data;
+
+  *window = nth_window (0);
+  g_object_add_weak_pointer (G_OBJECT (*window), (gpointer *) window);
+}
+
+static void
+test_quit_while_starting (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bd-test-accounts-XXXXXX", NULL);
+  g_autofree char *program = g_build_filename (dir, "never-listens", NULL);
+  g_autofree char *real = g_strdup (g_getenv ("BILLING_DESK_SERVICE_PROGRAM"));
+  g_autoptr(GError) error = NULL;
+  BdWindow *window = NULL;
+
+  /* A service that never says where it listens: the start is still on
+   * its way when the window is closed. */
+  g_file_set_contents (program, "#!/bin/sh\nexec sleep 60\n", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_chmod (program, 0700), ==, 0);
+  g_setenv ("BILLING_DESK_SERVICE_PROGRAM", program, TRUE);
+  reset_settings ();
+  run_app (NULL, quit_while_starting_body, &window);
+  g_setenv ("BILLING_DESK_SERVICE_PROGRAM", real, TRUE);
+  bd_test_settle (500);
+  g_assert_null (window);
+  bd_test_remove_tree (dir);
+}
+
+/* B is removed while the switch to it waits for a cancel's answer: the
+ * window goes to the demo, never to B (nor is B the last account).
+ */
+static void
+switch_to_removed_body (gpointer data)
+{
+  Fixture *f = data;
+  BdWindow *window = nth_window (0);
+  BdAccount *b = show_a_add_b (f, window, f->proxy->url);
+  g_autofree char *key_b = g_strdup (bd_account_get_key (b));
+  g_autofree char *demo_title = expected_subtitle (_("Demo"), "Anne Berg", _("Global admin"));
+  g_autofree char *waiting = waiting_for_b ();
+  g_autofree char *state = NULL;
+  g_autofree char *last = NULL;
+  BdCancelPane *pane = start_cancel (window, f->proxy);
+
+  switch_to (window, b);
+  bd_test_wait_for_text (window, waiting);
+  g_assert_true (bd_account_list_remove (bd_application_get_accounts (app), key_b));
+
+  proxy_release (f->proxy);
+  g_assert_true (bd_test_wait_until (pane_not_busy, pane, WAIT_MS));
+  wait_loaded (window, demo_title, "Microsoft 365");
+  assert_lists_none_of (window, products_b);
+  state = action_state (window, "account");
+  g_assert_cmpstr (state, ==, "demo");
+  last = g_settings_get_string (bd_application_get_settings (app), "last-account");
+  g_assert_cmpstr (last, ==, "demo");
+  bd_test_settle (300);
+  bd_test_assert_not_shown (window, waiting);
+}
+
+/* The account shown chosen again while a switch waits: the switch is
+ * dropped (and its toast), the window stays on A once the cancel is done.
+ */
+static void
+switch_back_body (gpointer data)
+{
+  Fixture *f = data;
+  BdWindow *window = nth_window (0);
+  BdAccount *b = show_a_add_b (f, window, f->proxy->url);
+  BdAccount *a = bd_window_get_account (window);
+  g_autofree char *key_a = g_strdup (bd_account_get_key (a));
+  g_autofree char *waiting = waiting_for_b ();
+  g_autofree char *state = NULL;
+  BdCancelPane *pane = start_cancel (window, f->proxy);
+
+  switch_to (window, b);
+  bd_test_wait_for_text (window, waiting);
+  switch_to (window, a);
+  bd_test_settle (300);
+  bd_test_assert_not_shown (window, waiting);
+
+  proxy_release (f->proxy);
+  g_assert_true (bd_test_wait_until (pane_not_busy, pane, WAIT_MS));
+  bd_test_settle (500);
+  g_assert_true (g_str_has_prefix (subtitle (window), f->title_a));
+  state = action_state (window, "account");
+  g_assert_cmpstr (state, ==, key_a);
+  assert_lists_none_of (window, products_b);
+  g_assert_cmpuint (bd_test_service_count_cancels (f->service_a, ADMIN, "s1", NULL), ==, 1);
+}
+
+/* The last account no longer listed (removed by another instance, or the
+ * settings edited): the demo opens.
+ */
+static void
+last_gone_body (gpointer data)
+{
+  g_autofree char *demo_title = expected_subtitle (_("Demo"), "Anne Berg", _("Global admin"));
+  g_autofree char *state = NULL;
+
+  g_assert_cmpuint (n_windows (), ==, 1);
+  wait_loaded (nth_window (0), demo_title, "Microsoft 365");
+  state = action_state (nth_window (0), "account");
+  g_assert_cmpstr (state, ==, "demo");
+}
+
+static void
+test_last_account_gone (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GSettings) settings = bd_settings_new (NULL);
+  g_autofree char *key = bd_account_make_key (f->service_a->url, "u1");
+
+  g_settings_set_string (settings, "last-account", key);
+  g_settings_sync ();
+  run_app (NULL, last_gone_body, f);
+}
+
+/* The processes whose parent is this one, named @comm (as /proc shows it,
+ * 15 bytes at most): their ids. */
+static GArray *
+children_named (const char *comm)
+{
+  g_autoptr(GDir) proc = g_dir_open ("/proc", 0, NULL);
+  GArray *pids = g_array_new (FALSE, FALSE, sizeof (int));
+  const char *name;
+
+  g_assert_nonnull (proc);
+  while ((name = g_dir_read_name (proc)) != NULL)
+    {
+      g_autofree char *path = g_build_filename ("/proc", name, "stat", NULL);
+      g_autofree char *stat = NULL;
+      g_autofree char *prefix = g_strdup_printf ("%s (%s) ", name, comm);
+      int pid = atoi (name);
+      int ppid = 0;
+
+      if (pid <= 0 || !g_file_get_contents (path, &stat, NULL, NULL) ||
+          !g_str_has_prefix (stat, prefix))
+        continue;
+      /* "PID (COMM) STATE PPID ..." */
+      if (sscanf (stat + strlen (prefix), "%*c %d", &ppid) == 1 && ppid == getpid ())
+        g_array_append_val (pids, pid);
+    }
+
+  return pids;
+}
+
+static void
+assert_environ_without (int         pid,
+                        const char *variable)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/environ", pid);
+  g_autofree char *prefix = g_strconcat (variable, "=", NULL);
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  g_file_get_contents (path, &text, &length, &error);
+  g_assert_no_error (error);
+  for (gsize i = 0; i < length; i += strlen (text + i) + 1)
+    if (g_str_has_prefix (text + i, prefix))
+      g_error ("process %d has %s in its environment", pid, variable);
+}
+
+typedef struct
+{
+  Fixture    *f;
+  const char *token;
+} Session;
+
+/* A window on a service named on the command line adds nothing: no
+ * account, no last account, nothing in the keyring or any file; its
+ * subtitle is the tenant's. The token is in no environment: not the app's,
+ * not the demo's service's (a window on the demo opened next).
+ */
+static void
+session_body (gpointer data)
+{
+  Session *session = data;
+  Fixture *f = session->f;
+  BdWindow *window = nth_window (0);
+  GSettings *settings = bd_application_get_settings (app);
+  g_autofree char *demo_title = expected_subtitle (_("Demo"), "Anne Berg", _("Global admin"));
+  g_autofree char *menu = NULL;
+  g_autofree char *last = NULL;
+  g_autofree char *in_keyring = NULL;
+  g_autofree char *all = NULL;
+  g_autofree char *in_files = NULL;
+  g_autoptr(GVariant) accounts = NULL;
+  g_autoptr(GArray) services = NULL;
+
+  g_assert_null (g_getenv ("BILLING_DESK_TOKEN"));
+  wait_loaded (window, f->title_a, "Project Plan 3");
+  g_assert_null (bd_window_get_account (window));
+  menu = main_menu_labels (window);
+  g_assert_null (strstr (menu, "Contoso"));
+
+  accounts = g_settings_get_user_value (settings, "accounts");
+  g_assert_null (accounts);
+  last = g_settings_get_string (settings, "last-account");
+  g_assert_cmpstr (last, ==, "demo");
+  in_keyring = bd_test_keyring_lookup (SCHEMA, f->service_a->url, "u1");
+  g_assert_null (in_keyring);
+  all = bd_test_keyring_search (SCHEMA);
+  g_assert_null (strstr (all, session->token));
+  g_assert_null (strstr (all, f->service_a->url));
+  in_files = bd_test_keyring_find_in_files (session->token);
+  g_assert_null (in_files);
+
+  /* The demo in a new window (which opens on the same service). */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  switch_to (nth_window (1), bd_account_list_lookup (bd_application_get_accounts (app),
+                                                     BD_ACCOUNT_DEMO_KEY));
+  wait_loaded (nth_window (1), demo_title, "Microsoft 365");
+  services = children_named ("billing-desk-se");
+  g_assert_cmpuint (services->len, ==, 1);
+  assert_environ_without (g_array_index (services, int, 0), "BILLING_DESK_TOKEN");
+}
+
+static void
+test_session_adds_nothing (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *token = create_token (f, "session");
+  Session session = { f, token };
+
+  /* As a launch with the token in its environment would have it. */
+  g_setenv ("BILLING_DESK_TOKEN", token, TRUE);
+  run_app ((const char * const []) { "--service", f->service_a->url, "--token", token, NULL },
+           session_body, &session);
+  g_assert_null (g_getenv ("BILLING_DESK_TOKEN"));
+}
+
+/*
  * The real binary, launched twice on the test's bus
  */
 
@@ -1186,7 +1530,7 @@ launch (const char * const *args,
         const char         *service,
         const char         *token)
 {
-  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
   g_auto(GStrv) argv = NULL;
   g_autoptr(GError) error = NULL;
@@ -1199,6 +1543,8 @@ launch (const char * const *args,
     g_strv_builder_addv (builder, (const char **) args);
   argv = g_strv_builder_end (builder);
 
+  /* Its stdout (--version) is no part of the test's TAP. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   g_subprocess_launcher_setenv (launcher, "BILLING_DESK_LOCALEDIR", BUILD_LOCALEDIR, TRUE);
   if (service != NULL)
     {
@@ -1210,11 +1556,13 @@ launch (const char * const *args,
   return process;
 }
 
-/* A second launch ends as soon as the running instance has its command line. */
+/* A second launch ends as soon as the running instance has its command
+ * line, or at once (@status) when it has nothing to send it. */
 static void
-launch_and_wait (const char * const *args,
-                 const char         *service,
-                 const char         *token)
+launch_and_wait_for (const char * const *args,
+                     const char         *service,
+                     const char         *token,
+                     int                 status)
 {
   g_autoptr(GSubprocess) process = launch (args, service, token);
   g_autoptr(GAsyncResult) result = NULL;
@@ -1225,7 +1573,15 @@ launch_and_wait (const char * const *args,
   g_assert_true (g_subprocess_wait_finish (process, result, &error));
   g_assert_no_error (error);
   g_assert_true (g_subprocess_get_if_exited (process));
-  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, status);
+}
+
+static void
+launch_and_wait (const char * const *args,
+                 const char         *service,
+                 const char         *token)
+{
+  launch_and_wait_for (args, service, token, 0);
 }
 
 static gboolean
@@ -1322,6 +1678,15 @@ test_second_launch (Fixture       *f,
   bd_test_settle (500);
   g_assert_true (has_windows (&wait));
 
+  /* What the launch answers itself, as it would alone: no window. */
+  launch_and_wait_for ((const char * const []) { "--version", NULL }, NULL, NULL, 0);
+  launch_and_wait_for ((const char * const []) { "--no-such-option", NULL }, NULL, NULL, 1);
+  launch_and_wait_for ((const char * const []) { "--service", proxy_b->url, NULL }, NULL, NULL,
+                       2);
+  bd_test_settle (500);
+  g_assert_true (has_windows (&wait));
+  g_assert_cmpuint (proxy_b->n_requests, ==, 0);
+
   launch_and_wait ((const char * const []) { "--service", proxy_b->url, "--token", ADMIN_B, NULL },
                    NULL, NULL);
   wait.n = 2;
@@ -1338,6 +1703,8 @@ test_second_launch (Fixture       *f,
 
   g_subprocess_send_signal (first, SIGTERM);
   g_subprocess_wait (first, NULL, NULL);
+  /* The requests its windows made are answered before B's service goes. */
+  g_assert_true (bd_test_wait_until (proxy_idle, proxy_b, WAIT_MS));
 }
 
 int
@@ -1378,6 +1745,19 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/accounts/second-launch", Fixture, NULL, fixture_set_up, test_second_launch,
               fixture_tear_down);
+  g_test_add ("/accounts/written-at-once", Fixture, written_at_once_body, fixture_set_up,
+              test_body, fixture_tear_down);
+  g_test_add ("/accounts/switch-to-removed", Fixture, switch_to_removed_body, fixture_set_up,
+              test_body, fixture_tear_down);
+  g_test_add_func ("/accounts/quit-while-starting", test_quit_while_starting);
+  g_test_add ("/accounts/quit", Fixture, quit_body, fixture_set_up, test_body,
+              fixture_tear_down);
+  g_test_add ("/accounts/switch-back", Fixture, switch_back_body, fixture_set_up, test_body,
+              fixture_tear_down);
+  g_test_add ("/accounts/last-account-gone", Fixture, NULL, fixture_set_up,
+              test_last_account_gone, fixture_tear_down);
+  g_test_add ("/accounts/session-adds-nothing", Fixture, NULL, fixture_set_up,
+              test_session_adds_nothing, fixture_tear_down);
 
   return g_test_run ();
 }

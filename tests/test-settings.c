@@ -26,6 +26,18 @@ in_danish (void)
   return g_str_has_prefix (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "", "da");
 }
 
+static void
+compile_schemas (const char *schemas)
+{
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  g_spawn_sync (NULL, (char *[]) { "glib-compile-schemas", "--strict", (char *) schemas, NULL },
+                NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
 /* A datadir as `meson install` fills it: the schema compiled into
  * DATADIR/glib-2.0/schemas by glib-compile-schemas.
  */
@@ -40,7 +52,6 @@ make_datadir (const char *name,
   g_autofree char *copy = g_build_filename (schemas, APPLICATION_ID ".gschema.xml", NULL);
   g_autofree char *text = NULL;
   g_autoptr(GError) error = NULL;
-  int status = -1;
 
   g_assert_cmpint (g_mkdir_with_parents (schemas, 0700), ==, 0);
   if (!with_schema)
@@ -50,10 +61,7 @@ make_datadir (const char *name,
   g_assert_no_error (error);
   g_file_set_contents (copy, text, -1, &error);
   g_assert_no_error (error);
-  g_spawn_sync (NULL, (char *[]) { "glib-compile-schemas", "--strict", schemas, NULL }, NULL,
-                G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  compile_schemas (schemas);
 
   return g_steal_pointer (&datadir);
 }
@@ -72,6 +80,56 @@ test_found_in_datadir (void)
   g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 960);
   last = g_settings_get_string (settings, "last-account");
   g_assert_cmpstr (last, ==, "demo");
+}
+
+/* A copy of the schema in @datadir with another window-width default. */
+static void
+change_default_width (const char *datadir)
+{
+  g_autofree char *schemas = g_build_filename (datadir, "glib-2.0", "schemas", NULL);
+  g_autofree char *xml = g_build_filename (schemas, APPLICATION_ID ".gschema.xml", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GRegex) regex = g_regex_new ("(name=\"window-width\"[^>]*>\\s*<default>)960<",
+                                         0, 0, NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *changed = NULL;
+
+  g_file_get_contents (xml, &text, NULL, &error);
+  g_assert_no_error (error);
+  changed = g_regex_replace (regex, text, -1, 0, "\\g<1>640<", 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (changed, !=, text);
+  g_file_set_contents (xml, changed, -1, &error);
+  g_assert_no_error (error);
+  compile_schemas (schemas);
+}
+
+/* A schema of the same id elsewhere in XDG_DATA_DIRS (an older install,
+ * another window-width default) does not hide the datadir's.
+ */
+static void
+test_datadir_first (void)
+{
+  g_autofree char *datadir = NULL;
+  g_autofree char *other = NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* GSettings reads XDG_DATA_DIRS once a process: a child of its own. */
+  if (!g_test_subprocess ())
+    {
+      g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  datadir = make_datadir ("own", TRUE);
+  other = make_datadir ("other", TRUE);
+  change_default_width (other);
+  g_setenv ("XDG_DATA_DIRS", other, TRUE);
+  settings = bd_settings_new_for_datadir (datadir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 960);
 }
 
 static void
@@ -103,6 +161,17 @@ test_binary_without_schema (void)
   g_autofree char *empty = make_datadir ("nothing", FALSE);
   g_autofree char *program = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "src", "app",
                                                "billing-desk", NULL);
+
+  g_autofree char *installed = g_build_filename (g_getenv ("BD_TEST_APP_DATADIR"), "glib-2.0",
+                                                 "schemas", "gschemas.compiled", NULL);
+
+  /* The binary looks in its installed datadir last, which no variable
+   * hides: a prefix build-aux/run installed into has the schema there. */
+  if (g_file_test (installed, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("the schema is installed in the binary's own datadir");
+      return;
+    }
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
@@ -146,6 +215,7 @@ main (int   argc,
 
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/settings/found-in-datadir", test_found_in_datadir);
+  g_test_add_func ("/settings/datadir-first", test_datadir_first);
   g_test_add_func ("/settings/missing", test_missing);
   g_test_add_func ("/settings/binary-without-schema", test_binary_without_schema);
   status = g_test_run ();

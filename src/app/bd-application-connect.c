@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "bd-application-private.h"
 #include "bd-tls-database.h"
@@ -34,6 +35,9 @@ _bd_session_free (gpointer data)
 {
   BdSession *session = data;
 
+  /* The token is wiped before its memory goes back, as Add Account's is. */
+  if (session->token != NULL)
+    explicit_bzero (session->token, strlen (session->token));
   g_free (session->token);
   g_free (session->ca_file);
   g_free (session);
@@ -213,8 +217,14 @@ start_local_service_cb (GObject      *object,
 
   if (!bd_local_service_start_finish (BD_LOCAL_SERVICE (object), result, &error))
     {
+      /* Cancelled at shutdown: each waiter is still answered, so that
+       * what it holds (its window) goes. */
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
+        {
+          for (guint i = 0; waiters != NULL && i < waiters->len; i++)
+            g_task_return_error (g_ptr_array_index (waiters, i), g_error_copy (error));
+          return;
+        }
       self->demo_error = g_error_new_literal (BD_APPLICATION_ERROR,
                                               BD_APPLICATION_ERROR_NO_SERVICE, error->message);
     }

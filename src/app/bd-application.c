@@ -99,9 +99,12 @@ app_quit_action (GSimpleAction *action,
                  GVariant      *parameter,
                  gpointer       user_data)
 {
-  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (user_data)));
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  g_autoptr(GList) windows = g_list_copy (gtk_application_get_windows (app));
 
-  for (const GList *l = windows; l != NULL; l = l->next)
+  /* The list is most recently focused first: closed from its end, the
+   * window used last is closed last, and its size is the one kept. */
+  for (const GList *l = g_list_last (windows); l != NULL; l = l->prev)
     gtk_window_close (GTK_WINDOW (l->data));
 }
 
@@ -128,6 +131,7 @@ bd_application_handle_local_options (GApplication *application,
   const char *service = NULL;
   const char *token = NULL;
   const char *ca_file = NULL;
+  g_autofree char *env_token = NULL;
 
   if (g_variant_dict_contains (options, "version"))
     {
@@ -145,8 +149,11 @@ bd_application_handle_local_options (GApplication *application,
 
   if (!g_variant_dict_lookup (options, "service", "&s", &service))
     service = g_getenv ("BILLING_DESK_SERVICE");
+  /* The token leaves the environment at once: no child inherits it. */
+  env_token = g_strdup (g_getenv ("BILLING_DESK_TOKEN"));
+  g_unsetenv ("BILLING_DESK_TOKEN");
   if (!g_variant_dict_lookup (options, "token", "&s", &token))
-    token = g_getenv ("BILLING_DESK_TOKEN");
+    token = env_token;
   if (!g_variant_dict_lookup (options, "tls-ca-file", "^&ay", &ca_file))
     ca_file = g_getenv ("BILLING_DESK_TLS_CA_FILE");
 
@@ -261,6 +268,8 @@ bd_application_startup (GApplication *application)
   if (self->settings == NULL)
     {
       g_printerr ("billing-desk: %s\n", error->message);
+      /* startup cannot fail: nothing runs without settings (GSettings
+       * itself would abort), and a launch says it as a status of 1. */
       exit (1);
     }
 

@@ -38,8 +38,12 @@ bd_settings_new_for_datadir (const char  *datadir,
 
   dir = g_build_filename (datadir, "glib-2.0", "schemas", NULL);
 
-  if (g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL &&
-      g_file_test (dir, G_FILE_TEST_IS_DIR))
+  /* A developer's GSETTINGS_SCHEMA_DIR (in the default source) comes
+   * first; else the installed datadir does. */
+  if (g_getenv ("GSETTINGS_SCHEMA_DIR") != NULL && fallback != NULL)
+    schema = g_settings_schema_source_lookup (fallback, APPLICATION_ID, TRUE);
+
+  if (schema == NULL && g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_autoptr(GError) local_error = NULL;
 
@@ -49,10 +53,10 @@ bd_settings_new_for_datadir (const char  *datadir,
         g_debug ("%s: %s", dir, local_error->message);
     }
 
-  if (source == NULL && fallback != NULL)
+  if (schema == NULL && source == NULL && fallback != NULL)
     source = g_settings_schema_source_ref (fallback);
 
-  if (source != NULL)
+  if (schema == NULL && source != NULL)
     schema = g_settings_schema_source_lookup (source, APPLICATION_ID, TRUE);
 
   if (schema == NULL)

@@ -185,6 +185,19 @@ connect_cb (GObject      *object,
   bd_window_set_client (self, client);
 }
 
+/* The waiting switch, and the toast that says it waits, go. */
+static void
+drop_pending_switch (BdWindow *self)
+{
+  g_clear_handle_id (&self->pending_id, g_source_remove);
+  g_clear_object (&self->pending_account);
+  g_clear_pointer (&self->pending_session_url, g_free);
+  g_clear_pointer (&self->pending_demo_user_id, g_free);
+  if (self->pending_toast != NULL)
+    adw_toast_dismiss (self->pending_toast);
+  g_clear_object (&self->pending_toast);
+}
+
 static void
 switch_now (BdWindow *self)
 {
@@ -203,10 +216,18 @@ switch_now (BdWindow *self)
 
   g_clear_object (&self->account);
   self->account = g_steal_pointer (&self->pending_account);
+  /* An account removed while the switch waited is not switched to. */
+  if (self->account != NULL &&
+      bd_account_list_lookup (bd_application_get_accounts (app),
+                              bd_account_get_key (self->account)) == NULL)
+    g_set_object (&self->account,
+                  bd_account_list_lookup (bd_application_get_accounts (app),
+                                          BD_ACCOUNT_DEMO_KEY));
   g_free (self->session_url);
   self->session_url = g_steal_pointer (&self->pending_session_url);
   g_free (self->demo_user_id);
   self->demo_user_id = g_steal_pointer (&self->pending_demo_user_id);
+  drop_pending_switch (self);
   show_account (self);
   set_page_account (self);
 
@@ -262,7 +283,13 @@ request_switch (BdWindow   *self,
   title = account != NULL ? bd_account_dup_title (account) : g_strdup (session_url);
   /* Translators: %s is an account, such as "Contoso A/S – Anne Berg" or "Demo" */
   message = g_strdup_printf (_("Switching to %s once the billing service has answered"), title);
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  /* Said for as long as the switch waits, however long that is. */
+  if (self->pending_toast != NULL)
+    adw_toast_dismiss (self->pending_toast);
+  g_clear_object (&self->pending_toast);
+  self->pending_toast = adw_toast_new (message);
+  adw_toast_set_timeout (self->pending_toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (self->pending_toast));
 }
 
 /*
@@ -284,11 +311,22 @@ win_account_action (GSimpleAction *action,
   account = bd_account_list_lookup (bd_application_get_accounts (app),
                                     g_variant_get_string (state, NULL));
 
-  /* The account shown, chosen again while it works: nothing to do. */
-  if (account == NULL ||
-      (self->account != NULL && self->client != NULL && self->pending_id == 0 &&
-       g_str_equal (bd_account_get_key (account), bd_account_get_key (self->account))))
+  if (account == NULL)
     return;
+
+  /* The account shown, chosen again: a switch waiting is dropped; while it
+   * works, nothing else to do. */
+  if (self->account != NULL &&
+      g_str_equal (bd_account_get_key (account), bd_account_get_key (self->account)))
+    {
+      if (self->pending_id != 0)
+        {
+          drop_pending_switch (self);
+          return;
+        }
+      if (self->client != NULL)
+        return;
+    }
 
   request_switch (self, account, NULL, NULL);
 }
@@ -457,6 +495,7 @@ _bd_window_accounts_dispose (BdWindow *self)
   g_cancellable_cancel (self->connect_cancellable);
   g_clear_object (&self->connect_cancellable);
   g_clear_handle_id (&self->pending_id, g_source_remove);
+  g_clear_object (&self->pending_toast);
   g_clear_object (&self->account);
   g_clear_object (&self->pending_account);
   g_clear_pointer (&self->session_url, g_free);
@@ -470,12 +509,21 @@ void
 _bd_window_save_size (BdWindow *self)
 {
   BdApplication *app = get_app (self);
-  GSettings *settings = app != NULL ? bd_application_get_settings (app) : NULL;
+  GSettings *shared = app != NULL ? bd_application_get_settings (app) : NULL;
+  g_autoptr(GSettings) settings = NULL;
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GSettingsBackend) backend = NULL;
   int width = 0;
   int height = 0;
 
-  if (settings == NULL)
+  if (shared == NULL)
     return;
+
+  /* The three keys are applied together through settings of their own:
+   * delay mode on the app's shared settings would hold every later write
+   * (the account list, the last account) until the next apply. */
+  g_object_get (shared, "settings-schema", &schema, "backend", &backend, NULL);
+  settings = g_settings_new_full (schema, backend, NULL);
 
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   g_settings_delay (settings);

@@ -51,6 +51,7 @@ struct _BdWindow
   char                 *pending_session_url;
   char                 *pending_demo_user_id;
   guint                 pending_id;
+  AdwToast             *pending_toast;   /* (nullable): says the switch waits, until it is done */
 };
 
 void     _bd_window_accounts_init        (BdWindow *self);

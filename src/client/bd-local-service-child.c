@@ -133,6 +133,7 @@ _bd_local_service_spawn (const char  *program,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_unsetenv (launcher, "BILLING_DESK_DATABASE");
+  g_subprocess_launcher_unsetenv (launcher, "BILLING_DESK_TOKEN");
 #ifdef __linux__
   g_subprocess_launcher_set_child_setup (launcher, child_setup, GINT_TO_POINTER (getpid ()),
                                          NULL);
