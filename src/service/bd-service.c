@@ -265,7 +265,10 @@ open_seeded_store (const BdServiceOptions  *options,
   /* Instances started together on one new SQLite file wait for each
    * other's schema and seed, each wait bounded by the busy timeout: the
    * loser waits again rather than fail while the winner is still seeding
-   * a large tenant.
+   * a large tenant. SQLite also answers "busy" at once, without waiting,
+   * while another connection recovers or cleans up the write-ahead log
+   * (its WAL documentation says so): hence a short pause, longer each
+   * time and a little random, before the next attempt.
    */
   for (guint attempt = 1; attempt <= SEED_WAIT_ATTEMPTS; attempt++)
     {
@@ -279,6 +282,7 @@ open_seeded_store (const BdServiceOptions  *options,
         return NULL;
       if (!g_error_matches (error, BD_STORE_ERROR, BD_STORE_ERROR_LOCK_TIMEOUT))
         break;
+      g_usleep ((guint64) attempt * g_random_int_range (25, 75) * 1000);
     }
 
   g_printerr ("%s: %s: %s\n", PROGRAM_NAME, db_path != NULL ? db_path : *location,
