@@ -1043,18 +1043,9 @@ add_account_window_gone (gpointer data)
 }
 
 static gboolean
-action_enabled (gpointer    widget,
-                const char *action)
-{
-  GtkWidget *button = bd_test_find_by_action (widget, action);
-
-  return button != NULL && gtk_widget_is_sensitive (button);
-}
-
-static gboolean
 can_add (gpointer window)
 {
-  return action_enabled (window, "add-account.add");
+  return bd_test_action_enabled (window, "add-account.add");
 }
 
 /* Revoked with `tokens revoke` while the window shows the account: the
@@ -1456,6 +1447,7 @@ typedef struct
 {
   Fixture    *f;
   const char *token;
+  char       *keyring_before;  /* what the keyring held before the launch */
 } Session;
 
 /* A window on a service named on the command line adds nothing: no
@@ -1493,7 +1485,9 @@ session_body (gpointer data)
   g_assert_null (in_keyring);
   all = bd_test_keyring_search (SCHEMA);
   g_assert_null (strstr (all, session->token));
-  g_assert_null (strstr (all, f->service_a->url));
+  /* Nothing added: an earlier test's item for another service that had the
+   * same port would hold this URL too, so the keyring is compared whole. */
+  g_assert_cmpstr (all, ==, session->keyring_before);
   in_files = bd_test_keyring_find_in_files (session->token);
   g_assert_null (in_files);
 
@@ -1512,7 +1506,8 @@ test_session_adds_nothing (Fixture       *f,
                            gconstpointer  data)
 {
   g_autofree char *token = create_token (f, "session");
-  Session session = { f, token };
+  g_autofree char *keyring_before = bd_test_keyring_search (SCHEMA);
+  Session session = { f, token, keyring_before };
 
   /* As a launch with the token in its environment would have it. */
   g_setenv ("BILLING_DESK_TOKEN", token, TRUE);
