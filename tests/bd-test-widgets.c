@@ -294,3 +294,13 @@ bd_test_settle (guint ms)
 
   bd_test_wait_until (is_time_up, &end, ms + 1000);
 }
+
+/* Whether the button that activates @action in @widget is there and can be pressed. */
+gboolean
+bd_test_action_enabled (gpointer    widget,
+                        const char *action)
+{
+  GtkWidget *button = bd_test_find_by_action (widget, action);
+
+  return button != NULL && gtk_widget_is_sensitive (button);
+}

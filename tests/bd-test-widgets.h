@@ -45,4 +45,7 @@ GtkWidget *bd_test_find_widget        (gpointer           widget,
 GtkWindow *bd_test_find_toplevel      (GType        type);
 void       bd_test_settle             (guint        ms);
 
+gboolean   bd_test_action_enabled     (gpointer     widget,
+                                       const char  *action);
+
 G_END_DECLS

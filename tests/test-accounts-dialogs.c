@@ -181,18 +181,9 @@ fill_in (gpointer    window,
 }
 
 static gboolean
-action_enabled (gpointer    window,
-                const char *action)
-{
-  GtkWidget *button = bd_test_find_by_action (window, action);
-
-  return button != NULL && gtk_widget_is_sensitive (button);
-}
-
-static gboolean
 sign_in_is_done (gpointer window)
 {
-  return action_enabled (window, "add-account.sign-in");
+  return bd_test_action_enabled (window, "add-account.sign-in");
 }
 
 /* Sign In, and wait until it is done: Sign In is pressable again. */
@@ -206,7 +197,7 @@ sign_in (gpointer window)
 static gboolean
 storage_is_known (gpointer window)
 {
-  return action_enabled (window, "add-account.add");
+  return bd_test_action_enabled (window, "add-account.add");
 }
 
 static char *
@@ -234,7 +225,7 @@ press_add (Fixture  *f,
   /* While the token is being kept, the window stays. */
   gtk_window_close (window);
   g_assert_nonnull (f->window);
-  g_assert_false (action_enabled (window, "window.close"));
+  g_assert_false (bd_test_action_enabled (window, "window.close"));
   g_assert_true (bd_test_wait_until (is_added, f, BD_TEST_WIDGET_WAIT_MS));
 }
 
@@ -331,7 +322,7 @@ test_add_valid (Fixture       *f,
 
   bd_test_assert_shows (window, _("Your administrator creates tokens with "
                                   "“billing-desk-service tokens create”."));
-  g_assert_false (action_enabled (window, "add-account.add"));
+  g_assert_false (bd_test_action_enabled (window, "add-account.add"));
   screenshot (window, "add-account");
 
   /* The token as a person brings it: copied, then pasted with the
@@ -397,7 +388,7 @@ test_edit_clears (Fixture       *f,
 
   gtk_editable_set_text (token_entry (window), BILLING);
   bd_test_assert_not_shown (window, found);
-  g_assert_false (action_enabled (window, "add-account.add"));
+  g_assert_false (bd_test_action_enabled (window, "add-account.add"));
 
   /* Signed in again, it is the other user. */
   sign_in (window);
@@ -407,7 +398,7 @@ test_edit_clears (Fixture       *f,
 
   gtk_editable_set_text (url_entry (window), "https://billing.example.dk");
   bd_test_assert_not_shown (window, found);
-  g_assert_false (action_enabled (window, "add-account.add"));
+  g_assert_false (bd_test_action_enabled (window, "add-account.add"));
   g_assert_cmpuint (f->n_added, ==, 0);
 }
 
@@ -542,7 +533,7 @@ test_error (Fixture       *f,
   else
     message = g_strdup (_(error_case->message));
   bd_test_assert_shows (window, message);
-  g_assert_false (action_enabled (window, "add-account.add"));
+  g_assert_false (bd_test_action_enabled (window, "add-account.add"));
   screenshot (window, name);
 
   /* The error goes with the next edit. */
@@ -680,7 +671,7 @@ test_ca_file_in_thread (Fixture       *f,
    * written to, below. */
   choose_ca_file (window, fifo);
   g_assert_null (bd_add_account_window_get_ca_file (window));
-  g_assert_false (action_enabled (window, "add-account.choose-ca"));
+  g_assert_false (bd_test_action_enabled (window, "add-account.choose-ca"));
   bd_test_click (bd_test_find_by_action (window, "add-account.sign-in"));
   bd_test_settle (100);
   g_assert_false (sign_in_is_done (window));
@@ -704,7 +695,7 @@ test_ca_file_in_thread (Fixture       *f,
   g_assert_true (bd_test_wait_until (sign_in_is_done, window, BD_TEST_WIDGET_WAIT_MS));
   bd_test_assert_shows (window, found);
   bd_test_assert_shows (window, fifo);
-  g_assert_true (action_enabled (window, "add-account.choose-ca"));
+  g_assert_true (bd_test_action_enabled (window, "add-account.choose-ca"));
   g_assert_cmpint (g_unlink (fifo), ==, 0);
 }
 
@@ -814,7 +805,7 @@ test_sign_in_again (Fixture       *f,
                                "of %2$s, or add %1$s as an account of its own."),
                              "Søren Kjær", "Anne Berg");
   bd_test_assert_shows (window, refused);
-  g_assert_false (action_enabled (window, "add-account.add"));
+  g_assert_false (bd_test_action_enabled (window, "add-account.add"));
   screenshot (window, "sign-in-again-other-user");
 
   gtk_editable_set_text (token_entry (window), token);
@@ -1121,7 +1112,7 @@ test_keyring_gone (Fixture       *f,
   bd_test_assert_not_shown (window, _("The token will be kept in your keyring."));
   done = bd_test_find_by_action (window, "add-account.add");
   g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (done)), ==, _("_Done"));
-  g_assert_false (action_enabled (window, "add-account.sign-in"));
+  g_assert_false (bd_test_action_enabled (window, "add-account.sign-in"));
   /* The window grows to the longer sentence. */
   bd_test_settle (200);
   screenshot (window, "add-account-session-only-after-add");
