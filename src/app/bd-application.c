@@ -47,6 +47,20 @@ open_session_window (BdApplication *self,
   bd_window_open_session (window, key);
 }
 
+/* The window an action came from, even while one of its dialogs is the
+ * active one; NULL when none of the app's windows is.
+ */
+static BdWindow *
+active_window (BdApplication *self)
+{
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  while (active != NULL && !BD_IS_WINDOW (active))
+    active = gtk_window_get_transient_for (active);
+
+  return active != NULL ? BD_WINDOW (active) : NULL;
+}
+
 /*
  * Actions
  */
@@ -57,14 +71,8 @@ app_new_window_action (GSimpleAction *action,
                        gpointer       user_data)
 {
   BdApplication *self = user_data;
-  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (self));
-  BdWindow *from = NULL;
+  BdWindow *from = active_window (self);
   BdWindow *window;
-
-  /* The window the action came from, even while one of its dialogs is the active one. */
-  while (active != NULL && !BD_IS_WINDOW (active))
-    active = gtk_window_get_transient_for (active);
-  from = active != NULL ? BD_WINDOW (active) : NULL;
 
   window = bd_window_new (GTK_APPLICATION (self));
   gtk_window_present (GTK_WINDOW (window));
@@ -77,19 +85,28 @@ app_about_action (GSimpleAction *action,
                   gpointer       user_data)
 {
   BdApplication *self = user_data;
-  static const char *developers[] = { "The Billing Desk authors", NULL };
+  const char *developers[] = { _("The Billing Desk authors"), NULL };
+  /* Translators: put your names here, one per line */
+  const char *translators = _("translator-credits");
   AdwAboutWindow *about;
 
   about = ADW_ABOUT_WINDOW (adw_about_window_new ());
-  gtk_window_set_transient_for (GTK_WINDOW (about),
-                                gtk_application_get_active_window (GTK_APPLICATION (self)));
+  /* Over the window whose menu opened it, not over one of its dialogs. */
+  gtk_window_set_transient_for (GTK_WINDOW (about), GTK_WINDOW (active_window (self)));
   adw_about_window_set_application_name (about, _("Billing Desk"));
   adw_about_window_set_application_icon (about, APPLICATION_ID);
   adw_about_window_set_version (about, PACKAGE_VERSION);
+  adw_about_window_set_comments (
+    about, _("See your organisation’s products and cancel subscriptions safely"));
+  adw_about_window_set_developer_name (about, _("The Billing Desk authors"));
   adw_about_window_set_developers (about, developers);
+  adw_about_window_set_copyright (about, _("© 2026 The Billing Desk authors"));
   adw_about_window_set_license_type (about, GTK_LICENSE_GPL_3_0);
-  /* Translators: put your names here, one per line */
-  adw_about_window_set_translator_credits (about, _("translator-credits"));
+  /* Untranslated (English, or a language without a catalog), the msgid
+   * itself would be shown as a name. */
+  if (g_strcmp0 (translators, "translator-credits") != 0)
+    adw_about_window_set_translator_credits (about, translators);
+  /* No website or issue address: the project is hosted nowhere yet. */
   gtk_window_present (GTK_WINDOW (about));
 }
 
