@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "bd-products-page.h"
 #include "bd-test-service.h"
 #include "bd-test-widgets.h"
 
@@ -303,4 +304,13 @@ bd_test_action_enabled (gpointer    widget,
   GtkWidget *button = bd_test_find_by_action (widget, action);
 
   return button != NULL && gtk_widget_is_sensitive (button);
+}
+
+/* Whether @page (a #BdProductsPage) is done loading and lists rows: for
+ * bd_test_wait_until (). */
+gboolean
+bd_test_page_has_rows (gpointer page)
+{
+  return !bd_products_page_is_loading (page) &&
+         g_list_model_get_n_items (bd_products_page_get_model (page)) > 0;
 }

@@ -47,5 +47,6 @@ void       bd_test_settle             (guint        ms);
 
 gboolean   bd_test_action_enabled     (gpointer     widget,
                                        const char  *action);
+gboolean   bd_test_page_has_rows      (gpointer     page);
 
 G_END_DECLS
