@@ -18,6 +18,7 @@
 #include "bd-action-dialogs.h"
 #include "bd-add-account-window.h"
 #include "bd-application.h"
+#include "bd-blocker-card.h"
 #include "bd-format.h"
 #include "bd-manage-accounts-window.h"
 #include "bd-products-page.h"
@@ -439,6 +440,12 @@ build_other_windows (Fixture *f)
   return windows;
 }
 
+static gboolean
+shows_blocker_card (gpointer window)
+{
+  return bd_test_find_by_type (window, BD_TYPE_BLOCKER_CARD) != NULL;
+}
+
 static void
 test_accessible_names (Fixture       *f,
                        gconstpointer  data)
@@ -446,12 +453,21 @@ test_accessible_names (Fixture       *f,
   g_autoptr(GString) unnamed = g_string_new (NULL);
   g_autoptr(GPtrArray) windows = build_other_windows (f);
   NameCheck check = { unnamed, 0 };
+  GtkWidget *card;
+
+  /* The pane on s1 once its refund window has closed: a card with Turn
+   * Off Recurring Billing and its spinner. */
+  bd_test_service_set_now (f->service, "2026-11-08T00:00:00Z");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.cancel", "s", "s1"));
+  g_assert_true (bd_test_wait_until (shows_blocker_card, f->window, BD_TEST_WIDGET_WAIT_MS));
+  card = bd_test_find_by_type (f->window, BD_TYPE_BLOCKER_CARD);
+  g_assert_nonnull (bd_test_find_by_type (card, GTK_TYPE_SPINNER));
 
   check_names (GTK_WIDGET (f->window), &check);
-  /* At least the header's, the page's, the pane's and Save's spinners, the
-   * status filter, the search entry, Refresh, Search, the main menu and
-   * the pane's Close. */
-  g_assert_cmpuint (check.checked, >=, 10);
+  /* At least the header's, the page's, the pane's, Save's and the card's
+   * spinners, the status filter, the search entry, Refresh, Search, the
+   * main menu and the pane's Close. */
+  g_assert_cmpuint (check.checked, >=, 11);
   for (guint i = 0; i < windows->len; i++)
     check_names (g_ptr_array_index (windows, i), &check);
   g_test_message ("%u widgets checked", check.checked);
