@@ -509,6 +509,23 @@ test_about (Fixture       *f,
   g_assert_true (bd_test_wait_until (is_mapped, about, BD_TEST_WIDGET_WAIT_MS));
   shot = g_strdup_printf ("about-%s", language_suffix ());
   bd_test_save_screenshot (about, shot);
+
+  /* Its Credits page (libadwaita 1.2's own action for its rows). */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (about), "about.subpage", "s",
+                                             "credits"));
+  bd_test_assert_shows (about, _("The Billing Desk authors"));
+  if (g_strcmp0 (credits, "translator-credits") != 0)
+    bd_test_assert_shows (about, credits);
+  g_free (shot);
+  shot = g_strdup_printf ("about-credits-%s", language_suffix ());
+  bd_test_save_screenshot (about, shot);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (about), "about.back", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (about), "about.subpage", "s", "legal"));
+  bd_test_assert_shows (about, _("© 2026 The Billing Desk authors"));
+  g_free (shot);
+  shot = g_strdup_printf ("about-legal-%s", language_suffix ());
+  bd_test_save_screenshot (about, shot);
   gtk_window_destroy (GTK_WINDOW (about));
 }
 
