@@ -284,6 +284,5 @@ _bd_cancel_pane_show_done (BdCancelPane         *self,
   gtk_link_button_set_uri (self->active_users_link, active_users_link (self));
 
   _bd_cancel_pane_set_state (self, STATE_DONE);
-  _bd_cancel_pane_focus_if_here (self, self->done_button);
 }
 

@@ -48,6 +48,11 @@ struct _BdCancelPane
   BdCancellation       *cancellation;
   BdCancelPaneState     state;
   gboolean              busy;
+  /* The focus goes on to the first control of a new state once the state's
+   * page is laid out (a tick after the allocation), so that the viewport
+   * can scroll to it. */
+  guint                 focus_tick_id;
+  gboolean              laid_out;
 
   /* The reasons of the answer, in the dropdown's order after its first
    * entry, "Choose a reason".
@@ -67,6 +72,7 @@ struct _BdCancelPane
   BdBlockerCard        *turn_off_card;
 
   GtkWidget            *box;
+  GtkWidget            *close_button;
   GtkLabel             *subtitle_label;
   GtkScrolledWindow    *scrolled;
   GtkStack             *stack;
@@ -113,13 +119,17 @@ void        _bd_cancel_pane_show_outcome           (BdCancelPane      *self,
                                                     const char        *css_class);
 void        _bd_cancel_pane_show_notice            (BdCancelPane      *self,
                                                     const char        *text);
-void        _bd_cancel_pane_focus_if_here          (BdCancelPane      *self,
-                                                    GtkWidget         *widget);
 gboolean    _bd_cancel_pane_get_selected_reason    (BdCancelPane      *self,
                                                     BdCancelReason    *reason);
 char       *_bd_cancel_pane_get_feedback_text      (BdCancelPane      *self);
 const char *_bd_cancel_pane_feedback_to_send       (const char        *text);
 void        _bd_cancel_pane_emit_cancelled         (BdCancelPane      *self);
+
+/* bd-cancel-pane-focus.c: where the focus goes */
+void        _bd_cancel_pane_focus_when_laid_out    (BdCancelPane      *self);
+gboolean    _bd_cancel_pane_grab_focus             (GtkWidget         *widget);
+void        _bd_cancel_pane_focus_if_here          (BdCancelPane      *self,
+                                                    GtkWidget         *widget);
 
 /* bd-cancel-pane-answers.c: what the answers show */
 void        _bd_cancel_pane_show_answer            (BdCancelPane      *self);

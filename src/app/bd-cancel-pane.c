@@ -173,18 +173,6 @@ _bd_cancel_pane_show_notice (BdCancelPane *self,
   gtk_widget_set_visible (GTK_WIDGET (self->notice_label), text != NULL);
 }
 
-/* Moves the focus to @widget, unless the person is elsewhere in the window. */
-void
-_bd_cancel_pane_focus_if_here (BdCancelPane *self,
-                               GtkWidget    *widget)
-{
-  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
-
-  if (focus == NULL || gtk_widget_is_ancestor (focus, GTK_WIDGET (self)))
-    gtk_widget_grab_focus (widget);
-}
-
 /*
  * States
  */
@@ -251,6 +239,11 @@ _bd_cancel_pane_set_state (BdCancelPane      *self,
 
   _bd_cancel_pane_update_turn_off_action (self);
   update_form (self);
+
+  /* What was focused may have gone with the page it was on: the focus
+   * goes on to what this state shows first, if it was in the pane. */
+  if (state != STATE_CLOSED)
+    _bd_cancel_pane_focus_when_laid_out (self);
 }
 
 static void
@@ -368,6 +361,7 @@ bd_cancel_pane_size_allocate (GtkWidget *widget,
   BdCancelPane *self = BD_CANCEL_PANE (widget);
 
   gtk_widget_allocate (self->box, width, height, baseline, NULL);
+  self->laid_out = TRUE;
 }
 
 static void
@@ -377,6 +371,9 @@ bd_cancel_pane_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->focus_tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->focus_tick_id);
+  self->focus_tick_id = 0;
   self->turn_off_card = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_CANCEL_PANE);
   if (self->subscription != NULL)
@@ -497,12 +494,14 @@ bd_cancel_pane_class_init (BdCancelPaneClass *klass)
 
   widget_class->measure = bd_cancel_pane_measure;
   widget_class->size_allocate = bd_cancel_pane_size_allocate;
+  widget_class->grab_focus = _bd_cancel_pane_grab_focus;
 
   install_properties_and_signals (object_class);
 
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/billingdesk/BillingDesk/bd-cancel-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, box);
+  gtk_widget_class_bind_template_child (widget_class, BdCancelPane, close_button);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, scrolled);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, stack);

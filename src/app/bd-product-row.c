@@ -304,6 +304,15 @@ on_subscription_notify_cb (BdProductRow *self)
  * GObject overrides
  */
 
+/* The row itself takes no focus: its More Actions button does, where the
+ * focus was when its menu opened (the window gives it back so).
+ */
+static gboolean
+bd_product_row_grab_focus (GtkWidget *widget)
+{
+  return gtk_widget_grab_focus (GTK_WIDGET (BD_PRODUCT_ROW (widget)->menu_button));
+}
+
 static void
 bd_product_row_dispose (GObject *object)
 {
@@ -326,6 +335,7 @@ bd_product_row_class_init (BdProductRowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = bd_product_row_dispose;
+  widget_class->grab_focus = bd_product_row_grab_focus;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/billingdesk/BillingDesk/bd-product-row.ui");

@@ -502,6 +502,9 @@ bd_products_page_init (BdProductsPage *self)
   self->profile_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* The entry is not the bar's child (the status filter is beside it): the
+   * bar finds it only so, and the window's keys start a search in it. */
+  gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->search_entry));
 
   self->store = g_list_store_new (BD_TYPE_SUBSCRIPTION);
   self->filter = _bd_products_page_new_filter (self);

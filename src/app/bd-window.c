@@ -137,40 +137,84 @@ win_subscription_action (GtkWidget  *widget,
                               action_done_cb, self);
 }
 
+/* The row of @id among the rows the list has made, or NULL: rows are
+ * recycled, so it is found by what it shows now (a refresh or a search
+ * may have moved the subscription to another row widget).
+ */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *id)
+{
+  BdSubscription *subscription;
+
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+
+  if (BD_IS_PRODUCT_ROW (widget))
+    {
+      subscription = bd_product_row_get_subscription (BD_PRODUCT_ROW (widget));
+      return subscription != NULL && g_strcmp0 (bd_subscription_get_id (subscription), id) == 0
+             ? widget : NULL;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = find_row (child, id);
+
+      if (row != NULL)
+        return row;
+    }
+
+  return NULL;
+}
+
 /* Focus goes back to the row the pane was opened from, so a keyboard user
- * goes on where they were.
+ * goes on where they were; if it is not listed now (a search hides it),
+ * to the list's first control.
  */
 static void
 focus_pane_row (BdWindow *self)
 {
-  GtkWidget *button = NULL;
+  GtkWidget *row = NULL;
 
-  if (self->pane_subscription_id == NULL)
-    return;
+  if (self->pane_subscription_id != NULL)
+    row = find_row (GTK_WIDGET (self->products_page), self->pane_subscription_id);
 
-  for (GtkWidget *w = gtk_widget_get_first_child (GTK_WIDGET (self->products_page)); w != NULL;)
-    {
-      if (g_strcmp0 (gtk_widget_get_name (w), self->pane_subscription_id) == 0 &&
-          GTK_IS_MENU_BUTTON (w))
-        {
-          button = w;
-          break;
-        }
-      /* Depth first through the page's widgets. */
-      if (gtk_widget_get_first_child (w) != NULL)
-        w = gtk_widget_get_first_child (w);
-      else
-        {
-          while (w != NULL && gtk_widget_get_next_sibling (w) == NULL &&
-                 w != GTK_WIDGET (self->products_page))
-            w = gtk_widget_get_parent (w);
-          w = (w == NULL || w == GTK_WIDGET (self->products_page))
-              ? NULL : gtk_widget_get_next_sibling (w);
-        }
-    }
+  if (row == NULL || !gtk_widget_grab_focus (row))
+    gtk_widget_child_focus (GTK_WIDGET (self->products_page), GTK_DIR_TAB_FORWARD);
+}
 
-  if (button != NULL)
-    gtk_widget_grab_focus (button);
+static gboolean
+focus_is_in (BdWindow  *self,
+             GtkWidget *widget)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
+}
+
+/* F6 (and Shift+F6): the focus goes between the list and the pane, when the
+ * pane is open, as between a GNOME app's panes; into the pane on its first
+ * control, back in the list on the pane's row. With the pane closed, it
+ * does nothing (nor does anything else with it).
+ */
+static gboolean
+switch_pane_focus (GtkWidget *widget,
+                   GVariant  *args,
+                   gpointer   user_data)
+{
+  BdWindow *self = BD_WINDOW (widget);
+
+  if (!adw_flap_get_reveal_flap (self->flap))
+    return TRUE;
+
+  if (focus_is_in (self, GTK_WIDGET (self->cancel_pane)))
+    focus_pane_row (self);
+  else
+    gtk_widget_grab_focus (GTK_WIDGET (self->cancel_pane));
+
+  return TRUE;
 }
 
 /* The flap hides the pane by itself too (a click on the dimmed list when
@@ -210,8 +254,14 @@ bd_window_close_request (GtkWindow *window)
 static void
 on_pane_close_cb (BdWindow *self)
 {
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  gboolean was_in_pane = focus == NULL || focus_is_in (self, GTK_WIDGET (self->cancel_pane));
+
   adw_flap_set_reveal_flap (self->flap, FALSE);
-  focus_pane_row (self);
+  /* Unless the person had gone elsewhere meanwhile (the pane closed as the
+   * list went offline, say). */
+  if (was_in_pane)
+    focus_pane_row (self);
 }
 
 static void
@@ -426,6 +476,9 @@ bd_window_class_init (BdWindowClass *klass)
                                        "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search", NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_F6, 0, switch_pane_focus, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, switch_pane_focus,
+                                NULL);
 }
 
 static void
