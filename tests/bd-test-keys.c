@@ -67,6 +67,12 @@ count_key_events (void)
 }
 
 static gboolean
+window_is_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static gboolean
 window_is_active (gpointer data)
 {
   return gtk_widget_get_mapped (data) && gtk_window_is_active (data);
@@ -81,8 +87,7 @@ bd_test_keys_focus_window (GtkWindow *window)
   Display *display = x_display ();
   GdkSurface *surface;
 
-  g_assert_true (bd_test_wait_until ((gboolean (*) (gpointer)) gtk_widget_get_mapped, window,
-                                     KEYS_WAIT_MS));
+  g_assert_true (bd_test_wait_until (window_is_mapped, window, KEYS_WAIT_MS));
   surface = gtk_native_get_surface (GTK_NATIVE (window));
   count_key_events ();
   XSetInputFocus (display, gdk_x11_surface_get_xid (surface), RevertToParent, CurrentTime);
@@ -109,15 +114,18 @@ all_seen (gpointer data)
   return n_seen >= wait->expected;
 }
 
+/* Sends @keysym's press or release; GTK is to see one event more. */
 static void
-fake_key (Display *display,
-          guint    keysym,
-          gboolean press)
+fake_key (Wait     *wait,
+          guint     keysym,
+          gboolean  press)
 {
+  Display *display = x_display ();
   KeyCode code = XKeysymToKeycode (display, keysym);
 
   g_assert_cmpuint (code, !=, 0);
   XTestFakeKeyEvent (display, code, press, CurrentTime);
+  wait->expected++;
 }
 
 typedef struct
@@ -163,24 +171,22 @@ bd_test_keys_press (GtkWindow       *window,
                     guint            keyval,
                     GdkModifierType  modifiers)
 {
-  Display *display = x_display ();
   guint start = n_seen;
   Wait wait = { window, n_seen };
 
   g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &wait.window);
 
   if (modifiers & GDK_CONTROL_MASK)
-    fake_key (display, GDK_KEY_Control_L, TRUE), wait.expected++;
+    fake_key (&wait, GDK_KEY_Control_L, TRUE);
   if (modifiers & GDK_SHIFT_MASK)
-    fake_key (display, GDK_KEY_Shift_L, TRUE), wait.expected++;
-  fake_key (display, keyval, TRUE);
-  fake_key (display, keyval, FALSE);
-  wait.expected += 2;
+    fake_key (&wait, GDK_KEY_Shift_L, TRUE);
+  fake_key (&wait, keyval, TRUE);
+  fake_key (&wait, keyval, FALSE);
   if (modifiers & GDK_SHIFT_MASK)
-    fake_key (display, GDK_KEY_Shift_L, FALSE), wait.expected++;
+    fake_key (&wait, GDK_KEY_Shift_L, FALSE);
   if (modifiers & GDK_CONTROL_MASK)
-    fake_key (display, GDK_KEY_Control_L, FALSE), wait.expected++;
-  XFlush (display);
+    fake_key (&wait, GDK_KEY_Control_L, FALSE);
+  XFlush (x_display ());
 
   if (!bd_test_wait_until (all_seen, &wait, KEYS_WAIT_MS))
     g_error ("GTK saw %u of the %u key events sent for %s", n_seen - start,
@@ -194,14 +200,4 @@ bd_test_keys_press (GtkWindow       *window,
    * closes gives the focus back a frame or two later. */
   if (gtk_widget_get_mapped (GTK_WIDGET (window)))
     bd_test_keys_wait_frames (window);
-}
-
-/* @keyval, @n times. */
-void
-bd_test_keys_press_n (GtkWindow *window,
-                      guint      keyval,
-                      guint      n)
-{
-  for (guint i = 0; i < n; i++)
-    bd_test_keys_press (window, keyval, 0);
 }

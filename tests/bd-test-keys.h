@@ -14,9 +14,6 @@ void bd_test_keys_focus_window (GtkWindow       *window);
 void bd_test_keys_press        (GtkWindow       *window,
                                 guint            keyval,
                                 GdkModifierType  modifiers);
-void bd_test_keys_press_n      (GtkWindow       *window,
-                                guint            keyval,
-                                guint            n);
 void bd_test_keys_wait_frames  (GtkWindow       *window);
 
 G_END_DECLS

@@ -196,8 +196,9 @@ focus_is_in (BdWindow  *self,
 
 /* F6 (and Shift+F6): the focus goes between the list and the pane, when the
  * pane is open, as between a GNOME app's panes; into the pane on its first
- * control, back in the list on the pane's row. With the pane closed, it
- * does nothing (nor does anything else with it).
+ * control, back in the list on the pane's row. With the pane closed, or
+ * covering the list (a narrow window), it does nothing (nor does anything
+ * else with it).
  */
 static gboolean
 switch_pane_focus (GtkWidget *widget,
@@ -210,7 +211,10 @@ switch_pane_focus (GtkWidget *widget,
     return TRUE;
 
   if (focus_is_in (self, GTK_WIDGET (self->cancel_pane)))
-    focus_pane_row (self);
+    {
+      if (!adw_flap_get_folded (self->flap))
+        focus_pane_row (self);
+    }
   else
     gtk_widget_grab_focus (GTK_WIDGET (self->cancel_pane));
 
