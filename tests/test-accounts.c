@@ -663,6 +663,58 @@ test_demo_windows (void)
   run_app (NULL, demo_body, NULL);
 }
 
+/* Everything the app names after its id follows this build's (the
+ * profile's): the application, the settings schema (its id and path, so
+ * a .Devel build keeps settings of its own), and the icon, which the icon
+ * theme finds uninstalled, as here, in the resources under that id.
+ */
+static void
+named_after_app_id_body (gpointer data)
+{
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_autoptr(GtkIconPaintable) icon = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdelimit (g_strdup_printf ("/%s/", APPLICATION_ID), ".", '/');
+  g_autofree char *uri = NULL;
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+  g_autofree char *demo_title = expected_subtitle (_("Demo"), "Anne Berg", _("Global admin"));
+  BdWindow *window = nth_window (0);
+
+  wait_loaded (window, demo_title, "Microsoft 365");
+  g_assert_cmpstr (g_application_get_application_id (G_APPLICATION (app)), ==, APPLICATION_ID);
+  g_object_get (bd_application_get_settings (app), "settings-schema", &schema, NULL);
+  g_assert_cmpstr (g_settings_schema_get_id (schema), ==, APPLICATION_ID);
+  g_assert_cmpstr (g_settings_schema_get_path (schema), ==, path);
+
+  g_assert_cmpstr (gtk_window_get_default_icon_name (), ==, APPLICATION_ID);
+  g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID));
+  g_assert_true (gtk_icon_theme_has_icon (theme, APPLICATION_ID "-symbolic"));
+  /* Not the missing-image icon a lookup falls back to. */
+  icon = gtk_icon_theme_lookup_icon (theme, APPLICATION_ID, NULL, 128, 1, GTK_TEXT_DIR_NONE, 0);
+  g_assert_cmpstr (gtk_icon_paintable_get_icon_name (icon), ==, APPLICATION_ID);
+  file = gtk_icon_paintable_get_file (icon);
+  g_assert_nonnull (file);
+  uri = g_file_get_uri (file);
+  g_assert_true (g_str_has_suffix (uri, "/scalable/apps/" APPLICATION_ID ".svg"));
+  /* A picture that loads (an SVG loader is installed), not only a name. */
+  texture = gdk_texture_new_from_file (file, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (gdk_texture_get_width (texture), >, 0);
+
+  /* Development builds mark their windows. */
+  g_assert_cmpint (gtk_widget_has_css_class (GTK_WIDGET (window), "devel"), ==,
+                   DEVELOPMENT_BUILD);
+}
+
+static void
+test_named_after_app_id (void)
+{
+  reset_settings ();
+  run_app (NULL, named_after_app_id_body, NULL);
+}
+
 /* A restart brings back the account, its token (from the keyring, never
  * from a file), the last account and the window's size; an account whose
  * token the keyring no longer has opens Signed Out.
@@ -1726,6 +1778,7 @@ main (int   argc,
   }
 
   g_test_add_func ("/accounts/demo-windows", test_demo_windows);
+  g_test_add_func ("/accounts/named-after-app-id", test_named_after_app_id);
   g_test_add ("/accounts/restart", Fixture, NULL, fixture_set_up, test_restart,
               fixture_tear_down);
   g_test_add ("/accounts/switch-during-load", Fixture, NULL, fixture_set_up,

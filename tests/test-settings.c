@@ -47,7 +47,8 @@ make_datadir (const char *name,
 {
   g_autofree char *datadir = g_build_filename (tmp, name, "share", NULL);
   g_autofree char *schemas = g_build_filename (datadir, "glib-2.0", "schemas", NULL);
-  g_autofree char *source = g_build_filename (g_getenv ("G_TEST_SRCDIR"), "..", "data",
+  /* The schema as this build configured it (data/meson.build), named after its app id. */
+  g_autofree char *source = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "data",
                                               APPLICATION_ID ".gschema.xml", NULL);
   g_autofree char *copy = g_build_filename (schemas, APPLICATION_ID ".gschema.xml", NULL);
   g_autofree char *text = NULL;

@@ -269,6 +269,10 @@ bd_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (bd_application_parent_class)->startup (application);
 
+  /* Every window carries the app icon (the resources hold it under this
+   * build's id: src/app/meson.build). */
+  gtk_window_set_default_icon_name (APPLICATION_ID);
+
   g_action_map_add_action_entries (G_ACTION_MAP (application), app_actions,
                                    G_N_ELEMENTS (app_actions), application);
   gtk_application_set_accels_for_action (GTK_APPLICATION (application), "app.quit", quit_accels);
