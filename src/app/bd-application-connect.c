@@ -15,6 +15,14 @@
 #include "bd-tls-database.h"
 #include "bd-window.h"
 
+/* A development build's demo is its own: its service may migrate the database
+ * to a schema that the user's installed build cannot read yet. */
+#if DEVELOPMENT_BUILD
+#define DEMO_DATA_DIR_NAME "local-devel"
+#else
+#define DEMO_DATA_DIR_NAME "local"
+#endif
+
 /* A client of its own for each window: on the demo, through the service the
  * app starts for the first window on it and shares; for an account added,
  * with the token the keyring keeps; for a service named on the command line,
@@ -275,7 +283,8 @@ connect_demo (BdApplication *self,
   if (self->demo_waiters == NULL)
     {
       self->demo_waiters = g_ptr_array_new_with_free_func (g_object_unref);
-      data_dir = g_build_filename (g_get_user_data_dir (), "billing-desk", "local", NULL);
+      data_dir = g_build_filename (g_get_user_data_dir (), "billing-desk", DEMO_DATA_DIR_NAME,
+                                   NULL);
       self->local_service = bd_local_service_new (service_program (), data_dir,
                                                   demo_tenant_path ());
       g_signal_connect_object (self->local_service, "exited",
