@@ -588,6 +588,9 @@ f6_body (BdWindow *window)
   press (window, GDK_KEY_F6);
   assert_focus_in (window, card, "the first alternative");
 
+  /* Escape closes the pane from the list as from the pane. */
+  press (window, GDK_KEY_F6);
+  assert_focus_on_row (window, BLOCKED_ID);
   press (window, GDK_KEY_Escape);
   g_assert_false (pane_shown (window));
   assert_focus_on_row (window, BLOCKED_ID);

@@ -221,6 +221,23 @@ switch_pane_focus (GtkWidget *widget,
   return TRUE;
 }
 
+/* Escape closes the pane from the list too, as in the pane (whose own
+ * binding answers it there; the search entry answers it in the search).
+ */
+static gboolean
+close_pane_from_list (GtkWidget *widget,
+                      GVariant  *args,
+                      gpointer   user_data)
+{
+  BdWindow *self = BD_WINDOW (widget);
+
+  if (!adw_flap_get_reveal_flap (self->flap))
+    return FALSE;
+
+  bd_cancel_pane_request_close (self->cancel_pane);
+  return TRUE;
+}
+
 /* The flap hides the pane by itself too (a click on the dimmed list when
  * folded): never while a cancel is in flight, and otherwise as Close does.
  */
@@ -481,6 +498,7 @@ bd_window_class_init (BdWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "win.search", NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_F6, 0, switch_pane_focus, NULL);
+  gtk_widget_class_add_binding (widget_class, GDK_KEY_Escape, 0, close_pane_from_list, NULL);
   gtk_widget_class_add_binding (widget_class, GDK_KEY_F6, GDK_SHIFT_MASK, switch_pane_focus,
                                 NULL);
 }
