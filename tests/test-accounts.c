@@ -665,8 +665,9 @@ test_demo_windows (void)
 
 /* Everything the app names after its id follows this build's (the
  * profile's): the application, the settings schema (its id and path, so
- * a .Devel build keeps settings of its own), and the icon, which the icon
- * theme finds uninstalled, as here, in the resources under that id.
+ * a .Devel build keeps settings of its own), the icon, which the icon
+ * theme finds uninstalled, as here, in the resources under that id, the
+ * offline lists' directory and a development build's demo data.
  */
 static void
 named_after_app_id_body (gpointer data)
@@ -681,6 +682,15 @@ named_after_app_id_body (gpointer data)
   GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
   g_autofree char *demo_title = expected_subtitle (_("Demo"), "Anne Berg", _("Global admin"));
   BdWindow *window = nth_window (0);
+  g_autofree char *cache = bd_list_cache_get_path ("https://billing.example", "u1");
+  g_autofree char *cache_dir = g_strconcat (g_get_user_cache_dir (), G_DIR_SEPARATOR_S,
+                                            APPLICATION_ID, G_DIR_SEPARATOR_S, NULL);
+  const char *demo_parent = DEVELOPMENT_BUILD ? APPLICATION_ID : "billing-desk";
+  const char *other_parent = DEVELOPMENT_BUILD ? "billing-desk" : APPLICATION_ID ".Devel";
+  g_autofree char *demo_dir = g_build_filename (g_get_user_data_dir (), demo_parent, "local",
+                                                NULL);
+  g_autofree char *other_demo_dir = g_build_filename (g_get_user_data_dir (), other_parent,
+                                                      "local", NULL);
 
   wait_loaded (window, demo_title, "Microsoft 365");
   g_assert_cmpstr (g_application_get_application_id (G_APPLICATION (app)), ==, APPLICATION_ID);
@@ -706,6 +716,11 @@ named_after_app_id_body (gpointer data)
   /* Development builds mark their windows. */
   g_assert_cmpint (gtk_widget_has_css_class (GTK_WIDGET (window), "devel"), ==,
                    DEVELOPMENT_BUILD);
+
+  /* The offline lists, and a development build's demo data, are its own. */
+  g_assert_true (g_str_has_prefix (cache, cache_dir));
+  g_assert_true (g_file_test (demo_dir, G_FILE_TEST_IS_DIR));
+  g_assert_false (g_file_test (other_demo_dir, G_FILE_TEST_EXISTS));
 }
 
 static void

@@ -15,12 +15,13 @@
 #include "bd-tls-database.h"
 #include "bd-window.h"
 
-/* A development build's demo is its own: its service may migrate the database
- * to a schema that the user's installed build cannot read yet. */
+/* The demo's data: $XDG_DATA_HOME/billing-desk/local, and a development
+ * build's apart, under its app id: its service may migrate the database to a
+ * schema that the user's installed build cannot read yet. */
 #if DEVELOPMENT_BUILD
-#define DEMO_DATA_DIR_NAME "local-devel"
+#define DEMO_DATA_PARENT APPLICATION_ID
 #else
-#define DEMO_DATA_DIR_NAME "local"
+#define DEMO_DATA_PARENT "billing-desk"
 #endif
 
 /* A client of its own for each window: on the demo, through the service the
@@ -283,8 +284,7 @@ connect_demo (BdApplication *self,
   if (self->demo_waiters == NULL)
     {
       self->demo_waiters = g_ptr_array_new_with_free_func (g_object_unref);
-      data_dir = g_build_filename (g_get_user_data_dir (), "billing-desk", DEMO_DATA_DIR_NAME,
-                                   NULL);
+      data_dir = g_build_filename (g_get_user_data_dir (), DEMO_DATA_PARENT, "local", NULL);
       self->local_service = bd_local_service_new (service_program (), data_dir,
                                                   demo_tenant_path ());
       g_signal_connect_object (self->local_service, "exited",
