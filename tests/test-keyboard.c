@@ -11,7 +11,10 @@
  * but the window's X input focus at the start. A whole cancel (Tab and the
  * arrows to a row, Shift+F10, the menu, the pane, the reason, Save, Escape
  * back to the row), F6 between the list and the pane, the focus back on the
- * row after a refresh, and Ctrl+W.
+ * row after a refresh, and Ctrl+W. Then, on a window of the test's own over a
+ * service in the test process behind a proxy that can hold a request: a
+ * refused cancel, Escape while the pane loads, F6 while a cancel is in
+ * flight, and going offline after the pane closed.
  *
  * With BD_TEST_SCREENSHOT_DIR set, it also saves PNGs of the window there.
  */
