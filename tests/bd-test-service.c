@@ -435,3 +435,41 @@ bd_test_forward_answer (SoupServerMessage *message,
   soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, data, length);
   soup_server_message_unpause (message);
 }
+
+typedef struct
+{
+  SoupServerMessage *message;
+  SoupMessage       *forward;
+} Forward;
+
+static void
+forward_cb (GObject      *object,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  Forward *forward = user_data;
+  g_autoptr(GBytes) body = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (object), result, NULL);
+  /* Unless the session was aborted (the test ended), or the app hung up. */
+  if (body != NULL && soup_server_message_get_socket (forward->message) != NULL)
+    bd_test_forward_answer (forward->message, forward->forward, body);
+  g_object_unref (forward->message);
+  g_object_unref (forward->forward);
+  g_free (forward);
+}
+
+/* @message, received by a proxy, to @target_url through @session, and the
+ * service's answer back; nothing but that. */
+void
+bd_test_forward (SoupSession       *session,
+                 SoupServerMessage *message,
+                 const char        *target_url)
+{
+  Forward *forward = g_new0 (Forward, 1);
+  const char *path = g_uri_get_path (soup_server_message_get_uri (message));
+
+  forward->message = g_object_ref (message);
+  forward->forward = bd_test_forward_request (message, target_url, path);
+  bd_test_forward_send (session, message, forward->forward, forward_cb, forward);
+}

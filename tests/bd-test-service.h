@@ -81,6 +81,9 @@ void           bd_test_forward_send       (SoupSession       *session,
 void           bd_test_forward_answer     (SoupServerMessage *message,
                                            SoupMessage       *forward,
                                            GBytes            *body);
+void           bd_test_forward            (SoupSession       *session,
+                                           SoupServerMessage *message,
+                                           const char        *target_url);
 void           bd_test_assert_api_error   (BdTestAnswer   *answer,
                                            guint           status,
                                            const char     *code);

@@ -296,6 +296,23 @@ bd_test_settle (guint ms)
   bd_test_wait_until (is_time_up, &end, ms + 1000);
 }
 
+/* How many frames @widget's window draws in @ms: none when nothing is to
+ * be shown and nothing (a tick callback, an animation) keeps its frame
+ * clock going.
+ */
+gint64
+bd_test_count_frames (gpointer widget,
+                      guint    ms)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gint64 start;
+
+  g_assert_nonnull (clock);
+  start = gdk_frame_clock_get_frame_counter (clock);
+  bd_test_settle (ms);
+  return gdk_frame_clock_get_frame_counter (clock) - start;
+}
+
 /* Whether the button that activates @action in @widget is there and can be pressed. */
 gboolean
 bd_test_action_enabled (gpointer    widget,

@@ -44,6 +44,8 @@ GtkWidget *bd_test_find_widget        (gpointer           widget,
                                        gconstpointer      data);
 GtkWindow *bd_test_find_toplevel      (GType        type);
 void       bd_test_settle             (guint        ms);
+gint64     bd_test_count_frames       (gpointer     widget,
+                                       guint        ms);
 
 gboolean   bd_test_action_enabled     (gpointer     widget,
                                        const char  *action);

@@ -911,6 +911,38 @@ test_close_while_loading (Fixture       *f,
   g_assert_cmpuint (f->n_close, ==, 2);
 }
 
+static gboolean
+window_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+/* Closed within a frame of opening, and hidden as the window's flap hides
+ * it: the pane is never laid out for the state it was opened in, and
+ * nothing of it keeps the frame clock going (60 frames a second until it
+ * opened again).
+ */
+static void
+test_close_before_laid_out (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(BdClient) client = bd_client_new (f->service->url, ADMIN);
+  g_autoptr(BdSubscription) s1 = fetch_subscription (client, "s1");
+
+  g_assert_true (bd_test_wait_until (window_mapped, f->window, WAIT_MS));
+  g_signal_connect (f->pane, "close", G_CALLBACK (gtk_widget_hide), NULL);
+  /* What the window drew for its first frames is done. */
+  bd_test_settle (200);
+
+  bd_cancel_pane_open (f->pane, client, s1, BD_CLOUD_WORLDWIDE, bd_test_time (NOW));
+  g_assert_true (bd_cancel_pane_request_close (f->pane));
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (f->pane)));
+
+  /* The window's relayout after the pane went, and nothing after it. */
+  bd_test_settle (100);
+  g_assert_cmpint (bd_test_count_frames (f->window, 300), <=, 2);
+}
+
 /* No answer: the outcome is unknown; Check Again sends the same key, and the
  * service applies the cancel once.
  */
@@ -1245,6 +1277,7 @@ main (int   argc,
   ADD ("reader", test_reader);
   ADD ("alternatives-in-order", test_alternatives_in_order);
   ADD ("close-while-loading", test_close_while_loading);
+  ADD ("close-before-laid-out", test_close_before_laid_out);
   ADD ("unknown-outcome", test_unknown_outcome);
   ADD ("changed-form-new-key", test_changed_form_new_key);
   ADD ("changed-form-after-applied", test_changed_form_after_applied);

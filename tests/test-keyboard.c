@@ -11,7 +11,10 @@
  * but the window's X input focus at the start. A whole cancel (Tab and the
  * arrows to a row, Shift+F10, the menu, the pane, the reason, Save, Escape
  * back to the row), F6 between the list and the pane, the focus back on the
- * row after a refresh, and Ctrl+W.
+ * row after a refresh, and Ctrl+W. Then, on a window of the test's own over a
+ * service in the test process behind a proxy that can hold a request: a
+ * refused cancel, Escape while the pane loads, F6 while a cancel is in
+ * flight, and going offline after the pane closed.
  *
  * With BD_TEST_SCREENSHOT_DIR set, it also saves PNGs of the window there.
  */
@@ -28,9 +31,11 @@
 #include "bd-product-row.h"
 #include "bd-products-page.h"
 #include "bd-test-keys.h"
+#include "bd-test-service.h"
 #include "bd-test-utils.h"
 #include "bd-test-widgets.h"
 #include "bd-window.h"
+#include "service-tenant.h"
 
 #define WAIT_MS BD_TEST_WIDGET_WAIT_MS
 
@@ -461,32 +466,19 @@ service_status (BdWindow   *window,
   return bd_subscription_get_status (subscription);
 }
 
-/* The whole cancel, keys only. */
-static void
-cancel_body (BdWindow *window)
+/* On the pane's form, the focus on the Reason drop-down: Space opens the
+ * reasons, Down goes to the first one, Return chooses it; Save is a few
+ * Tabs away. Returns Save, focused.
+ */
+static GtkWidget *
+fill_form_by_keys (BdWindow *window)
 {
-  BdCancelPane *pane = pane_of (window);
   GtkDropDown *reasons = reason_dropdown (window);
   GtkWidget *save;
   GtkPopover *list;
   guint tabs;
   g_autoptr(GtkStringObject) chosen = NULL;
 
-  tabs = walk_to_row (window, TARGET_ID);
-  g_test_message ("%u Tabs to the list", tabs);
-  screenshot (window, "row");
-
-  open_pane_by_keys (window, TARGET_ID);
-  /* Opening the pane moved the focus into it. */
-  wait_focus_in (window, GTK_WIDGET (pane), "the pane");
-
-  if (!bd_test_wait_until (form_shown, window, WAIT_MS))
-    g_error ("the pane never showed its form");
-  /* The first thing to fill in. */
-  wait_focus_in (window, GTK_WIDGET (reasons), "the Reason drop-down");
-  screenshot (window, "reason");
-
-  /* Space opens the reasons, Down goes to the first one, Return chooses it. */
   press (window, GDK_KEY_space);
   list = shown_popover (GTK_WIDGET (reasons));
   g_assert_nonnull (list);
@@ -499,7 +491,7 @@ cancel_body (BdWindow *window)
   wait_focus_in (window, GTK_WIDGET (reasons), "the Reason drop-down");
 
   /* Save is a few Tabs away: the feedback, Keep Subscription, Save. */
-  save = bd_test_find_by_action (pane, "pane.save");
+  save = bd_test_find_by_action (pane_of (window), "pane.save");
   tabs = 0;
   while (!focus_in (window, save))
     {
@@ -508,6 +500,40 @@ cancel_body (BdWindow *window)
       tabs++;
     }
   g_assert_true (gtk_widget_is_sensitive (save));
+  return save;
+}
+
+/* Opened by keys on @id's row: the focus goes into the pane, and on to
+ * the Reason drop-down once the form shows.
+ */
+static void
+open_form_by_keys (BdWindow   *window,
+                   const char *id)
+{
+  open_pane_by_keys (window, id);
+  wait_focus_in (window, GTK_WIDGET (pane_of (window)), "the pane");
+
+  if (!bd_test_wait_until (form_shown, window, WAIT_MS))
+    g_error ("the pane never showed its form");
+  /* The first thing to fill in. */
+  wait_focus_in (window, GTK_WIDGET (reason_dropdown (window)), "the Reason drop-down");
+}
+
+/* The whole cancel, keys only. */
+static void
+cancel_body (BdWindow *window)
+{
+  BdCancelPane *pane = pane_of (window);
+  guint tabs;
+
+  tabs = walk_to_row (window, TARGET_ID);
+  g_test_message ("%u Tabs to the list", tabs);
+  screenshot (window, "row");
+
+  open_form_by_keys (window, TARGET_ID);
+  screenshot (window, "reason");
+
+  fill_form_by_keys (window);
   screenshot (window, "save");
 
   press (window, GDK_KEY_Return);
@@ -680,6 +706,244 @@ test_close_from_list (void)
   test_body (close_from_list_body);
 }
 
+/*
+ * A window of the test's own, on a service in the test process, behind a
+ * proxy that can hold one kind of request (its method and path) until it
+ * is released, as a slow service would.
+ */
+
+typedef struct
+{
+  BdTestService *service;
+  SoupServer    *server;
+  SoupSession   *session;
+  char          *url;
+  const char    *hold_method;
+  const char    *hold_path;
+  GPtrArray     *held;     /* SoupServerMessage, paused */
+  BdWindow      *window;
+} Fixture;
+
+static void
+holding_handler (SoupServer        *server,
+                 SoupServerMessage *message,
+                 const char        *path,
+                 GHashTable        *query,
+                 gpointer           user_data)
+{
+  Fixture *f = user_data;
+
+  if (g_strcmp0 (soup_server_message_get_method (message), f->hold_method) == 0 &&
+      g_strcmp0 (path, f->hold_path) == 0)
+    {
+      soup_server_message_pause (message);
+      g_ptr_array_add (f->held, g_object_ref (message));
+      return;
+    }
+
+  bd_test_forward (f->session, message, f->service->url);
+}
+
+static gboolean
+holds_one (gpointer data)
+{
+  return ((Fixture *) data)->held->len > 0;
+}
+
+/* What was held goes on to the service, and its answers to the app. */
+static void
+release (Fixture *f)
+{
+  f->hold_method = NULL;
+  for (guint i = 0; i < f->held->len; i++)
+    {
+      SoupServerMessage *message = g_ptr_array_index (f->held, i);
+
+      /* Passed on as it is answered: bd_test_forward () pauses it again. */
+      soup_server_message_unpause (message);
+      bd_test_forward (f->session, message, f->service->url);
+    }
+  g_ptr_array_set_size (f->held, 0);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  guint16 port = 0;
+  g_autoptr(BdClient) client = NULL;
+
+  /* As the app does at its start (these tests may run first), and as the
+   * app's tests set it: no animation, no blinking cursor. */
+  adw_init ();
+  g_object_set (gtk_settings_get_default (),
+                "gtk-enable-animations", FALSE,
+                "gtk-cursor-blink", FALSE,
+                NULL);
+  f->service = bd_test_service_new (TENANT, NOW);
+  f->held = g_ptr_array_new_with_free_func (g_object_unref);
+  f->session = soup_session_new ();
+  soup_session_set_proxy_resolver (f->session, NULL);
+  f->server = bd_test_proxy_listen (holding_handler, f, &port);
+  f->url = g_strdup_printf ("http://127.0.0.1:%u", port);
+
+  client = bd_client_new (f->url, ADMIN);
+  f->window = g_object_new (BD_TYPE_WINDOW, NULL);
+  /* An account's: its list kept for when it goes offline. */
+  bd_products_page_set_account (page_of (f->window), "Contoso A/S – Anne Berg", f->url, "u1");
+  bd_window_set_client (f->window, client);
+  gtk_window_set_default_size (GTK_WINDOW (f->window), 1000, 800);
+  gtk_window_present (GTK_WINDOW (f->window));
+  if (!bd_test_wait_until (loaded, f->window, WAIT_MS))
+    g_error ("the list never loaded");
+  bd_test_keys_focus_window (GTK_WINDOW (f->window));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  soup_session_abort (f->session);
+  soup_server_disconnect (f->server);
+  g_ptr_array_unref (f->held);
+  g_object_unref (f->server);
+  g_object_unref (f->session);
+  g_free (f->url);
+  g_clear_pointer (&f->service, bd_test_service_free);
+}
+
+static gboolean
+focus_on_done (gpointer data)
+{
+  g_autofree char *done = bd_test_without_mnemonic (_("_Done"));
+  GtkWidget *focus = focus_of (data);
+
+  return GTK_IS_BUTTON (focus) && bd_test_widget_shows (focus, done);
+}
+
+/* The service refuses the cancel (the refund window closed meanwhile):
+ * the pane says so, the focus back on Save (now Try Again); Escape, back
+ * on the row.
+ */
+static void
+test_refused (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *try_again = bd_test_without_mnemonic (_("_Try Again"));
+  GtkWidget *save;
+
+  walk_to_row (f->window, "s1");
+  open_form_by_keys (f->window, "s1");
+  save = fill_form_by_keys (f->window);
+
+  bd_test_service_set_now (f->service, "2026-11-09T00:00:00Z");
+  press (f->window, GDK_KEY_Return);
+  g_assert_true (bd_test_wait_until (pane_not_busy, pane_of (f->window), WAIT_MS));
+  bd_test_wait_for_text (pane_of (f->window), try_again);
+  wait_focus_in (f->window, save, "Try Again");
+  screenshot (f->window, "refused");
+
+  press (f->window, GDK_KEY_Escape);
+  g_assert_false (pane_shown (f->window));
+  assert_focus_on_row (f->window, "s1");
+  bd_test_service_assert_says (f->service, ADMIN, "s1", "status", "active");
+}
+
+/* Escape while the pane still loads (its answer held): the focus back on
+ * the row, and nothing left to keep the frame clock going.
+ */
+static void
+test_close_while_loading (Fixture       *f,
+                          gconstpointer  data)
+{
+  f->hold_method = "GET";
+  f->hold_path = "/v1/subscriptions/s1/cancellation";
+  walk_to_row (f->window, "s1");
+  open_pane_by_keys (f->window, "s1");
+  g_assert_true (bd_test_wait_until (holds_one, f, WAIT_MS));
+  wait_focus_in (f->window, GTK_WIDGET (pane_of (f->window)), "the pane");
+
+  press (f->window, GDK_KEY_Escape);
+  g_assert_false (pane_shown (f->window));
+  assert_focus_on_row (f->window, "s1");
+
+  /* The relayout after the pane went, and nothing after it. */
+  bd_test_settle (200);
+  g_assert_cmpint (bd_test_count_frames (f->window, 300), <=, 2);
+}
+
+/* While the cancel is on its way (its answer held), Save and Close take
+ * no focus, but F6 still goes to the pane and back; the answer comes, the
+ * focus goes on to Done.
+ */
+static void
+test_f6_while_busy (Fixture       *f,
+                    gconstpointer  data)
+{
+  BdCancelPane *pane;
+
+  f->hold_method = "POST";
+  f->hold_path = "/v1/subscriptions/s1/cancel";
+  walk_to_row (f->window, "s1");
+  open_form_by_keys (f->window, "s1");
+  fill_form_by_keys (f->window);
+  pane = pane_of (f->window);
+
+  press (f->window, GDK_KEY_Return);
+  g_assert_true (bd_test_wait_until (holds_one, f, WAIT_MS));
+  g_assert_true (bd_cancel_pane_get_busy (pane));
+
+  press (f->window, GDK_KEY_F6);
+  assert_focus_on_row (f->window, "s1");
+  press (f->window, GDK_KEY_F6);
+  assert_focus_in (f->window, GTK_WIDGET (pane), "the pane");
+  press_with (f->window, GDK_KEY_F6, GDK_SHIFT_MASK);
+  assert_focus_on_row (f->window, "s1");
+  press_with (f->window, GDK_KEY_F6, GDK_SHIFT_MASK);
+  assert_focus_in (f->window, GTK_WIDGET (pane), "the pane");
+
+  release (f);
+  g_assert_true (bd_test_wait_until (pane_not_busy, pane, WAIT_MS));
+  bd_test_wait_for_text (pane, _("Subscription Cancelled"));
+  if (!bd_test_wait_until (focus_on_done, f->window, WAIT_MS))
+    {
+      g_autofree char *where = describe_focus (f->window);
+
+      g_error ("the focus is not on Done but on %s", where);
+    }
+  press (f->window, GDK_KEY_Escape);
+  assert_focus_on_row (f->window, "s1");
+}
+
+static gboolean
+offline (gpointer data)
+{
+  return bd_products_page_is_offline (page_of (data));
+}
+
+/* The pane closed, the person on another row: going offline closes the
+ * pane again, which leaves the focus alone.
+ */
+static void
+test_offline_after_close (Fixture       *f,
+                          gconstpointer  data)
+{
+  walk_to_row (f->window, "s1");
+  open_form_by_keys (f->window, "s1");
+  press (f->window, GDK_KEY_Escape);
+  assert_focus_on_row (f->window, "s1");
+  press (f->window, GDK_KEY_Down);
+  g_assert_cmpstr (focused_row_id (f->window), !=, "s1");
+
+  soup_server_disconnect (f->server);
+  press (f->window, GDK_KEY_F5);
+  g_assert_true (bd_test_wait_until (offline, f->window, WAIT_MS));
+  bd_test_keys_wait_frames (GTK_WINDOW (f->window));
+  log_focus (f->window, "going offline");
+  g_assert_cmpstr (focused_row_id (f->window), !=, "s1");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -718,6 +982,16 @@ main (int   argc,
   g_test_add_func ("/keyboard/refreshed", test_refreshed);
   g_test_add_func ("/keyboard/close-from-pane", test_close_from_pane);
   g_test_add_func ("/keyboard/close-from-list", test_close_from_list);
+  /* Run apart from the app's (meson runs each half in a process of its
+   * own): after g_application_run (), a window shown without the app
+   * loses 16 KiB to LeakSanitizer once its form has been shown. */
+#define ADD(path, func) \
+  g_test_add ("/keyboard-window/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  ADD ("refused", test_refused);
+  ADD ("close-while-loading", test_close_while_loading);
+  ADD ("f6-while-busy", test_f6_while_busy);
+  ADD ("offline-after-close", test_offline_after_close);
+#undef ADD
 
   status = g_test_run ();
   bd_test_remove_tree (home);

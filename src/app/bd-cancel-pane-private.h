@@ -50,9 +50,14 @@ struct _BdCancelPane
   gboolean              busy;
   /* The focus goes on to the first control of a new state once the state's
    * page is laid out (a tick after the allocation), so that the viewport
-   * can scroll to it. */
+   * can scroll to it; pending while the pane is hidden. */
   guint                 focus_tick_id;
   gboolean              laid_out;
+  gboolean              focus_pending;
+  /* Whether the window's focus was last in the pane (its focus-widget is
+   * watched from the pane's first map), for when it goes nowhere. */
+  gboolean              focus_was_here;
+  GtkRoot              *focus_root;
 
   /* The reasons of the answer, in the dropdown's order after its first
    * entry, "Choose a reason".
@@ -126,7 +131,9 @@ const char *_bd_cancel_pane_feedback_to_send       (const char        *text);
 void        _bd_cancel_pane_emit_cancelled         (BdCancelPane      *self);
 
 /* bd-cancel-pane-focus.c: where the focus goes */
+void        _bd_cancel_pane_focus_init             (BdCancelPane      *self);
 void        _bd_cancel_pane_focus_when_laid_out    (BdCancelPane      *self);
+void        _bd_cancel_pane_stop_focus_tick        (BdCancelPane      *self);
 gboolean    _bd_cancel_pane_grab_focus             (GtkWidget         *widget);
 void        _bd_cancel_pane_focus_if_here          (BdCancelPane      *self,
                                                     GtkWidget         *widget);

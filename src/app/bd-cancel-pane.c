@@ -244,6 +244,8 @@ _bd_cancel_pane_set_state (BdCancelPane      *self,
    * goes on to what this state shows first, if it was in the pane. */
   if (state != STATE_CLOSED)
     _bd_cancel_pane_focus_when_laid_out (self);
+  else
+    _bd_cancel_pane_stop_focus_tick (self);
 }
 
 static void
@@ -371,9 +373,7 @@ bd_cancel_pane_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  if (self->focus_tick_id != 0)
-    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->focus_tick_id);
-  self->focus_tick_id = 0;
+  _bd_cancel_pane_stop_focus_tick (self);
   self->turn_off_card = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_CANCEL_PANE);
   if (self->subscription != NULL)
@@ -562,6 +562,7 @@ bd_cancel_pane_init (BdCancelPane *self)
   self->attempt = bd_change_attempt_new (TRUE, TRUE);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  _bd_cancel_pane_focus_init (self);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Cancel Subscription"), -1);
@@ -678,7 +679,12 @@ bd_cancel_pane_request_close (BdCancelPane *self)
   g_clear_object (&self->cancellable);
   if (self->state == STATE_LOADING)
     _bd_cancel_pane_set_state (self, STATE_CLOSED);
+  /* Hidden within a frame of a state change, the pane is never laid out
+   * for it. */
+  _bd_cancel_pane_stop_focus_tick (self);
 
   g_signal_emit (self, signals [CLOSE], 0);
+  /* The window has put the focus back where it belongs (or nowhere). */
+  self->focus_was_here = FALSE;
   return TRUE;
 }

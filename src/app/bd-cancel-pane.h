@@ -31,5 +31,6 @@ void            bd_cancel_pane_open             (BdCancelPane   *self,
 BdSubscription *bd_cancel_pane_get_subscription (BdCancelPane   *self);
 gboolean        bd_cancel_pane_get_busy         (BdCancelPane   *self);
 gboolean        bd_cancel_pane_request_close    (BdCancelPane   *self);
+gboolean        bd_cancel_pane_has_focus        (BdCancelPane   *self);
 
 G_END_DECLS

@@ -174,24 +174,16 @@ find_row (GtkWidget  *widget,
  * to the list's first control.
  */
 static void
-focus_pane_row (BdWindow *self)
+focus_pane_row (BdWindow   *self,
+                const char *id)
 {
   GtkWidget *row = NULL;
 
-  if (self->pane_subscription_id != NULL)
-    row = find_row (GTK_WIDGET (self->products_page), self->pane_subscription_id);
+  if (id != NULL)
+    row = find_row (GTK_WIDGET (self->products_page), id);
 
   if (row == NULL || !gtk_widget_grab_focus (row))
     gtk_widget_child_focus (GTK_WIDGET (self->products_page), GTK_DIR_TAB_FORWARD);
-}
-
-static gboolean
-focus_is_in (BdWindow  *self,
-             GtkWidget *widget)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-
-  return focus != NULL && (focus == widget || gtk_widget_is_ancestor (focus, widget));
 }
 
 /* F6 (and Shift+F6): the focus goes between the list and the pane, when the
@@ -210,10 +202,11 @@ switch_pane_focus (GtkWidget *widget,
   if (!adw_flap_get_reveal_flap (self->flap))
     return TRUE;
 
-  if (focus_is_in (self, GTK_WIDGET (self->cancel_pane)))
+  /* In the pane, or nowhere after it was (Save while a cancel is sent). */
+  if (bd_cancel_pane_has_focus (self->cancel_pane))
     {
       if (!adw_flap_get_folded (self->flap))
-        focus_pane_row (self);
+        focus_pane_row (self, self->pane_subscription_id);
     }
   else
     gtk_widget_grab_focus (GTK_WIDGET (self->cancel_pane));
@@ -272,17 +265,25 @@ bd_window_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (bd_window_parent_class)->close_request (window);
 }
 
+/* The pane's id is the open pane's: going offline or to another account
+ * closes the pane whether it is open or not, and hiding the flap asks it
+ * to close once more; only its first ::close gives the focus back.
+ */
 static void
 on_pane_close_cb (BdWindow *self)
 {
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-  gboolean was_in_pane = focus == NULL || focus_is_in (self, GTK_WIDGET (self->cancel_pane));
+  g_autofree char *id = g_steal_pointer (&self->pane_subscription_id);
+  gboolean was_in_pane;
 
+  if (id == NULL)
+    return;
+
+  was_in_pane = bd_cancel_pane_has_focus (self->cancel_pane);
   adw_flap_set_reveal_flap (self->flap, FALSE);
   /* Unless the person had gone elsewhere meanwhile (the pane closed as the
    * list went offline, say). */
   if (was_in_pane)
-    focus_pane_row (self);
+    focus_pane_row (self, id);
 }
 
 static void
