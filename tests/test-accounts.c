@@ -284,9 +284,11 @@ on_startup_cb (GApplication *application,
  * Not unique: tests never meet another instance on the bus.
  */
 static void
-run_app (const char * const *args,
-         Body                body,
-         gpointer            data)
+run_app_watching (const char * const *args,
+                  Body                body,
+                  gpointer            data,
+                  GCallback           window_added,
+                  gpointer            window_added_data)
 {
   g_autoptr(BdApplication) application = bd_application_new ();
   g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
@@ -302,10 +304,20 @@ run_app (const char * const *args,
                            g_application_get_flags (G_APPLICATION (application)) |
                            G_APPLICATION_NON_UNIQUE);
   g_signal_connect (application, "startup", G_CALLBACK (on_startup_cb), &run);
+  if (window_added != NULL)
+    g_signal_connect (application, "window-added", window_added, window_added_data);
   app = application;
   g_assert_cmpint (g_application_run (G_APPLICATION (application), g_strv_length (argv), argv),
                    ==, 0);
   app = NULL;
+}
+
+static void
+run_app (const char * const *args,
+         Body                body,
+         gpointer            data)
+{
+  run_app_watching (args, body, data, NULL, NULL);
 }
 
 /*
@@ -1351,26 +1363,88 @@ quit_while_starting_body (gpointer data)
   g_object_add_weak_pointer (G_OBJECT (*window), (gpointer *) window);
 }
 
+/* The demo's service program made one that never says where it listens,
+ * in @dir.
+ */
 static void
-test_quit_while_starting (void)
+use_never_listening_service (const char *dir)
 {
-  g_autofree char *dir = g_dir_make_tmp ("bd-test-accounts-XXXXXX", NULL);
   g_autofree char *program = g_build_filename (dir, "never-listens", NULL);
-  g_autofree char *real = g_strdup (g_getenv ("BILLING_DESK_SERVICE_PROGRAM"));
   g_autoptr(GError) error = NULL;
-  BdWindow *window = NULL;
 
-  /* A service that never says where it listens: the start is still on
-   * its way when the window is closed. */
   g_file_set_contents (program, "#!/bin/sh\nexec sleep 60\n", -1, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_chmod (program, 0700), ==, 0);
   g_setenv ("BILLING_DESK_SERVICE_PROGRAM", program, TRUE);
+}
+
+static void
+test_quit_while_starting (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bd-test-accounts-XXXXXX", NULL);
+  g_autofree char *real = g_strdup (g_getenv ("BILLING_DESK_SERVICE_PROGRAM"));
+  BdWindow *window = NULL;
+
+  /* The start is still on its way when the window is closed. */
+  use_never_listening_service (dir);
   reset_settings ();
   run_app (NULL, quit_while_starting_body, &window);
   g_setenv ("BILLING_DESK_SERVICE_PROGRAM", real, TRUE);
   bd_test_settle (500);
   g_assert_null (window);
+  bd_test_remove_tree (dir);
+}
+
+/* The processes this test process (its main thread) has started and not
+ * yet reaped.
+ */
+static guint
+n_children (void)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/self/task/%d/children", (int) getpid ());
+  g_autofree char *text = NULL;
+  g_auto(GStrv) pids = NULL;
+
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  pids = g_strsplit_set (g_strstrip (text), " ", -1);
+  return *text == '\0' ? 0 : g_strv_length (pids);
+}
+
+static void
+on_window_added_cb (GtkApplication *application,
+                    GtkWindow      *window,
+                    guint          *n_at_first_window)
+{
+  if (*n_at_first_window == G_MAXUINT)
+    *n_at_first_window = n_children ();
+}
+
+static void
+nothing_body (gpointer data)
+{
+}
+
+/* A launch on the demo starts the demo's service before it builds its
+ * window (the service gets ready in its own process meanwhile): the
+ * service's process is there when the first window is added.
+ */
+static void
+test_demo_service_first (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("bd-test-accounts-XXXXXX", NULL);
+  g_autofree char *real = g_strdup (g_getenv ("BILLING_DESK_SERVICE_PROGRAM"));
+  guint before = n_children ();
+  guint n_at_first_window = G_MAXUINT;
+
+  use_never_listening_service (dir);
+  reset_settings ();
+  run_app_watching (NULL, nothing_body, NULL, G_CALLBACK (on_window_added_cb),
+                    &n_at_first_window);
+  g_setenv ("BILLING_DESK_SERVICE_PROGRAM", real, TRUE);
+  g_assert_cmpuint (n_at_first_window, ==, before + 1);
+  /* Stopped with the app, as ever. */
+  bd_test_settle (500);
+  g_assert_cmpuint (n_children (), ==, before);
   bd_test_remove_tree (dir);
 }
 
@@ -1793,6 +1867,7 @@ main (int   argc,
   }
 
   g_test_add_func ("/accounts/demo-windows", test_demo_windows);
+  g_test_add_func ("/accounts/demo-service-first", test_demo_service_first);
   g_test_add_func ("/accounts/named-after-app-id", test_named_after_app_id);
   g_test_add ("/accounts/restart", Fixture, NULL, fixture_set_up, test_restart,
               fixture_tear_down);

@@ -167,7 +167,8 @@ test_binary_without_schema (void)
                                                  "schemas", "gschemas.compiled", NULL);
 
   /* The binary looks in its installed datadir last, which no variable
-   * hides: a prefix build-aux/run installed into has the schema there. */
+   * hides: a build installed into its prefix (meson install) has the
+   * schema there. build-aux/run installs its own build, _build-run. */
   if (g_file_test (installed, G_FILE_TEST_EXISTS))
     {
       g_test_skip ("the schema is installed in the binary's own datadir");

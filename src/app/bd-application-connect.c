@@ -261,13 +261,38 @@ on_local_service_exited_cb (BdApplication *self)
     }
 }
 
+/**
+ * _bd_application_start_demo:
+ *
+ * Starts the demo's service, unless it was started already or the demo
+ * can't be used. The first window on the demo calls it before it is built,
+ * so that the service starts (another process) while the window is built
+ * and drawn; the window then waits for it as any window on the demo does.
+ */
+void
+_bd_application_start_demo (BdApplication *self)
+{
+  g_autofree char *data_dir = NULL;
+
+  if (self->demo_error != NULL || self->local_service != NULL)
+    return;
+
+  self->demo_waiters = g_ptr_array_new_with_free_func (g_object_unref);
+  data_dir = g_build_filename (g_get_user_data_dir (), DEMO_DATA_PARENT, "local", NULL);
+  self->local_service = bd_local_service_new (service_program (), data_dir,
+                                              demo_tenant_path ());
+  g_signal_connect_object (self->local_service, "exited",
+                           G_CALLBACK (on_local_service_exited_cb), self, G_CONNECT_SWAPPED);
+  bd_local_service_start_async (self->local_service, self->cancellable,
+                                start_local_service_cb, g_object_ref (self));
+}
+
 static void
 connect_demo (BdApplication *self,
               GTask         *task,
               const char    *demo_user_id)
 {
   ConnectData *connect = g_task_get_task_data (task);
-  g_autofree char *data_dir = NULL;
 
   if (self->demo_error == NULL && !find_demo_user (self, demo_user_id, connect))
     self->demo_error = g_error_new_literal (BD_APPLICATION_ERROR,
@@ -281,18 +306,7 @@ connect_demo (BdApplication *self,
       return;
     }
 
-  if (self->demo_waiters == NULL)
-    {
-      self->demo_waiters = g_ptr_array_new_with_free_func (g_object_unref);
-      data_dir = g_build_filename (g_get_user_data_dir (), DEMO_DATA_PARENT, "local", NULL);
-      self->local_service = bd_local_service_new (service_program (), data_dir,
-                                                  demo_tenant_path ());
-      g_signal_connect_object (self->local_service, "exited",
-                               G_CALLBACK (on_local_service_exited_cb), self, G_CONNECT_SWAPPED);
-      bd_local_service_start_async (self->local_service, self->cancellable,
-                                    start_local_service_cb, g_object_ref (self));
-    }
-
+  _bd_application_start_demo (self);
   g_ptr_array_add (self->demo_waiters, g_object_ref (task));
 }
 

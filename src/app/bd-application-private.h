@@ -25,7 +25,8 @@ struct _BdApplication
   BdTokenStore   *token_store;
   GHashTable     *sessions;       /* normalised URL → BdSession, from the command line */
 
-  BdLocalService *local_service;  /* (nullable): the demo's, once a window is on the demo */
+  BdLocalService *local_service;  /* (nullable): the demo's, once a window is on the demo
+                                   * (started before the first window is built) */
   GPtrArray      *demo_waiters;   /* GTask, waiting for it to start */
   GError         *demo_error;     /* why the demo can't be used, once it is known */
   BdTenantFile   *demo_tenant;
@@ -43,5 +44,6 @@ typedef struct
 void     _bd_session_free              (gpointer        data);
 gboolean _bd_application_load_demo     (BdApplication  *self,
                                         GError        **error);
+void     _bd_application_start_demo    (BdApplication  *self);
 
 G_END_DECLS

@@ -253,6 +253,11 @@ bd_application_activate (GApplication *application)
   if (account == NULL)
     account = bd_account_list_lookup (self->accounts, BD_ACCOUNT_DEMO_KEY);
 
+  /* The demo's service starts first: it gets ready in its own process while
+   * the window is built and drawn here. */
+  if (bd_account_is_demo (account))
+    _bd_application_start_demo (self);
+
   window = bd_window_new (GTK_APPLICATION (self));
   gtk_window_present (GTK_WINDOW (window));
   bd_window_open_account (window, account, NULL);
