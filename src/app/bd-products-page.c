@@ -206,6 +206,9 @@ list_subscriptions_cb (GObject      *object,
   if (self->incoming != NULL)
     merge_incoming (self);
 
+  g_debug ("All %u rows loaded at %" G_GINT64_FORMAT " µs",
+           g_list_model_get_n_items (G_LIST_MODEL (self->store)), g_get_monotonic_time ());
+
   /* The whole list, live: the cached one goes, and this one is kept. */
   set_loading (self, FALSE);
   self->list_complete = TRUE;
