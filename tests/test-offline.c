@@ -295,9 +295,12 @@ assert_rows_read_only (Fixture  *f,
       if (bd_product_row_get_subscription (BD_PRODUCT_ROW (row)) == NULL)
         continue;
 
-      /* The menu button stays, so that the reason can be read. */
+      /* The menu button stays, so that the reason can be read; its menu is
+       * made when it is opened. */
       g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (button)));
+      gtk_menu_button_popup (button);
       collect_items (GTK_WIDGET (gtk_menu_button_get_popover (button)), items);
+      gtk_menu_button_popdown (button);
       g_assert_cmpuint (items->len, >=, 5);
       for (guint j = 0; j < items->len; j++)
         {

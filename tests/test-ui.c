@@ -327,13 +327,18 @@ test_reader_menu_says_why (Fixture       *f,
 
   row = find_row (GTK_WIDGET (f->window), find_subscription (f, "s1"));
   button = GTK_MENU_BUTTON (find_widget_of_type (GTK_WIDGET (row), GTK_TYPE_MENU_BUTTON));
+  /* The menu is made when it is opened: none before. */
+  g_assert_null (gtk_menu_button_get_menu_model (button));
+  gtk_menu_button_popup (button);
   menu = gtk_menu_button_get_menu_model (button);
+  g_assert_nonnull (menu);
   reasons = g_menu_model_get_item_link (menu, 1, G_MENU_LINK_SECTION);
   g_assert_nonnull (reasons);
   g_assert_cmpint (g_menu_model_get_n_items (reasons), ==, 1);
   g_menu_model_get_item_attribute (reasons, 0, G_MENU_ATTRIBUTE_LABEL, "s", &label);
   g_assert_cmpstr (label, ==, _("Only Global admins and Billing admins can make changes"));
   g_object_unref (reasons);
+  gtk_menu_button_popdown (button);
 }
 
 static GtkWidget *

@@ -38,7 +38,9 @@ struct _BdProductRow
   GtkLabel       *licenses_label;
   GtkLabel       *status_label;
   GtkMenuButton  *menu_button;
+  GMenuModel     *actions_menu;
   GMenu          *reasons_section;
+  gboolean        menu_built;  /* the menu is made when first opened */
 };
 
 G_DEFINE_FINAL_TYPE (BdProductRow, bd_product_row, GTK_TYPE_WIDGET)
@@ -186,6 +188,72 @@ update (BdProductRow *self)
     }
 }
 
+static gboolean
+pane_opens (const BdSubscriptionData *data)
+{
+  return data != NULL && data->status == BD_STATUS_ACTIVE &&
+         data->action_blockers[BD_ACTION_CANCEL] != BD_BLOCKER_INSUFFICIENT_ROLE;
+}
+
+/* Why actions are not offered: each reason once, as an insensitive line
+ * under the items; offline, one reason for all of them. Only for a menu
+ * that was opened: a row bound while scrolling makes no menu.
+ */
+static void
+update_reasons (BdProductRow *self)
+{
+  const BdSubscriptionData *data = NULL;
+  g_autoptr(GPtrArray) reasons = g_ptr_array_new ();
+
+  if (self->subscription != NULL)
+    data = bd_subscription_get_data (self->subscription);
+
+  g_menu_remove_all (self->reasons_section);
+  if (self->unavailable_reason != NULL)
+    {
+      g_autoptr(GMenuItem) item = g_menu_item_new (self->unavailable_reason, "row.none");
+
+      g_menu_append_item (self->reasons_section, item);
+      return;
+    }
+
+  for (guint action = 0; data != NULL && action < BD_N_ACTIONS; action++)
+    {
+      /* Why an action is not offered: a disabled item says why, in
+       * the words of its first blocker.
+       */
+      const char *reason = bd_blocker_text_for_menu (data, action, data->action_blockers[action]);
+
+      if (action == BD_ACTION_CANCEL && pane_opens (data))
+        continue;
+      if (reason != NULL && !g_ptr_array_find_with_equal_func (reasons, reason, g_str_equal, NULL))
+        {
+          g_autoptr(GMenuItem) item = g_menu_item_new (reason, "row.none");
+
+          g_ptr_array_add (reasons, (gpointer) reason);
+          g_menu_append_item (self->reasons_section, item);
+        }
+    }
+}
+
+/* The menu button's popover is made when it is first opened (GTK calls
+ * this before each popup), with the reasons of the subscription shown then;
+ * rows bound while scrolling make none.
+ */
+static void
+create_menu_cb (GtkMenuButton *button,
+                gpointer       user_data)
+{
+  BdProductRow *self = user_data;
+
+  update_reasons (self);
+  if (!self->menu_built)
+    {
+      self->menu_built = TRUE;
+      gtk_menu_button_set_menu_model (button, self->actions_menu);
+    }
+}
+
 /* The actions the user may take now, from allowedActions; Cancel
  * Subscription opens the pane for every Active subscription an admin may
  * manage, even a blocked one, which the pane then explains (docs/design.md
@@ -195,26 +263,17 @@ static void
 update_actions (BdProductRow *self)
 {
   const BdSubscriptionData *data = NULL;
-  g_autoptr(GPtrArray) reasons = g_ptr_array_new ();
   gboolean can_open_pane;
 
   if (self->subscription != NULL)
     data = bd_subscription_get_data (self->subscription);
 
-  can_open_pane = data != NULL && data->status == BD_STATUS_ACTIVE &&
-                  data->action_blockers[BD_ACTION_CANCEL] != BD_BLOCKER_INSUFFICIENT_ROLE;
+  can_open_pane = pane_opens (data);
 
-  /* Why actions are not offered: each reason once, as an insensitive line
-   * under the items. Offline, one reason for all of them.
-   */
-  g_menu_remove_all (self->reasons_section);
   if (self->unavailable_reason != NULL)
     {
-      g_autoptr(GMenuItem) item = g_menu_item_new (self->unavailable_reason, "row.none");
-
       data = NULL;
       can_open_pane = FALSE;
-      g_menu_append_item (self->reasons_section, item);
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", can_open_pane);
@@ -235,23 +294,8 @@ update_actions (BdProductRow *self)
                                  bd_subscription_is_action_allowed (self->subscription,
                                                                     BD_ACTION_DELETE));
 
-  for (guint action = 0; data != NULL && action < BD_N_ACTIONS; action++)
-    {
-      /* Why an action is not offered: a disabled item says why, in
-       * the words of its first blocker.
-       */
-      const char *reason = bd_blocker_text_for_menu (data, action, data->action_blockers[action]);
-
-      if (action == BD_ACTION_CANCEL && can_open_pane)
-        continue;
-      if (reason != NULL && !g_ptr_array_find_with_equal_func (reasons, reason, g_str_equal, NULL))
-        {
-          g_autoptr(GMenuItem) item = g_menu_item_new (reason, "row.none");
-
-          g_ptr_array_add (reasons, (gpointer) reason);
-          g_menu_append_item (self->reasons_section, item);
-        }
-    }
+  if (self->menu_built)
+    update_reasons (self);
 
   if (self->subscription != NULL)
     {
@@ -348,6 +392,7 @@ bd_product_row_class_init (BdProductRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, licenses_label);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, status_label);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, menu_button);
+  gtk_widget_class_bind_template_child (widget_class, BdProductRow, actions_menu);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, reasons_section);
 
   gtk_widget_class_install_action (widget_class, "row.cancel", NULL, row_action);
@@ -367,6 +412,7 @@ bd_product_row_init (BdProductRow *self)
 {
   self->now = BD_TIME_NONE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_cb, self, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.none", FALSE);
   update_actions (self);
 }

@@ -15,7 +15,8 @@ G_BEGIN_DECLS
  * states (bd-products-page.c); the account's cached list, shown read-only
  * when the service cannot be reached, and Signed Out
  * (bd-products-page-offline.c); the search and the status filter
- * (bd-products-page-search.c).
+ * (bd-products-page-search.c); the rows received going into the list a
+ * piece at a time (bd-products-page-pieces.c).
  */
 struct _BdProductsPage
 {
@@ -28,6 +29,10 @@ struct _BdProductsPage
   GtkCustomFilter    *filter;
   GHashTable         *incoming;      /* id -> BdSubscription, while reloading */
   GPtrArray          *incoming_order; /* the same, in the service's order */
+  GPtrArray          *pending;       /* rows received, not yet in the store ... */
+  guint               pending_next;  /* ... from this index on */
+  guint               splice_id;     /* the idle that splices them, a piece each */
+  gboolean            last_page_in;  /* every page received: done once spliced */
   GPtrArray          *bound_rows;    /* the BdProductRows showing an item now */
   GHashTable         *profile_names; /* billing profile id -> display name */
   gint64              server_time;   /* the service's clock ... */
@@ -84,6 +89,11 @@ void         _bd_products_page_show_signed_out     (BdProductsPage *self,
                                                     const char     *reason);
 const char  *_bd_products_page_unavailable_reason  (BdProductsPage *self);
 void         _bd_products_page_class_init_offline  (GtkWidgetClass *widget_class);
+
+void         _bd_products_page_queue_rows          (BdProductsPage *self,
+                                                    GPtrArray      *page);
+void         _bd_products_page_clear_pending       (BdProductsPage *self);
+void         _bd_products_page_finish_load         (BdProductsPage *self);
 
 GtkCustomFilter *_bd_products_page_new_filter        (BdProductsPage *self);
 void             _bd_products_page_class_init_search (GtkWidgetClass *widget_class);

@@ -13,10 +13,12 @@
 #include "bd-product-row.h"
 #include "bd-products-page-private.h"
 
-/* A small first page, so that 100,000 rows show their first soon; then the
- * largest pages the service gives (the client replaces nextLink's top).
+/* A first page about what a window shows (a first piece of rows,
+ * bd-products-page-pieces.c), so that 100,000 rows show their first soon;
+ * then the largest pages the service gives (the client replaces nextLink's
+ * top).
  */
-#define TOP(next_link) ((next_link) != NULL ? 500 : 100)
+#define TOP(next_link) ((next_link) != NULL ? 500 : 25)
 
 /* Your Products: the subscriptions of the tenant, fetched page by page
  * into a GListStore, filtered by name and status, with loading, empty,
@@ -159,6 +161,7 @@ list_subscriptions_cb (GObject      *object,
   if (page == NULL)
     {
       clear_incoming (self);
+      _bd_products_page_clear_pending (self);
       set_loading (self, FALSE);
 
       /* The token is refused (revoked, expired, its user disabled): the rows
@@ -185,16 +188,7 @@ list_subscriptions_cb (GObject      *object,
         }
     }
   else
-    {
-      guint before = g_list_model_get_n_items (G_LIST_MODEL (self->store));
-
-      g_list_store_splice (self->store, before, 0, page->pdata, page->len);
-      /* For measuring launch to a populated list (CLOCK_MONOTONIC, as a
-       * launcher reads it): G_MESSAGES_DEBUG=bd-products-page.
-       */
-      if (before == 0 && page->len > 0)
-        g_debug ("First rows shown at %" G_GINT64_FORMAT " µs", g_get_monotonic_time ());
-    }
+    _bd_products_page_queue_rows (self, page);
 
   if (next_link != NULL)
     {
@@ -205,6 +199,19 @@ list_subscriptions_cb (GObject      *object,
 
   if (self->incoming != NULL)
     merge_incoming (self);
+
+  self->last_page_in = TRUE;
+  if (self->splice_id == 0)
+    _bd_products_page_finish_load (self);
+}
+
+/* Every page in and spliced (bd-products-page-pieces.c). */
+void
+_bd_products_page_finish_load (BdProductsPage *self)
+{
+  self->last_page_in = FALSE;
+  g_debug ("All %u rows loaded at %" G_GINT64_FORMAT " µs",
+           g_list_model_get_n_items (G_LIST_MODEL (self->store)), g_get_monotonic_time ());
 
   /* The whole list, live: the cached one goes, and this one is kept. */
   set_loading (self, FALSE);
@@ -396,6 +403,7 @@ bd_products_page_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_PRODUCTS_PAGE);
   g_clear_object (&self->client);
   g_clear_object (&self->filtered);
+  _bd_products_page_clear_pending (self);
   g_clear_object (&self->store);
   clear_incoming (self);
   g_clear_pointer (&self->bound_rows, g_ptr_array_unref);
@@ -535,6 +543,7 @@ _bd_products_page_clear (BdProductsPage *self)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   clear_incoming (self);
+  _bd_products_page_clear_pending (self);
   set_loading (self, FALSE);
   g_list_store_remove_all (self->store);
   g_hash_table_remove_all (self->profile_names);
@@ -583,6 +592,7 @@ bd_products_page_reload (BdProductsPage *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   clear_incoming (self);
+  _bd_products_page_clear_pending (self);
   self->list_complete = FALSE;
   g_clear_pointer (&self->billing_profiles, g_ptr_array_unref);
 

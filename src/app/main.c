@@ -10,6 +10,7 @@
 #include <locale.h>
 
 #include "bd-application.h"
+#include "bd-diagnostics.h"
 
 int
 main (int   argc,
@@ -22,6 +23,7 @@ main (int   argc,
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  bd_diagnostics_start_from_env ();
 
   app = bd_application_new ();
   return g_application_run (G_APPLICATION (app), argc, argv);
