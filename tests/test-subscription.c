@@ -316,6 +316,64 @@ test_append_api_json (void)
     }
 }
 
+/* The ETag as it was first defined: SHA-256 of a canonical form written
+ * with printf. The service writes it without printf now; ETags must not
+ * change with that (a client's If-Match from before still matches).
+ */
+static char *
+etag_by_printf (const BdSubscriptionData *data)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *canonical = NULL;
+
+  canonical = g_strdup_printf ("v1|%zu:%s|%zu:%s|%d|%d|%d|%u|%u|%zu:%s|%d|%" G_GINT64_FORMAT
+                               "|%s|%d|%d|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT
+                               "|%" G_GINT64_FORMAT "|%" G_GINT64_FORMAT,
+                               strlen (data->id), data->id,
+                               strlen (data->product_name), data->product_name,
+                               data->status, data->is_trial, data->is_domain_subscription,
+                               data->quantity, data->assigned_licenses,
+                               data->billing_profile_id ? strlen (data->billing_profile_id) : 0,
+                               data->billing_profile_id ? data->billing_profile_id : "-",
+                               data->billing_frequency, data->unit_price.amount,
+                               data->unit_price.currency, data->recurring_billing,
+                               data->purchase_channel, data->start_date,
+                               data->last_renewal_date, data->term_end_date,
+                               data->status_changed_date);
+  g_checksum_update (checksum, (const guchar *) canonical, -1);
+  return g_strdup_printf ("\"%.32s\"", g_checksum_get_string (checksum));
+}
+
+static void
+test_etag (void)
+{
+  static const char * const names[] = { "Office 365 E3", "Dansk: æøå – “ok”", "" };
+  static const gint64 times[] = { BD_TIME_MIN, -1, 0, 1796342400, BD_TIME_MAX };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      for (guint j = 0; j < G_N_ELEMENTS (times); j++)
+        {
+          g_autoptr(BdSubscriptionData) data = annotated_subscription ();
+          g_autofree char *expected = NULL;
+          g_autofree char *etag = NULL;
+
+          g_free (data->product_name);
+          data->product_name = g_strdup (names[i]);
+          data->start_date = times[j];
+          data->status_changed_date = -times[j] / 2;
+          data->quantity = G_MAXUINT - j;
+          data->unit_price.amount = j % 2 == 0 ? G_MININT64 + j : G_MAXINT64 - j;
+          if (j == 1)
+            g_clear_pointer (&data->billing_profile_id, g_free);
+
+          expected = etag_by_printf (data);
+          etag = bd_subscription_data_compute_etag (data);
+          g_assert_cmpstr (etag, ==, expected);
+        }
+    }
+}
+
 static void
 on_notify_cb (GObject    *object,
               GParamSpec *pspec,
@@ -392,6 +450,7 @@ main (int   argc,
                    test_tenant_file_cancelled_at_renewal);
   g_test_add_func ("/subscription/object", test_object);
   g_test_add_func ("/subscription/append-api-json", test_append_api_json);
+  g_test_add_func ("/subscription/etag", test_etag);
 
   return g_test_run ();
 }

@@ -191,12 +191,42 @@ test_grid (void)
     }
 }
 
+/* bd_time_format () and bd_time_format_to (), which writes without
+ * printf, against what printf writes, at both ends of the range too.
+ */
+static void
+test_format (void)
+{
+  static const struct { gint64 value; const char *text; } cases[] = {
+    { BD_TIME_MIN, "0001-01-01T00:00:00Z" },
+    { BD_TIME_MAX, "9999-12-31T23:59:59Z" },
+    { -1, "1969-12-31T23:59:59Z" },
+    { 0, "1970-01-01T00:00:00Z" },
+    { 951782400, "2000-02-29T00:00:00Z" },
+    { 1796342399, "2026-12-03T23:59:59Z" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = bd_time_format (cases[i].value);
+      char buf[BD_TIME_FORMAT_SIZE];
+      gint64 back = 0;
+
+      bd_time_format_to (cases[i].value, buf);
+      g_assert_cmpstr (text, ==, cases[i].text);
+      g_assert_cmpstr (buf, ==, cases[i].text);
+      g_assert_true (bd_time_parse_rfc3339 (buf, &back));
+      g_assert_cmpint (back, ==, cases[i].value);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/time/format", test_format);
   g_test_add_func ("/time/rfc3339/valid", test_rfc3339_valid);
   g_test_add_func ("/time/rfc3339/invalid", test_rfc3339_invalid);
   g_test_add_func ("/time/relative", test_relative);

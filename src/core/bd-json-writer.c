@@ -23,6 +23,13 @@
  * bd_json_parse refuses. So the writer is ours too.
  */
 
+/* The bytes a JSON string must escape: '"', '\\' and the controls. */
+static inline gboolean
+needs_escape (guchar c)
+{
+  return c < 0x20 || c == '"' || c == '\\';
+}
+
 static void
 write_string (GString    *out,
               const char *str)
@@ -30,13 +37,16 @@ write_string (GString    *out,
   const char *run = str;
   const char *p;
 
-  g_string_append_c (out, '"');
+  bd_json_put (out, "\"", 1);
 
   for (p = str; *p != '\0'; p++)
     {
       guchar c = (guchar) *p;
       const char *escape = NULL;
       char buf[8];
+
+      if (G_LIKELY (!needs_escape (c)))
+        continue;
 
       switch (c)
         {
@@ -62,24 +72,18 @@ write_string (GString    *out,
           escape = "\\t";
           break;
         default:
-          if (c < 0x20)
-            {
-              g_snprintf (buf, sizeof buf, "\\u%04x", (guint) c);
-              escape = buf;
-            }
+          g_snprintf (buf, sizeof buf, "\\u%04x", (guint) c);
+          escape = buf;
           break;
         }
 
-      if (escape != NULL)
-        {
-          g_string_append_len (out, run, p - run);
-          g_string_append (out, escape);
-          run = p + 1;
-        }
+      bd_json_put (out, run, p - run);
+      g_string_append (out, escape);
+      run = p + 1;
     }
 
-  g_string_append_len (out, run, p - run);
-  g_string_append_c (out, '"');
+  bd_json_put (out, run, p - run);
+  bd_json_put (out, "\"", 1);
 }
 
 /* The shortest of %.15g, %.16g and %.17g that reads back as the same
@@ -160,7 +164,7 @@ write_value (GString  *out,
   GType type = json_node_get_value_type (node);
 
   if (type == G_TYPE_INT64)
-    g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+    bd_json_append_int (out, json_node_get_int (node));
   else if (type == G_TYPE_DOUBLE)
     write_double (out, json_node_get_double (node));
   else if (type == G_TYPE_BOOLEAN)
@@ -245,6 +249,34 @@ bd_json_append_string (GString    *out,
   g_return_if_fail (str != NULL);
 
   write_string (out, str);
+}
+
+/**
+ * bd_json_append_int:
+ *
+ * Appends @value in decimal, as `"%" G_GINT64_FORMAT` writes it, without
+ * printf: the service's list writes a few a row.
+ */
+void
+bd_json_append_int (GString *out,
+                    gint64   value)
+{
+  char digits[24];
+  char *p = digits + sizeof digits;
+  guint64 magnitude = value < 0 ? -(guint64) value : (guint64) value;
+
+  g_return_if_fail (out != NULL);
+
+  do
+    {
+      *--p = (char) ('0' + magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0);
+  if (value < 0)
+    *--p = '-';
+
+  bd_json_put (out, p, digits + sizeof digits - p);
 }
 
 /**

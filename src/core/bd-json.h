@@ -7,6 +7,7 @@
 #pragma once
 
 #include <json-glib/json-glib.h>
+#include <string.h>
 
 G_BEGIN_DECLS
 
@@ -37,6 +38,27 @@ char       *bd_json_to_data           (JsonNode            *node,
                                        gsize               *length);
 void        bd_json_append_string     (GString             *out,
                                        const char          *str);
+void        bd_json_append_int        (GString             *out,
+                                       gint64               value);
+
+/* g_string_append_len () without its function call while the room is there
+ * already (GLib 2.74 does not inline it): for the writers of the service's
+ * list, which append a few thousand short pieces a page.
+ */
+static inline void
+bd_json_put (GString    *out,
+             const char *bytes,
+             gsize       length)
+{
+  if (out->len + length < out->allocated_len)
+    {
+      memcpy (out->str + out->len, bytes, length);
+      out->len += length;
+      out->str[out->len] = '\0';
+    }
+  else
+    g_string_append_len (out, bytes, length);
+}
 void        bd_json_add_time_member   (JsonBuilder         *builder,
                                        const char          *key,
                                        gint64               value);

@@ -280,17 +280,59 @@ bd_time_parse_relative (const char *str,
 char *
 bd_time_format (gint64 value)
 {
-  gint64 y, sod;
-  guint m, d;
+  char buf[BD_TIME_FORMAT_SIZE];
 
   g_return_val_if_fail (value >= BD_TIME_MIN && value <= BD_TIME_MAX, NULL);
 
+  bd_time_format_to (value, buf);
+  return g_strdup (buf);
+}
+
+/* @n as @width decimal digits, zero-padded, at @p. */
+static char *
+put_digits (char  *p,
+            guint  n,
+            guint  width)
+{
+  for (guint i = width; i > 0; i--)
+    {
+      p[i - 1] = (char) ('0' + n % 10);
+      n /= 10;
+    }
+  return p + width;
+}
+
+/**
+ * bd_time_format_to:
+ * @buf: (out caller-allocates): where the text and its NUL go
+ *
+ * bd_time_format () without an allocation (and without printf): for the
+ * service's list, which writes six times a row.
+ */
+void
+bd_time_format_to (gint64 value,
+                   char   buf[BD_TIME_FORMAT_SIZE])
+{
+  gint64 y, sod;
+  guint m, d;
+  char *p = buf;
+
+  g_return_if_fail (value >= BD_TIME_MIN && value <= BD_TIME_MAX);
+
   split (value, &y, &m, &d, &sod);
-  return g_strdup_printf ("%04d-%02u-%02uT%02d:%02d:%02dZ",
-                          (int) y, m, d,
-                          (int) (sod / BD_SECONDS_PER_HOUR),
-                          (int) (sod / BD_SECONDS_PER_MINUTE % 60),
-                          (int) (sod % 60));
+  p = put_digits (p, (guint) y, 4);
+  *p++ = '-';
+  p = put_digits (p, m, 2);
+  *p++ = '-';
+  p = put_digits (p, d, 2);
+  *p++ = 'T';
+  p = put_digits (p, (guint) (sod / BD_SECONDS_PER_HOUR), 2);
+  *p++ = ':';
+  p = put_digits (p, (guint) (sod / BD_SECONDS_PER_MINUTE % 60), 2);
+  *p++ = ':';
+  p = put_digits (p, (guint) (sod % 60), 2);
+  *p++ = 'Z';
+  *p = '\0';
 }
 
 /**

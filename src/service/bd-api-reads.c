@@ -133,11 +133,20 @@ add_row (Page                     *page,
   if (page->n_values++ > 0)
     g_string_append_c (page->body, ',');
   bd_subscription_data_append_api_json (data, page->body);
+}
 
-  g_free (page->after_product);
-  g_free (page->after_id);
-  page->after_product = g_strdup (data->product_name);
-  page->after_id = g_strdup (data->id);
+/* Replaces a key of the page with the row's: once per batch of rows, not
+ * once per row.
+ */
+static void
+set_key (char                     **product,
+         char                     **id,
+         const BdSubscriptionData  *data)
+{
+  g_free (*product);
+  g_free (*id);
+  *product = g_strdup (data->product_name);
+  *id = g_strdup (data->id);
 }
 
 /* Deleted ones are left out unless asked for, and a subscription's state is
@@ -158,20 +167,17 @@ fill_page (BdApiCall         *call,
   while (!page->more)
     {
       g_autoptr(GPtrArray) rows = NULL;
+      const BdSubscriptionData *last_added = NULL;
+      guint i;
 
       rows = bd_store_list_subscriptions (call->store, cursor_product, cursor_id, query->top + 1,
                                           error);
       if (rows == NULL)
         return FALSE;
 
-      for (guint i = 0; i < rows->len && !page->more; i++)
+      for (i = 0; i < rows->len && !page->more; i++)
         {
           BdSubscriptionData *data = g_ptr_array_index (rows, i);
-
-          g_free (cursor_product);
-          g_free (cursor_id);
-          cursor_product = g_strdup (data->product_name);
-          cursor_id = g_strdup (data->id);
 
           derive_row (call, tables, data);
           if (data->status == BD_STATUS_DELETED && !query->include_deleted)
@@ -180,8 +186,16 @@ fill_page (BdApiCall         *call,
           if (page->n_values == query->top)
             page->more = TRUE;
           else
-            add_row (page, data);
+            {
+              add_row (page, data);
+              last_added = data;
+            }
         }
+
+      if (last_added != NULL)
+        set_key (&page->after_product, &page->after_id, last_added);
+      if (i > 0)
+        set_key (&cursor_product, &cursor_id, g_ptr_array_index (rows, i - 1));
 
       if (rows->len < query->top + 1)
         break;
@@ -348,7 +362,9 @@ _bd_api_list_subscriptions (BdApiCall *call)
         return bad_skip_token ();
     }
 
-  page.body = g_string_new ("{\"value\":[");
+  /* About what a row takes: the body grows once or twice, not per row. */
+  page.body = g_string_sized_new (1024 + (gsize) query.top * 720);
+  g_string_append (page.body, "{\"value\":[");
   if (!load_tenant_tables (call->store, &tables, &error) ||
       !fill_page (call, &query, &tables, &page, &error))
     return _bd_api_store_error (error);
