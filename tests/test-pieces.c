@@ -160,6 +160,30 @@ test_pieces_every_row_once (Fixture       *f,
   g_assert_cmpuint (total, ==, N_ROWS);
 }
 
+static gboolean
+keep_busy (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* A main loop that is never idle below GTK's redraw (frames that take all
+ * the time, as a software renderer's with a spinner turning): the pieces
+ * still come, one a frame; they once waited for an idle that never ran.
+ */
+static void
+test_pieces_busy_main_loop (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(BdClient) client = bd_client_new (f->service->url, ADMIN);
+  guint busy = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, keep_busy, NULL, NULL);
+
+  bd_products_page_set_client (f->page, client);
+  g_assert_true (bd_test_wait_until (bd_test_page_has_rows, f->page, WAIT_MS));
+  g_source_remove (busy);
+
+  assert_rows (f, "s", N_ROWS);
+}
+
 /* A refresh while pieces wait: they are dropped, the rows shown stay as
  * they are until the new list is in, and then each is there once.
  */
@@ -230,6 +254,8 @@ main (int   argc,
 
   g_test_add ("/pieces/every-row-once", Fixture, NULL, fixture_set_up,
               test_pieces_every_row_once, fixture_tear_down);
+  g_test_add ("/pieces/busy-main-loop", Fixture, NULL, fixture_set_up,
+              test_pieces_busy_main_loop, fixture_tear_down);
   g_test_add ("/pieces/refresh-drops-the-rest", Fixture, NULL, fixture_set_up,
               test_pieces_refresh_drops_the_rest, fixture_tear_down);
   g_test_add ("/pieces/other-account-drops-the-rest", Fixture, NULL, fixture_set_up,

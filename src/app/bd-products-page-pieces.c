@@ -24,7 +24,9 @@
 void
 _bd_products_page_clear_pending (BdProductsPage *self)
 {
-  g_clear_handle_id (&self->splice_id, g_source_remove);
+  if (self->splice_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->splice_id);
+  self->splice_id = 0;
   g_clear_pointer (&self->pending, g_ptr_array_unref);
   self->pending_next = 0;
   self->last_page_in = FALSE;
@@ -56,7 +58,9 @@ splice_piece (BdProductsPage *self)
 }
 
 static gboolean
-splice_pending_cb (gpointer user_data)
+splice_pending_cb (GtkWidget     *widget,
+                   GdkFrameClock *frame_clock,
+                   gpointer       user_data)
 {
   BdProductsPage *self = user_data;
 
@@ -88,7 +92,11 @@ _bd_products_page_queue_rows (BdProductsPage *self,
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->store)) == 0 && !splice_piece (self))
     return;
-  /* Below GTK's redraw: a frame comes between two pieces. */
+  /* A piece a frame, from the frame clock: an idle below GTK's redraw never
+   * ran while the frames kept the main loop busy (the spinner's, drawn by a
+   * software renderer), and the list stayed at its first piece.
+   */
   if (self->splice_id == 0)
-    self->splice_id = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, splice_pending_cb, self, NULL);
+    self->splice_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), splice_pending_cb, self,
+                                                    NULL);
 }

@@ -31,7 +31,7 @@ struct _BdProductsPage
   GPtrArray          *incoming_order; /* the same, in the service's order */
   GPtrArray          *pending;       /* rows received, not yet in the store ... */
   guint               pending_next;  /* ... from this index on */
-  guint               splice_id;     /* the idle that splices them, a piece each */
+  guint               splice_id;     /* the tick callback that splices them, a piece a frame */
   gboolean            last_page_in;  /* every page received: done once spliced */
   GPtrArray          *bound_rows;    /* the BdProductRows showing an item now */
   GHashTable         *profile_names; /* billing profile id -> display name */
