@@ -13,6 +13,7 @@
 #include "bd-cancellation.h"
 #include "bd-core-enums.h"
 #include "bd-core-types.h"
+#include "bd-csv-writer.h"
 #include "bd-domain.h"
 #include "bd-error.h"
 #include "bd-json.h"
