@@ -263,7 +263,7 @@ bd_format_money (const BdMoney *money)
   UChar buffer[128];
   g_autofree UChar *heap = NULL;
   g_autofree char *decimal = NULL;
-  int32_t digits;
+  guint digits;
   int32_t length = 0;
 
   g_return_val_if_fail (money != NULL, NULL);
@@ -271,10 +271,8 @@ bd_format_money (const BdMoney *money)
 
   u_charsToUChars (money->currency, currency, G_N_ELEMENTS (currency));
 
-  digits = ucurr_getDefaultFractionDigits (currency, &status);
-  if (U_FAILURE (status) || digits < 0 || digits > 9)
-    digits = 2;
-  decimal = minor_units_to_decimal (money->amount, (guint) digits);
+  digits = bd_format_currency_digits (money->currency);
+  decimal = minor_units_to_decimal (money->amount, digits);
 
   format = get_number_format (bd_format_get_language ());
   if (format == NULL)
@@ -302,6 +300,81 @@ bd_format_money (const BdMoney *money)
     }
 
   return uchars_to_utf8 (heap != NULL ? heap : buffer, length);
+}
+
+/**
+ * bd_format_currency_digits:
+ * @currency: an ISO 4217 code
+ *
+ * The decimals @currency is written with, from ICU: 2 for DKK, 0 for JPY.
+ * ICU's data is read-only: any thread may ask.
+ *
+ * Returns: the number of decimals, 2 when ICU does not know
+ */
+guint
+bd_format_currency_digits (const char *currency)
+{
+  UErrorCode status = U_ZERO_ERROR;
+  UChar code[4];
+  int32_t digits;
+
+  g_return_val_if_fail (bd_currency_is_valid (currency), 2);
+
+  u_charsToUChars (currency, code, G_N_ELEMENTS (code));
+  digits = ucurr_getDefaultFractionDigits (code, &status);
+  if (U_FAILURE (status) || digits < 0 || digits > 9)
+    return 2;
+
+  return (guint) digits;
+}
+
+/**
+ * bd_format_uses_decimal_comma:
+ *
+ * Whether the interface language writes decimals with a comma (da, de, fr,
+ * ...), from ICU's decimal symbol for it: a CSV export for spreadsheets in
+ * that language then separates its fields with `;`. Main thread only, as
+ * bd_format_money ().
+ *
+ * Returns: %TRUE for a decimal comma
+ */
+gboolean
+bd_format_uses_decimal_comma (void)
+{
+  UNumberFormat *format = get_number_format (bd_format_get_language ());
+  UErrorCode status = U_ZERO_ERROR;
+  UChar symbol[8];
+  int32_t length;
+
+  if (format == NULL)
+    return FALSE;
+
+  length = unum_getSymbol (format, UNUM_DECIMAL_SEPARATOR_SYMBOL, symbol, G_N_ELEMENTS (symbol),
+                           &status);
+  return U_SUCCESS (status) && length == 1 && symbol[0] == ',';
+}
+
+/**
+ * bd_format_language_name:
+ *
+ * Returns: (transfer full): the interface language's name, in that
+ *   language, as a sentence would hold it: "dansk" in Danish
+ */
+char *
+bd_format_language_name (void)
+{
+  const char *language = bd_format_get_language ();
+  UErrorCode status = U_ZERO_ERROR;
+  char locale[ULOC_FULLNAME_CAPACITY];
+  UChar buffer[128];
+  int32_t length;
+
+  to_icu_locale (language, locale);
+  length = uloc_getDisplayLanguage (locale, locale, buffer, G_N_ELEMENTS (buffer), &status);
+  if (U_FAILURE (status) || length <= 0 || length >= (int32_t) G_N_ELEMENTS (buffer))
+    return g_strdup (language);
+
+  return uchars_to_utf8 (buffer, length);
 }
 
 /**

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
 const char *bd_format_get_language      (void);
 void        bd_format_set_language      (const char    *language);
 char       *bd_format_money             (const BdMoney *money);
+guint       bd_format_currency_digits   (const char    *currency);
+gboolean    bd_format_uses_decimal_comma (void);
+char       *bd_format_language_name     (void);
 char       *bd_format_date              (gint64         time);
 char       *bd_format_date_time         (gint64         time);
 char       *bd_format_time_until        (gint64         time,

@@ -13,6 +13,7 @@
 #include "bd-action-dialogs.h"
 #include "bd-format.h"
 #include "bd-product-row.h"
+#include "bd-products-export.h"
 #include "bd-window-private.h"
 
 G_DEFINE_FINAL_TYPE (BdWindow, bd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -340,6 +341,16 @@ win_refresh_action (GtkWidget  *widget,
 }
 
 static void
+win_export_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  BdWindow *self = BD_WINDOW (widget);
+
+  bd_products_export_choose (self->products_page);
+}
+
+static void
 win_search_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
@@ -486,6 +497,7 @@ bd_window_class_init (BdWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, win_refresh_action);
   gtk_widget_class_install_action (widget_class, "win.search", NULL, win_search_action);
+  gtk_widget_class_install_action (widget_class, "win.export", NULL, win_export_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", "s", win_subscription_action);
   gtk_widget_class_install_action (widget_class, "win.edit-recurring-billing", "s",
                                    win_subscription_action);
