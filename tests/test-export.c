@@ -156,15 +156,14 @@ expected_recurring (BdRecurringBilling recurring)
     }
 }
 
-/* Exports what the page shows to @path, waits for the toast, and compares
- * the file with the list field by field.
+/* Waits for the toast of an export of what the page shows to @path, and
+ * compares the file with the list field by field.
  */
 static void
-export_and_compare (Fixture      *f,
-                    const char   *path,
-                    BdCsvFlavour  flavour)
+compare_export (Fixture      *f,
+                const char   *path,
+                BdCsvFlavour  flavour)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GPtrArray) rows = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *contents = NULL;
@@ -183,7 +182,6 @@ export_and_compare (Fixture      *f,
   char **fields;
   gsize length;
 
-  bd_products_export_to_file (f->page, file, flavour);
   toast = done_message (n);
   bd_test_wait_for_text (f->window, toast);
 
@@ -224,6 +222,117 @@ export_and_compare (Fixture      *f,
       g_assert_cmpstr (fields[8], ==, start);
       g_assert_cmpstr (fields[9], ==, term_end);
     }
+}
+
+/* Exports what the page shows to @path, as the chooser would, and
+ * compares.
+ */
+static void
+export_and_compare (Fixture      *f,
+                    const char   *path,
+                    BdCsvFlavour  flavour)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  bd_products_export_to_file (f->page, file, flavour);
+  compare_export (f, path, flavour);
+}
+
+/* Whether @model, or a section or submenu of it, has the item @label with
+ * the action @action.
+ */
+static gboolean
+menu_has_item (GMenuModel *model,
+               const char *label,
+               const char *action)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *item_label = NULL;
+      g_autofree char *item_action = NULL;
+      g_autoptr(GMenuLinkIter) links = g_menu_model_iterate_item_links (model, i);
+      GMenuModel *link;
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &item_label) &&
+          g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_ACTION, "s", &item_action) &&
+          g_str_equal (item_label, label) && g_str_equal (item_action, action))
+        return TRUE;
+
+      while (g_menu_link_iter_get_next (links, NULL, &link))
+        {
+          gboolean found = menu_has_item (link, label, action);
+
+          g_object_unref (link);
+          if (found)
+            return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+static gboolean
+is_main_menu_button (GtkWidget     *widget,
+                     gconstpointer  data)
+{
+  return GTK_IS_MENU_BUTTON (widget) &&
+         g_strcmp0 (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget)),
+                    "open-menu-symbolic") == 0;
+}
+
+static gboolean
+chooser_shown (gpointer data)
+{
+  return bd_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG) != NULL;
+}
+
+/* Export… in the window's menu: the chooser (GTK's own dialog here, where
+ * no portal stands in for it) suggests the name and the interface
+ * language's format; accepted, it writes there.
+ */
+static void
+test_chooser (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (today, "%Y-%m-%d");
+  g_autofree char *suggested = NULL;
+  g_autofree char *expected_name = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "chosen.csv", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (f->dir);
+  g_autoptr(GError) error = NULL;
+  GtkFileChooser *chooser;
+  GtkWindow *dialog;
+
+  GtkWidget *menu_button = bd_test_find_widget (f->window, is_main_menu_button, NULL);
+
+  g_assert_nonnull (menu_button);
+  g_assert_true (menu_has_item (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (menu_button)),
+                                _("_Export…"), "win.export"));
+  gtk_widget_activate_action (GTK_WIDGET (f->window), "win.export", NULL);
+  g_assert_true (bd_test_wait_until (chooser_shown, NULL, BD_TEST_WIDGET_WAIT_MS));
+  dialog = bd_test_find_toplevel (GTK_TYPE_FILE_CHOOSER_DIALOG);
+  chooser = GTK_FILE_CHOOSER (dialog);
+
+  g_assert_cmpstr (gtk_window_get_title (dialog), ==, _("Export Your Products"));
+  suggested = gtk_file_chooser_get_current_name (chooser);
+  expected_name = g_strdup_printf (in_danish () ? "Billing Desk produkter %s.csv"
+                                                : "Billing Desk products %s.csv", date);
+  g_assert_cmpstr (suggested, ==, expected_name);
+  g_assert_cmpstr (gtk_file_chooser_get_choice (chooser, "format"), ==,
+                   in_danish () ? "decimal-comma" : "standard");
+  if (in_danish ())
+    bd_test_assert_shows (dialog, "Til regneark på dansk");
+  else
+    bd_test_assert_shows (dialog, "Standard CSV");
+  bd_test_save_screenshot (dialog, "export-dialog");
+
+  g_assert_true (gtk_file_chooser_set_current_folder (chooser, folder, &error));
+  g_assert_no_error (error);
+  gtk_file_chooser_set_current_name (chooser, "chosen.csv");
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+
+  compare_export (f, path, bd_export_get_default_flavour ());
 }
 
 /* The whole list, in the interface language's flavour. */
@@ -333,6 +442,8 @@ main (int   argc,
   g_test_add ("/export/products/whole-list", Fixture, NULL, fixture_set_up, test_whole_list,
               fixture_tear_down);
   g_test_add ("/export/products/filtered", Fixture, NULL, fixture_set_up, test_filtered,
+              fixture_tear_down);
+  g_test_add ("/export/products/chooser", Fixture, NULL, fixture_set_up, test_chooser,
               fixture_tear_down);
   g_test_add ("/export/products/cannot-write", Fixture, NULL, fixture_set_up,
               test_cannot_write, fixture_tear_down);

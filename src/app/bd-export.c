@@ -321,6 +321,7 @@ bd_export_choose_file (GtkWidget          *widget,
                        const char         *suggested_name,
                        BdExportChosenFunc  chosen)
 {
+  g_autoptr(GtkFileFilter) filter = NULL;
   GtkFileChooserNative *native;
   GtkRoot *root;
   Choice *choice;
@@ -333,6 +334,11 @@ bd_export_choose_file (GtkWidget          *widget,
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), NULL);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), suggested_name);
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, _("CSV Files"));
+  gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_filter_add_suffix (filter, "csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   add_format_choice (GTK_FILE_CHOOSER (native));
 
   choice = g_new0 (Choice, 1);
