@@ -16,6 +16,14 @@
 #define OPERATION_COLUMNS \
   "seq, id, time, user_id, subscription_id, action, idempotency_key, detail"
 
+/* Only rows no other transaction holds: a key claimed again past its
+ * retention stays for a later prune, and the prune never waits on a
+ * claim, which could wait on this transaction's rows in turn.
+ */
+#define FORGET_IDEMPOTENT_ANSWERS(created_before) \
+  "DELETE FROM idempotency WHERE ctid IN (SELECT ctid FROM idempotency " \
+  "WHERE created < " created_before " FOR UPDATE SKIP LOCKED)"
+
 void
 _bd_store_pg_ledger_sql (const char **sql)
 {
@@ -50,13 +58,7 @@ _bd_store_pg_ledger_sql (const char **sql)
     "ON CONFLICT (user_id, endpoint, key) DO UPDATE SET "
     "fingerprint = excluded.fingerprint, status = excluded.status, body = excluded.body, "
     "created = excluded.created WHERE idempotency.created < $8";
-  /* Only rows no other transaction holds: a key claimed again past its
-   * retention stays for a later prune, and the prune never waits on a
-   * claim, which could wait on this transaction's rows in turn.
-   */
-  sql[STMT_FORGET_IDEMPOTENT_ANSWERS] =
-    "DELETE FROM idempotency WHERE ctid IN (SELECT ctid FROM idempotency "
-    "WHERE created < $1 FOR UPDATE SKIP LOCKED)";
+  sql[STMT_FORGET_IDEMPOTENT_ANSWERS] = FORGET_IDEMPOTENT_ANSWERS ("$1");
   /* The claim (bd_store_claim_idempotency_key ()): an insert under the
    * primary key waits for another transaction's uncommitted row of the same
    * key (bounded by lock_timeout), then either inserts (the other rolled
@@ -272,11 +274,33 @@ _bd_store_pg_forget_idempotent_answers (BdStore  *store,
                                         gint64    created_before,
                                         GError  **error)
 {
+  BdStorePg *self = BD_STORE_PG (store);
   Params params = { 0 };
 
+  /* In a transaction, it goes with the COMMIT: one round trip fewer. */
+  if (self->in_transaction)
+    {
+      self->prune_before = self->prune_pending ? MAX (self->prune_before, created_before)
+                                               : created_before;
+      self->prune_pending = TRUE;
+      return TRUE;
+    }
+
   _bd_pg_params_int (&params, created_before);
-  return _bd_pg_run_done (BD_STORE_PG (store), STMT_FORGET_IDEMPOTENT_ANSWERS, &params,
-                          DOING_WRITE, error);
+  return _bd_pg_run_done (self, STMT_FORGET_IDEMPOTENT_ANSWERS, &params, DOING_WRITE, error);
+}
+
+/* The COMMIT of the transaction, after its prune if it has one: fixed SQL
+ * and a number, in one query of two statements.
+ */
+char *
+_bd_store_pg_commit_sql (BdStorePg *self)
+{
+  if (!self->prune_pending)
+    return g_strdup ("COMMIT");
+
+  return g_strdup_printf (FORGET_IDEMPOTENT_ANSWERS ("%" G_GINT64_FORMAT) "; COMMIT",
+                          self->prune_before);
 }
 
 gboolean

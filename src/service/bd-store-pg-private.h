@@ -79,6 +79,9 @@ struct _BdStorePg
   BdStoreDurability  durability;
   gint               schema_version;
   gboolean           in_transaction;
+  /* the transaction's prune of expired answers, sent with its COMMIT */
+  gboolean           prune_pending;
+  gint64             prune_before;
   /* each statement's SQL (static strings), to prepare again after a reset */
   const char        *sql[N_STATEMENTS];
 };
@@ -147,6 +150,10 @@ GBytes     *_bd_pg_bytes          (const PGresult  *result,
 gint64      _bd_pg_changes        (const PGresult  *result);
 gboolean    _bd_store_pg_begin    (BdStore         *store,
                                    GError         **error);
+char       *_bd_store_pg_commit_sql (BdStorePg     *self);
+gboolean    _bd_store_pg_begin_with (BdStore       *store,
+                                     const char    *sql,
+                                     GError       **error);
 gboolean    _bd_store_pg_commit   (BdStore         *store,
                                    GError         **error);
 void        _bd_store_pg_rollback (BdStore         *store);

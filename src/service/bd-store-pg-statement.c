@@ -410,14 +410,29 @@ gboolean
 _bd_store_pg_begin (BdStore  *store,
                     GError  **error)
 {
+  return _bd_store_pg_begin_with (store, "BEGIN", error);
+}
+
+/* @sql: BEGIN, and what the transaction sets for itself (SET LOCAL) in
+ * the same round trip: several statements in one query, fixed SQL.
+ */
+gboolean
+_bd_store_pg_begin_with (BdStore     *store,
+                         const char  *sql,
+                         GError     **error)
+{
   BdStorePg *self = BD_STORE_PG (store);
 
   /* PostgreSQL only warns about a nested BEGIN; SQLite refuses it. */
   if (self->in_transaction)
     return _bd_store_set_error (error, DOING_WRITE, "a transaction is already open");
 
-  if (!exec_reconnecting (self, "BEGIN", DOING_WRITE, error))
-    return FALSE;
+  /* A SET that failed after its BEGIN leaves a failed transaction open. */
+  if (!exec_reconnecting (self, sql, DOING_WRITE, error))
+    {
+      _bd_store_pg_rollback (store);
+      return FALSE;
+    }
 
   self->in_transaction = TRUE;
   return TRUE;
@@ -441,9 +456,11 @@ _bd_store_pg_commit (BdStore  *store,
                      GError  **error)
 {
   BdStorePg *self = BD_STORE_PG (store);
-  g_autoptr(PGresult) result = PQexec (self->conn, "COMMIT");
+  g_autofree char *sql = _bd_store_pg_commit_sql (self);
+  g_autoptr(PGresult) result = PQexec (self->conn, sql);
 
   self->in_transaction = FALSE;
+  self->prune_pending = FALSE;
 
   if (PQresultStatus (result) != PGRES_COMMAND_OK)
     return _bd_pg_set_error (self->conn, result, DOING_WRITE, error);
@@ -462,6 +479,7 @@ _bd_store_pg_rollback (BdStore *store)
   PGTransactionStatusType status = PQtransactionStatus (self->conn);
 
   self->in_transaction = FALSE;
+  self->prune_pending = FALSE;
 
   if (status == PQTRANS_IDLE || status == PQTRANS_UNKNOWN)
     return;

@@ -74,20 +74,11 @@ static gboolean
 bd_store_pg_begin (BdStore  *store,
                    GError  **error)
 {
-  BdStorePg *self = BD_STORE_PG (store);
-  g_autofree char *sql = g_strdup_printf ("SET LOCAL lock_timeout = '%ds'",
+  g_autofree char *sql = g_strdup_printf ("BEGIN; SET LOCAL lock_timeout = '%ds'",
                                           BD_STORE_LOCK_TIMEOUT_SECONDS);
 
-  if (!_bd_store_pg_begin (store, error))
-    return FALSE;
-
-  if (!_bd_pg_exec (self->conn, sql, DOING_WRITE, error))
-    {
-      _bd_store_pg_rollback (store);
-      return FALSE;
-    }
-
-  return TRUE;
+  /* One round trip for both, not two: a change makes few enough. */
+  return _bd_store_pg_begin_with (store, sql, error);
 }
 
 static void

@@ -81,6 +81,8 @@ struct _BdStoreSqlite
   sqlite3      *db;
   sqlite3_stmt *statements[N_STATEMENTS];
   gint          schema_version;
+  gboolean      maintained;      /* bd_store_maintain () came: checkpoints wait for it */
+  gboolean      checkpoint_due;
 };
 
 /* A prepared statement is only lent out: leaving the scope resets it, so

@@ -601,6 +601,26 @@ bd_store_ping (BdStore  *self,
   return BD_STORE_GET_IFACE (self)->ping (self, error);
 }
 
+/**
+ * bd_store_maintain:
+ *
+ * Does the work the store put off so that no request waits for it, on the
+ * thread that owns the store, between requests, outside a transaction: on
+ * SQLite the WAL's checkpoint (bd-store-sqlite.c). A store that is never
+ * maintained does that work itself, after the commit that makes it due.
+ */
+void
+bd_store_maintain (BdStore *self)
+{
+  BdStoreInterface *iface;
+
+  g_return_if_fail (BD_IS_STORE (self));
+
+  iface = BD_STORE_GET_IFACE (self);
+  if (iface->maintain != NULL)
+    iface->maintain (self);
+}
+
 void
 bd_operation_free (BdOperation *operation)
 {

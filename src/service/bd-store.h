@@ -238,6 +238,8 @@ struct _BdStoreInterface
 
   gboolean            (*ping)                      (BdStore                   *self,
                                                     GError                   **error);
+  /* (nullable): a store with nothing to do between requests has none */
+  void                (*maintain)                  (BdStore                   *self);
 };
 
 GQuark bd_store_error_quark (void);
@@ -355,6 +357,7 @@ gboolean bd_store_claim_idempotency_key     (BdStore                   *self,
 
 gboolean bd_store_ping (BdStore  *self,
                         GError  **error);
+void     bd_store_maintain (BdStore *self);
 
 void bd_operation_free         (BdOperation        *operation);
 void bd_idempotent_answer_free (BdIdempotentAnswer *answer);

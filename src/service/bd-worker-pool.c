@@ -166,6 +166,9 @@ run_worker (gpointer user_data)
       deliver (self, job);
       if (change)
         end_change (self);
+
+      /* What the store put off (SQLite's checkpoint): no answer waits for it. */
+      bd_store_maintain (worker->store);
     }
   g_free (job);
 
