@@ -330,28 +330,19 @@ on_form_changed_cb (BdCancelPane *self)
   update_form (self);
 }
 
-/* The pane's widgets are built when it is first opened, not with the
- * window that holds it: its template is about a third of the window's,
- * and nothing of it shows before a subscription is chosen (docs/design.md,
- * "Launch"). Until then the pane is an empty widget that measures as the
- * built one does across and takes no focus.
- */
+/* Built on first open, not with the window (docs/design.md, "Launch"). */
 static void
 ensure_built (BdCancelPane *self)
 {
   if (self->box != NULL)
     return;
-
   gtk_widget_init_template (GTK_WIDGET (self));
-
   g_signal_connect_object (gtk_text_view_get_buffer (self->feedback_view), "changed",
                            G_CALLBACK (on_form_changed_cb), self, G_CONNECT_SWAPPED);
-
   gtk_link_button_set_uri (self->export_link, LINK_EXPORT_MAIL);
   gtk_link_button_set_uri (self->move_users_link, LINK_MOVE_USERS);
   gtk_link_button_set_uri (self->uninstall_office_link, LINK_UNINSTALL_OFFICE);
   gtk_link_button_set_uri (self->close_account_link, LINK_CLOSE_ACCOUNT);
-
   _bd_cancel_pane_set_state (self, STATE_CLOSED);
 }
 
@@ -586,16 +577,12 @@ bd_cancel_pane_init (BdCancelPane *self)
   self->now = BD_TIME_NONE;
   self->state = STATE_CLOSED;
   /* A POST with an Idempotency-Key; after a failure, Save reads the
-   * subscription before it sends again (docs/design.md section 4).
-   */
+   * subscription before it sends again (docs/design.md section 4). */
   self->attempt = bd_change_attempt_new (TRUE, TRUE);
-
   _bd_cancel_pane_focus_init (self);
-
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Cancel Subscription"), -1);
-
-  /* As a closed pane's form has them, until ensure_built () sets them. */
+  /* Disabled as a closed pane's form has them, until ensure_built (). */
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "pane.save", FALSE);
   _bd_cancel_pane_update_turn_off_action (self);
 }
@@ -640,7 +627,6 @@ bd_cancel_pane_open (BdCancelPane   *self,
     }
 
   ensure_built (self);
-
   g_set_object (&self->client, client);
   if (self->subscription != subscription)
     {
