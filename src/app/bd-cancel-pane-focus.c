@@ -205,8 +205,14 @@ _bd_cancel_pane_focus_init (BdCancelPane *self)
 gboolean
 _bd_cancel_pane_grab_focus (GtkWidget *widget)
 {
-  GtkWidget *control = first_control (BD_CANCEL_PANE (widget));
+  BdCancelPane *self = BD_CANCEL_PANE (widget);
+  GtkWidget *control;
 
+  /* Not opened yet: it has no controls. */
+  if (self->box == NULL)
+    return FALSE;
+
+  control = first_control (self);
   return control != NULL && gtk_widget_grab_focus (control);
 }
 

@@ -330,6 +330,22 @@ on_form_changed_cb (BdCancelPane *self)
   update_form (self);
 }
 
+/* Built on first open, not with the window (docs/design.md, "Launch"). */
+static void
+ensure_built (BdCancelPane *self)
+{
+  if (self->box != NULL)
+    return;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_object (gtk_text_view_get_buffer (self->feedback_view), "changed",
+                           G_CALLBACK (on_form_changed_cb), self, G_CONNECT_SWAPPED);
+  gtk_link_button_set_uri (self->export_link, LINK_EXPORT_MAIL);
+  gtk_link_button_set_uri (self->move_users_link, LINK_MOVE_USERS);
+  gtk_link_button_set_uri (self->uninstall_office_link, LINK_UNINSTALL_OFFICE);
+  gtk_link_button_set_uri (self->close_account_link, LINK_CLOSE_ACCOUNT);
+  _bd_cancel_pane_set_state (self, STATE_CLOSED);
+}
+
 /*
  * GObject overrides
  */
@@ -345,7 +361,9 @@ bd_cancel_pane_measure (GtkWidget      *widget,
 {
   BdCancelPane *self = BD_CANCEL_PANE (widget);
 
-  gtk_widget_measure (self->box, orientation, for_size, minimum, natural, NULL, NULL);
+  *minimum = *natural = 0;
+  if (self->box != NULL)
+    gtk_widget_measure (self->box, orientation, for_size, minimum, natural, NULL, NULL);
 
   /* The same width whatever the pane shows, so it does not jump between
    * the spinner and the details.
@@ -362,7 +380,8 @@ bd_cancel_pane_size_allocate (GtkWidget *widget,
 {
   BdCancelPane *self = BD_CANCEL_PANE (widget);
 
-  gtk_widget_allocate (self->box, width, height, baseline, NULL);
+  if (self->box != NULL)
+    gtk_widget_allocate (self->box, width, height, baseline, NULL);
   self->laid_out = TRUE;
 }
 
@@ -375,7 +394,8 @@ bd_cancel_pane_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   _bd_cancel_pane_stop_focus_tick (self);
   self->turn_off_card = NULL;
-  gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_CANCEL_PANE);
+  if (self->box != NULL)
+    gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_CANCEL_PANE);
   if (self->subscription != NULL)
     g_clear_signal_handler (&self->subscription_notify_id, self->subscription);
   g_clear_object (&self->subscription);
@@ -557,25 +577,14 @@ bd_cancel_pane_init (BdCancelPane *self)
   self->now = BD_TIME_NONE;
   self->state = STATE_CLOSED;
   /* A POST with an Idempotency-Key; after a failure, Save reads the
-   * subscription before it sends again (docs/design.md section 4).
-   */
+   * subscription before it sends again (docs/design.md section 4). */
   self->attempt = bd_change_attempt_new (TRUE, TRUE);
-
-  gtk_widget_init_template (GTK_WIDGET (self));
   _bd_cancel_pane_focus_init (self);
-
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Cancel Subscription"), -1);
-
-  g_signal_connect_object (gtk_text_view_get_buffer (self->feedback_view), "changed",
-                           G_CALLBACK (on_form_changed_cb), self, G_CONNECT_SWAPPED);
-
-  gtk_link_button_set_uri (self->export_link, LINK_EXPORT_MAIL);
-  gtk_link_button_set_uri (self->move_users_link, LINK_MOVE_USERS);
-  gtk_link_button_set_uri (self->uninstall_office_link, LINK_UNINSTALL_OFFICE);
-  gtk_link_button_set_uri (self->close_account_link, LINK_CLOSE_ACCOUNT);
-
-  _bd_cancel_pane_set_state (self, STATE_CLOSED);
+  /* Disabled as a closed pane's form has them, until ensure_built (). */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "pane.save", FALSE);
+  _bd_cancel_pane_update_turn_off_action (self);
 }
 
 /*
@@ -617,6 +626,7 @@ bd_cancel_pane_open (BdCancelPane   *self,
       return;
     }
 
+  ensure_built (self);
   g_set_object (&self->client, client);
   if (self->subscription != subscription)
     {

@@ -119,6 +119,15 @@ set_base_url (BdClient   *self,
     self->base_uri = g_steal_pointer (&uri);
   else
     g_debug ("Not an http(s) base URL: %s", self->base_url);
+
+  /* No proxy stands between the app and a service on this computer, so
+   * none is looked up: the default resolver (libproxy) costs a lookup on a
+   * thread before each new connection, the first one loading its modules
+   * too, which the first page of a launch waited for (docs/design.md,
+   * "Launch").
+   */
+  if (self->base_uri != NULL && _bd_client_is_loopback_host (g_uri_get_host (self->base_uri)))
+    soup_session_set_proxy_resolver (self->session, NULL);
 }
 
 static void
