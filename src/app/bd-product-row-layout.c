@@ -148,6 +148,17 @@ compute_layout (BdProductRow *self,
     layout->title_height = MAX (layout->title_height,
                                 natural_height (GTK_WIDGET (self->trial_tag), -1));
 
+  /* A name that wraps takes, as in the box, the narrowest width that keeps
+   * its lines (its width for the line's height): the lines come out even.
+   * Only then, so only in a narrow window, does a label search its width.
+   */
+  if (layout->name_width < name_natural)
+    {
+      gtk_widget_measure (GTK_WIDGET (self->product_label), GTK_ORIENTATION_HORIZONTAL,
+                          layout->title_height, &name_minimum, &name_natural, NULL, NULL);
+      layout->name_width = CLAMP (layout->text_width - tags, name_minimum, name_natural);
+    }
+
   layout->details_height = natural_height (GTK_WIDGET (self->details_label), layout->text_width);
   layout->window_height = 0;
   if (gtk_widget_should_layout (GTK_WIDGET (self->window_label)))
