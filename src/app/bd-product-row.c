@@ -13,35 +13,7 @@
 
 #include "bd-blocker-text.h"
 #include "bd-format.h"
-#include "bd-product-row.h"
-
-/* One subscription on Your Products: product, licenses, status, what
- * happens next and when, recurring billing, billing profile, and the
- * refund window while it is open.
- */
-struct _BdProductRow
-{
-  GtkWidget       parent_instance;
-
-  BdSubscription *subscription;
-  char           *profile_name;
-  char           *unavailable_reason; /* every action off, for this reason */
-  gint64          now;
-  gulong          notify_id;
-
-  GtkWidget      *box;
-  GtkLabel       *product_label;
-  GtkLabel       *channel_tag;
-  GtkLabel       *trial_tag;
-  GtkLabel       *details_label;
-  GtkLabel       *window_label;
-  GtkLabel       *licenses_label;
-  GtkLabel       *status_label;
-  GtkMenuButton  *menu_button;
-  GMenuModel     *actions_menu;
-  GMenu          *reasons_section;
-  gboolean        menu_built;  /* the menu is made when first opened */
-};
+#include "bd-product-row-private.h"
 
 G_DEFINE_FINAL_TYPE (BdProductRow, bd_product_row, GTK_TYPE_WIDGET)
 
@@ -380,10 +352,12 @@ bd_product_row_class_init (BdProductRowClass *klass)
 
   object_class->dispose = bd_product_row_dispose;
   widget_class->grab_focus = bd_product_row_grab_focus;
+  widget_class->get_request_mode = _bd_product_row_get_request_mode;
+  widget_class->measure = _bd_product_row_measure;
+  widget_class->size_allocate = _bd_product_row_size_allocate;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/billingdesk/BillingDesk/bd-product-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, BdProductRow, box);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, product_label);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, channel_tag);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, trial_tag);
@@ -403,7 +377,6 @@ bd_product_row_class_init (BdProductRowClass *klass)
   /* Never enabled: the lines that say why an action is not offered. */
   gtk_widget_class_install_action (widget_class, "row.none", NULL, row_none_action);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "bdproductrow");
 }
 
