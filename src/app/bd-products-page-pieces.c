@@ -13,12 +13,15 @@
 /* Rows go into the list a piece at a time, between frames, so that no frame
  * waits for many: GTK 4.8 makes and measures a widget for every row of a
  * splice within the ~200 it keeps around what is shown. Past those, a
- * splice makes no widget, and the pieces can be large.
+ * splice makes no widget, and a frame takes pieces of 500 for as long as
+ * its budget lasts: the rows go in as fast as they come, and no frame
+ * grows by more than about the budget.
  */
 #define WIDGET_ROWS 200
 #define FIRST_PIECE 12   /* what a window shows, at once */
 #define SMALL_PIECE 4    /* a row costs GTK ~2-5 ms to make and measure */
-#define LARGE_PIECE 2000
+#define LARGE_PIECE 500
+#define FRAME_BUDGET_US 4000 /* of a 16.7 ms frame */
 
 /* The rows not yet spliced go: a reload, another account or the page's end. */
 void
@@ -63,8 +66,16 @@ splice_pending_cb (GtkWidget     *widget,
                    gpointer       user_data)
 {
   BdProductsPage *self = user_data;
+  gint64 start = g_get_monotonic_time ();
+  gboolean more;
 
-  if (splice_piece (self))
+  /* Widgetless pieces while the frame's budget lasts. */
+  do
+    more = splice_piece (self);
+  while (more && g_list_model_get_n_items (G_LIST_MODEL (self->store)) >= WIDGET_ROWS &&
+         g_get_monotonic_time () - start < FRAME_BUDGET_US);
+
+  if (more)
     {
       _bd_products_page_update_state (self);
       return G_SOURCE_CONTINUE;

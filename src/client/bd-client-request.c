@@ -214,41 +214,151 @@ return_bad_answer (GTask  *task,
   g_task_return_error (task, new_unreadable_error (request));
 }
 
+/* What the thread that reads a large answer needs: nothing of the
+ * request, which stays on the main context.
+ */
+typedef struct
+{
+  BdClientAnswerKind  kind;
+  GUri               *base_uri;
+  char               *expected_id;
+  guint               status;
+  GByteArray         *body;
+  char               *what;
+  GDestroyNotify      value_free;
+  GError             *error;
+} Answer;
+
+static void
+answer_free (gpointer data)
+{
+  Answer *answer = data;
+
+  g_clear_pointer (&answer->base_uri, g_uri_unref);
+  g_free (answer->expected_id);
+  g_clear_pointer (&answer->body, g_byte_array_unref);
+  g_free (answer->what);
+  g_clear_error (&answer->error);
+  g_free (answer);
+}
+
+/* Returns the answer's value, or NULL with answer->error set. */
+static gpointer
+read_answer (Answer *answer)
+{
+  return _bd_client_read_answer (answer->kind, answer->base_uri, answer->expected_id,
+                                 answer->status, (const char *) answer->body->data,
+                                 answer->body->len, answer->what, &answer->value_free,
+                                 &answer->error);
+}
+
+/* Returns @answer's value or error through @task, on the task's context. */
+static void
+return_answer (GTask   *task,
+               Answer  *answer,
+               gpointer value)
+{
+  Request *request = g_task_get_task_data (task);
+  GError *error;
+
+  if (value != NULL)
+    {
+      g_task_return_pointer (task, value, answer->value_free);
+      return;
+    }
+
+  /* An unreadable answer ends the exchange, as one too large does; to a
+   * change, it may hide that the change was applied.
+   */
+  error = g_steal_pointer (&answer->error);
+  if (g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER))
+    {
+      abort_request (request);
+      g_clear_error (&error);
+      error = new_unreadable_error (request);
+    }
+  g_task_return_error (task, _bd_client_error_for_change (
+                               error, soup_message_get_method (request->message)));
+}
+
+/* In the reader thread: @data is the thread's task, whose reference it drops. */
+static void
+read_answer_thread (gpointer data,
+                    gpointer user_data)
+{
+  GTask *thread_task = data;
+
+  g_task_return_pointer (thread_task, read_answer (g_task_get_task_data (thread_task)), NULL);
+  g_object_unref (thread_task);
+}
+
+/* One thread for every client's list pages, started with the first: the
+ * pages' trees and objects come from one malloc arena, not one per thread
+ * of GLib's pool (2-3 MiB less at the peak of 100,000 rows), and they are
+ * read in the order they came.
+ */
+static GThreadPool *
+get_reader_pool (void)
+{
+  static GThreadPool *pool;
+
+  if (g_once_init_enter (&pool))
+    g_once_init_leave (&pool, g_thread_pool_new (read_answer_thread, NULL, 1, TRUE, NULL));
+
+  return pool;
+}
+
+static void
+read_answer_cb (GObject      *object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Answer *answer = g_task_get_task_data (G_TASK (result));
+  gpointer value = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  return_answer (task, answer, value);
+}
+
 static void
 answer_received (GTask *task)
 {
   BdClient *self = g_task_get_source_object (task);
   Request *request = g_task_get_task_data (task);
-  g_autofree char *what = NULL;
-  GDestroyNotify value_free = NULL;
-  GError *error = NULL;
-  gpointer value;
+  g_autoptr(GTask) thread_task = NULL;
+  Answer *answer;
 
   close_stream (request);
 
-  what = g_strdup_printf ("%s %s", soup_message_get_method (request->message),
-                          g_uri_get_path (soup_message_get_uri (request->message)));
-  value = _bd_client_read_answer (request->answer_kind, self->base_uri, request->expected_id,
-                                  soup_message_get_status (request->message),
-                                  (const char *) request->body->data, request->body->len,
-                                  what, &value_free, &error);
-  if (value == NULL)
+  answer = g_new0 (Answer, 1);
+  answer->kind = request->answer_kind;
+  answer->base_uri = self->base_uri != NULL ? g_uri_ref (self->base_uri) : NULL;
+  answer->expected_id = g_strdup (request->expected_id);
+  answer->status = soup_message_get_status (request->message);
+  answer->body = g_byte_array_ref (request->body);
+  answer->what = g_strdup_printf ("%s %s", soup_message_get_method (request->message),
+                                  g_uri_get_path (soup_message_get_uri (request->message)));
+
+  /* A page of the list (500 subscriptions, ~350 kB) is parsed and its
+   * objects made in a thread, so that the main thread only splices them;
+   * the other answers are small.
+   */
+  if (answer->kind != BD_CLIENT_ANSWER_LIST)
     {
-      /* An unreadable answer ends the exchange, as one too large does; to
-       * a change, it may hide that the change was applied.
-       */
-      if (g_error_matches (error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER))
-        {
-          abort_request (request);
-          g_clear_error (&error);
-          error = new_unreadable_error (request);
-        }
-      g_task_return_error (task, _bd_client_error_for_change (
-                                   error, soup_message_get_method (request->message)));
+      gpointer value = read_answer (answer);
+
+      return_answer (task, answer, value);
+      answer_free (answer);
       return;
     }
 
-  g_task_return_pointer (task, value, value_free);
+  /* Without a source object: the thread drops its reference to the task
+   * after the callback ran, which must not keep the client alive.
+   */
+  thread_task = g_task_new (NULL, NULL, read_answer_cb, g_object_ref (task));
+  g_task_set_source_tag (thread_task, answer_received);
+  g_task_set_task_data (thread_task, answer, answer_free);
+  g_thread_pool_push (get_reader_pool (), g_steal_pointer (&thread_task), NULL);
 }
 
 static void

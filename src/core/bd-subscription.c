@@ -8,17 +8,24 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "bd-core-enums.h"
 #include "bd-subscription.h"
 
 /* A subscription as the app lists it: read-only properties over a
  * BdSubscriptionData, notified when bd_subscription_update () changes them.
+ *
+ * The app holds 100,000 of them: the data lies in the object, its id,
+ * ETag and billing profile id in one block (data.id points at its start),
+ * and the product name is interned (a tenant has a few dozen names), so
+ * that a subscription is two allocations, not six.
  */
 
 struct _BdSubscription
 {
   GObject             parent_instance;
-  BdSubscriptionData *data;
+  BdSubscriptionData  data;
 };
 
 G_DEFINE_FINAL_TYPE (BdSubscription, bd_subscription, G_TYPE_OBJECT)
@@ -51,6 +58,42 @@ enum {
 
 static GParamSpec *properties [N_PROPS];
 
+/* Copies @data into @self, whose strings (if any) it then frees: @data may
+ * be @self's own.
+ */
+static void
+set_data (BdSubscription           *self,
+          const BdSubscriptionData *data)
+{
+  gsize id_size = strlen (data->id) + 1;
+  gsize etag_size = data->etag != NULL ? strlen (data->etag) + 1 : 0;
+  gsize profile_size = 0;
+  char *product_name = NULL;
+  char *old_block = self->data.id;
+  char *old_product_name = self->data.product_name;
+  char *block;
+
+  if (data->billing_profile_id != NULL)
+    profile_size = strlen (data->billing_profile_id) + 1;
+  block = g_malloc (id_size + etag_size + profile_size);
+  memcpy (block, data->id, id_size);
+  if (etag_size > 0)
+    memcpy (block + id_size, data->etag, etag_size);
+  if (profile_size > 0)
+    memcpy (block + id_size + etag_size, data->billing_profile_id, profile_size);
+  if (data->product_name != NULL)
+    product_name = g_ref_string_new_intern (data->product_name);
+
+  self->data = *data;
+  self->data.id = block;
+  self->data.etag = etag_size > 0 ? block + id_size : NULL;
+  self->data.billing_profile_id = profile_size > 0 ? block + id_size + etag_size : NULL;
+  self->data.product_name = product_name;
+
+  g_free (old_block);
+  g_clear_pointer (&old_product_name, g_ref_string_release);
+}
+
 /*
  * GObject overrides
  */
@@ -60,7 +103,8 @@ bd_subscription_finalize (GObject *object)
 {
   BdSubscription *self = (BdSubscription *)object;
 
-  g_clear_pointer (&self->data, bd_subscription_data_free);
+  g_clear_pointer (&self->data.id, g_free);
+  g_clear_pointer (&self->data.product_name, g_ref_string_release);
 
   G_OBJECT_CLASS (bd_subscription_parent_class)->finalize (object);
 }
@@ -72,7 +116,7 @@ bd_subscription_get_property (GObject    *object,
                               GParamSpec *pspec)
 {
   BdSubscription *self = BD_SUBSCRIPTION (object);
-  const BdSubscriptionData *data = self->data;
+  const BdSubscriptionData *data = &self->data;
 
   switch (prop_id)
     {
@@ -230,7 +274,7 @@ bd_subscription_new (const BdSubscriptionData *data)
   g_return_val_if_fail (data->id != NULL, NULL);
 
   self = g_object_new (BD_TYPE_SUBSCRIPTION, NULL);
-  self->data = bd_subscription_data_copy (data);
+  set_data (self, data);
 
   return self;
 }
@@ -262,7 +306,7 @@ bd_subscription_get_data (BdSubscription *self)
 {
   g_return_val_if_fail (BD_IS_SUBSCRIPTION (self), NULL);
 
-  return self->data;
+  return &self->data;
 }
 
 /**
@@ -276,11 +320,9 @@ bd_subscription_update (BdSubscription           *self,
                         const BdSubscriptionData *data)
 {
   GValue before[N_PROPS] = { G_VALUE_INIT };
-  BdSubscriptionData *old;
-
   g_return_if_fail (BD_IS_SUBSCRIPTION (self));
   g_return_if_fail (data != NULL);
-  g_return_if_fail (g_strcmp0 (data->id, self->data->id) == 0);
+  g_return_if_fail (g_strcmp0 (data->id, self->data.id) == 0);
 
   for (guint i = 1; i < N_PROPS; i++)
     {
@@ -288,9 +330,7 @@ bd_subscription_update (BdSubscription           *self,
       g_object_get_property (G_OBJECT (self), properties[i]->name, &before[i]);
     }
 
-  old = g_steal_pointer (&self->data);
-  self->data = bd_subscription_data_copy (data);
-  bd_subscription_data_free (old);
+  set_data (self, data);
 
   g_object_freeze_notify (G_OBJECT (self));
   for (guint i = 1; i < N_PROPS; i++)
@@ -311,42 +351,42 @@ const char *
 bd_subscription_get_id (BdSubscription *self)
 {
   g_return_val_if_fail (BD_IS_SUBSCRIPTION (self), NULL);
-  return self->data->id;
+  return self->data.id;
 }
 
 const char *
 bd_subscription_get_product_name (BdSubscription *self)
 {
   g_return_val_if_fail (BD_IS_SUBSCRIPTION (self), NULL);
-  return self->data->product_name;
+  return self->data.product_name;
 }
 
 BdStatus
 bd_subscription_get_status (BdSubscription *self)
 {
   g_return_val_if_fail (BD_IS_SUBSCRIPTION (self), BD_STATUS_ACTIVE);
-  return self->data->status;
+  return self->data.status;
 }
 
 guint
 bd_subscription_get_quantity (BdSubscription *self)
 {
   g_return_val_if_fail (BD_IS_SUBSCRIPTION (self), 0);
-  return self->data->quantity;
+  return self->data.quantity;
 }
 
 guint
 bd_subscription_get_assigned_licenses (BdSubscription *self)
 {
   g_return_val_if_fail (BD_IS_SUBSCRIPTION (self), 0);
-  return self->data->assigned_licenses;
+  return self->data.assigned_licenses;
 }
 
 BdRecurringBilling
 bd_subscription_get_recurring_billing (BdSubscription *self)
 {
   g_return_val_if_fail (BD_IS_SUBSCRIPTION (self), BD_RECURRING_BILLING_ON);
-  return self->data->recurring_billing;
+  return self->data.recurring_billing;
 }
 
 gboolean
@@ -355,7 +395,7 @@ bd_subscription_is_action_allowed (BdSubscription *self,
 {
   g_return_val_if_fail (BD_IS_SUBSCRIPTION (self), FALSE);
   g_return_val_if_fail (action < BD_N_ACTIONS, FALSE);
-  return (self->data->allowed_actions & BD_ACTION_MASK (action)) != 0;
+  return (self->data.allowed_actions & BD_ACTION_MASK (action)) != 0;
 }
 
 /**
@@ -369,5 +409,5 @@ bd_subscription_get_action_blocker (BdSubscription *self,
 {
   g_return_val_if_fail (BD_IS_SUBSCRIPTION (self), BD_BLOCKER_NONE);
   g_return_val_if_fail (action < BD_N_ACTIONS, BD_BLOCKER_NONE);
-  return self->data->action_blockers[action];
+  return self->data.action_blockers[action];
 }
