@@ -56,6 +56,8 @@ typedef enum
   STMT_INSERT_OPERATION,
   STMT_LIST_OPERATIONS,
   STMT_LIST_OPERATIONS_OF_SUBSCRIPTION,
+  STMT_LIST_OPERATIONS_NEWEST,
+  STMT_LIST_OPERATIONS_OF_SUBSCRIPTION_NEWEST,
   STMT_GET_IDEMPOTENT_ANSWER,
   STMT_PUT_IDEMPOTENT_ANSWER,
   STMT_FORGET_IDEMPOTENT_ANSWERS,
@@ -236,10 +238,11 @@ gboolean            _bd_store_pg_put_subscription    (BdStore                   
 /* bd-store-pg-ledger.c */
 void       _bd_store_pg_ledger_sql                (const char               **sql);
 gboolean   _bd_store_pg_add_operation             (BdStore                   *store,
-                                                   BdOperation               *operation,
+                                                   BdStoredOperation         *operation,
                                                    GError                   **error);
 GPtrArray *_bd_store_pg_list_operations           (BdStore                   *store,
                                                    const char                *subscription_id,
+                                                   BdOperationsOrder          order,
                                                    gint64                     after_seq,
                                                    guint                      limit,
                                                    GError                   **error);

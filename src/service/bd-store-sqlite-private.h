@@ -59,6 +59,8 @@ typedef enum
   STMT_INSERT_OPERATION,
   STMT_LIST_OPERATIONS,
   STMT_LIST_OPERATIONS_OF_SUBSCRIPTION,
+  STMT_LIST_OPERATIONS_NEWEST,
+  STMT_LIST_OPERATIONS_OF_SUBSCRIPTION_NEWEST,
   STMT_GET_IDEMPOTENT_ANSWER,
   STMT_PUT_IDEMPOTENT_ANSWER,
   STMT_FORGET_IDEMPOTENT_ANSWERS,
@@ -238,10 +240,11 @@ gboolean   _bd_store_sqlite_revoke_token       (BdStore               *store,
 /* bd-store-sqlite-ledger.c */
 void       _bd_store_sqlite_ledger_sql                (const char               **sql);
 gboolean   _bd_store_sqlite_add_operation             (BdStore                   *store,
-                                                       BdOperation               *operation,
+                                                       BdStoredOperation         *operation,
                                                        GError                   **error);
 GPtrArray *_bd_store_sqlite_list_operations           (BdStore                   *store,
                                                        const char                *subscription_id,
+                                                       BdOperationsOrder          order,
                                                        gint64                     after_seq,
                                                        guint                      limit,
                                                        GError                   **error);

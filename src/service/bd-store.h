@@ -79,7 +79,13 @@ typedef struct
   char   *action;           /* an allowedActions word */
   char   *idempotency_key;  /* NULL when the request had none */
   char   *detail;           /* a JSON object, as text (NULL is stored as "{}") */
-} BdOperation;
+  /* Read only: the user's display name and the product's name when the
+   * entry was written (the store takes them from its users and
+   * subscriptions then); NULL where they could not be known.
+   */
+  char   *user_display_name;
+  char   *product_name;
+} BdStoredOperation;
 
 /* A stored answer to a request with an Idempotency-Key. It is kept for a
  * retention the API decides: the API passes the oldest time still kept
@@ -202,10 +208,11 @@ struct _BdStoreInterface
                                                     GError                   **error);
 
   gboolean            (*add_operation)             (BdStore                   *self,
-                                                    BdOperation               *operation,
+                                                    BdStoredOperation         *operation,
                                                     GError                   **error);
   GPtrArray          *(*list_operations)           (BdStore                   *self,
                                                     const char                *subscription_id,
+                                                    BdOperationsOrder          order,
                                                     gint64                     after_seq,
                                                     guint                      limit,
                                                     GError                   **error);
@@ -320,14 +327,15 @@ gboolean          bd_store_has_domain_attached   (BdStore     *self,
                                                   gboolean    *attached,
                                                   GError     **error);
 
-gboolean   bd_store_add_operation   (BdStore      *self,
-                                     BdOperation  *operation,
-                                     GError      **error);
-GPtrArray *bd_store_list_operations (BdStore      *self,
-                                     const char   *subscription_id,
-                                     gint64        after_seq,
-                                     guint         limit,
-                                     GError      **error);
+gboolean   bd_store_add_operation   (BdStore            *self,
+                                     BdStoredOperation  *operation,
+                                     GError            **error);
+GPtrArray *bd_store_list_operations (BdStore            *self,
+                                     const char         *subscription_id,
+                                     BdOperationsOrder   order,
+                                     gint64              after_seq,
+                                     guint               limit,
+                                     GError            **error);
 
 gboolean bd_store_get_idempotent_answer     (BdStore                   *self,
                                              const char                *user_id,
@@ -359,14 +367,14 @@ gboolean bd_store_ping (BdStore  *self,
                         GError  **error);
 void     bd_store_maintain (BdStore *self);
 
-void bd_operation_free         (BdOperation        *operation);
+void bd_stored_operation_free  (BdStoredOperation  *operation);
 void bd_idempotent_answer_free (BdIdempotentAnswer *answer);
 void bd_stored_user_free       (BdStoredUser       *user);
 void bd_stored_token_free      (BdStoredToken      *token);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoredUser, bd_stored_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoredToken, bd_stored_token_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdOperation, bd_operation_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoredOperation, bd_stored_operation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdIdempotentAnswer, bd_idempotent_answer_free)
 
 G_END_DECLS
