@@ -179,7 +179,8 @@ fixture_tear_down (Fixture       *f,
 {
   g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), APPLICATION_ID, NULL);
 
-  gtk_window_destroy (GTK_WINDOW (f->window));
+  if (f->window != NULL)
+    gtk_window_destroy (GTK_WINDOW (f->window));
   g_clear_pointer (&f->service, bd_test_service_free);
   g_clear_pointer (&f->cache_path, g_free);
   g_clear_pointer (&f->cache_text, g_free);
@@ -724,6 +725,42 @@ test_offline_closes (Fixture       *f,
   g_assert_false (dialog_shown (f));
 }
 
+/* The window closed while it asks the service (/v1/me and the list, as
+ * Refresh does): it goes at once, its page and rows with it, and the
+ * cancelled requests' callbacks touch none of them. Kept alive unrealized
+ * until its requests ended, a popover of a row had no surface left when
+ * GTK's tooltip timeout looked at it (gdk_surface_get_device_position:
+ * assertion 'GDK_IS_SURFACE (surface)' failed, in the case after).
+ */
+static void
+test_closed_while_asking (Fixture       *f,
+                          gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (f->window);
+  GtkWidget *page = GTK_WIDGET (f->page);
+  g_autoptr(GPtrArray) rows = g_ptr_array_new ();
+  GtkWidget *row;
+
+  collect_rows (page, rows);
+  g_assert_cmpuint (rows->len, >, 0);
+  row = g_ptr_array_index (rows, 0);
+  g_object_add_weak_pointer (G_OBJECT (window), (gpointer *) &window);
+  g_object_add_weak_pointer (G_OBJECT (page), (gpointer *) &page);
+  g_object_add_weak_pointer (G_OBJECT (row), (gpointer *) &row);
+
+  gtk_widget_activate_action (window, "win.refresh", NULL);
+  g_assert_true (bd_products_page_is_loading (f->page));
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  f->window = NULL;
+  f->page = NULL;
+  g_assert_null (window);
+  g_assert_null (page);
+  g_assert_null (row);
+
+  /* The requests end, cancelled, with nothing left to touch. */
+  bd_test_settle (300);
+}
+
 /* New in order: from the test service's product names, their ids shuffled. */
 #define NEW_SUBSCRIPTIONS \
   SUB ("n4", "Alpha Plan", "\"quantity\":1") "," \
@@ -859,6 +896,8 @@ main (int   argc,
               test_try_again_asks_me, fixture_tear_down);
   g_test_add ("/offline/closes-pane-and-dialogs", Fixture, &admin, fixture_set_up,
               test_offline_closes, fixture_tear_down);
+  g_test_add ("/offline/closed-while-asking", Fixture, &admin, fixture_set_up,
+              test_closed_while_asking, fixture_tear_down);
   g_test_add ("/offline/new-rows-in-order", Fixture, &admin, fixture_set_up,
               test_new_rows_in_order, fixture_tear_down);
   g_test_add ("/offline/signed-out/admin", Fixture, &admin, fixture_set_up, test_signed_out,

@@ -21,14 +21,13 @@
 
 typedef struct
 {
-  BdProductsPage *page;
+  BdProductsPage *page;     /* not a reference: the load is cancelled in its dispose */
   char           *message;  /* why the load failed, for when nothing is cached */
 } GoOffline;
 
 static void
 go_offline_free (GoOffline *data)
 {
-  g_object_unref (data->page);
   g_free (data->message);
   g_free (data);
 }
@@ -132,7 +131,7 @@ _bd_products_page_go_offline (BdProductsPage *self,
 {
   GoOffline *data = g_new0 (GoOffline, 1);
 
-  data->page = g_object_ref (self);
+  data->page = self;
   data->message = g_strdup (error->message);
   bd_list_cache_load_async (self->service_url, self->user_id, self->cancellable, load_cache_cb,
                             data);

@@ -149,7 +149,7 @@ list_subscriptions_cb (GObject      *object,
                        gpointer      user_data)
 {
   BdClient *client = BD_CLIENT (object);
-  g_autoptr(BdProductsPage) self = user_data;
+  BdProductsPage *self = user_data;
   g_autoptr(GPtrArray) page = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *next_link = NULL;
@@ -287,7 +287,7 @@ list_billing_profiles_cb (GObject      *object,
                           GAsyncResult *result,
                           gpointer      user_data)
 {
-  g_autoptr(BdProductsPage) self = user_data;
+  BdProductsPage *self = user_data;
   g_autoptr(GPtrArray) profiles = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -311,7 +311,7 @@ load_page (BdProductsPage *self,
            const char     *next_link)
 {
   bd_client_list_subscriptions_async (self->client, next_link, TOP (next_link), self->cancellable,
-                                      list_subscriptions_cb, g_object_ref (self));
+                                      list_subscriptions_cb, self);
 }
 
 /* GTK 4.8's list items take the focus themselves, so the keys that open a
@@ -606,8 +606,10 @@ bd_products_page_reload (BdProductsPage *self)
 
   set_loading (self, TRUE);
   _bd_products_page_update_state (self);
+  /* Not references: the page goes with its window, its requests cancelled
+   * (dispose), their callbacks returning before they touch it. */
   bd_client_list_billing_profiles_async (self->client, self->cancellable, list_billing_profiles_cb,
-                                         g_object_ref (self));
+                                         self);
   load_page (self, NULL);
 }
 

@@ -31,7 +31,7 @@ get_me_cb (GObject      *object,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  g_autoptr(BdWindow) self = user_data;
+  BdWindow *self = user_data;
   g_autoptr(BdUser) user = NULL;
   g_autoptr(BdTenant) tenant = NULL;
   g_autoptr(GError) error = NULL;
@@ -326,7 +326,9 @@ load (BdWindow *self)
     return;
 
   self->cancellable = g_cancellable_new ();
-  bd_client_get_me_async (self->client, self->cancellable, get_me_cb, g_object_ref (self));
+  /* Not a reference: closed while it asks, the window goes at once (dispose
+   * cancels, and the callback returns before touching it). */
+  bd_client_get_me_async (self->client, self->cancellable, get_me_cb, self);
 }
 
 static void
