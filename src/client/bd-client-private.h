@@ -81,6 +81,10 @@ gpointer  _bd_client_read_answer           (BdClientAnswerKind    kind,
                                             GDestroyNotify       *value_free,
                                             GError              **error);
 
+/* bd-client.c */
+void      _bd_client_emit_subscription_changed (BdClient         *self,
+                                                const char       *id);
+
 /* bd-client-request.c */
 GTask    *_bd_client_new_task              (BdClient             *self,
                                             GCancellable         *cancellable,

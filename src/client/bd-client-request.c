@@ -249,6 +249,13 @@ answer_received (GTask *task)
     }
 
   g_task_return_pointer (task, value, value_free);
+
+  /* A change the service applied (or replayed): whoever shows what the
+   * service holds learns of it, after the caller had the answer.
+   */
+  if (request->expected_id != NULL &&
+      g_strcmp0 (soup_message_get_method (request->message), SOUP_METHOD_GET) != 0)
+    _bd_client_emit_subscription_changed (self, request->expected_id);
 }
 
 static void

@@ -35,6 +35,13 @@ enum {
 
 static GParamSpec *properties [N_PROPS];
 
+enum {
+  SUBSCRIPTION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
+
 
 /*
  * GObject overrides
@@ -256,6 +263,18 @@ bd_client_class_init (BdClientClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * BdClient::subscription-changed:
+   * @id: the subscription's id
+   *
+   * A change sent through this client (a cancel, a PATCH, a reactivate, a
+   * delete) was answered with success, after its caller had the answer:
+   * what the service holds of @id changed, and so did its ledger.
+   */
+  signals [SUBSCRIPTION_CHANGED] =
+    g_signal_new ("subscription-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -279,6 +298,13 @@ send_get (BdClient           *self,
 {
   _bd_client_send_request (self, task, SOUP_METHOD_GET, uri, NULL, NULL, NULL, answer_kind,
                            expected_id);
+}
+
+void
+_bd_client_emit_subscription_changed (BdClient   *self,
+                                      const char *id)
+{
+  g_signal_emit (self, signals [SUBSCRIPTION_CHANGED], 0, id);
 }
 
 /*
