@@ -92,6 +92,56 @@ list_page (BdClient    *client,
   return bd_client_list_subscriptions_finish (client, result, next, error);
 }
 
+static GPtrArray *
+list_operations (BdClient           *client,
+                 const char         *next_link,
+                 guint               top,
+                 BdOperationsOrder   order,
+                 const char         *subscription_id,
+                 char              **next,
+                 GError            **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  bd_client_list_operations_async (client, next_link, top, order, subscription_id, NULL,
+                                   store_result_cb, &result);
+  wait_for_result (&result);
+  return bd_client_list_operations_finish (client, result, next, error);
+}
+
+/* Every entry of the ledger, pages of @top followed by their nextLink. */
+static GPtrArray *
+list_all_operations (BdClient          *client,
+                     guint              top,
+                     BdOperationsOrder  order,
+                     const char        *subscription_id,
+                     guint             *n_pages)
+{
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *next = NULL;
+
+  *n_pages = 0;
+  do
+    {
+      g_autoptr(GPtrArray) page = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *link = g_steal_pointer (&next);
+
+      /* a nextLink repeats top, order and subscriptionId */
+      page = list_operations (client, link, link != NULL ? 0 : top, order, subscription_id,
+                              &next, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (page->len, <=, top);
+      g_assert_true (next == NULL || g_str_has_prefix (next, bd_client_get_base_url (client)));
+      for (guint i = 0; i < page->len; i++)
+        g_ptr_array_add (all, g_object_ref (g_ptr_array_index (page, i)));
+      (*n_pages)++;
+    }
+  while (next != NULL);
+
+  return g_steal_pointer (&all);
+}
+
 static BdSubscription *
 get_subscription (BdClient    *client,
                   const char  *id,
@@ -727,6 +777,212 @@ test_delete (void)
   g_assert_cmpuint (count_operations (service, "s3"), ==, 1);
 
   g_assert_finalize_object (client);
+}
+
+/* One of each change, then the ledger read back through the client, pages
+ * of 2 oldest first: each entry's kind, who, what and its detail.
+ */
+static void
+test_operations (void)
+{
+  g_autoptr(BdTestService) service = bd_test_service_new (TENANT, NOW);
+  BdClient *client = new_client (service->url, ADMIN);
+  g_autofree char *key = bd_client_new_idempotency_key ();
+  g_autofree char *s2_etag = etag_of (client, "s2");
+  g_autofree char *s3_etag = etag_of (client, "s3");
+  g_autoptr(BdSubscription) changed = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GPtrArray) of_s2 = NULL;
+  g_autoptr(GError) error = NULL;
+  CancelOuts outs = { 0 };
+  BdOperation *operation;
+  BdCancelReason reason;
+  BdRefundMethod method;
+  BdRecurringBilling recurring_from, recurring_to;
+  BdStatus status_from, status_to;
+  BdMoney refund;
+  gint64 from, to;
+  guint n_pages;
+
+  changed = cancel (client, "s1", BD_CANCEL_REASON_OTHER, "Vi samler licenserne i E3.", key,
+                    &outs, &error);
+  g_assert_no_error (error);
+  g_clear_object (&changed);
+  changed = update (client, "s2", s2_etag, TRUE, BD_RECURRING_BILLING_OFF, 6, &error);
+  g_assert_no_error (error);
+  g_clear_object (&changed);
+  changed = reactivate (client, "s9", NULL, &error);
+  g_assert_no_error (error);
+  g_clear_object (&changed);
+  changed = delete (client, "s3", s3_etag, S3_PRODUCT, NULL, &error);
+  g_assert_no_error (error);
+
+  all = list_all_operations (client, 2, BD_OPERATIONS_ORDER_OLDEST, NULL, &n_pages);
+  g_assert_cmpuint (all->len, ==, 5);
+  g_assert_cmpuint (n_pages, ==, 3);
+
+  operation = g_ptr_array_index (all, 0);
+  g_assert_cmpint (bd_operation_get_action (operation), ==, BD_ACTION_CANCEL);
+  g_assert_cmpstr (bd_operation_get_subscription_id (operation), ==, "s1");
+  g_assert_cmpstr (bd_operation_get_user_id (operation), ==, "u1");
+  g_assert_cmpstr (bd_operation_get_idempotency_key (operation), ==, key);
+  g_assert_cmpint (bd_operation_get_time (operation), ==, bd_test_time (NOW));
+  g_assert_true (bd_operation_has_detail (operation));
+  g_assert_true (bd_operation_get_cancel_reason (operation, &reason));
+  g_assert_cmpint (reason, ==, BD_CANCEL_REASON_OTHER);
+  g_assert_cmpstr (bd_operation_get_feedback (operation), ==, "Vi samler licenserne i E3.");
+  g_assert_true (bd_operation_get_refund (operation, &refund, &method));
+  g_assert_true (bd_money_equal (&refund, &outs.refund));
+  g_assert_cmpint (method, ==, outs.refund_method);
+  g_assert_false (bd_operation_get_quantity_change (operation, NULL, NULL));
+
+  operation = g_ptr_array_index (all, 1);
+  g_assert_cmpint (bd_operation_get_action (operation), ==, BD_ACTION_CHANGE_RECURRING_BILLING);
+  g_assert_cmpstr (bd_operation_get_subscription_id (operation), ==, "s2");
+  g_assert_null (bd_operation_get_idempotency_key (operation));
+  g_assert_true (bd_operation_get_recurring_billing_change (operation, &recurring_from,
+                                                            &recurring_to));
+  g_assert_cmpint (recurring_from, ==, BD_RECURRING_BILLING_ON);
+  g_assert_cmpint (recurring_to, ==, BD_RECURRING_BILLING_OFF);
+  g_assert_false (bd_operation_get_cancel_reason (operation, NULL));
+  g_assert_false (bd_operation_get_refund (operation, NULL, NULL));
+
+  operation = g_ptr_array_index (all, 2);
+  g_assert_cmpint (bd_operation_get_action (operation), ==, BD_ACTION_CHANGE_QUANTITY);
+  g_assert_true (bd_operation_get_quantity_change (operation, &from, &to));
+  g_assert_cmpint (to, ==, 6);
+  g_assert_cmpint (from, !=, 6);
+
+  operation = g_ptr_array_index (all, 3);
+  g_assert_cmpint (bd_operation_get_action (operation), ==, BD_ACTION_REACTIVATE);
+  g_assert_cmpstr (bd_operation_get_subscription_id (operation), ==, "s9");
+  g_assert_true (bd_operation_get_status_change (operation, &status_from, &status_to));
+  g_assert_cmpint (status_from, ==, BD_STATUS_EXPIRED);
+  g_assert_cmpint (status_to, ==, BD_STATUS_ACTIVE);
+
+  operation = g_ptr_array_index (all, 4);
+  g_assert_cmpint (bd_operation_get_action (operation), ==, BD_ACTION_DELETE);
+  g_assert_cmpstr (bd_operation_get_subscription_id (operation), ==, "s3");
+  g_assert_true (bd_operation_get_status_change (operation, NULL, &status_to));
+  g_assert_cmpint (status_to, ==, BD_STATUS_DELETED);
+
+  /* ids are unique */
+  for (guint i = 0; i < all->len; i++)
+    for (guint j = i + 1; j < all->len; j++)
+      g_assert_cmpstr (bd_operation_get_id (g_ptr_array_index (all, i)), !=,
+                       bd_operation_get_id (g_ptr_array_index (all, j)));
+
+  /* one subscription's, its nextLink keeping the filter */
+  of_s2 = list_all_operations (client, 1, BD_OPERATIONS_ORDER_OLDEST, "s2", &n_pages);
+  g_assert_cmpuint (of_s2->len, ==, 2);
+  g_assert_cmpuint (n_pages, ==, 2);
+  for (guint i = 0; i < of_s2->len; i++)
+    g_assert_cmpstr (bd_operation_get_subscription_id (g_ptr_array_index (of_s2, i)), ==, "s2");
+
+  g_assert_finalize_object (client);
+}
+
+/* A reader is refused (403), an unknown subscription is 404 on its target, a
+ * nextLink elsewhere never gets the token.
+ */
+static void
+test_operations_refused (void)
+{
+  g_autoptr(BdTestService) service = bd_test_service_new (TENANT, NOW);
+  BdClient *client = new_client (service->url, ADMIN);
+  BdClient *reader = new_client (service->url, READER);
+  g_autoptr(GPtrArray) forbidden_none = NULL;
+  g_autoptr(GPtrArray) unknown_none = NULL;
+  g_autoptr(GPtrArray) foreign_none = NULL;
+  g_autoptr(GError) forbidden = NULL;
+  g_autoptr(GError) unknown = NULL;
+  g_autoptr(GError) foreign = NULL;
+  g_autofree char *next = g_strdup ("stale");
+
+  forbidden_none = list_operations (reader, NULL, 10, BD_OPERATIONS_ORDER_OLDEST, NULL, &next,
+                                    &forbidden);
+  g_assert_null (forbidden_none);
+  g_assert_null (next);
+  assert_api_error (forbidden, BD_ERROR_CODE_FORBIDDEN, 403);
+
+  unknown_none = list_operations (client, NULL, 10, BD_OPERATIONS_ORDER_OLDEST, "s404", NULL,
+                                  &unknown);
+  g_assert_null (unknown_none);
+  assert_api_error (unknown, BD_ERROR_CODE_NOT_FOUND, 404);
+  g_assert_cmpstr (bd_client_error_get_target (unknown), ==, "subscriptionId");
+
+  foreign_none = list_operations (client, "http://billing.example/v1/operations?skipToken=MToy",
+                                  0, BD_OPERATIONS_ORDER_OLDEST, NULL, NULL, &foreign);
+  g_assert_null (foreign_none);
+  g_assert_error (foreign, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER);
+
+  g_assert_finalize_object (reader);
+  g_assert_finalize_object (client);
+}
+
+/* The reader of an entry is strict: each bad entry is refused with the path
+ * of its bad value.
+ */
+static void
+test_operation_reader (void)
+{
+  static const struct {
+    const char *json;
+    const char *path;   /* NULL: read */
+  } cases[] = {
+    { "{\"id\":\"o1\",\"time\":\"2026-11-03T00:00:00Z\",\"userId\":\"u1\","
+      "\"subscriptionId\":\"s1\",\"action\":\"delete\",\"idempotencyKey\":null,"
+      "\"detail\":{\"from\":\"expired\",\"to\":\"deleted\"}}", NULL },
+    { "{\"id\":\"o1\",\"time\":\"2026-11-03T00:00:00Z\",\"userId\":\"u1\","
+      "\"userDisplayName\":null,\"productName\":\"Visio Plan 2\","
+      "\"subscriptionId\":\"s1\",\"action\":\"cancel\",\"idempotencyKey\":\"k\","
+      "\"detail\":null}", NULL },
+    { "{\"id\":\"o1\",\"time\":\"2026-11-03T00:00:00Z\",\"userId\":\"u1\","
+      "\"subscriptionId\":\"s1\",\"action\":\"rename\",\"idempotencyKey\":null,"
+      "\"detail\":null}", "value[0].action" },
+    { "{\"id\":\"o1\",\"time\":\"2026-11-03T00:00:00Z\",\"userId\":\"u1\","
+      "\"subscriptionId\":\"s1\",\"action\":\"reactivate\",\"idempotencyKey\":null,"
+      "\"detail\":{\"from\":\"expired\",\"to\":\"deleted\"}}", "value[0].detail.to" },
+    { "{\"id\":\"o1\",\"time\":\"2026-11-03T00:00:00Z\",\"userId\":\"u1\","
+      "\"subscriptionId\":\"s1\",\"action\":\"changeQuantity\",\"idempotencyKey\":null,"
+      "\"detail\":{\"from\":\"3\",\"to\":4}}", "value[0].detail.from" },
+    { "{\"id\":\"o1\",\"time\":\"2026-11-03T00:00:00Z\",\"userId\":\"u1\","
+      "\"subscriptionId\":\"s1\",\"action\":\"cancel\",\"idempotencyKey\":null,"
+      "\"detail\":{\"reason\":\"bored\",\"feedback\":null,\"refund\":null}}",
+      "value[0].detail.reason" },
+    { "{\"id\":\"o1\",\"time\":\"2026-11-03T00:00:00Z\",\"userId\":\"u1\","
+      "\"subscriptionId\":\"s1\",\"action\":\"changeRecurringBilling\","
+      "\"idempotencyKey\":null,\"detail\":{\"from\":\"on\",\"to\":\"off\",\"by\":1}}",
+      "value[0].detail.by" },
+    { "{\"id\":\"o1\",\"time\":\"2026-11-03T00:00:00Z\",\"userId\":\"u1\","
+      "\"productName\":\"\",\"subscriptionId\":\"s1\",\"action\":\"delete\","
+      "\"idempotencyKey\":null,\"detail\":null}", "value[0].productName" },
+    { "{\"id\":\"o1\",\"time\":\"2026-11-03\",\"userId\":\"u1\","
+      "\"subscriptionId\":\"s1\",\"action\":\"delete\",\"idempotencyKey\":null,"
+      "\"detail\":null}", "value[0].time" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = NULL;
+      g_autoptr(BdOperation) operation = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_test_message ("%u", i);
+      node = bd_json_parse (cases[i].json, -1, &error);
+      g_assert_no_error (error);
+      operation = bd_operation_new_from_json (node, "value[0]", &error);
+      if (cases[i].path == NULL)
+        {
+          g_assert_no_error (error);
+          g_assert_true (BD_IS_OPERATION (operation));
+          continue;
+        }
+
+      g_assert_null (operation);
+      g_assert_error (error, BD_CORE_ERROR, BD_CORE_ERROR_INVALID);
+      g_assert_cmpstr (bd_core_error_get_path (error), ==, cases[i].path);
+    }
 }
 
 /* Cancelled right after starting, or before: G_IO_ERROR_CANCELLED as it is. */
@@ -1729,8 +1985,15 @@ test_bad_answers (void)
       g_autoptr(GError) get_error = NULL;
       g_autoptr(GError) me_error = NULL;
       g_autoptr(GError) cancellation_error = NULL;
+      g_autoptr(GError) operations_error = NULL;
+      g_autoptr(GPtrArray) operations = NULL;
 
       g_test_message ("%s", modes[i]);
+      operations = list_operations (client, NULL, 3, BD_OPERATIONS_ORDER_NEWEST, NULL, NULL,
+                                    &operations_error);
+      g_assert_null (operations);
+      g_assert_error (operations_error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER);
+
       page = list_page (client, NULL, 3, NULL, &list_error);
       g_assert_null (page);
       g_assert_error (list_error, BD_CLIENT_ERROR, BD_CLIENT_ERROR_BAD_ANSWER);
@@ -2002,6 +2265,9 @@ main (int   argc,
   g_test_add_func ("/client/update/refused", test_update_refused);
   g_test_add_func ("/client/reactivate", test_reactivate);
   g_test_add_func ("/client/delete", test_delete);
+  g_test_add_func ("/client/operations", test_operations);
+  g_test_add_func ("/client/operations/refused", test_operations_refused);
+  g_test_add_func ("/client/operations/reader", test_operation_reader);
   g_test_add_func ("/client/cancellable", test_cancellable);
   g_test_add_func ("/client/network/unreachable", test_unreachable);
   g_test_add_func ("/client/network/bad-base-url", test_bad_base_url);

@@ -1489,9 +1489,9 @@ counting_has_domain_attached (BdStore     *store,
 }
 
 static gboolean
-counting_add_operation (BdStore      *store,
-                        BdOperation  *operation,
-                        GError      **error)
+counting_add_operation (BdStore            *store,
+                        BdStoredOperation  *operation,
+                        GError            **error)
 {
   return bd_store_add_operation (counted (store, "add_operation"), operation, error);
 }

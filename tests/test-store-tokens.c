@@ -445,7 +445,7 @@ test_migrate_from_1 (Fixture       *f,
   operations = bd_store_list_operations (store, NULL, 0, 10, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (operations->len, ==, 1);
-  g_assert_cmpstr (((BdOperation *) g_ptr_array_index (operations, 0))->user_id, ==, "u1");
+  g_assert_cmpstr (((BdStoredOperation *) g_ptr_array_index (operations, 0))->user_id, ==, "u1");
   g_assert_true (bd_store_get_idempotent_answer (store, "u1", "POST /v1/subscriptions/s1/cancel",
                                                  "key-1", 0, &answer, &error));
   g_assert_no_error (error);

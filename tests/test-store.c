@@ -1025,7 +1025,7 @@ test_rollback (Fixture       *fixture,
   g_autoptr(BdSubscriptionData) changed = bd_subscription_data_copy (original);
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) operations = NULL;
-  BdOperation operation = {
+  BdStoredOperation operation = {
     .time = bd_test_time (NOW), .user_id = (char *) "u1", .subscription_id = (char *) "s1",
     .action = (char *) "changeQuantity", .detail = (char *) "{}",
   };
@@ -1083,8 +1083,8 @@ test_rollback (Fixture       *fixture,
  */
 
 static void
-assert_operation_eq (const BdOperation *a,
-                     const BdOperation *b)
+assert_operation_eq (const BdStoredOperation *a,
+                     const BdStoredOperation *b)
 {
   g_assert_cmpint (a->seq, ==, b->seq);
   g_assert_cmpstr (a->id, ==, b->id);
@@ -1111,7 +1111,7 @@ list_seqs (BdStore    *store,
 
   for (guint i = 0; i < operations->len; i++)
     {
-      BdOperation *operation = g_ptr_array_index (operations, i);
+      BdStoredOperation *operation = g_ptr_array_index (operations, i);
 
       g_string_append_printf (seqs, "%s%" G_GINT64_FORMAT, i > 0 ? " " : "", operation->seq);
     }
@@ -1120,8 +1120,8 @@ list_seqs (BdStore    *store,
 }
 
 static void
-add_operation_ok (BdStore     *store,
-                  BdOperation *operation)
+add_operation_ok (BdStore           *store,
+                  BdStoredOperation *operation)
 {
   g_autoptr(GError) error = NULL;
 
@@ -1134,8 +1134,8 @@ add_operation_ok (BdStore     *store,
 }
 
 static void
-add_operation_fails (BdStore     *store,
-                     BdOperation *operation)
+add_operation_fails (BdStore           *store,
+                     BdStoredOperation *operation)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *id_before = g_strdup (operation->id);
@@ -1148,7 +1148,7 @@ add_operation_fails (BdStore     *store,
 }
 
 static void
-clear_operation (BdOperation *operation)
+clear_operation (BdStoredOperation *operation)
 {
   g_clear_pointer (&operation->id, g_free);
   g_clear_pointer (&operation->user_id, g_free);
@@ -1166,26 +1166,26 @@ test_operations (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) all = NULL;
   gint64 now = bd_test_time (NOW);
-  BdOperation a = {
+  BdStoredOperation a = {
     .time = now, .user_id = g_strdup ("u1"), .subscription_id = g_strdup ("s1"),
     .action = g_strdup ("cancel"), .idempotency_key = g_strdup ("key-1"),
     .detail = g_strdup ("{\"reason\": \"tooExpensive\"}"),
   };
-  BdOperation b = {
+  BdStoredOperation b = {
     .id = g_strdup ("op-b"), .time = now + 60, .user_id = g_strdup ("u2"),
     .subscription_id = g_strdup ("s2"), .action = g_strdup ("changeQuantity"),
     .detail = g_strdup ("{\"from\": 40, \"to\": 45}"),
   };
-  BdOperation c = {
+  BdStoredOperation c = {
     .time = now + 120, .user_id = g_strdup ("u1"), .subscription_id = g_strdup ("s1"),
     .action = g_strdup ("reactivate"),
   };
-  BdOperation bad = {
+  BdStoredOperation bad = {
     .id = g_strdup ("op-b"), .time = now, .user_id = g_strdup ("u1"),
     .subscription_id = g_strdup ("s1"), .action = g_strdup ("cancel"),
     .detail = g_strdup ("{}"),
   };
-  BdOperation d = {
+  BdStoredOperation d = {
     .time = now + 180, .user_id = g_strdup ("u1"), .subscription_id = g_strdup ("s5"),
     .action = g_strdup ("delete"), .detail = g_strdup ("{}"),
   };
@@ -1271,13 +1271,13 @@ test_operations (Fixture       *fixture,
 static void
 test_operation_free (void)
 {
-  BdOperation *operation = g_new0 (BdOperation, 1);
+  BdStoredOperation *operation = g_new0 (BdStoredOperation, 1);
   BdIdempotentAnswer *answer = g_new0 (BdIdempotentAnswer, 1);
 
   operation->id = g_strdup ("x");
   operation->detail = g_strdup ("{}");
-  bd_operation_free (operation);
-  bd_operation_free (NULL);
+  bd_stored_operation_free (operation);
+  bd_stored_operation_free (NULL);
 
   answer->fingerprint = g_bytes_new ("f", 1);
   bd_idempotent_answer_free (answer);

@@ -634,7 +634,7 @@ test_server_gone (void)
   operations = bd_store_list_operations (service->store, "s1", 0, 10, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (operations->len, ==, 1);
-  g_assert_cmpstr (((BdOperation *) operations->pdata[0])->idempotency_key, ==, "gone-2");
+  g_assert_cmpstr (((BdStoredOperation *) operations->pdata[0])->idempotency_key, ==, "gone-2");
 
   g_log_remove_handler ("bd-server", n_handler);
 }

@@ -168,17 +168,38 @@ _bd_client_list_answer_free (gpointer data)
 {
   BdClientListAnswer *answer = data;
 
-  g_clear_pointer (&answer->subscriptions, g_ptr_array_unref);
+  g_clear_pointer (&answer->values, g_ptr_array_unref);
   g_free (answer->next_link);
   g_free (answer);
 }
 
+/* Reads one value of a page at @path. */
+typedef gpointer (*ValueFunc) (JsonNode    *node,
+                               const char  *path,
+                               GError     **error);
+
 static gpointer
-read_list_answer (JsonNode        *node,
-                  GUri            *base_uri,
-                  const char      *expected_id,
-                  GDestroyNotify  *value_free,
-                  GError         **error)
+read_list_subscription (JsonNode    *node,
+                        const char  *path,
+                        GError     **error)
+{
+  return read_subscription (node, path, NULL, error);
+}
+
+static gpointer
+read_list_operation (JsonNode    *node,
+                     const char  *path,
+                     GError     **error)
+{
+  return bd_operation_new_from_json (node, path, error);
+}
+
+/* {"value": [...], "nextLink": URL on the base URL's origin, or null} */
+static BdClientListAnswer *
+read_page (JsonNode   *node,
+           GUri       *base_uri,
+           ValueFunc   read_value,
+           GError    **error)
 {
   static const char * const keys[] = { "value", "nextLink", NULL };
   g_autoptr(BdClientListAnswer) answer = g_new0 (BdClientListAnswer, 1);
@@ -207,21 +228,42 @@ read_list_answer (JsonNode        *node,
     }
 
   length = json_array_get_length (value);
-  answer->subscriptions = g_ptr_array_new_full (length, g_object_unref);
+  answer->values = g_ptr_array_new_full (length, g_object_unref);
   for (guint i = 0; i < length; i++)
     {
       g_autofree char *path = bd_json_path_index ("value", i);
-      BdSubscription *subscription;
+      gpointer item;
 
-      subscription = read_subscription (json_array_get_element (value, i), path, NULL, error);
-      if (subscription == NULL)
+      item = read_value (json_array_get_element (value, i), path, error);
+      if (item == NULL)
         return NULL;
-      g_ptr_array_add (answer->subscriptions, subscription);
+      g_ptr_array_add (answer->values, item);
     }
 
   answer->next_link = g_strdup (next_link);
-  *value_free = _bd_client_list_answer_free;
   return g_steal_pointer (&answer);
+}
+
+static gpointer
+read_list_answer (JsonNode        *node,
+                  GUri            *base_uri,
+                  const char      *expected_id,
+                  GDestroyNotify  *value_free,
+                  GError         **error)
+{
+  *value_free = _bd_client_list_answer_free;
+  return read_page (node, base_uri, read_list_subscription, error);
+}
+
+static gpointer
+read_operations_answer (JsonNode        *node,
+                        GUri            *base_uri,
+                        const char      *expected_id,
+                        GDestroyNotify  *value_free,
+                        GError         **error)
+{
+  *value_free = _bd_client_list_answer_free;
+  return read_page (node, base_uri, read_list_operation, error);
 }
 
 /* The cancel answer as core reads it, about the subscription asked for. */
@@ -252,6 +294,7 @@ static const AnswerFunc answer_funcs[BD_CLIENT_N_ANSWER_KINDS] = {
   [BD_CLIENT_ANSWER_SUBSCRIPTION] = read_subscription_answer,
   [BD_CLIENT_ANSWER_CANCELLATION] = read_cancellation_answer,
   [BD_CLIENT_ANSWER_CANCEL] = read_cancel_answer,
+  [BD_CLIENT_ANSWER_OPERATIONS] = read_operations_answer,
 };
 
 /* A non-2xx answer: the error document's code, or one from the status. */

@@ -14,7 +14,7 @@
 G_BEGIN_DECLS
 
 /* Between the files of BdClient: bd-client.c (the object and the reads),
- * bd-client-changes.c (the changes), bd-client-request.c (messages,
+ * bd-client-operations.c (the ledger), bd-client-changes.c (the changes), bd-client-request.c (messages,
  * timeouts, sending), bd-client-url.c (where a request may go),
  * bd-client-answers.c (reading the answers) and bd-client-error.c
  * (BdClientError and its sentences).
@@ -45,9 +45,10 @@ typedef enum
   BD_CLIENT_ANSWER_SUBSCRIPTION,      /* BdSubscription */
   BD_CLIENT_ANSWER_CANCELLATION,      /* BdCancellation */
   BD_CLIENT_ANSWER_CANCEL,            /* BdCancelAnswer */
+  BD_CLIENT_ANSWER_OPERATIONS,        /* BdClientListAnswer of BdOperation */
 } BdClientAnswerKind;
 
-#define BD_CLIENT_N_ANSWER_KINDS (BD_CLIENT_ANSWER_CANCEL + 1)
+#define BD_CLIENT_N_ANSWER_KINDS (BD_CLIENT_ANSWER_OPERATIONS + 1)
 
 typedef struct
 {
@@ -56,9 +57,10 @@ typedef struct
   gint64    server_time;
 } BdClientMeAnswer;
 
+/* A page of a list: BdSubscription or BdOperation values. */
 typedef struct
 {
-  GPtrArray *subscriptions;
+  GPtrArray *values;
   char      *next_link;
 } BdClientListAnswer;
 
@@ -82,8 +84,20 @@ gpointer  _bd_client_read_answer           (BdClientAnswerKind    kind,
                                             GError              **error);
 
 /* bd-client.c */
-void      _bd_client_emit_subscription_changed (BdClient         *self,
-                                                const char       *id);
+void       _bd_client_emit_subscription_changed (BdClient       *self,
+                                                 const char     *id);
+void       _bd_client_send_page            (BdClient             *self,
+                                            GTask                *task,
+                                            const char           *next_link,
+                                            guint                 top,
+                                            const char           *path,
+                                            const char           *first_query,
+                                            BdClientAnswerKind    answer_kind);
+GPtrArray *_bd_client_page_finish          (BdClient             *self,
+                                            GAsyncResult         *result,
+                                            gpointer              source_tag,
+                                            char                **next_link,
+                                            GError              **error);
 
 /* bd-client-request.c */
 GTask    *_bd_client_new_task              (BdClient             *self,
@@ -117,6 +131,9 @@ GUri     *_bd_client_subscription_uri      (BdClient             *self,
 GUri     *_bd_client_parse_same_origin     (GUri                 *base_uri,
                                             const char           *url);
 GUri     *_bd_client_uri_with_top          (GUri                 *uri,
+                                            guint                 top);
+GUri     *_bd_client_next_page_uri         (BdClient             *self,
+                                            const char           *next_link,
                                             guint                 top);
 gboolean  _bd_client_is_loopback_host      (const char           *host);
 

@@ -154,6 +154,35 @@ _bd_client_uri_with_top (GUri  *uri,
 }
 
 /**
+ * _bd_client_next_page_uri:
+ * @next_link: the `nextLink` of a list's page
+ * @top: the page size to ask for (1..500), or 0 for the link's own
+ *
+ * Where the next page of a list is asked for: @next_link, only on the base
+ * URL's scheme, host and port (the token never goes anywhere else).
+ *
+ * Returns: (transfer full) (nullable): the URL, or %NULL for a link elsewhere
+ */
+GUri *
+_bd_client_next_page_uri (BdClient   *self,
+                          const char *next_link,
+                          guint       top)
+{
+  g_autoptr(GUri) uri = _bd_client_parse_same_origin (self->base_uri, next_link);
+
+  if (uri == NULL)
+    {
+      g_debug ("nextLink not on the service's scheme, host and port refused");
+      return NULL;
+    }
+
+  if (top > 0)
+    return _bd_client_uri_with_top (uri, top);
+
+  return g_steal_pointer (&uri);
+}
+
+/**
  * _bd_client_is_loopback_host:
  *
  * Whether @host is this computer: "localhost", 127.0.0.0/8 or ::1. Names

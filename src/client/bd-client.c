@@ -307,6 +307,67 @@ _bd_client_emit_subscription_changed (BdClient   *self,
   g_signal_emit (self, signals [SUBSCRIPTION_CHANGED], 0, id);
 }
 
+/**
+ * _bd_client_send_page:
+ * @next_link: (nullable): the `nextLink` of the previous page, or %NULL
+ * @top: the page size; 0 with @next_link: its own
+ * @first_query: the first page's query
+ *
+ * Sends a GET of a list's page: @path with @first_query, or @next_link
+ * (only on the base URL's origin, else %BD_CLIENT_ERROR_BAD_ANSWER).
+ */
+void
+_bd_client_send_page (BdClient           *self,
+                      GTask              *task,
+                      const char         *next_link,
+                      guint               top,
+                      const char         *path,
+                      const char         *first_query,
+                      BdClientAnswerKind  answer_kind)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  if (next_link != NULL && self->base_uri != NULL)
+    {
+      uri = _bd_client_next_page_uri (self, next_link, top);
+      if (uri == NULL)
+        {
+          g_task_return_error (task, _bd_client_error_new_bad_answer ());
+          g_object_unref (task);
+          return;
+        }
+    }
+  else if (next_link == NULL)
+    {
+      uri = _bd_client_build_uri (self, path, first_query);
+    }
+
+  send_get (self, task, uri, answer_kind, NULL);
+}
+
+/* The values of a page and its nextLink. */
+GPtrArray *
+_bd_client_page_finish (BdClient      *self,
+                        GAsyncResult  *result,
+                        gpointer       source_tag,
+                        char         **next_link,
+                        GError       **error)
+{
+  g_autoptr(BdClientListAnswer) answer = NULL;
+
+  if (next_link != NULL)
+    *next_link = NULL;
+
+  answer = _bd_client_propagate (self, result, source_tag, error);
+  if (answer == NULL)
+    return NULL;
+
+  if (next_link != NULL)
+    *next_link = g_steal_pointer (&answer->next_link);
+
+  return g_steal_pointer (&answer->values);
+}
+
 /*
  * Public API
  */
@@ -506,7 +567,7 @@ bd_client_list_subscriptions_async (BdClient            *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  g_autoptr(GUri) uri = NULL;
+  g_autofree char *query = g_strdup_printf ("top=%u", top);
   GTask *task;
 
   g_return_if_fail (BD_IS_CLIENT (self));
@@ -514,33 +575,8 @@ bd_client_list_subscriptions_async (BdClient            *self,
 
   task = _bd_client_new_task (self, cancellable, callback, user_data,
                               bd_client_list_subscriptions_async);
-
-  if (next_link != NULL && self->base_uri != NULL)
-    {
-      uri = _bd_client_parse_same_origin (self->base_uri, next_link);
-      if (uri == NULL)
-        {
-          g_debug ("nextLink not on the service's scheme, host and port refused");
-          g_task_return_error (task, _bd_client_error_new_bad_answer ());
-          g_object_unref (task);
-          return;
-        }
-      if (top > 0)
-        {
-          GUri *sized = _bd_client_uri_with_top (uri, top);
-
-          g_uri_unref (uri);
-          uri = sized;
-        }
-    }
-  else if (next_link == NULL)
-    {
-      g_autofree char *query = g_strdup_printf ("top=%u", top);
-
-      uri = _bd_client_build_uri (self, "/v1/subscriptions", query);
-    }
-
-  send_get (self, task, uri, BD_CLIENT_ANSWER_LIST, NULL);
+  _bd_client_send_page (self, task, next_link, top, "/v1/subscriptions", query,
+                        BD_CLIENT_ANSWER_LIST);
 }
 
 /**
@@ -556,21 +592,10 @@ bd_client_list_subscriptions_finish (BdClient      *self,
                                      char         **next_link,
                                      GError       **error)
 {
-  g_autoptr(BdClientListAnswer) answer = NULL;
-
   g_return_val_if_fail (BD_IS_CLIENT (self), NULL);
 
-  if (next_link != NULL)
-    *next_link = NULL;
-
-  answer = _bd_client_propagate (self, result, bd_client_list_subscriptions_async, error);
-  if (answer == NULL)
-    return NULL;
-
-  if (next_link != NULL)
-    *next_link = g_steal_pointer (&answer->next_link);
-
-  return g_steal_pointer (&answer->subscriptions);
+  return _bd_client_page_finish (self, result, bd_client_list_subscriptions_async, next_link,
+                                 error);
 }
 
 /**

@@ -65,6 +65,18 @@ GPtrArray      *bd_client_list_subscriptions_finish (BdClient             *self,
                                                      GAsyncResult         *result,
                                                      char                **next_link,
                                                      GError              **error);
+void            bd_client_list_operations_async     (BdClient             *self,
+                                                     const char           *next_link,
+                                                     guint                 top,
+                                                     BdOperationsOrder     order,
+                                                     const char           *subscription_id,
+                                                     GCancellable         *cancellable,
+                                                     GAsyncReadyCallback   callback,
+                                                     gpointer              user_data);
+GPtrArray      *bd_client_list_operations_finish    (BdClient             *self,
+                                                     GAsyncResult         *result,
+                                                     char                **next_link,
+                                                     GError              **error);
 void            bd_client_get_subscription_async    (BdClient             *self,
                                                      const char           *id,
                                                      GCancellable         *cancellable,

@@ -68,6 +68,10 @@ static const char * const refund_method_words[] = {
   "creditNextInvoice", "refundNextCycle",
 };
 
+static const char * const operations_order_words[] = {
+  "oldest", "newest",
+};
+
 static const struct {
   const char *word;
   guint       http_status;
@@ -160,6 +164,7 @@ DEFINE_WORDS (BdBlocker, blocker, blocker_words)
 DEFINE_WORDS (BdAlternative, alternative, alternative_words)
 DEFINE_WORDS (BdAction, action, action_words)
 DEFINE_WORDS (BdRefundMethod, refund_method, refund_method_words)
+DEFINE_WORDS (BdOperationsOrder, operations_order, operations_order_words)
 
 const char *
 bd_error_code_to_string (BdErrorCode value)

@@ -138,6 +138,13 @@ typedef enum
   BD_REFUND_METHOD_REFUND_NEXT_CYCLE,
 } BdRefundMethod;
 
+/* The order of GET /v1/operations (`order=oldest`, the default, or `newest`). */
+typedef enum
+{
+  BD_OPERATIONS_ORDER_OLDEST,
+  BD_OPERATIONS_ORDER_NEWEST,
+} BdOperationsOrder;
+
 /* The API's error codes (docs/api.md, "Error codes"), with their HTTP status. */
 typedef enum
 {
@@ -206,6 +213,9 @@ gboolean    bd_action_from_string            (const char         *str,
 const char *bd_refund_method_to_string       (BdRefundMethod      value);
 gboolean    bd_refund_method_from_string     (const char         *str,
                                               BdRefundMethod     *value);
+const char *bd_operations_order_to_string    (BdOperationsOrder   value);
+gboolean    bd_operations_order_from_string  (const char         *str,
+                                              BdOperationsOrder  *value);
 const char *bd_error_code_to_string          (BdErrorCode         value);
 gboolean    bd_error_code_from_string        (const char         *str,
                                               BdErrorCode        *value);

@@ -18,6 +18,7 @@
 #include "bd-json.h"
 #include "bd-lifecycle.h"
 #include "bd-money.h"
+#include "bd-operation.h"
 #include "bd-rules.h"
 #include "bd-subscription.h"
 #include "bd-subscription-data.h"

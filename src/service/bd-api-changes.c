@@ -281,7 +281,7 @@ record (Change      *change,
   BdApiCall *call = change->call;
   g_autoptr(JsonNode) root = json_builder_get_root (detail);
   g_autofree char *text = bd_json_to_data (root, NULL);
-  BdOperation operation = {
+  BdStoredOperation operation = {
     .time = call->now,
     .user_id = (char *) bd_user_get_id (call->user),
     .subscription_id = change->data->id,

@@ -205,7 +205,7 @@ fill_page (BdApiCall         *call,
 }
 
 static JsonNode *
-operation_node (const BdOperation *operation)
+operation_node (const BdStoredOperation *operation)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) detail = NULL;
@@ -291,7 +291,7 @@ ledger_page (BdApiCall        *call,
 
   if (operations->len > query->top)
     {
-      const BdOperation *last = g_ptr_array_index (operations, query->top - 1);
+      const BdStoredOperation *last = g_ptr_array_index (operations, query->top - 1);
       g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, last->seq);
       const char *parts[] = { seq, NULL };
       g_autofree char *token = _bd_api_skip_token_new (parts);

@@ -72,11 +72,11 @@ _bd_store_pg_ledger_sql (const char **sql)
 }
 
 /* A row of OPERATION_COLUMNS. */
-static BdOperation *
+static BdStoredOperation *
 read_operation (const PGresult *result,
                 int             row)
 {
-  BdOperation *operation = g_new0 (BdOperation, 1);
+  BdStoredOperation *operation = g_new0 (BdStoredOperation, 1);
 
   operation->seq = _bd_pg_int (result, row, 0);
   operation->id = _bd_pg_dup (result, row, 1);
@@ -92,10 +92,10 @@ read_operation (const PGresult *result,
 
 /* The lock and the insert, in the caller's transaction. */
 static gboolean
-insert_operation (BdStorePg    *self,
-                  BdOperation  *operation,
-                  const char   *id,
-                  GError      **error)
+insert_operation (BdStorePg          *self,
+                  BdStoredOperation  *operation,
+                  const char         *id,
+                  GError            **error)
 {
   g_autoptr(PGresult) result = NULL;
   Params none = { 0 };
@@ -121,9 +121,9 @@ insert_operation (BdStorePg    *self,
 }
 
 gboolean
-_bd_store_pg_add_operation (BdStore      *store,
-                            BdOperation  *operation,
-                            GError      **error)
+_bd_store_pg_add_operation (BdStore            *store,
+                            BdStoredOperation  *operation,
+                            GError            **error)
 {
   BdStorePg *self = BD_STORE_PG (store);
   g_autofree char *generated_id = NULL;
@@ -164,7 +164,7 @@ _bd_store_pg_list_operations (BdStore     *store,
   Params params = { 0 };
   StatementId id = STMT_LIST_OPERATIONS;
 
-  operations = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_operation_free);
+  operations = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_stored_operation_free);
 
   if (subscription_id != NULL)
     {

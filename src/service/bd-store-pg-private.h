@@ -229,7 +229,7 @@ gboolean            _bd_store_pg_put_subscription    (BdStore                   
 /* bd-store-pg-ledger.c */
 void       _bd_store_pg_ledger_sql                (const char               **sql);
 gboolean   _bd_store_pg_add_operation             (BdStore                   *store,
-                                                   BdOperation               *operation,
+                                                   BdStoredOperation         *operation,
                                                    GError                   **error);
 GPtrArray *_bd_store_pg_list_operations           (BdStore                   *store,
                                                    const char                *subscription_id,

@@ -57,10 +57,10 @@ _bd_store_sqlite_ledger_sql (const char **sql)
 }
 
 /* A row of OPERATION_COLUMNS. */
-static BdOperation *
+static BdStoredOperation *
 read_operation (sqlite3_stmt *stmt)
 {
-  BdOperation *operation = g_new0 (BdOperation, 1);
+  BdStoredOperation *operation = g_new0 (BdStoredOperation, 1);
 
   operation->seq = sqlite3_column_int64 (stmt, 0);
   operation->id = _bd_sqlite_column_dup (stmt, 1);
@@ -75,9 +75,9 @@ read_operation (sqlite3_stmt *stmt)
 }
 
 gboolean
-_bd_store_sqlite_add_operation (BdStore      *store,
-                                BdOperation  *operation,
-                                GError      **error)
+_bd_store_sqlite_add_operation (BdStore            *store,
+                                BdStoredOperation  *operation,
+                                GError            **error)
 {
   BdStoreSqlite *self = BD_STORE_SQLITE (store);
   g_autoptr(BorrowedStatement) stmt = NULL;
@@ -123,7 +123,7 @@ _bd_store_sqlite_list_operations (BdStore     *store,
   gboolean bound;
   int rc;
 
-  operations = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_operation_free);
+  operations = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_stored_operation_free);
 
   /* Two statements rather than `?1 IS NULL OR ...`, which no index serves. */
   if (subscription_id == NULL)

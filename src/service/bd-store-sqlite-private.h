@@ -236,7 +236,7 @@ gboolean   _bd_store_sqlite_revoke_token       (BdStore               *store,
 /* bd-store-sqlite-ledger.c */
 void       _bd_store_sqlite_ledger_sql                (const char               **sql);
 gboolean   _bd_store_sqlite_add_operation             (BdStore                   *store,
-                                                       BdOperation               *operation,
+                                                       BdStoredOperation         *operation,
                                                        GError                   **error);
 GPtrArray *_bd_store_sqlite_list_operations           (BdStore                   *store,
                                                        const char                *subscription_id,

@@ -434,9 +434,9 @@ bd_store_has_domain_attached (BdStore     *self,
  * Appends an entry to the ledger. A %NULL `detail` is stored as `{}`.
  */
 gboolean
-bd_store_add_operation (BdStore      *self,
-                        BdOperation  *operation,
-                        GError      **error)
+bd_store_add_operation (BdStore            *self,
+                        BdStoredOperation  *operation,
+                        GError            **error)
 {
   g_return_val_if_fail (BD_IS_STORE (self), FALSE);
   g_return_val_if_fail (operation != NULL, FALSE);
@@ -454,7 +454,7 @@ bd_store_add_operation (BdStore      *self,
  * @after_seq: answer entries after this one (0: from the start)
  * @limit: the most entries to answer
  *
- * Returns: (transfer container) (element-type BdOperation): the entries,
+ * Returns: (transfer container) (element-type BdStoredOperation): the entries,
  *   oldest first
  */
 GPtrArray *
@@ -602,7 +602,7 @@ bd_store_ping (BdStore  *self,
 }
 
 void
-bd_operation_free (BdOperation *operation)
+bd_stored_operation_free (BdStoredOperation *operation)
 {
   if (operation == NULL)
     return;

@@ -79,7 +79,7 @@ typedef struct
   char   *action;           /* an allowedActions word */
   char   *idempotency_key;  /* NULL when the request had none */
   char   *detail;           /* a JSON object, as text (NULL is stored as "{}") */
-} BdOperation;
+} BdStoredOperation;
 
 /* A stored answer to a request with an Idempotency-Key. It is kept for a
  * retention the API decides: the API passes the oldest time still kept
@@ -202,7 +202,7 @@ struct _BdStoreInterface
                                                     GError                   **error);
 
   gboolean            (*add_operation)             (BdStore                   *self,
-                                                    BdOperation               *operation,
+                                                    BdStoredOperation         *operation,
                                                     GError                   **error);
   GPtrArray          *(*list_operations)           (BdStore                   *self,
                                                     const char                *subscription_id,
@@ -318,14 +318,14 @@ gboolean          bd_store_has_domain_attached   (BdStore     *self,
                                                   gboolean    *attached,
                                                   GError     **error);
 
-gboolean   bd_store_add_operation   (BdStore      *self,
-                                     BdOperation  *operation,
-                                     GError      **error);
-GPtrArray *bd_store_list_operations (BdStore      *self,
-                                     const char   *subscription_id,
-                                     gint64        after_seq,
-                                     guint         limit,
-                                     GError      **error);
+gboolean   bd_store_add_operation   (BdStore            *self,
+                                     BdStoredOperation  *operation,
+                                     GError            **error);
+GPtrArray *bd_store_list_operations (BdStore            *self,
+                                     const char         *subscription_id,
+                                     gint64              after_seq,
+                                     guint               limit,
+                                     GError            **error);
 
 gboolean bd_store_get_idempotent_answer     (BdStore                   *self,
                                              const char                *user_id,
@@ -356,14 +356,14 @@ gboolean bd_store_claim_idempotency_key     (BdStore                   *self,
 gboolean bd_store_ping (BdStore  *self,
                         GError  **error);
 
-void bd_operation_free         (BdOperation        *operation);
+void bd_stored_operation_free  (BdStoredOperation  *operation);
 void bd_idempotent_answer_free (BdIdempotentAnswer *answer);
 void bd_stored_user_free       (BdStoredUser       *user);
 void bd_stored_token_free      (BdStoredToken      *token);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoredUser, bd_stored_user_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoredToken, bd_stored_token_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdOperation, bd_operation_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdStoredOperation, bd_stored_operation_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (BdIdempotentAnswer, bd_idempotent_answer_free)
 
 G_END_DECLS

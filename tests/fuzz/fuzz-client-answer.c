@@ -34,6 +34,39 @@ LLVMFuzzerInitialize (int    *argc,
   return 0;
 }
 
+/* What the reader promises of an entry of the ledger. */
+static void
+check_operation (BdOperation *operation)
+{
+  BdMoney refund;
+  const char *display_name = bd_operation_get_user_display_name (operation);
+  const char *product_name = bd_operation_get_product_name (operation);
+  gint64 from = 0, to = 0;
+  BdStatus status = BD_STATUS_ACTIVE;
+  gboolean has_detail = bd_operation_has_detail (operation);
+  BdAction action = bd_operation_get_action (operation);
+
+  bd_fuzz_check (BD_IS_OPERATION (operation));
+  bd_fuzz_check (*bd_operation_get_id (operation) != '\0');
+  bd_fuzz_check (*bd_operation_get_user_id (operation) != '\0');
+  bd_fuzz_check (*bd_operation_get_subscription_id (operation) != '\0');
+  bd_fuzz_check (bd_action_to_string (action) != NULL);
+  bd_fuzz_check (display_name == NULL || g_utf8_validate (display_name, -1, NULL));
+  bd_fuzz_check (product_name == NULL || g_utf8_validate (product_name, -1, NULL));
+  bd_fuzz_check (bd_operation_get_cancel_reason (operation, NULL) ==
+                 (action == BD_ACTION_CANCEL && has_detail));
+  bd_fuzz_check (bd_operation_get_recurring_billing_change (operation, NULL, NULL) ==
+                 (action == BD_ACTION_CHANGE_RECURRING_BILLING && has_detail));
+  if (bd_operation_get_quantity_change (operation, &from, &to))
+    bd_fuzz_check (from >= 0 && to >= 0);
+  if (bd_operation_get_status_change (operation, NULL, &status))
+    bd_fuzz_check (status == (action == BD_ACTION_DELETE ? BD_STATUS_DELETED
+                                                         : BD_STATUS_ACTIVE));
+  if (bd_operation_get_refund (operation, &refund, NULL))
+    bd_fuzz_check (action == BD_ACTION_CANCEL && refund.amount >= 0 &&
+                   bd_currency_is_valid (refund.currency));
+}
+
 static void
 check_value (BdClientAnswerKind kind,
              gpointer           value)
@@ -56,10 +89,20 @@ check_value (BdClientAnswerKind kind,
       }
       break;
     case BD_CLIENT_ANSWER_LIST:
+    case BD_CLIENT_ANSWER_OPERATIONS:
       {
         BdClientListAnswer *answer = value;
 
-        bd_fuzz_check (answer->subscriptions != NULL);
+        bd_fuzz_check (answer->values != NULL);
+        for (guint i = 0; i < answer->values->len; i++)
+          {
+            gpointer item = g_ptr_array_index (answer->values, i);
+
+            if (kind == BD_CLIENT_ANSWER_LIST)
+              bd_fuzz_check (BD_IS_SUBSCRIPTION (item));
+            else
+              check_operation (item);
+          }
         /* the token only ever goes to the base URL's origin */
         if (answer->next_link != NULL)
           {
