@@ -866,6 +866,24 @@ test_operations (void)
   g_assert_true (bd_operation_get_status_change (operation, NULL, &status_to));
   g_assert_cmpint (status_to, ==, BD_STATUS_DELETED);
 
+  /* the names of then, on each entry */
+  g_assert_cmpstr (bd_operation_get_user_display_name (g_ptr_array_index (all, 0)), ==,
+                   "Anne Berg");
+  g_assert_cmpstr (bd_operation_get_product_name (g_ptr_array_index (all, 0)), ==, S1_PRODUCT);
+  g_assert_cmpstr (bd_operation_get_product_name (g_ptr_array_index (all, 4)), ==, S3_PRODUCT);
+
+  /* newest first: the same entries the other way round */
+  {
+    g_autoptr(GPtrArray) newest = NULL;
+
+    newest = list_all_operations (client, 3, BD_OPERATIONS_ORDER_NEWEST, NULL, &n_pages);
+    g_assert_cmpuint (newest->len, ==, all->len);
+    g_assert_cmpuint (n_pages, ==, 2);
+    for (guint i = 0; i < all->len; i++)
+      g_assert_cmpstr (bd_operation_get_id (g_ptr_array_index (newest, i)), ==,
+                       bd_operation_get_id (g_ptr_array_index (all, all->len - 1 - i)));
+  }
+
   /* ids are unique */
   for (guint i = 0; i < all->len; i++)
     for (guint j = i + 1; j < all->len; j++)
@@ -899,7 +917,7 @@ test_operations_refused (void)
   g_autoptr(GError) foreign = NULL;
   g_autofree char *next = g_strdup ("stale");
 
-  forbidden_none = list_operations (reader, NULL, 10, BD_OPERATIONS_ORDER_OLDEST, NULL, &next,
+  forbidden_none = list_operations (reader, NULL, 10, BD_OPERATIONS_ORDER_NEWEST, NULL, &next,
                                     &forbidden);
   g_assert_null (forbidden_none);
   g_assert_null (next);

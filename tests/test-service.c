@@ -865,6 +865,243 @@ test_operations (void)
   g_assert_null (bd_test_answer_string (next, "nextLink"));
 }
 
+/* Runs @sql on the service's database, beside the service's own connection. */
+static void
+run_sql (BdTestService *service,
+         const char    *sql)
+{
+  g_autofree char *path = NULL;
+  sqlite3 *db = NULL;
+
+  if (bd_test_database_is_postgresql ())
+    {
+      g_free (bd_test_database_query (service->location, sql));
+      return;
+    }
+
+  path = g_build_filename (service->dir, "billing.sqlite", NULL);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
+/* GET @path, a page of the ledger, as @token; its nextLink as a path. */
+static BdTestAnswer *
+ledger_page (BdTestService  *service,
+             const char     *path,
+             char          **next_path)
+{
+  BdTestAnswer *page = bd_test_service_request (service, "GET", path, ADMIN, NULL, NULL);
+  const char *link;
+
+  g_assert_cmpuint (page->status, ==, 200);
+  link = bd_test_answer_string (page, "nextLink");
+  *next_path = NULL;
+  if (link != NULL)
+    {
+      g_assert_true (g_str_has_prefix (link, service->url));
+      *next_path = g_strdup (link + strlen (service->url));
+    }
+
+  return page;
+}
+
+/* 250 entries (quantities 0 -> 1, 1 -> 2, ... on s1 and s2 in turn), read
+ * newest first in pages of 7 through their nextLink: each once, in order;
+ * the same of s2 alone; a skip token only with its own order.
+ */
+static void
+test_operations_newest (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(BdTestAnswer) bad_order = NULL;
+  g_autoptr(BdTestAnswer) oldest_first = NULL;
+  g_autoptr(BdTestAnswer) newest_first = NULL;
+  g_autoptr(BdTestAnswer) crossed = NULL;
+  g_autoptr(BdTestAnswer) crossed_back = NULL;
+  g_autofree char *oldest_token = NULL;
+  g_autofree char *newest_token = NULL;
+  g_autofree char *path = g_strdup ("/v1/operations?order=newest&top=7");
+  gint64 expected = 249;
+  guint n_pages = 0;
+
+  for (guint i = 0; i < 250; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *detail = g_strdup_printf ("{\"from\":%u,\"to\":%u}", i, i + 1);
+      BdStoredOperation operation = {
+        .time = bd_test_time (NOW), .user_id = (char *) "u2",
+        .subscription_id = (char *) (i % 2 == 0 ? "s2" : "s1"),
+        .action = (char *) "changeQuantity", .detail = detail,
+      };
+
+      g_assert_true (bd_store_add_operation (service->store, &operation, &error));
+      g_assert_no_error (error);
+      g_free (operation.id);
+    }
+
+  while (path != NULL)
+    {
+      g_autoptr(BdTestAnswer) page = NULL;
+      g_autofree char *next = NULL;
+      JsonArray *value;
+
+      page = ledger_page (service, path, &next);
+      value = json_object_get_array_member (json_node_get_object (page->json), "value");
+      g_assert_cmpuint (json_array_get_length (value), ==, next != NULL ? 7 : 250 % 7);
+      for (guint i = 0; i < json_array_get_length (value); i++)
+        {
+          g_autofree char *from = g_strdup_printf ("value[%u].detail.from", i);
+          g_autofree char *name = g_strdup_printf ("value[%u].userDisplayName", i);
+
+          g_assert_cmpint (bd_test_answer_int (page, from), ==, expected);
+          g_assert_cmpstr (bd_test_answer_string (page, name), ==, "Søren Kjær");
+          expected--;
+        }
+      if (next != NULL)
+        g_assert_nonnull (strstr (next, "order=newest"));
+      g_free (path);
+      path = g_steal_pointer (&next);
+      n_pages++;
+    }
+  g_assert_cmpint (expected, ==, -1);
+  g_assert_cmpuint (n_pages, ==, 36);
+
+  /* one subscription's, newest first: 248, 246, ... 0 */
+  expected = 248;
+  path = g_strdup ("/v1/operations?subscriptionId=s2&order=newest&top=50");
+  while (path != NULL)
+    {
+      g_autoptr(BdTestAnswer) page = NULL;
+      g_autofree char *next = NULL;
+      JsonArray *value;
+
+      page = ledger_page (service, path, &next);
+      value = json_object_get_array_member (json_node_get_object (page->json), "value");
+      for (guint i = 0; i < json_array_get_length (value); i++)
+        {
+          g_autofree char *from = g_strdup_printf ("value[%u].detail.from", i);
+          g_autofree char *id = g_strdup_printf ("value[%u].subscriptionId", i);
+
+          g_assert_cmpint (bd_test_answer_int (page, from), ==, expected);
+          g_assert_cmpstr (bd_test_answer_string (page, id), ==, "s2");
+          expected -= 2;
+        }
+      g_free (path);
+      path = g_steal_pointer (&next);
+    }
+  g_assert_cmpint (expected, ==, -2);
+
+  bad_order = bd_test_service_request (service, "GET", "/v1/operations?order=latest", ADMIN,
+                                       NULL, NULL);
+  bd_test_assert_api_error (bad_order, 400, "invalidRequest");
+  g_assert_cmpstr (error_target (bad_order), ==, "order");
+
+  /* a token of one order is refused with the other */
+  oldest_first = ledger_page (service, "/v1/operations?top=3", &oldest_token);
+  g_assert_cmpint (bd_test_answer_int (oldest_first, "value[0].detail.from"), ==, 0);
+  newest_first = ledger_page (service, "/v1/operations?top=3&order=newest", &newest_token);
+  g_assert_cmpint (bd_test_answer_int (newest_first, "value[0].detail.from"), ==, 249);
+  g_assert_nonnull (oldest_token);
+  g_assert_nonnull (newest_token);
+  {
+    g_autofree char *crossed_path = g_strconcat (oldest_token, "&order=newest", NULL);
+    g_autofree char *back_path = g_strdup (newest_token);
+    char *order = strstr (back_path, "&order=newest");
+    gsize cut = strlen ("&order=newest");
+
+    g_assert_nonnull (order);
+    memmove (order, order + cut, strlen (order + cut) + 1);
+    crossed = bd_test_service_request (service, "GET", crossed_path, ADMIN, NULL, NULL);
+    bd_test_assert_api_error (crossed, 400, "invalidRequest");
+    g_assert_cmpstr (error_target (crossed), ==, "skipToken");
+    crossed_back = bd_test_service_request (service, "GET", back_path, ADMIN, NULL, NULL);
+    bd_test_assert_api_error (crossed_back, 400, "invalidRequest");
+    g_assert_cmpstr (error_target (crossed_back), ==, "skipToken");
+  }
+}
+
+/* The names of an entry are those of when it was written: a rename after
+ * it changes the entries after it only.
+ */
+static void
+test_operations_names (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(BdTestAnswer) subscription = NULL;
+  g_autoptr(BdTestAnswer) ledger = NULL;
+  g_autofree char *product = NULL;
+
+  subscription = bd_test_service_request (service, "GET", "/v1/subscriptions/s3", ADMIN, NULL,
+                                          NULL);
+  product = g_strdup (bd_test_answer_string (subscription, "productName"));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *etag = etag_of (service, "s3");
+      g_autofree char *body = g_strdup_printf ("{\"quantity\":%u}", 21 + i);
+      g_autoptr(BdTestAnswer) answer = NULL;
+
+      answer = bd_test_service_request (service, "PATCH", "/v1/subscriptions/s3", ADMIN, body,
+                                        IF_MATCH (etag), NULL);
+      g_assert_cmpuint (answer->status, ==, 200);
+      /* neither the service nor its commands rename: the database does */
+      if (i == 0)
+        run_sql (service, "UPDATE users SET display_name = 'Anne Berg-Holm' WHERE id = 'u1';"
+                          "UPDATE subscriptions SET product_name = 'Business Standard (old)' "
+                          "WHERE id = 's3'");
+    }
+
+  ledger = bd_test_service_request (service, "GET", "/v1/operations?subscriptionId=s3", ADMIN,
+                                    NULL, NULL);
+  g_assert_cmpuint (ledger->status, ==, 200);
+  g_assert_cmpstr (bd_test_answer_string (ledger, "value[0].userDisplayName"), ==, "Anne Berg");
+  g_assert_cmpstr (bd_test_answer_string (ledger, "value[0].productName"), ==, product);
+  g_assert_cmpstr (bd_test_answer_string (ledger, "value[1].userDisplayName"), ==,
+                   "Anne Berg-Holm");
+  g_assert_cmpstr (bd_test_answer_string (ledger, "value[1].productName"), ==,
+                   "Business Standard (old)");
+}
+
+/* A database of the schema before the names (the entry's names dropped,
+ * the version taken back) is migrated when opened: its entries get the
+ * names of then, the user's current name here, since a rename came between.
+ */
+static void
+test_operations_migrated (void)
+{
+  g_autoptr(BdTestService) service = start ();
+  g_autoptr(BdTestAnswer) answer = NULL;
+  g_autoptr(BdTestAnswer) ledger = NULL;
+  g_autoptr(BdStore) reopened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *etag = etag_of (service, "s3");
+
+  answer = bd_test_service_request (service, "PATCH", "/v1/subscriptions/s3", ADMIN,
+                                    "{\"quantity\":21}", IF_MATCH (etag), NULL);
+  g_assert_cmpuint (answer->status, ==, 200);
+
+  run_sql (service, bd_test_database_is_postgresql ()
+                    ? "ALTER TABLE operations DROP COLUMN user_display_name;"
+                      "ALTER TABLE operations DROP COLUMN product_name;"
+                      "UPDATE schema_version SET version = 2;"
+                      "UPDATE users SET display_name = 'Anne Berg-Holm' WHERE id = 'u1'"
+                    : "ALTER TABLE operations DROP COLUMN user_display_name;"
+                      "ALTER TABLE operations DROP COLUMN product_name;"
+                      "PRAGMA user_version = 2;"
+                      "UPDATE users SET display_name = 'Anne Berg-Holm' WHERE id = 'u1'");
+
+  reopened = bd_store_open (service->location, BD_STORE_DURABLE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (bd_store_get_schema_version (reopened), ==, 3);
+
+  ledger = bd_test_service_request (service, "GET", "/v1/operations", ADMIN, NULL, NULL);
+  g_assert_cmpuint (ledger->status, ==, 200);
+  g_assert_cmpstr (bd_test_answer_string (ledger, "value[0].userDisplayName"), ==,
+                   "Anne Berg-Holm");
+  g_assert_cmpstr (bd_test_answer_string (ledger, "value[0].productName"), !=, NULL);
+}
+
 /*
  * Eight simultaneous cancels with different keys: exactly one succeeds
  */
@@ -1497,13 +1734,15 @@ counting_add_operation (BdStore            *store,
 }
 
 static GPtrArray *
-counting_list_operations (BdStore     *store,
-                          const char  *id,
-                          gint64       after_seq,
-                          guint        limit,
-                          GError     **error)
+counting_list_operations (BdStore           *store,
+                          const char        *id,
+                          BdOperationsOrder  order,
+                          gint64             after_seq,
+                          guint              limit,
+                          GError           **error)
 {
-  return bd_store_list_operations (counted (store, "list_operations"), id, after_seq, limit, error);
+  return bd_store_list_operations (counted (store, "list_operations"), id, order, after_seq,
+                                   limit, error);
 }
 
 static gboolean
@@ -1932,6 +2171,9 @@ main (int   argc,
   g_test_add_func ("/service/reactivate", test_reactivate);
   g_test_add_func ("/service/delete", test_delete);
   g_test_add_func ("/service/operations", test_operations);
+  g_test_add_func ("/service/operations/newest", test_operations_newest);
+  g_test_add_func ("/service/operations/names", test_operations_names);
+  g_test_add_func ("/service/operations/migrated", test_operations_migrated);
   g_test_add_func ("/service/race", test_race);
   g_test_add_func ("/service/demo-tenant", test_demo_tenant);
   g_test_add_func ("/service/wildcard-next-link", test_wildcard_next_link);

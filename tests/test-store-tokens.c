@@ -381,7 +381,7 @@ test_last_used_while_locked (Fixture       *f,
 
 /* A database of the first schema opens and is migrated: its users and
  * their tokens sign in as before, now as tokens labelled "tenant file",
- * and what refers to the users still does.
+ * what refers to the users still does, and its ledger entry has the names.
  */
 static void
 test_migrate_from_1 (Fixture       *f,
@@ -417,7 +417,7 @@ test_migrate_from_1 (Fixture       *f,
 
   store = bd_store_open (f->path, BD_STORE_DURABLE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (bd_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (bd_store_get_schema_version (store), ==, 3);
   foreign_keys = bd_store_sqlite_get_pragma (BD_STORE_SQLITE (store), "foreign_keys", &error);
   g_assert_no_error (error);
   g_assert_cmpstr (foreign_keys, ==, "1");
@@ -442,10 +442,15 @@ test_migrate_from_1 (Fixture       *f,
   g_assert_false (bo->revoked);
 
   /* The ledger and the kept answer still name their user. */
-  operations = bd_store_list_operations (store, NULL, 0, 10, &error);
+  operations = bd_store_list_operations (store, NULL, BD_OPERATIONS_ORDER_OLDEST, 0, 10, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (operations->len, ==, 1);
   g_assert_cmpstr (((BdStoredOperation *) g_ptr_array_index (operations, 0))->user_id, ==, "u1");
+  /* and has the names of now: the schema of then kept none */
+  g_assert_cmpstr (((BdStoredOperation *) g_ptr_array_index (operations, 0))->user_display_name,
+                   ==, "Anne Berg");
+  g_assert_cmpstr (((BdStoredOperation *) g_ptr_array_index (operations, 0))->product_name, ==,
+                   "Microsoft 365 E3");
   g_assert_true (bd_store_get_idempotent_answer (store, "u1", "POST /v1/subscriptions/s1/cancel",
                                                  "key-1", 0, &answer, &error));
   g_assert_no_error (error);
@@ -471,6 +476,8 @@ test_pg_migrate_from_1 (Fixture       *f,
     "ALTER TABLE users ADD UNIQUE (token_hash);"
     "DROP TABLE tokens;"
     "ALTER TABLE users DROP COLUMN disabled;"
+    "ALTER TABLE operations DROP COLUMN user_display_name;"
+    "ALTER TABLE operations DROP COLUMN product_name;"
     "UPDATE schema_version SET version = 1;"
     "COMMIT";
   g_autoptr(BdStore) store = open_seeded (f);
@@ -485,9 +492,9 @@ test_pg_migrate_from_1 (Fixture       *f,
 
   store = bd_store_open (f->location, BD_STORE_DURABLE, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (bd_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (bd_store_get_schema_version (store), ==, 3);
   version = bd_test_database_query (f->location, "SELECT version FROM schema_version");
-  g_assert_cmpstr (version, ==, "2");
+  g_assert_cmpstr (version, ==, "3");
 
   anne = signed_in (store, ANNE_TOKEN, bd_test_time (NOW));
   g_assert_cmpstr (anne, ==, "u1");

@@ -315,7 +315,7 @@ assert_store_empty (BdStore      *store,
   g_assert_no_error (error);
   g_assert_cmpuint (domains->len, ==, 0);
 
-  operations = bd_store_list_operations (store, NULL, 0, 100, &error);
+  operations = bd_store_list_operations (store, NULL, BD_OPERATIONS_ORDER_OLDEST, 0, 100, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (operations->len, ==, 0);
 }
@@ -363,8 +363,8 @@ test_open_create (Fixture       *fixture,
   g_autofree char *user_version = get_pragma (store, "user_version");
 
   g_assert_true (g_file_test (fixture->path, G_FILE_TEST_IS_REGULAR));
-  g_assert_cmpint (bd_store_get_schema_version (store), ==, 2);
-  g_assert_cmpstr (user_version, ==, "2");
+  g_assert_cmpint (bd_store_get_schema_version (store), ==, 3);
+  g_assert_cmpstr (user_version, ==, "3");
   g_assert_cmpstr (journal_mode, ==, "wal");
   g_assert_cmpstr (synchronous, ==, "2");  /* FULL */
   g_assert_cmpstr (foreign_keys, ==, "1");
@@ -391,7 +391,7 @@ test_open_create (Fixture       *fixture,
     g_assert_cmpuint (data[HEADER_WRITE_VERSION], ==, 2);
     g_assert_cmpuint (data[HEADER_READ_VERSION], ==, 2);
   }
-  g_assert_cmpuint (read_header_user_version (fixture->path), ==, 2);
+  g_assert_cmpuint (read_header_user_version (fixture->path), ==, 3);
 }
 
 static void
@@ -422,7 +422,7 @@ test_open_reopen (Fixture       *fixture,
   g_assert_finalize_object (g_steal_pointer (&store));
 
   store = open_store (fixture);
-  g_assert_cmpint (bd_store_get_schema_version (store), ==, 2);
+  g_assert_cmpint (bd_store_get_schema_version (store), ==, 3);
   assert_seeded_as (store, file);
 }
 
@@ -439,11 +439,11 @@ test_open_newer_schema (Fixture       *fixture,
 
   g_assert_finalize_object (g_steal_pointer (&store));
 
-  /* What a service with schema version 3 would leave behind. */
+  /* What a service with schema version 4 would leave behind. */
   bytes = read_file_bytes (fixture->path);
   data = g_bytes_unref_to_data (g_steal_pointer (&bytes), &size);
-  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (data + HEADER_USER_VERSION)), ==, 2);
-  *(guint32 *) (data + HEADER_USER_VERSION) = GUINT32_TO_BE (3);
+  g_assert_cmpuint (GUINT32_FROM_BE (*(guint32 *) (data + HEADER_USER_VERSION)), ==, 3);
+  *(guint32 *) (data + HEADER_USER_VERSION) = GUINT32_TO_BE (4);
   g_file_set_contents (fixture->path, (const char *) data, size, &error);
   g_assert_no_error (error);
 
@@ -452,7 +452,7 @@ test_open_newer_schema (Fixture       *fixture,
   g_assert_null (newer);
 
   /* Refusing it changed nothing. */
-  g_assert_cmpuint (read_header_user_version (fixture->path), ==, 3);
+  g_assert_cmpuint (read_header_user_version (fixture->path), ==, 4);
 }
 
 static void
@@ -1062,7 +1062,7 @@ test_rollback (Fixture       *fixture,
     g_assert_true (bd_subscription_data_equal (after, original));
   }
 
-  operations = bd_store_list_operations (store, NULL, 0, 100, &error);
+  operations = bd_store_list_operations (store, NULL, BD_OPERATIONS_ORDER_OLDEST, 0, 100, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (operations->len, ==, 0);
 
@@ -1106,7 +1106,8 @@ list_seqs (BdStore    *store,
   g_autoptr(GPtrArray) operations = NULL;
   g_autoptr(GString) seqs = g_string_new (NULL);
 
-  operations = bd_store_list_operations (store, subscription_id, after_seq, limit, &error);
+  operations = bd_store_list_operations (store, subscription_id, BD_OPERATIONS_ORDER_OLDEST,
+                                         after_seq, limit, &error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < operations->len; i++)
@@ -1204,7 +1205,7 @@ test_operations (Fixture       *fixture,
   g_assert_cmpstr (c.id, !=, a.id);
   c.detail = g_strdup ("{}");  /* as it was stored */
 
-  all = bd_store_list_operations (store, NULL, 0, 100, &error);
+  all = bd_store_list_operations (store, NULL, BD_OPERATIONS_ORDER_OLDEST, 0, 100, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (all->len, ==, 3);
   assert_operation_eq (all->pdata[0], &a);
@@ -1623,8 +1624,8 @@ test_pg_open_create (Fixture       *fixture,
   g_autofree char *version = query (fixture, "SELECT id, version FROM schema_version");
   g_autofree char *collation = NULL;
 
-  g_assert_cmpint (bd_store_get_schema_version (store), ==, 2);
-  g_assert_cmpstr (version, ==, "1|2");
+  g_assert_cmpint (bd_store_get_schema_version (store), ==, 3);
+  g_assert_cmpstr (version, ==, "1|3");
   g_assert_true (bd_store_check_integrity (store, NULL));
 
   /* The paging order is code-point order, whatever the database's locale. */
@@ -1645,15 +1646,15 @@ test_pg_open_newer_schema (Fixture       *fixture,
   g_autofree char *version = NULL;
 
   g_assert_finalize_object (g_steal_pointer (&store));
-  g_free (query (fixture, "UPDATE schema_version SET version = 3"));
+  g_free (query (fixture, "UPDATE schema_version SET version = 4"));
 
   newer = bd_store_open (fixture->location, BD_STORE_DURABLE, &error);
   g_assert_error (error, BD_STORE_ERROR, BD_STORE_ERROR_NEWER_SCHEMA);
   g_assert_null (newer);
-  g_assert_nonnull (strstr (error->message, "layout 3"));
+  g_assert_nonnull (strstr (error->message, "layout 4"));
 
   version = query (fixture, "SELECT version FROM schema_version");
-  g_assert_cmpstr (version, ==, "3");
+  g_assert_cmpstr (version, ==, "4");
 }
 
 #define N_OPENERS 4
@@ -1695,12 +1696,12 @@ test_pg_open_at_once (Fixture       *fixture,
     {
       g_thread_join (threads[i]);
       g_assert_no_error (openers[i].error);
-      g_assert_cmpint (bd_store_get_schema_version (openers[i].store), ==, 2);
+      g_assert_cmpint (bd_store_get_schema_version (openers[i].store), ==, 3);
       g_object_unref (openers[i].store);
     }
 
   versions = query (fixture, "SELECT count(*), max(version) FROM schema_version");
-  g_assert_cmpstr (versions, ==, "1|2");
+  g_assert_cmpstr (versions, ==, "1|3");
 }
 
 static void

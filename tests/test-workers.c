@@ -631,7 +631,8 @@ test_server_gone (void)
   /* The answer's way back to the main context, to nobody. */
   sleep_ms (SETTLE_MS);
 
-  operations = bd_store_list_operations (service->store, "s1", 0, 10, &error);
+  operations = bd_store_list_operations (service->store, "s1", BD_OPERATIONS_ORDER_OLDEST, 0, 10,
+                                         &error);
   g_assert_no_error (error);
   g_assert_cmpuint (operations->len, ==, 1);
   g_assert_cmpstr (((BdStoredOperation *) operations->pdata[0])->idempotency_key, ==, "gone-2");

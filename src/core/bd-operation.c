@@ -131,14 +131,14 @@ read_change_word (BdAction     action,
 
   if (action == BD_ACTION_CHANGE_RECURRING_BILLING)
     {
-      BdRecurringBilling recurring_billing;
+      BdRecurringBilling recurring_billing = BD_RECURRING_BILLING_ON;
 
       known = bd_recurring_billing_from_string (word, &recurring_billing);
       *value = recurring_billing;
     }
   else
     {
-      BdStatus status;
+      BdStatus status = BD_STATUS_ACTIVE;
 
       known = bd_status_from_string (word, &status);
       *value = status;

@@ -17,10 +17,11 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  guint     top;
-  char     *skip_token;
-  gboolean  include_deleted;
-  char     *subscription_id;
+  guint              top;
+  char              *skip_token;
+  gboolean           include_deleted;
+  char              *subscription_id;
+  BdOperationsOrder  order;
 } BdApiQuery;
 
 void           _bd_api_query_clear      (BdApiQuery         *query);

@@ -3,7 +3,7 @@
  * SPDX-FileCopyrightText: 2026 The Billing Desk authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The query of a list (top, skipToken, includeDeleted, subscriptionId) and
+ * The query of a list (top, skipToken, includeDeleted, subscriptionId, order) and
  * the nextLink between its pages.
  */
 
@@ -157,6 +157,12 @@ _bd_api_query_parse (BdApiQuery         *query,
         {
           query->subscription_id = g_strdup (value);
         }
+      else if (strcmp (key, "order") == 0)
+        {
+          if (!bd_operations_order_from_string (value, &query->order))
+            bad = _bd_api_error (BD_ERROR_CODE_INVALID_REQUEST, "order",
+                                 "order must be oldest or newest.");
+        }
 
       if (bad != NULL && invalid == NULL)
         invalid = bad;
@@ -273,6 +279,8 @@ _bd_api_next_link (const char       *base_url,
 
       g_string_append_printf (link, "&subscriptionId=%s", escaped);
     }
+  if (query->order != BD_OPERATIONS_ORDER_OLDEST)
+    g_string_append_printf (link, "&order=%s", bd_operations_order_to_string (query->order));
   g_string_append_printf (link, "&skipToken=%s", token);
 
   return g_string_free (g_steal_pointer (&link), FALSE);

@@ -204,6 +204,18 @@ fill_page (BdApiCall         *call,
   return TRUE;
 }
 
+static void
+add_nullable_string (JsonBuilder *builder,
+                     const char  *key,
+                     const char  *value)
+{
+  json_builder_set_member_name (builder, key);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
 static JsonNode *
 operation_node (const BdStoredOperation *operation)
 {
@@ -223,15 +235,13 @@ operation_node (const BdStoredOperation *operation)
   json_builder_add_string_value (builder, time);
   json_builder_set_member_name (builder, "userId");
   json_builder_add_string_value (builder, operation->user_id);
+  add_nullable_string (builder, "userDisplayName", operation->user_display_name);
   json_builder_set_member_name (builder, "subscriptionId");
   json_builder_add_string_value (builder, operation->subscription_id);
+  add_nullable_string (builder, "productName", operation->product_name);
   json_builder_set_member_name (builder, "action");
   json_builder_add_string_value (builder, operation->action);
-  json_builder_set_member_name (builder, "idempotencyKey");
-  if (operation->idempotency_key != NULL)
-    json_builder_add_string_value (builder, operation->idempotency_key);
-  else
-    json_builder_add_null_value (builder);
+  add_nullable_string (builder, "idempotencyKey", operation->idempotency_key);
   json_builder_set_member_name (builder, "detail");
   if (detail != NULL)
     json_builder_add_value (builder, g_steal_pointer (&detail));
@@ -262,16 +272,47 @@ check_ledger_subscription (BdApiCall  *call,
   return NULL;
 }
 
-static gboolean
-parse_seq_token (const char *token,
-                 gint64     *after_seq)
+/* The ledger's skip token: the last entry's seq, oldest first (as before
+ * `order`), or "newest" and the seq, newest first. A token is valid only
+ * with the order it was made for.
+ */
+static char *
+seq_token_new (BdOperationsOrder order,
+               gint64            seq)
 {
+  g_autofree char *seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, seq);
+  const char *oldest[] = { seq_text, NULL };
+  const char *newest[] = { bd_operations_order_to_string (order), seq_text, NULL };
+
+  return _bd_api_skip_token_new (order == BD_OPERATIONS_ORDER_OLDEST ? oldest : newest);
+}
+
+static gboolean
+parse_seq_token (const char        *token,
+                 BdOperationsOrder  order,
+                 gint64            *after_seq)
+{
+  g_autofree char *first = NULL;
   g_autofree char *seq = NULL;
 
-  if (!_bd_api_skip_token_parse (token, 1, &seq))
-    return FALSE;
+  if (order == BD_OPERATIONS_ORDER_OLDEST)
+    {
+      if (!_bd_api_skip_token_parse (token, 1, &seq))
+        return FALSE;
+    }
+  else
+    {
+      char *parts[2] = { NULL, NULL };
+      gboolean parsed = _bd_api_skip_token_parse (token, 2, parts);
 
-  return g_ascii_string_to_signed (seq, 10, 0, G_MAXINT64, after_seq, NULL);
+      first = parts[0];
+      seq = parts[1];
+      if (!parsed || g_strcmp0 (first, bd_operations_order_to_string (order)) != 0)
+        return FALSE;
+    }
+
+  return g_ascii_string_to_signed (seq, 10, order == BD_OPERATIONS_ORDER_OLDEST ? 0 : 1,
+                                   G_MAXINT64, after_seq, NULL);
 }
 
 /* A page of the ledger from @operations, which holds one more entry than
@@ -292,9 +333,7 @@ ledger_page (BdApiCall        *call,
   if (operations->len > query->top)
     {
       const BdStoredOperation *last = g_ptr_array_index (operations, query->top - 1);
-      g_autofree char *seq = g_strdup_printf ("%" G_GINT64_FORMAT, last->seq);
-      const char *parts[] = { seq, NULL };
-      g_autofree char *token = _bd_api_skip_token_new (parts);
+      g_autofree char *token = seq_token_new (query->order, last->seq);
 
       link = _bd_api_next_link (call->base_url, "/v1/operations", query, token);
     }
@@ -469,7 +508,7 @@ _bd_api_list_domains (BdApiCall *call)
 BdApiResponse *
 _bd_api_list_operations (BdApiCall *call)
 {
-  static const char * const known[] = { "top", "skipToken", "subscriptionId", NULL };
+  static const char * const known[] = { "top", "skipToken", "subscriptionId", "order", NULL };
   g_auto(BdApiQuery) query = { 0 };
   g_autoptr(GPtrArray) operations = NULL;
   g_autoptr(GError) error = NULL;
@@ -493,15 +532,15 @@ _bd_api_list_operations (BdApiCall *call)
   if (invalid != NULL)
     return invalid;
 
-  if (query.skip_token != NULL && !parse_seq_token (query.skip_token, &after_seq))
+  if (query.skip_token != NULL && !parse_seq_token (query.skip_token, query.order, &after_seq))
     return bad_skip_token ();
 
   if (!bd_user_can_manage (call->user))
     return _bd_api_error (BD_ERROR_CODE_FORBIDDEN, NULL,
                           "Only Global admins and Billing admins can read the ledger.");
 
-  operations = bd_store_list_operations (call->store, query.subscription_id, after_seq,
-                                         query.top + 1, &error);
+  operations = bd_store_list_operations (call->store, query.subscription_id, query.order,
+                                         after_seq, query.top + 1, &error);
   if (operations == NULL)
     return _bd_api_store_error (error);
 

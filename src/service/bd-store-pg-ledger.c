@@ -14,7 +14,8 @@
 #include "bd-store-pg-private.h"
 
 #define OPERATION_COLUMNS \
-  "seq, id, time, user_id, subscription_id, action, idempotency_key, detail"
+  "seq, id, time, user_id, subscription_id, action, idempotency_key, detail, " \
+  "user_display_name, product_name"
 
 void
 _bd_store_pg_ledger_sql (const char **sql)
@@ -27,16 +28,24 @@ _bd_store_pg_ledger_sql (const char **sql)
    * snapshot per statement).
    */
   sql[STMT_LOCK_LEDGER] = "SELECT pg_advisory_xact_lock (" BD_PG_LOCK_LEDGER ")";
+  /* The names as they are when the change is written, in its transaction. */
   sql[STMT_INSERT_OPERATION] =
     "INSERT INTO operations (seq, id, time, user_id, subscription_id, action, "
-    "idempotency_key, detail) "
-    "SELECT COALESCE (MAX (seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7 FROM operations "
+    "idempotency_key, detail, user_display_name, product_name) "
+    "SELECT COALESCE (MAX (seq), 0) + 1, $1, $2, $3, $4, $5, $6, $7, "
+    "(SELECT display_name FROM users WHERE id = $3), "
+    "(SELECT product_name FROM subscriptions WHERE id = $4) FROM operations "
     "RETURNING seq";
   sql[STMT_LIST_OPERATIONS] =
     "SELECT " OPERATION_COLUMNS " FROM operations WHERE seq > $1 ORDER BY seq LIMIT $2";
   sql[STMT_LIST_OPERATIONS_OF_SUBSCRIPTION] =
     "SELECT " OPERATION_COLUMNS " FROM operations "
     "WHERE subscription_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+  sql[STMT_LIST_OPERATIONS_NEWEST] =
+    "SELECT " OPERATION_COLUMNS " FROM operations WHERE seq < $1 ORDER BY seq DESC LIMIT $2";
+  sql[STMT_LIST_OPERATIONS_OF_SUBSCRIPTION_NEWEST] =
+    "SELECT " OPERATION_COLUMNS " FROM operations "
+    "WHERE subscription_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3";
   sql[STMT_GET_IDEMPOTENT_ANSWER] =
     "SELECT fingerprint, status, body, created FROM idempotency "
     "WHERE user_id = $1 AND endpoint = $2 AND key = $3 AND created >= $4";
@@ -86,6 +95,8 @@ read_operation (const PGresult *result,
   operation->action = _bd_pg_dup (result, row, 5);
   operation->idempotency_key = _bd_pg_dup (result, row, 6);
   operation->detail = _bd_pg_dup (result, row, 7);
+  operation->user_display_name = _bd_pg_dup (result, row, 8);
+  operation->product_name = _bd_pg_dup (result, row, 9);
 
   return operation;
 }
@@ -153,11 +164,12 @@ _bd_store_pg_add_operation (BdStore            *store,
 }
 
 GPtrArray *
-_bd_store_pg_list_operations (BdStore     *store,
-                              const char  *subscription_id,
-                              gint64       after_seq,
-                              guint        limit,
-                              GError     **error)
+_bd_store_pg_list_operations (BdStore           *store,
+                              const char        *subscription_id,
+                              BdOperationsOrder  order,
+                              gint64             after_seq,
+                              guint              limit,
+                              GError           **error)
 {
   g_autoptr(GPtrArray) operations = NULL;
   g_autoptr(PGresult) result = NULL;
@@ -166,9 +178,16 @@ _bd_store_pg_list_operations (BdStore     *store,
 
   operations = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_stored_operation_free);
 
+  /* Newest first from the end: before a seq no entry will ever reach. */
+  if (order == BD_OPERATIONS_ORDER_NEWEST && after_seq <= 0)
+    after_seq = G_MAXINT64;
+
+  if (order == BD_OPERATIONS_ORDER_NEWEST)
+    id = STMT_LIST_OPERATIONS_NEWEST;
   if (subscription_id != NULL)
     {
-      id = STMT_LIST_OPERATIONS_OF_SUBSCRIPTION;
+      id = order == BD_OPERATIONS_ORDER_NEWEST ? STMT_LIST_OPERATIONS_OF_SUBSCRIPTION_NEWEST
+                                               : STMT_LIST_OPERATIONS_OF_SUBSCRIPTION;
       _bd_pg_params_text (&params, subscription_id);
     }
   _bd_pg_params_int (&params, after_seq);

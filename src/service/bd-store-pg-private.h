@@ -56,6 +56,8 @@ typedef enum
   STMT_INSERT_OPERATION,
   STMT_LIST_OPERATIONS,
   STMT_LIST_OPERATIONS_OF_SUBSCRIPTION,
+  STMT_LIST_OPERATIONS_NEWEST,
+  STMT_LIST_OPERATIONS_OF_SUBSCRIPTION_NEWEST,
   STMT_GET_IDEMPOTENT_ANSWER,
   STMT_PUT_IDEMPOTENT_ANSWER,
   STMT_FORGET_IDEMPOTENT_ANSWERS,
@@ -233,6 +235,7 @@ gboolean   _bd_store_pg_add_operation             (BdStore                   *st
                                                    GError                   **error);
 GPtrArray *_bd_store_pg_list_operations           (BdStore                   *store,
                                                    const char                *subscription_id,
+                                                   BdOperationsOrder          order,
                                                    gint64                     after_seq,
                                                    guint                      limit,
                                                    GError                   **error);

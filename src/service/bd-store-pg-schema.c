@@ -125,6 +125,17 @@ static const char * const migrations[] = {
   "  FROM users;\n"
   "ALTER TABLE users DROP COLUMN token_hash;\n"
   "CREATE INDEX tokens_by_user ON tokens (user_id, created);\n",
+
+  /* 2 -> 3, as SQLite's: each ledger entry keeps the user's display name
+   * and the product's name as they were when it was written; entries
+   * written before get the names of now.
+   */
+  "ALTER TABLE operations ADD COLUMN user_display_name TEXT;\n"
+  "ALTER TABLE operations ADD COLUMN product_name TEXT;\n"
+  "UPDATE operations SET\n"
+  "  user_display_name = (SELECT display_name FROM users WHERE users.id = operations.user_id),\n"
+  "  product_name = (SELECT product_name FROM subscriptions\n"
+  "                  WHERE subscriptions.id = operations.subscription_id);\n",
 };
 
 #define SCHEMA_VERSION ((gint) G_N_ELEMENTS (migrations))

@@ -17,19 +17,28 @@
 #include "bd-store-sqlite-private.h"
 
 #define OPERATION_COLUMNS \
-  "seq, id, time, user_id, subscription_id, action, idempotency_key, detail"
+  "seq, id, time, user_id, subscription_id, action, idempotency_key, detail, " \
+  "user_display_name, product_name"
 
 void
 _bd_store_sqlite_ledger_sql (const char **sql)
 {
+  /* The names as they are when the change is written, in its transaction. */
   sql[STMT_INSERT_OPERATION] =
     "INSERT INTO operations (id, time, user_id, subscription_id, action, idempotency_key, "
-    "detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)";
+    "detail, user_display_name, product_name) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+    "(SELECT display_name FROM users WHERE id = ?3), "
+    "(SELECT product_name FROM subscriptions WHERE id = ?4))";
   sql[STMT_LIST_OPERATIONS] =
     "SELECT " OPERATION_COLUMNS " FROM operations WHERE seq > ?1 ORDER BY seq LIMIT ?2";
   sql[STMT_LIST_OPERATIONS_OF_SUBSCRIPTION] =
     "SELECT " OPERATION_COLUMNS " FROM operations "
     "WHERE subscription_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3";
+  sql[STMT_LIST_OPERATIONS_NEWEST] =
+    "SELECT " OPERATION_COLUMNS " FROM operations WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2";
+  sql[STMT_LIST_OPERATIONS_OF_SUBSCRIPTION_NEWEST] =
+    "SELECT " OPERATION_COLUMNS " FROM operations "
+    "WHERE subscription_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3";
   sql[STMT_GET_IDEMPOTENT_ANSWER] =
     "SELECT fingerprint, status, body, created FROM idempotency "
     "WHERE user_id = ?1 AND endpoint = ?2 AND key = ?3 AND created >= ?4";
@@ -70,6 +79,8 @@ read_operation (sqlite3_stmt *stmt)
   operation->action = _bd_sqlite_column_dup (stmt, 5);
   operation->idempotency_key = _bd_sqlite_column_dup (stmt, 6);
   operation->detail = _bd_sqlite_column_dup (stmt, 7);
+  operation->user_display_name = _bd_sqlite_column_dup (stmt, 8);
+  operation->product_name = _bd_sqlite_column_dup (stmt, 9);
 
   return operation;
 }
@@ -111,11 +122,12 @@ _bd_store_sqlite_add_operation (BdStore            *store,
 }
 
 GPtrArray *
-_bd_store_sqlite_list_operations (BdStore     *store,
-                                  const char  *subscription_id,
-                                  gint64       after_seq,
-                                  guint        limit,
-                                  GError     **error)
+_bd_store_sqlite_list_operations (BdStore           *store,
+                                  const char        *subscription_id,
+                                  BdOperationsOrder  order,
+                                  gint64             after_seq,
+                                  guint              limit,
+                                  GError           **error)
 {
   BdStoreSqlite *self = BD_STORE_SQLITE (store);
   g_autoptr(GPtrArray) operations = NULL;
@@ -125,16 +137,23 @@ _bd_store_sqlite_list_operations (BdStore     *store,
 
   operations = g_ptr_array_new_with_free_func ((GDestroyNotify) bd_stored_operation_free);
 
+  /* Newest first from the end: before a seq no entry will ever reach. */
+  if (order == BD_OPERATIONS_ORDER_NEWEST && after_seq <= 0)
+    after_seq = G_MAXINT64;
+
   /* Two statements rather than `?1 IS NULL OR ...`, which no index serves. */
   if (subscription_id == NULL)
     {
-      stmt = borrow (self, STMT_LIST_OPERATIONS);
+      stmt = borrow (self, order == BD_OPERATIONS_ORDER_NEWEST ? STMT_LIST_OPERATIONS_NEWEST
+                                                               : STMT_LIST_OPERATIONS);
       bound = sqlite3_bind_int64 (stmt, 1, after_seq) == SQLITE_OK &&
               sqlite3_bind_int64 (stmt, 2, limit) == SQLITE_OK;
     }
   else
     {
-      stmt = borrow (self, STMT_LIST_OPERATIONS_OF_SUBSCRIPTION);
+      stmt = borrow (self, order == BD_OPERATIONS_ORDER_NEWEST
+                           ? STMT_LIST_OPERATIONS_OF_SUBSCRIPTION_NEWEST
+                           : STMT_LIST_OPERATIONS_OF_SUBSCRIPTION);
       bound = sqlite3_bind_text (stmt, 1, subscription_id, -1, SQLITE_STATIC) == SQLITE_OK &&
               sqlite3_bind_int64 (stmt, 2, after_seq) == SQLITE_OK &&
               sqlite3_bind_int64 (stmt, 3, limit) == SQLITE_OK;

@@ -164,6 +164,19 @@ static const char * const migrations[] = {
   "ALTER TABLE users_new RENAME TO users;\n"
   "\n"
   "CREATE INDEX tokens_by_user ON tokens (user_id, created);\n",
+
+  /* 2 -> 3: each ledger entry keeps the user's display name and the
+   * product's name as they were when it was written (GET /v1/operations
+   * answers them). Entries written before get the names of now: users and
+   * subscriptions are never removed, only disabled or deleted, so both are
+   * found.
+   */
+  "ALTER TABLE operations ADD COLUMN user_display_name TEXT;\n"
+  "ALTER TABLE operations ADD COLUMN product_name TEXT;\n"
+  "UPDATE operations SET\n"
+  "  user_display_name = (SELECT display_name FROM users WHERE users.id = operations.user_id),\n"
+  "  product_name = (SELECT product_name FROM subscriptions\n"
+  "                  WHERE subscriptions.id = operations.subscription_id);\n",
 };
 
 #define SCHEMA_VERSION ((gint) G_N_ELEMENTS (migrations))

@@ -451,23 +451,26 @@ bd_store_add_operation (BdStore            *self,
  * bd_store_list_operations:
  * @subscription_id: (nullable): only this subscription's entries, or %NULL
  *   for the whole ledger
- * @after_seq: answer entries after this one (0: from the start)
+ * @order: oldest or newest first
+ * @after_seq: answer entries after this one in @order (0: from the start,
+ *   the first entry or the last)
  * @limit: the most entries to answer
  *
  * Returns: (transfer container) (element-type BdStoredOperation): the entries,
- *   oldest first
+ *   in @order
  */
 GPtrArray *
-bd_store_list_operations (BdStore     *self,
-                          const char  *subscription_id,
-                          gint64       after_seq,
-                          guint        limit,
-                          GError     **error)
+bd_store_list_operations (BdStore           *self,
+                          const char        *subscription_id,
+                          BdOperationsOrder  order,
+                          gint64             after_seq,
+                          guint              limit,
+                          GError           **error)
 {
   g_return_val_if_fail (BD_IS_STORE (self), NULL);
 
-  return BD_STORE_GET_IFACE (self)->list_operations (self, subscription_id, after_seq, limit,
-                                                      error);
+  return BD_STORE_GET_IFACE (self)->list_operations (self, subscription_id, order, after_seq,
+                                                      limit, error);
 }
 
 /**
@@ -613,6 +616,8 @@ bd_stored_operation_free (BdStoredOperation *operation)
   g_free (operation->action);
   g_free (operation->idempotency_key);
   g_free (operation->detail);
+  g_free (operation->user_display_name);
+  g_free (operation->product_name);
   g_free (operation);
 }
 

@@ -79,6 +79,12 @@ typedef struct
   char   *action;           /* an allowedActions word */
   char   *idempotency_key;  /* NULL when the request had none */
   char   *detail;           /* a JSON object, as text (NULL is stored as "{}") */
+  /* Read only: the user's display name and the product's name when the
+   * entry was written (the store takes them from its users and
+   * subscriptions then); NULL where they could not be known.
+   */
+  char   *user_display_name;
+  char   *product_name;
 } BdStoredOperation;
 
 /* A stored answer to a request with an Idempotency-Key. It is kept for a
@@ -206,6 +212,7 @@ struct _BdStoreInterface
                                                     GError                   **error);
   GPtrArray          *(*list_operations)           (BdStore                   *self,
                                                     const char                *subscription_id,
+                                                    BdOperationsOrder          order,
                                                     gint64                     after_seq,
                                                     guint                      limit,
                                                     GError                   **error);
@@ -323,6 +330,7 @@ gboolean   bd_store_add_operation   (BdStore            *self,
                                      GError            **error);
 GPtrArray *bd_store_list_operations (BdStore            *self,
                                      const char         *subscription_id,
+                                     BdOperationsOrder   order,
                                      gint64              after_seq,
                                      guint               limit,
                                      GError            **error);
