@@ -264,14 +264,9 @@ bd_client_class_init (BdClientClass *klass)
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  /**
-   * BdClient::subscription-changed:
-   * @id: the subscription's id
-   *
-   * A change sent through this client (a cancel, a PATCH, a reactivate, a
-   * delete) was answered with success, after its caller had the answer:
-   * what the service holds of @id changed, and so did its ledger.
-   */
+  /* BdClient::subscription-changed (id): a change sent through this client
+   * (cancel, PATCH, reactivate, delete) was answered with success, after its
+   * caller had the answer: that subscription and the ledger changed. */
   signals [SUBSCRIPTION_CHANGED] =
     g_signal_new ("subscription-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                   NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
