@@ -28,32 +28,6 @@
  * Texts
  */
 
-static const char *
-reason_text (BdCancelReason reason)
-{
-  switch (reason)
-    {
-    case BD_CANCEL_REASON_TOO_EXPENSIVE:
-      return _("Too expensive");
-    case BD_CANCEL_REASON_NO_LONGER_NEEDED:
-      return _("No longer needed");
-    case BD_CANCEL_REASON_SWITCHING_TO_OTHER_MICROSOFT_PRODUCT:
-      return _("Switching to another Microsoft product");
-    case BD_CANCEL_REASON_SWITCHING_TO_COMPETITOR:
-      return _("Switching to another provider");
-    case BD_CANCEL_REASON_MISSING_FEATURES:
-      return _("Missing features we need");
-    case BD_CANCEL_REASON_TOO_DIFFICULT:
-      return _("Too difficult to use");
-    case BD_CANCEL_REASON_TEMPORARY_PROJECT_ENDED:
-      return _("The project it was for has ended");
-    case BD_CANCEL_REASON_OTHER:
-      return _("Other (please tell us why)");
-    default:
-      return "";
-    }
-}
-
 /* What comes back, and how; a trial has nothing to return. */
 static char *
 refund_text (BdSubscription       *subscription,
@@ -126,7 +100,7 @@ set_reasons (BdCancelPane *self)
   for (guint i = 0; i < n; i++)
     {
       self->reasons[i] = reasons[i];
-      gtk_string_list_append (strings, reason_text (reasons[i]));
+      gtk_string_list_append (strings, bd_format_cancel_reason (reasons[i]));
       if (had_reason && reasons[i] == chosen)
         selected = i + 1;
     }

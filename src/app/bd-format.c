@@ -487,3 +487,58 @@ bd_format_role (guint roles)
     return _("Global reader");
   return _("User");
 }
+
+/**
+ * bd_format_status:
+ *
+ * Returns: the name of @status, such as "Active"
+ */
+const char *
+bd_format_status (BdStatus status)
+{
+  switch (status)
+    {
+    case BD_STATUS_ACTIVE:
+      return C_("subscription status", "Active");
+    case BD_STATUS_EXPIRED:
+      return C_("subscription status", "Expired");
+    case BD_STATUS_DISABLED:
+      return C_("subscription status", "Disabled");
+    case BD_STATUS_DELETED:
+      return C_("subscription status", "Deleted");
+    default:
+      return "";
+    }
+}
+
+/**
+ * bd_format_cancel_reason:
+ *
+ * Returns: the words of @reason as the cancel pane offers it, such as
+ *   "Too expensive"
+ */
+const char *
+bd_format_cancel_reason (BdCancelReason reason)
+{
+  switch (reason)
+    {
+    case BD_CANCEL_REASON_TOO_EXPENSIVE:
+      return _("Too expensive");
+    case BD_CANCEL_REASON_NO_LONGER_NEEDED:
+      return _("No longer needed");
+    case BD_CANCEL_REASON_SWITCHING_TO_OTHER_MICROSOFT_PRODUCT:
+      return _("Switching to another Microsoft product");
+    case BD_CANCEL_REASON_SWITCHING_TO_COMPETITOR:
+      return _("Switching to another provider");
+    case BD_CANCEL_REASON_MISSING_FEATURES:
+      return _("Missing features we need");
+    case BD_CANCEL_REASON_TOO_DIFFICULT:
+      return _("Too difficult to use");
+    case BD_CANCEL_REASON_TEMPORARY_PROJECT_ENDED:
+      return _("The project it was for has ended");
+    case BD_CANCEL_REASON_OTHER:
+      return _("Other (please tell us why)");
+    default:
+      return "";
+    }
+}

@@ -27,5 +27,7 @@ char       *bd_format_date_time         (gint64         time);
 char       *bd_format_time_until        (gint64         time,
                                          gint64         now);
 const char *bd_format_role              (guint          roles);
+const char *bd_format_status            (BdStatus       status);
+const char *bd_format_cancel_reason     (BdCancelReason reason);
 
 G_END_DECLS

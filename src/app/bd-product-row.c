@@ -18,24 +18,6 @@
 G_DEFINE_FINAL_TYPE (BdProductRow, bd_product_row, GTK_TYPE_WIDGET)
 
 static const char *
-status_text (BdStatus status)
-{
-  switch (status)
-    {
-    case BD_STATUS_ACTIVE:
-      return C_("subscription status", "Active");
-    case BD_STATUS_EXPIRED:
-      return C_("subscription status", "Expired");
-    case BD_STATUS_DISABLED:
-      return C_("subscription status", "Disabled");
-    case BD_STATUS_DELETED:
-      return C_("subscription status", "Deleted");
-    default:
-      return "";
-    }
-}
-
-static const char *
 recurring_text (BdRecurringBilling recurring)
 {
   switch (recurring)
@@ -116,7 +98,7 @@ update (BdProductRow *self)
                               data->assigned_licenses, data->quantity);
   gtk_label_set_label (self->licenses_label, licenses);
 
-  gtk_label_set_label (self->status_label, status_text (data->status));
+  gtk_label_set_label (self->status_label, bd_format_status (data->status));
   css_classes[1] = bd_status_to_string (data->status);
   gtk_widget_set_css_classes (GTK_WIDGET (self->status_label), css_classes);
 
@@ -265,6 +247,9 @@ update_actions (BdProductRow *self)
                                  data != NULL &&
                                  bd_subscription_is_action_allowed (self->subscription,
                                                                     BD_ACTION_DELETE));
+  /* The ledger is the service's: offline, it can't be read either. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.show-activity",
+                                 self->subscription != NULL && self->unavailable_reason == NULL);
 
   if (self->menu_built)
     update_reasons (self);
@@ -374,6 +359,7 @@ bd_product_row_class_init (BdProductRowClass *klass)
   gtk_widget_class_install_action (widget_class, "row.change-licenses", NULL, row_action);
   gtk_widget_class_install_action (widget_class, "row.reactivate", NULL, row_action);
   gtk_widget_class_install_action (widget_class, "row.delete", NULL, row_action);
+  gtk_widget_class_install_action (widget_class, "row.show-activity", NULL, row_action);
   /* Never enabled: the lines that say why an action is not offered. */
   gtk_widget_class_install_action (widget_class, "row.none", NULL, row_none_action);
 

@@ -52,6 +52,11 @@ struct _BdWindow
   char                 *pending_demo_user_id;
   guint                 pending_id;
   AdwToast             *pending_toast;   /* (nullable): says the switch waits, until it is done */
+
+  /* Activity (bd-window-activity.c). */
+  BdUser               *user;             /* (nullable): as /v1/me said */
+  GtkWidget            *activity_page;    /* (nullable): made when first shown */
+  GtkWidget            *products_content; /* (nullable): Your Products, while Activity is shown */
 };
 
 void     _bd_window_accounts_init        (BdWindow *self);
@@ -63,5 +68,11 @@ gboolean _bd_window_is_busy              (BdWindow *self);
 void     _bd_window_close_action_dialogs (BdWindow *self);
 char    *_bd_window_dup_tenant_name      (BdWindow *self,
                                           BdTenant *tenant);
+
+void     _bd_window_activity_class_init  (GtkWidgetClass *widget_class);
+void     _bd_window_activity_dispose     (BdWindow       *self);
+void     _bd_window_activity_set_client  (BdWindow       *self);
+void     _bd_window_activity_set_user    (BdWindow       *self,
+                                          BdUser         *user);
 
 G_END_DECLS

@@ -58,6 +58,7 @@ get_me_cb (GObject      *object,
                               bd_format_role (bd_user_get_roles (user)));
   adw_window_title_set_subtitle (self->window_title, subtitle);
   bd_products_page_set_server_time (self->products_page, server_time);
+  _bd_window_activity_set_user (self, user);
   self->cloud = bd_tenant_get_cloud (tenant);
   self->server_time = server_time;
   self->server_time_at = g_get_monotonic_time ();
@@ -413,6 +414,7 @@ bd_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   _bd_window_accounts_dispose (self);
+  _bd_window_activity_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_WINDOW);
   g_clear_object (&self->client);
   g_clear_pointer (&self->pane_subscription_id, g_free);
@@ -507,6 +509,7 @@ bd_window_class_init (BdWindowClass *klass)
                                    win_subscription_action);
   gtk_widget_class_install_action (widget_class, "win.reactivate", "s", win_subscription_action);
   gtk_widget_class_install_action (widget_class, "win.delete", "s", win_subscription_action);
+  _bd_window_activity_class_init (widget_class);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "win.refresh", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
                                        "win.refresh", NULL);
@@ -576,6 +579,7 @@ bd_window_set_client (BdWindow *self,
 
   _bd_window_show_saved_title (self);
   bd_products_page_set_client (self->products_page, client);
+  _bd_window_activity_set_client (self);
   load (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_CLIENT]);
 }

@@ -84,6 +84,8 @@ gpointer  _bd_client_read_answer           (BdClientAnswerKind    kind,
                                             GError              **error);
 
 /* bd-client.c */
+void       _bd_client_emit_subscription_changed (BdClient       *self,
+                                                 const char     *id);
 void       _bd_client_send_page            (BdClient             *self,
                                             GTask                *task,
                                             const char           *next_link,

@@ -264,6 +264,14 @@ return_answer (GTask   *task,
   if (value != NULL)
     {
       g_task_return_pointer (task, value, answer->value_free);
+
+      /* A change the service applied (or replayed): whoever shows what the
+       * service holds learns of it, after the caller had the answer.
+       */
+      if (request->expected_id != NULL &&
+          g_strcmp0 (soup_message_get_method (request->message), SOUP_METHOD_GET) != 0)
+        _bd_client_emit_subscription_changed (g_task_get_source_object (task),
+                                              request->expected_id);
       return;
     }
 

@@ -35,6 +35,13 @@ enum {
 
 static GParamSpec *properties [N_PROPS];
 
+enum {
+  SUBSCRIPTION_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals [N_SIGNALS];
+
 
 /*
  * GObject overrides
@@ -265,6 +272,13 @@ bd_client_class_init (BdClientClass *klass)
                          (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS));
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* BdClient::subscription-changed (id): a change sent through this client
+   * (cancel, PATCH, reactivate, delete) was answered with success, after its
+   * caller had the answer: that subscription and the ledger changed. */
+  signals [SUBSCRIPTION_CHANGED] =
+    g_signal_new ("subscription-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -288,6 +302,13 @@ send_get (BdClient           *self,
 {
   _bd_client_send_request (self, task, SOUP_METHOD_GET, uri, NULL, NULL, NULL, answer_kind,
                            expected_id);
+}
+
+void
+_bd_client_emit_subscription_changed (BdClient   *self,
+                                      const char *id)
+{
+  g_signal_emit (self, signals [SUBSCRIPTION_CHANGED], 0, id);
 }
 
 /**

@@ -1,0 +1,677 @@
+/* bd-activity-page.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-activity-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bd-activity-page.h"
+#include "bd-activity-text.h"
+
+/* Activity: the service's ledger (GET /v1/operations), newest first, a page
+ * at a time as the list is scrolled near its end, for one subscription or
+ * all. Only admins may read it: a reader is told so without asking. A
+ * change sent through the window's client loads the first page again.
+ */
+
+#define PAGE_SIZE 50
+
+struct _BdActivityPage
+{
+  GtkWidget          parent_instance;
+
+  BdClient          *client;
+  BdUser            *user;          /* (nullable): until /v1/me answers */
+  GCancellable      *cancellable;
+  char              *filter_id;     /* (nullable): all subscriptions */
+  char              *next_link;     /* (nullable): the last page is in */
+  gboolean           loading;
+  gboolean           loading_first;
+  gboolean           more_failed;   /* the next page failed: Try Again asks again */
+
+  GListStore        *entries;       /* BdOperation, newest first */
+  GListStore        *filter_items;  /* "All Subscriptions", then the subscriptions */
+  gboolean           setting_filter;
+
+  GtkWidget         *box;
+  GtkWidget         *filter_box;
+  GtkDropDown       *filter_dropdown;
+  GtkStack          *stack;
+  GtkSpinner        *spinner;
+  AdwStatusPage     *error_page;
+  AdwStatusPage     *empty_page;
+  GtkScrolledWindow *scrolled_window;
+  GtkListBox        *list_box;
+  GtkStack          *footer_stack;
+  GtkSpinner        *footer_spinner;
+  GtkLabel          *footer_error_label;
+};
+
+G_DEFINE_FINAL_TYPE (BdActivityPage, bd_activity_page, GTK_TYPE_WIDGET)
+
+static void load_first (BdActivityPage *self);
+static void load_more  (BdActivityPage *self);
+
+static void
+show_state (BdActivityPage *self,
+            const char     *name)
+{
+  gtk_stack_set_visible_child_name (self->stack, name);
+  gtk_spinner_set_spinning (self->spinner, g_str_equal (name, "loading"));
+  /* Nothing to filter for someone who may not read any of it. */
+  gtk_widget_set_visible (self->filter_box, !g_str_equal (name, "refused"));
+}
+
+static void
+show_footer (BdActivityPage *self,
+             const char     *name)
+{
+  gtk_stack_set_visible_child_name (self->footer_stack, name);
+  gtk_spinner_set_spinning (self->footer_spinner, g_str_equal (name, "loading"));
+}
+
+static gboolean
+may_read (BdActivityPage *self)
+{
+  return self->user == NULL || bd_user_can_manage (self->user);
+}
+
+/* The next page, once the end of the list is less than a screen away: as
+ * the list is scrolled, and after a page that left the window unfilled.
+ */
+static void
+maybe_load_more (BdActivityPage *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+  double left;
+
+  if (self->next_link == NULL || self->loading || self->more_failed ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return;
+
+  left = gtk_adjustment_get_upper (adjustment) -
+         (gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment));
+  if (left < gtk_adjustment_get_page_size (adjustment))
+    load_more (self);
+}
+
+static GtkWidget *
+create_row (gpointer item,
+            gpointer user_data)
+{
+  BdOperation *operation = item;
+  g_autofree char *sentence = bd_activity_text_sentence (operation);
+  g_autofree char *detail = bd_activity_text_detail (operation);
+  g_autofree char *when = bd_activity_text_time (operation);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *time_label = gtk_label_new (when);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sentence);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  if (detail != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), detail);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+
+  gtk_widget_add_css_class (time_label, "dim-label");
+  gtk_widget_add_css_class (time_label, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), time_label);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, sentence,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  detail != NULL ? detail : when,
+                                  -1);
+
+  return row;
+}
+
+static void
+list_operations_cb (GObject      *object,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  BdActivityPage *self;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *next_link = NULL;
+  gboolean first;
+
+  page = bd_client_list_operations_finish (BD_CLIENT (object), result, &next_link, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = BD_ACTIVITY_PAGE (user_data);
+  first = self->loading_first;
+  self->loading = FALSE;
+  self->loading_first = FALSE;
+
+  if (page == NULL)
+    {
+      if (bd_client_error_get_api_code (error) == BD_ERROR_CODE_FORBIDDEN)
+        {
+          g_list_store_remove_all (self->entries);
+          show_state (self, "refused");
+        }
+      else if (first)
+        {
+          g_list_store_remove_all (self->entries);
+          adw_status_page_set_description (self->error_page, error->message);
+          show_state (self, "error");
+        }
+      else
+        {
+          self->more_failed = TRUE;
+          gtk_label_set_text (self->footer_error_label, error->message);
+          show_footer (self, "error");
+        }
+      return;
+    }
+
+  g_clear_pointer (&self->next_link, g_free);
+  self->next_link = g_steal_pointer (&next_link);
+
+  g_list_store_splice (self->entries,
+                       first ? 0 : g_list_model_get_n_items (G_LIST_MODEL (self->entries)),
+                       first ? g_list_model_get_n_items (G_LIST_MODEL (self->entries)) : 0,
+                       page->pdata, page->len);
+
+  show_footer (self, "none");
+  show_state (self, g_list_model_get_n_items (G_LIST_MODEL (self->entries)) > 0 ? "list"
+                                                                                 : "empty");
+  maybe_load_more (self);
+}
+
+static void
+request_page (BdActivityPage *self,
+              const char     *next_link)
+{
+  self->loading = TRUE;
+  bd_client_list_operations_async (self->client, next_link, PAGE_SIZE,
+                                   BD_OPERATIONS_ORDER_NEWEST, self->filter_id,
+                                   self->cancellable, list_operations_cb, self);
+}
+
+/* The first page again; entries shown stay until it is in. */
+static void
+load_first (BdActivityPage *self)
+{
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->next_link, g_free);
+  self->loading = FALSE;
+  self->more_failed = FALSE;
+  show_footer (self, "none");
+
+  if (self->client == NULL)
+    return;
+
+  if (!may_read (self))
+    {
+      g_list_store_remove_all (self->entries);
+      show_state (self, "refused");
+      return;
+    }
+
+  if (self->filter_id != NULL)
+    adw_status_page_set_description (self->empty_page,
+                                      _("Nobody has changed this subscription yet."));
+  else
+    adw_status_page_set_description (self->empty_page,
+                                     _("Changes to the subscriptions are listed here."));
+
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->entries)) == 0)
+    show_state (self, "loading");
+
+  self->cancellable = g_cancellable_new ();
+  self->loading_first = TRUE;
+  request_page (self, NULL);
+}
+
+static void
+load_more (BdActivityPage *self)
+{
+  if (self->client == NULL || self->next_link == NULL || self->loading)
+    return;
+
+  self->more_failed = FALSE;
+  show_footer (self, "loading");
+  request_page (self, self->next_link);
+}
+
+static void
+on_adjustment_changed_cb (BdActivityPage *self)
+{
+  maybe_load_more (self);
+}
+
+/* Shown or not, the page follows the window's changes: shown, it loads
+ * its first page again; hidden, it does when it is shown.
+ */
+static void
+on_subscription_changed_cb (BdClient       *client,
+                            const char     *id,
+                            BdActivityPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    load_first (self);
+}
+
+static const char *
+filter_item_id (gpointer item)
+{
+  return BD_IS_SUBSCRIPTION (item) ? bd_subscription_get_id (item) : NULL;
+}
+
+/* What the dropdown shows and searches for an item. */
+static char *
+filter_item_label (GObject  *item,
+                   gpointer  user_data)
+{
+  if (BD_IS_SUBSCRIPTION (item))
+    return g_strdup (bd_subscription_get_product_name (BD_SUBSCRIPTION (item)));
+  if (GTK_IS_STRING_OBJECT (item))
+    return g_strdup (gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
+  return NULL;
+}
+
+static void
+on_filter_setup_cb (GtkSignalListItemFactory *factory,
+                    GtkListItem              *list_item)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  gtk_list_item_set_child (list_item, label);
+}
+
+static void
+on_filter_bind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *list_item)
+{
+  g_autofree char *text = filter_item_label (gtk_list_item_get_item (list_item), NULL);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
+}
+
+static void
+on_filter_selected_cb (BdActivityPage *self)
+{
+  gpointer item = gtk_drop_down_get_selected_item (self->filter_dropdown);
+  const char *id = filter_item_id (item);
+
+  if (self->setting_filter || item == NULL || g_strcmp0 (id, self->filter_id) == 0)
+    return;
+
+  g_free (self->filter_id);
+  self->filter_id = g_strdup (id);
+  g_list_store_remove_all (self->entries);
+  load_first (self);
+}
+
+/* The dropdown shows @self->filter_id; "All Subscriptions" for none. */
+static void
+select_filter (BdActivityPage *self)
+{
+  GListModel *items = gtk_drop_down_get_model (self->filter_dropdown);
+  guint position = 0;
+
+  if (self->filter_id != NULL)
+    {
+      position = GTK_INVALID_LIST_POSITION;
+      for (guint i = 1; i < g_list_model_get_n_items (items); i++)
+        {
+          g_autoptr(GObject) item = g_list_model_get_item (items, i);
+
+          if (g_strcmp0 (filter_item_id (item), self->filter_id) == 0)
+            {
+              position = i;
+              break;
+            }
+        }
+    }
+
+  self->setting_filter = TRUE;
+  gtk_drop_down_set_selected (self->filter_dropdown, position);
+  self->setting_filter = FALSE;
+}
+
+static void
+activity_reload_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  bd_activity_page_reload (BD_ACTIVITY_PAGE (widget));
+}
+
+/* Ctrl+F: the filter's list of subscriptions, its search at hand. */
+static void
+activity_filter_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  BdActivityPage *self = BD_ACTIVITY_PAGE (widget);
+
+  if (gtk_widget_grab_focus (GTK_WIDGET (self->filter_dropdown)))
+    g_signal_emit_by_name (self->filter_dropdown, "activate");
+}
+
+static void
+activity_load_more_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  load_more (BD_ACTIVITY_PAGE (widget));
+}
+
+/*
+ * GObject overrides
+ */
+
+static void
+bd_activity_page_dispose (GObject *object)
+{
+  BdActivityPage *self = (BdActivityPage *)object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_ACTIVITY_PAGE);
+  g_clear_object (&self->client);
+  g_clear_object (&self->user);
+  g_clear_object (&self->entries);
+  g_clear_object (&self->filter_items);
+
+  G_OBJECT_CLASS (bd_activity_page_parent_class)->dispose (object);
+}
+
+static void
+bd_activity_page_finalize (GObject *object)
+{
+  BdActivityPage *self = (BdActivityPage *)object;
+
+  g_free (self->filter_id);
+  g_free (self->next_link);
+
+  G_OBJECT_CLASS (bd_activity_page_parent_class)->finalize (object);
+}
+
+static void
+bd_activity_page_class_init (BdActivityPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = bd_activity_page_dispose;
+  object_class->finalize = bd_activity_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/billingdesk/BillingDesk/bd-activity-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, box);
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, filter_box);
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, filter_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, spinner);
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, error_page);
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, scrolled_window);
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, list_box);
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, footer_stack);
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, footer_spinner);
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, footer_error_label);
+  gtk_widget_class_bind_template_callback (widget_class, on_filter_selected_cb);
+
+  gtk_widget_class_install_action (widget_class, "activity.reload", NULL, activity_reload_action);
+  gtk_widget_class_install_action (widget_class, "activity.load-more", NULL,
+                                   activity_load_more_action);
+  gtk_widget_class_install_action (widget_class, "activity.filter", NULL, activity_filter_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "activity.filter", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.show-products",
+                                       NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F5, 0, "activity.reload", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "activity.reload", NULL);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+bd_activity_page_init (BdActivityPage *self)
+{
+  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_autoptr(GtkStringObject) all = NULL;
+  GtkExpression *expression;
+  GtkAdjustment *adjustment;
+  GListModel *filter_model;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->entries = g_list_store_new (BD_TYPE_OPERATION);
+  gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->entries), create_row, self, NULL);
+
+  /* "All Subscriptions" first, then a list of the subscriptions (a
+   * GListStore of one GListModel, replaced by set_subscriptions ()).
+   */
+  all = gtk_string_object_new (_("All Subscriptions"));
+  self->filter_items = g_list_store_new (G_TYPE_LIST_MODEL);
+  {
+    g_autoptr(GListStore) head = g_list_store_new (G_TYPE_OBJECT);
+
+    g_list_store_append (head, all);
+    g_list_store_append (self->filter_items, head);
+  }
+  filter_model = G_LIST_MODEL (gtk_flatten_list_model_new (
+                                 G_LIST_MODEL (g_object_ref (self->filter_items))));
+  g_signal_connect (factory, "setup", G_CALLBACK (on_filter_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_filter_bind_cb), NULL);
+  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
+                                            G_CALLBACK (filter_item_label), NULL, NULL);
+  self->setting_filter = TRUE;
+  gtk_drop_down_set_factory (self->filter_dropdown, factory);
+  gtk_drop_down_set_expression (self->filter_dropdown, expression);
+  gtk_drop_down_set_model (self->filter_dropdown, filter_model);
+  gtk_drop_down_set_selected (self->filter_dropdown, 0);
+  self->setting_filter = FALSE;
+  gtk_expression_unref (expression);
+  g_object_unref (filter_model);
+
+  adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_adjustment_changed_cb),
+                           self, G_CONNECT_SWAPPED);
+}
+
+/*
+ * Public API
+ */
+
+/**
+ * bd_activity_page_set_client:
+ * @client: (nullable): the window's client
+ *
+ * Reads the ledger through @client from now on, and follows the changes
+ * sent through it. The user is unknown until bd_activity_page_set_user ().
+ */
+void
+bd_activity_page_set_client (BdActivityPage *self,
+                             BdClient       *client)
+{
+  g_return_if_fail (BD_IS_ACTIVITY_PAGE (self));
+  g_return_if_fail (client == NULL || BD_IS_CLIENT (client));
+
+  if (self->client == client)
+    return;
+
+  if (self->client != NULL)
+    g_signal_handlers_disconnect_by_data (self->client, self);
+  g_set_object (&self->client, client);
+  g_clear_object (&self->user);
+  if (client != NULL)
+    g_signal_connect_object (client, "subscription-changed",
+                             G_CALLBACK (on_subscription_changed_cb), self, G_CONNECT_DEFAULT);
+
+  g_list_store_remove_all (self->entries);
+  g_clear_pointer (&self->filter_id, g_free);
+  select_filter (self);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)))
+    load_first (self);
+}
+
+/**
+ * bd_activity_page_set_user:
+ * @user: (nullable): the signed-in user, as /v1/me says
+ *
+ * Only admins read the ledger: for anyone else the page says so.
+ */
+void
+bd_activity_page_set_user (BdActivityPage *self,
+                           BdUser         *user)
+{
+  gboolean could_read;
+
+  g_return_if_fail (BD_IS_ACTIVITY_PAGE (self));
+  g_return_if_fail (user == NULL || BD_IS_USER (user));
+
+  could_read = may_read (self);
+  g_set_object (&self->user, user);
+  if (could_read != may_read (self) && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    load_first (self);
+}
+
+/**
+ * bd_activity_page_set_subscriptions:
+ * @subscriptions: the subscriptions to choose from in the filter
+ *
+ * The page keeps the list as it is now.
+ */
+void
+bd_activity_page_set_subscriptions (BdActivityPage *self,
+                                    GListModel     *subscriptions)
+{
+  g_autoptr(GListStore) copy = g_list_store_new (BD_TYPE_SUBSCRIPTION);
+  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n;
+
+  g_return_if_fail (BD_IS_ACTIVITY_PAGE (self));
+  g_return_if_fail (G_IS_LIST_MODEL (subscriptions));
+
+  /* A copy, not the live list: a refresh of Your Products then moves no
+   * selection under the person choosing.
+   */
+  n = g_list_model_get_n_items (subscriptions);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (items, g_list_model_get_item (subscriptions, i));
+  g_list_store_splice (copy, 0, 0, items->pdata, items->len);
+
+  self->setting_filter = TRUE;
+  if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_items)) > 1)
+    g_list_store_remove (self->filter_items, 1);
+  g_list_store_append (self->filter_items, copy);
+  self->setting_filter = FALSE;
+  select_filter (self);
+}
+
+/**
+ * bd_activity_page_show:
+ * @subscription_id: (nullable): one subscription's entries, or %NULL for all
+ *
+ * Loads the newest entries: the page is about to be shown.
+ */
+void
+bd_activity_page_show (BdActivityPage *self,
+                       const char     *subscription_id)
+{
+  g_return_if_fail (BD_IS_ACTIVITY_PAGE (self));
+
+  if (g_strcmp0 (self->filter_id, subscription_id) != 0)
+    {
+      g_free (self->filter_id);
+      self->filter_id = g_strdup (subscription_id);
+      g_list_store_remove_all (self->entries);
+    }
+  select_filter (self);
+  load_first (self);
+}
+
+/**
+ * bd_activity_page_reload:
+ *
+ * Loads the newest entries again, as F5 does.
+ */
+void
+bd_activity_page_reload (BdActivityPage *self)
+{
+  g_return_if_fail (BD_IS_ACTIVITY_PAGE (self));
+
+  load_first (self);
+}
+
+/**
+ * bd_activity_page_get_filter:
+ *
+ * Returns: (nullable): the subscription whose entries are shown, or %NULL
+ */
+const char *
+bd_activity_page_get_filter (BdActivityPage *self)
+{
+  g_return_val_if_fail (BD_IS_ACTIVITY_PAGE (self), NULL);
+
+  return self->filter_id;
+}
+
+/**
+ * bd_activity_page_get_entries:
+ *
+ * Returns: (transfer none): the entries loaded, #BdOperation, newest first
+ */
+GListModel *
+bd_activity_page_get_entries (BdActivityPage *self)
+{
+  g_return_val_if_fail (BD_IS_ACTIVITY_PAGE (self), NULL);
+
+  return G_LIST_MODEL (self->entries);
+}
+
+gboolean
+bd_activity_page_is_loading (BdActivityPage *self)
+{
+  g_return_val_if_fail (BD_IS_ACTIVITY_PAGE (self), FALSE);
+
+  return self->loading;
+}
+
+/**
+ * bd_activity_page_has_more:
+ *
+ * Returns: whether the service has older entries than those loaded
+ */
+gboolean
+bd_activity_page_has_more (BdActivityPage *self)
+{
+  g_return_val_if_fail (BD_IS_ACTIVITY_PAGE (self), FALSE);
+
+  return self->next_link != NULL;
+}
+
+/**
+ * bd_activity_page_get_state:
+ *
+ * Returns: what the page shows: "loading", "error", "refused", "empty" or
+ *   "list"
+ */
+const char *
+bd_activity_page_get_state (BdActivityPage *self)
+{
+  g_return_val_if_fail (BD_IS_ACTIVITY_PAGE (self), NULL);
+
+  return gtk_stack_get_visible_child_name (self->stack);
+}

@@ -1,0 +1,199 @@
+/* bd-activity-text.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-activity-text"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bd-activity-text.h"
+#include "bd-format.h"
+
+/* The pane's words, but "Other" alone: the feedback follows it. */
+static const char *
+reason_text (BdCancelReason reason)
+{
+  if (reason == BD_CANCEL_REASON_OTHER)
+    return C_("cancel reason", "Other");
+  return bd_format_cancel_reason (reason);
+}
+
+static const char *
+recurring_billing_text (BdRecurringBilling value)
+{
+  switch (value)
+    {
+    case BD_RECURRING_BILLING_ON:
+      return C_("recurring billing state", "On");
+    case BD_RECURRING_BILLING_RENEW_ONCE:
+      return C_("recurring billing state", "On, but renew once");
+    case BD_RECURRING_BILLING_OFF:
+      return C_("recurring billing state", "Off");
+    default:
+      g_return_val_if_reached ("");
+    }
+}
+
+/* Who: the name stored with the entry; an entry older than the names has
+ * the user's id only.
+ */
+static const char *
+who (BdOperation *operation)
+{
+  const char *name = bd_operation_get_user_display_name (operation);
+
+  return name != NULL && *name != '\0' ? name : bd_operation_get_user_id (operation);
+}
+
+static const char *
+product (BdOperation *operation)
+{
+  const char *name = bd_operation_get_product_name (operation);
+
+  return name != NULL && *name != '\0' ? name : bd_operation_get_subscription_id (operation);
+}
+
+/**
+ * bd_activity_text_sentence:
+ *
+ * Returns: (transfer full): who did what, such as "Anne Berg cancelled
+ *   Microsoft 365 Business Premium — Too expensive"
+ */
+char *
+bd_activity_text_sentence (BdOperation *operation)
+{
+  BdCancelReason reason;
+
+  g_return_val_if_fail (BD_IS_OPERATION (operation), NULL);
+
+  switch (bd_operation_get_action (operation))
+    {
+    case BD_ACTION_CANCEL:
+      if (bd_operation_get_cancel_reason (operation, &reason))
+        /* Translators: an Activity entry: a user, a product and the reason
+         * chosen, such as "Anne Berg cancelled Microsoft 365 Business
+         * Premium — Too expensive" */
+        return g_strdup_printf (_("%1$s cancelled %2$s — %3$s"), who (operation),
+                                product (operation), reason_text (reason));
+      /* Translators: an Activity entry whose reason could not be read */
+      return g_strdup_printf (_("%1$s cancelled %2$s"), who (operation), product (operation));
+    case BD_ACTION_CHANGE_RECURRING_BILLING:
+      /* Translators: an Activity entry, such as "Anne Berg changed recurring
+       * billing of Microsoft 365 Business Premium" */
+      return g_strdup_printf (_("%1$s changed recurring billing of %2$s"), who (operation),
+                              product (operation));
+    case BD_ACTION_CHANGE_QUANTITY:
+      /* Translators: an Activity entry, such as "Anne Berg changed the
+       * licenses of Microsoft 365 Business Premium" */
+      return g_strdup_printf (_("%1$s changed the licenses of %2$s"), who (operation),
+                              product (operation));
+    case BD_ACTION_REACTIVATE:
+      /* Translators: an Activity entry, such as "Anne Berg reactivated
+       * Exchange Online (Plan 1)" */
+      return g_strdup_printf (_("%1$s reactivated %2$s"), who (operation), product (operation));
+    case BD_ACTION_DELETE:
+      /* Translators: an Activity entry, such as "Anne Berg deleted Exchange
+       * Online (Plan 1)" */
+      return g_strdup_printf (_("%1$s deleted %2$s"), who (operation), product (operation));
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/* A cancel's refund and feedback, one a line. */
+static char *
+cancel_detail (BdOperation *operation)
+{
+  GString *text = g_string_new (NULL);
+  const char *feedback = bd_operation_get_feedback (operation);
+  BdRefundMethod method;
+  BdMoney refund;
+
+  if (bd_operation_get_refund (operation, &refund, &method))
+    {
+      g_autofree char *amount = bd_format_money (&refund);
+
+      /* Translators: under a cancel in Activity: the money that came back */
+      g_string_append_printf (text, _("Refund: %s"), amount);
+    }
+
+  if (feedback != NULL && *feedback != '\0')
+    {
+      if (text->len > 0)
+        g_string_append_c (text, '\n');
+      /* Translators: under a cancel in Activity: what the user wrote */
+      g_string_append_printf (text, _("Feedback: %s"), feedback);
+    }
+
+  if (text->len == 0)
+    {
+      g_string_free (text, TRUE);
+      return NULL;
+    }
+  return g_string_free (text, FALSE);
+}
+
+/**
+ * bd_activity_text_detail:
+ *
+ * Returns: (transfer full) (nullable): what changed or came back, such as
+ *   "Recurring billing: On → Off", "Licenses: 10 → 5" or "Refund: DKK
+ *   1,514.80"; %NULL when there is nothing to say
+ */
+char *
+bd_activity_text_detail (BdOperation *operation)
+{
+  BdRecurringBilling billing_from, billing_to;
+  BdStatus status_from, status_to;
+  gint64 quantity_from, quantity_to;
+
+  g_return_val_if_fail (BD_IS_OPERATION (operation), NULL);
+
+  switch (bd_operation_get_action (operation))
+    {
+    case BD_ACTION_CANCEL:
+      return cancel_detail (operation);
+    case BD_ACTION_CHANGE_RECURRING_BILLING:
+      if (!bd_operation_get_recurring_billing_change (operation, &billing_from, &billing_to))
+        return NULL;
+      /* Translators: under an Activity entry, such as "Recurring billing:
+       * On → Off" */
+      return g_strdup_printf (_("Recurring billing: %1$s → %2$s"),
+                              recurring_billing_text (billing_from),
+                              recurring_billing_text (billing_to));
+    case BD_ACTION_CHANGE_QUANTITY:
+      if (!bd_operation_get_quantity_change (operation, &quantity_from, &quantity_to))
+        return NULL;
+      /* Translators: under an Activity entry, such as "Licenses: 10 → 5" */
+      return g_strdup_printf (_("Licenses: %1$u → %2$u"), (guint) quantity_from,
+                              (guint) quantity_to);
+    case BD_ACTION_REACTIVATE:
+    case BD_ACTION_DELETE:
+      if (!bd_operation_get_status_change (operation, &status_from, &status_to))
+        return NULL;
+      /* Translators: under an Activity entry, such as "Status: Expired →
+       * Active" */
+      return g_strdup_printf (_("Status: %1$s → %2$s"), bd_format_status (status_from),
+                              bd_format_status (status_to));
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/**
+ * bd_activity_text_time:
+ *
+ * Returns: (transfer full): when, in the user's time zone, such as
+ *   "3 Dec 2026, 10:42"
+ */
+char *
+bd_activity_text_time (BdOperation *operation)
+{
+  g_return_val_if_fail (BD_IS_OPERATION (operation), NULL);
+
+  return bd_format_date_time (bd_operation_get_time (operation));
+}

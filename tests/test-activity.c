@@ -1,0 +1,579 @@
+/* test-activity.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The window's Activity page over a real service, under Xvfb: the entries
+ * of a cancel, a PATCH of recurring billing, one of the licenses, a
+ * reactivate and a delete made through the window's client, each shown
+ * without a refresh and read whole; 260 entries paged in newest first as
+ * the list is scrolled, none skipped or repeated; the filter and a row's
+ * Show Activity; a reader's refusal.
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "bd-activity-page.h"
+#include "bd-format.h"
+#include "bd-product-row.h"
+#include "bd-products-page.h"
+#include "bd-test-service.h"
+#include "bd-test-widgets.h"
+#include "bd-window.h"
+#include "service-tenant.h"
+
+typedef struct
+{
+  BdTestService  *service;
+  BdWindow       *window;
+  BdProductsPage *products;
+  BdActivityPage *page;
+} Fixture;
+
+/* The list is in, and so is /v1/me (the header's subtitle). */
+static gboolean
+products_loaded (gpointer data)
+{
+  Fixture *f = data;
+  GtkWidget *title = bd_test_find_by_type (f->window, ADW_TYPE_WINDOW_TITLE);
+
+  return !bd_products_page_is_loading (f->products) &&
+         g_list_model_get_n_items (bd_products_page_get_model (f->products)) > 0 &&
+         title != NULL && *adw_window_title_get_subtitle (ADW_WINDOW_TITLE (title)) != '\0';
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(BdClient) client = NULL;
+
+  f->service = bd_test_service_new (TENANT, NOW);
+  client = bd_client_new (f->service->url, data != NULL ? data : ADMIN);
+
+  f->window = g_object_new (BD_TYPE_WINDOW, NULL);
+  f->products = BD_PRODUCTS_PAGE (bd_window_get_products_page (f->window));
+
+  gtk_window_present (GTK_WINDOW (f->window));
+  bd_window_set_client (f->window, client);
+  g_assert_true (bd_test_wait_until (products_loaded, f, 10000));
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (f->window));
+  g_clear_pointer (&f->service, bd_test_service_free);
+}
+
+static gboolean
+page_settled (gpointer data)
+{
+  Fixture *f = data;
+
+  return !bd_activity_page_is_loading (f->page) &&
+         g_strcmp0 (bd_activity_page_get_state (f->page), "loading") != 0;
+}
+
+/* Main menu > Activity (@id NULL), or a row's Show Activity. */
+static void
+open_activity (Fixture    *f,
+               const char *id)
+{
+  GtkWidget *content;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->window), "win.show-activity", "s",
+                                             id != NULL ? id : ""));
+  content = adw_application_window_get_content (ADW_APPLICATION_WINDOW (f->window));
+  g_assert_true (BD_IS_ACTIVITY_PAGE (content));
+  f->page = BD_ACTIVITY_PAGE (content);
+  g_assert_true (bd_test_wait_until (page_settled, f, 10000));
+}
+
+static GtkListBox *
+list_box (Fixture *f)
+{
+  return GTK_LIST_BOX (bd_test_find_by_type (f->page, GTK_TYPE_LIST_BOX));
+}
+
+static guint
+n_rows (Fixture *f)
+{
+  guint n = 0;
+
+  while (gtk_list_box_get_row_at_index (list_box (f), n) != NULL)
+    n++;
+  return n;
+}
+
+static void
+collect_text (GtkWidget *widget,
+              GString   *out)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_is_visible (widget) &&
+      *gtk_label_get_label (GTK_LABEL (widget)) != '\0')
+    g_string_append_printf (out, "%s|", gtk_label_get_label (GTK_LABEL (widget)));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text (child, out);
+}
+
+/* What a person reads on the @i-th entry, its labels joined by "|". */
+static char *
+entry_text (Fixture *f,
+            guint    i)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (list_box (f), i);
+  GString *out = g_string_new (NULL);
+
+  g_assert_nonnull (row);
+  collect_text (GTK_WIDGET (row), out);
+  return g_string_free (out, FALSE);
+}
+
+/* An entry as it should read: the sentence, what changed, when. */
+static char *
+expected (const char *sentence,
+          const char *detail)
+{
+  g_autofree char *when = bd_format_date_time (bd_test_time (NOW));
+
+  if (detail == NULL)
+    return g_strdup_printf ("%s|%s|", sentence, when);
+  return g_strdup_printf ("%s|%s|%s|", sentence, detail, when);
+}
+
+/* The newest entry (or the @i-th) reads @sentence, @detail and when. */
+static void
+assert_entry (Fixture    *f,
+              guint       i,
+              const char *sentence,
+              const char *detail)
+{
+  g_autofree char *want = expected (sentence, detail);
+  g_autofree char *text = entry_text (f, i);
+
+  g_assert_cmpstr (text, ==, want);
+}
+
+typedef struct
+{
+  Fixture *f;
+  guint    n;
+} Count;
+
+static gboolean
+has_rows (gpointer data)
+{
+  Count *count = data;
+
+  return page_settled (count->f) && n_rows (count->f) == count->n;
+}
+
+/* The page follows a change sent through the window's client, by itself. */
+static void
+wait_for_rows (Fixture *f,
+               guint    n)
+{
+  Count count = { f, n };
+
+  g_assert_true (bd_test_wait_until (has_rows, &count, 10000));
+  g_assert_cmpstr (bd_activity_page_get_state (f->page), ==, "list");
+}
+
+static gpointer
+finish (GAsyncResult **result)
+{
+  g_assert_true (bd_test_wait_until (bd_test_has_result, result, 10000));
+  return *result;
+}
+
+static BdSubscription *
+window_subscription (Fixture    *f,
+                     const char *id)
+{
+  BdSubscription *subscription =
+    bd_test_find_subscription (bd_products_page_get_model (f->products), id);
+
+  g_assert_nonnull (subscription);
+  return subscription;
+}
+
+static BdSubscription *
+patch (Fixture            *f,
+       const char         *id,
+       gboolean            set_recurring_billing,
+       BdRecurringBilling  recurring_billing,
+       gint64              quantity)
+{
+  BdClient *client = bd_window_get_client (f->window);
+  BdSubscription *subscription = window_subscription (f, id);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  BdSubscription *answer;
+
+  bd_client_update_async (client, id, bd_subscription_get_data (subscription)->etag,
+                          set_recurring_billing, recurring_billing, quantity, NULL,
+                          bd_test_store_result_cb, &result);
+  answer = bd_client_update_finish (client, finish (&result), &error);
+  g_assert_no_error (error);
+  bd_subscription_update (subscription, bd_subscription_get_data (answer));
+  g_object_unref (answer);
+  return subscription;
+}
+
+/* Each change by the window's client shows at the top, without a refresh. */
+static void
+test_changes (Fixture       *f,
+              gconstpointer  data)
+{
+  BdClient *client = bd_window_get_client (f->window);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdCancelAnswer) cancelled = NULL;
+  g_autoptr(BdSubscription) reactivated = NULL;
+  g_autoptr(BdSubscription) deleted = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *amount = NULL;
+  g_autofree char *refund = NULL;
+  g_autofree char *feedback = NULL;
+  g_autofree char *cancel_detail = NULL;
+  g_autofree char *cancel = NULL;
+  g_autofree char *billing = NULL;
+  g_autofree char *billing_change = NULL;
+  g_autofree char *licenses = NULL;
+  g_autofree char *licenses_change = NULL;
+  g_autofree char *reactivate = NULL;
+  g_autofree char *reactivate_change = NULL;
+  g_autofree char *delete = NULL;
+  g_autofree char *delete_change = NULL;
+  const char *anne = "Anne Berg";
+
+  open_activity (f, NULL);
+  g_assert_cmpstr (bd_activity_page_get_state (f->page), ==, "empty");
+  bd_test_assert_shows (f->page, _("No Activity"));
+  bd_test_assert_shows (f->page, _("Changes to the subscriptions are listed here."));
+
+  /* A cancel, with its refund and feedback. */
+  key = bd_client_new_idempotency_key ();
+  bd_client_cancel_async (client, "s1", BD_CANCEL_REASON_TOO_EXPENSIVE,
+                          "Vi samler licenserne i E3.", key, NULL, bd_test_store_result_cb,
+                          &result);
+  cancelled = bd_client_cancel_finish (client, finish (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_true (cancelled->has_refund);
+  amount = bd_format_money (&cancelled->refund);
+  refund = g_strdup_printf (_("Refund: %s"), amount);
+  feedback = g_strdup_printf (_("Feedback: %s"), "Vi samler licenserne i E3.");
+  cancel_detail = g_strdup_printf ("%s\n%s", refund, feedback);
+  cancel = g_strdup_printf (_("%1$s cancelled %2$s — %3$s"), anne,
+                            "Microsoft 365 Business Premium", _("Too expensive"));
+  wait_for_rows (f, 1);
+  assert_entry (f, 0, cancel, cancel_detail);
+  bd_test_save_screenshot (f->window, "activity-one");
+
+  /* Recurring billing, then the licenses: two PATCHes, an entry each. */
+  patch (f, "s3", TRUE, BD_RECURRING_BILLING_OFF, -1);
+  billing = g_strdup_printf (_("%1$s changed recurring billing of %2$s"), anne,
+                             "Microsoft 365 Business Standard");
+  billing_change = g_strdup_printf (_("Recurring billing: %1$s → %2$s"),
+                                    C_("recurring billing state", "On"),
+                                    C_("recurring billing state", "Off"));
+  wait_for_rows (f, 2);
+  assert_entry (f, 0, billing, billing_change);
+
+  patch (f, "s3", FALSE, BD_RECURRING_BILLING_ON, 22);
+  licenses = g_strdup_printf (_("%1$s changed the licenses of %2$s"), anne,
+                              "Microsoft 365 Business Standard");
+  licenses_change = g_strdup_printf (_("Licenses: %1$u → %2$u"), 25, 22);
+  wait_for_rows (f, 3);
+  assert_entry (f, 0, licenses, licenses_change);
+
+  /* A reactivate. */
+  g_clear_pointer (&key, g_free);
+  key = bd_client_new_idempotency_key ();
+  bd_client_reactivate_async (client, "s9", key, NULL, bd_test_store_result_cb, &result);
+  reactivated = bd_client_reactivate_finish (client, finish (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  reactivate = g_strdup_printf (_("%1$s reactivated %2$s"), anne, "Project Plan 3");
+  reactivate_change = g_strdup_printf (_("Status: %1$s → %2$s"),
+                                       C_("subscription status", "Expired"),
+                                       C_("subscription status", "Active"));
+  wait_for_rows (f, 4);
+  assert_entry (f, 0, reactivate, reactivate_change);
+
+  /* A delete. */
+  g_clear_pointer (&key, g_free);
+  key = bd_client_new_idempotency_key ();
+  bd_client_delete_async (client, "s10",
+                          bd_subscription_get_data (window_subscription (f, "s10"))->etag,
+                          "Visio Plan 2", key, NULL, bd_test_store_result_cb, &result);
+  deleted = bd_client_delete_finish (client, finish (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  delete = g_strdup_printf (_("%1$s deleted %2$s"), anne, "Visio Plan 2");
+  delete_change = g_strdup_printf (_("Status: %1$s → %2$s"),
+                                   C_("subscription status", "Disabled"),
+                                   C_("subscription status", "Deleted"));
+  wait_for_rows (f, 5);
+
+  /* Newest first, each read whole. */
+  assert_entry (f, 0, delete, delete_change);
+  assert_entry (f, 1, reactivate, reactivate_change);
+  assert_entry (f, 2, licenses, licenses_change);
+  assert_entry (f, 3, billing, billing_change);
+  assert_entry (f, 4, cancel, cancel_detail);
+  bd_test_save_screenshot (f->window, "activity");
+
+  /* Back to Your Products, as it was. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "win.show-products", NULL));
+  g_assert_true (adw_application_window_get_content (ADW_APPLICATION_WINDOW (f->window)) !=
+                 GTK_WIDGET (f->page));
+  g_assert_true (gtk_widget_is_ancestor (GTK_WIDGET (f->products), GTK_WIDGET (f->window)));
+}
+
+/* The list scrolled to its end, until the last page is in. */
+static void
+scroll_to_end (Fixture *f)
+{
+  GtkScrolledWindow *scrolled =
+    GTK_SCROLLED_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (list_box (f)),
+                                                  GTK_TYPE_SCROLLED_WINDOW));
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  guint rounds = 0;
+
+  while (bd_activity_page_has_more (f->page) || bd_activity_page_is_loading (f->page))
+    {
+      if (++rounds == 1000)
+        g_error ("scrolled 1000 times: %u entries, value %g of %g, page %g, state %s",
+                 g_list_model_get_n_items (bd_activity_page_get_entries (f->page)),
+                 gtk_adjustment_get_value (adjustment), gtk_adjustment_get_upper (adjustment),
+                 gtk_adjustment_get_page_size (adjustment), bd_activity_page_get_state (f->page));
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      bd_test_settle (20);
+    }
+  g_assert_true (bd_test_wait_until (page_settled, f, 10000));
+}
+
+static void
+test_paging (Fixture       *f,
+             gconstpointer  data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(BdTestAnswer) ledger = NULL;
+  GListModel *entries;
+  JsonArray *value;
+  guint n = 260;
+
+  /* 260 entries through the API: recurring billing off and on again. */
+  for (guint i = 0; i < n; i++)
+    patch (f, "s3", TRUE, i % 2 == 0 ? BD_RECURRING_BILLING_OFF : BD_RECURRING_BILLING_ON, -1);
+
+  open_activity (f, NULL);
+  entries = bd_activity_page_get_entries (f->page);
+  /* A page, or a few to fill the window: not all of them at once. */
+  g_assert_cmpuint (g_list_model_get_n_items (entries), <, n);
+  g_assert_true (bd_activity_page_has_more (f->page));
+
+  scroll_to_end (f);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, n);
+  g_assert_cmpuint (n_rows (f), ==, n);
+
+  /* The service's own ledger, newest first in one page, entry for entry. */
+  ledger = bd_test_service_request (f->service, "GET", "/v1/operations?order=newest&top=500",
+                                    ADMIN, NULL, NULL);
+  g_assert_cmpuint (ledger->status, ==, 200);
+  value = json_object_get_array_member (json_node_get_object (ledger->json), "value");
+  g_assert_cmpuint (json_array_get_length (value), ==, n);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(BdOperation) entry = g_list_model_get_item (entries, i);
+      const char *id = bd_operation_get_id (entry);
+      g_autofree char *sentence = NULL;
+      g_autofree char *detail = NULL;
+      /* The newest turned it on (i = 259 was an "on"). */
+      gboolean turned_on = i % 2 == 0;
+
+      g_assert_cmpstr (id, ==, json_object_get_string_member (json_array_get_object_element (value, i),
+                                                              "id"));
+      g_assert_false (g_hash_table_contains (seen, id));
+      g_hash_table_add (seen, (gpointer) id);
+
+      sentence = g_strdup_printf (_("%1$s changed recurring billing of %2$s"), "Anne Berg",
+                                  "Microsoft 365 Business Standard");
+      detail = g_strdup_printf (_("Recurring billing: %1$s → %2$s"),
+                                turned_on ? C_("recurring billing state", "Off")
+                                          : C_("recurring billing state", "On"),
+                                turned_on ? C_("recurring billing state", "On")
+                                          : C_("recurring billing state", "Off"));
+      assert_entry (f, i, sentence, detail);
+    }
+}
+
+/* The row of subscription @data among those the list made. */
+static gboolean
+is_row_of (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  BdSubscription *subscription;
+
+  if (!BD_IS_PRODUCT_ROW (widget))
+    return FALSE;
+  subscription = bd_product_row_get_subscription (BD_PRODUCT_ROW (widget));
+  return subscription != NULL && g_strcmp0 (bd_subscription_get_id (subscription), data) == 0;
+}
+
+/* A menu item (GTK's GtkModelButton) that reads @data. */
+static gboolean
+is_item (GtkWidget     *widget,
+         gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+
+  if (!G_TYPE_CHECK_INSTANCE_TYPE (widget, g_type_from_name ("GtkModelButton")))
+    return FALSE;
+  g_object_get (widget, "text", &text, NULL);
+  return g_strcmp0 (text, data) == 0;
+}
+
+static void
+assert_all_of (Fixture    *f,
+               const char *id)
+{
+  GListModel *entries = bd_activity_page_get_entries (f->page);
+
+  g_assert_cmpuint (g_list_model_get_n_items (entries), >, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (entries); i++)
+    {
+      g_autoptr(BdOperation) entry = g_list_model_get_item (entries, i);
+
+      g_assert_cmpstr (bd_operation_get_subscription_id (entry), ==, id);
+    }
+}
+
+static void
+test_filter (Fixture       *f,
+             gconstpointer  data)
+{
+  GtkDropDown *dropdown;
+  GListModel *items;
+  BdProductRow *row;
+  GtkMenuButton *button;
+  GtkWidget *item;
+  g_autofree char *label = NULL;
+  guint s3 = GTK_INVALID_LIST_POSITION;
+
+  patch (f, "s1", TRUE, BD_RECURRING_BILLING_OFF, -1);
+  patch (f, "s3", TRUE, BD_RECURRING_BILLING_OFF, -1);
+  patch (f, "s3", FALSE, BD_RECURRING_BILLING_ON, 21);
+  patch (f, "s1", FALSE, BD_RECURRING_BILLING_ON, 9);
+
+  open_activity (f, NULL);
+  g_assert_cmpuint (n_rows (f), ==, 4);
+  g_assert_null (bd_activity_page_get_filter (f->page));
+
+  /* The filter: "All Subscriptions", then each subscription of the list. */
+  dropdown = GTK_DROP_DOWN (bd_test_find_by_type (f->page, GTK_TYPE_DROP_DOWN));
+  items = gtk_drop_down_get_model (dropdown);
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==,
+                    1 + g_list_model_get_n_items (bd_products_page_get_model (f->products)));
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 0);
+  bd_test_assert_shows (dropdown, _("All Subscriptions"));
+  for (guint i = 1; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(GObject) subscription = g_list_model_get_item (items, i);
+
+      if (g_strcmp0 (bd_subscription_get_id (BD_SUBSCRIPTION (subscription)), "s3") == 0)
+        s3 = i;
+    }
+  g_assert_cmpuint (s3, !=, GTK_INVALID_LIST_POSITION);
+
+  gtk_drop_down_set_selected (dropdown, s3);
+  g_assert_cmpstr (bd_activity_page_get_filter (f->page), ==, "s3");
+  g_assert_true (bd_test_wait_until (page_settled, f, 10000));
+  g_assert_cmpuint (n_rows (f), ==, 2);
+  assert_all_of (f, "s3");
+  bd_test_assert_shows (dropdown, "Microsoft 365 Business Standard");
+  bd_test_save_screenshot (f->window, "activity-filtered");
+
+  /* All again. */
+  gtk_drop_down_set_selected (dropdown, 0);
+  g_assert_null (bd_activity_page_get_filter (f->page));
+  g_assert_true (bd_test_wait_until (page_settled, f, 10000));
+  g_assert_cmpuint (n_rows (f), ==, 4);
+
+  /* Back (Escape), then s1's More Actions > Show Activity. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "win.show-products", NULL));
+  bd_test_settle (50);
+  row = BD_PRODUCT_ROW (bd_test_find_widget (f->products, is_row_of, "s1"));
+  g_assert_nonnull (row);
+  button = GTK_MENU_BUTTON (bd_test_find_by_type (row, GTK_TYPE_MENU_BUTTON));
+  gtk_menu_button_popup (button);
+  label = bd_test_without_mnemonic (_("Show _Activity"));
+  item = bd_test_find_widget (gtk_menu_button_get_popover (button), is_item, label);
+  g_assert_nonnull (item);
+  bd_test_click (item);
+  g_assert_true (BD_IS_ACTIVITY_PAGE (
+                   adw_application_window_get_content (ADW_APPLICATION_WINDOW (f->window))));
+  g_assert_true (bd_test_wait_until (page_settled, f, 10000));
+  g_assert_cmpstr (bd_activity_page_get_filter (f->page), ==, "s1");
+  g_assert_cmpuint (n_rows (f), ==, 2);
+  assert_all_of (f, "s1");
+  g_assert_cmpstr (bd_subscription_get_id (gtk_drop_down_get_selected_item (dropdown)), ==, "s1");
+
+  /* A change to another subscription shows nowhere here; one to s1 does. */
+  patch (f, "s3", TRUE, BD_RECURRING_BILLING_ON, -1);
+  bd_test_settle (300);
+  g_assert_true (bd_test_wait_until (page_settled, f, 10000));
+  g_assert_cmpuint (n_rows (f), ==, 2);
+  patch (f, "s1", TRUE, BD_RECURRING_BILLING_ON, -1);
+  wait_for_rows (f, 3);
+  assert_all_of (f, "s1");
+}
+
+/* A reader is told why, and the ledger is not asked for. */
+static void
+test_reader (Fixture       *f,
+             gconstpointer  data)
+{
+  open_activity (f, NULL);
+  g_assert_cmpstr (bd_activity_page_get_state (f->page), ==, "refused");
+  g_assert_cmpuint (g_list_model_get_n_items (bd_activity_page_get_entries (f->page)), ==, 0);
+  bd_test_assert_shows (f->page, _("Activity Is for Admins"));
+  bd_test_assert_shows (f->page,
+                        _("Only Global admins and Billing admins can see who changed the subscriptions."));
+  bd_test_save_screenshot (f->window, "activity-reader");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, BUILD_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+
+  g_test_add ("/activity/changes", Fixture, NULL, fixture_set_up, test_changes,
+              fixture_tear_down);
+  g_test_add ("/activity/paging", Fixture, NULL, fixture_set_up, test_paging,
+              fixture_tear_down);
+  g_test_add ("/activity/filter", Fixture, NULL, fixture_set_up, test_filter,
+              fixture_tear_down);
+  g_test_add ("/activity/reader", Fixture, READER, fixture_set_up, test_reader,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
