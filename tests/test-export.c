@@ -147,12 +147,12 @@ expected_recurring (BdRecurringBilling recurring)
   switch (recurring)
     {
     case BD_RECURRING_BILLING_ON:
-      return C_("recurring billing", "On");
+      return C_("recurring billing state", "On");
     case BD_RECURRING_BILLING_RENEW_ONCE:
-      return C_("recurring billing", "On, but renew once");
+      return C_("recurring billing state", "On, but renew once");
     case BD_RECURRING_BILLING_OFF:
     default:
-      return C_("recurring billing", "Off");
+      return C_("recurring billing state", "Off");
     }
 }
 

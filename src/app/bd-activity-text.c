@@ -22,22 +22,6 @@ reason_text (BdCancelReason reason)
   return bd_format_cancel_reason (reason);
 }
 
-static const char *
-recurring_billing_text (BdRecurringBilling value)
-{
-  switch (value)
-    {
-    case BD_RECURRING_BILLING_ON:
-      return C_("recurring billing state", "On");
-    case BD_RECURRING_BILLING_RENEW_ONCE:
-      return C_("recurring billing state", "On, but renew once");
-    case BD_RECURRING_BILLING_OFF:
-      return C_("recurring billing state", "Off");
-    default:
-      g_return_val_if_reached ("");
-    }
-}
-
 /* Who: the name stored with the entry; an entry older than the names has
  * the user's id only.
  */
@@ -163,8 +147,8 @@ bd_activity_text_detail (BdOperation *operation)
       /* Translators: under an Activity entry, such as "Recurring billing:
        * On → Off" */
       return g_strdup_printf (_("Recurring billing: %1$s → %2$s"),
-                              recurring_billing_text (billing_from),
-                              recurring_billing_text (billing_to));
+                              bd_format_recurring_billing (billing_from),
+                              bd_format_recurring_billing (billing_to));
     case BD_ACTION_CHANGE_QUANTITY:
       if (!bd_operation_get_quantity_change (operation, &quantity_from, &quantity_to))
         return NULL;

@@ -512,6 +512,28 @@ bd_format_status (BdStatus status)
 }
 
 /**
+ * bd_format_recurring_billing:
+ *
+ * Returns: the state @value names, such as "Off" (a state, not the verb
+ *   the recurring billing dialog offers)
+ */
+const char *
+bd_format_recurring_billing (BdRecurringBilling value)
+{
+  switch (value)
+    {
+    case BD_RECURRING_BILLING_ON:
+      return C_("recurring billing state", "On");
+    case BD_RECURRING_BILLING_RENEW_ONCE:
+      return C_("recurring billing state", "On, but renew once");
+    case BD_RECURRING_BILLING_OFF:
+      return C_("recurring billing state", "Off");
+    default:
+      g_return_val_if_reached ("");
+    }
+}
+
+/**
  * bd_format_cancel_reason:
  *
  * Returns: the words of @reason as the cancel pane offers it, such as

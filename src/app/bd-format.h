@@ -29,5 +29,6 @@ char       *bd_format_time_until        (gint64         time,
 const char *bd_format_role              (guint          roles);
 const char *bd_format_status            (BdStatus       status);
 const char *bd_format_cancel_reason     (BdCancelReason reason);
+const char *bd_format_recurring_billing (BdRecurringBilling value);
 
 G_END_DECLS

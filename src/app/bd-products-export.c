@@ -18,40 +18,6 @@
  * the status filter let through, as listed, one a subscription.
  */
 
-static const char *
-status_text (BdStatus status)
-{
-  switch (status)
-    {
-    case BD_STATUS_ACTIVE:
-      return C_("subscription status", "Active");
-    case BD_STATUS_EXPIRED:
-      return C_("subscription status", "Expired");
-    case BD_STATUS_DISABLED:
-      return C_("subscription status", "Disabled");
-    case BD_STATUS_DELETED:
-      return C_("subscription status", "Deleted");
-    default:
-      return "";
-    }
-}
-
-static const char *
-recurring_text (BdRecurringBilling recurring)
-{
-  switch (recurring)
-    {
-    case BD_RECURRING_BILLING_ON:
-      return C_("recurring billing", "On");
-    case BD_RECURRING_BILLING_RENEW_ONCE:
-      return C_("recurring billing", "On, but renew once");
-    case BD_RECURRING_BILLING_OFF:
-      return C_("recurring billing", "Off");
-    default:
-      return "";
-    }
-}
-
 /* In a worker thread: gettext and ICU's currency data may be read there. */
 static guint
 write_rows (BdCsvWriter *writer,
@@ -76,13 +42,13 @@ write_rows (BdCsvWriter *writer,
       const BdSubscriptionData *data = g_ptr_array_index (rows, i);
 
       bd_csv_writer_add_text (writer, data->product_name);
-      bd_csv_writer_add_text (writer, status_text (data->status));
+      bd_csv_writer_add_text (writer, bd_format_status (data->status));
       bd_csv_writer_add_text (writer, data->id);
       bd_csv_writer_add_integer (writer, data->quantity);
       bd_csv_writer_add_integer (writer, data->assigned_licenses);
       bd_csv_writer_add_money (writer, &data->unit_price,
                                bd_format_currency_digits (data->unit_price.currency));
-      bd_csv_writer_add_text (writer, recurring_text (data->recurring_billing));
+      bd_csv_writer_add_text (writer, bd_format_recurring_billing (data->recurring_billing));
       bd_csv_writer_add_time (writer, data->start_date);
       bd_csv_writer_add_time (writer, data->term_end_date);
       bd_csv_writer_end_row (writer);
