@@ -8,7 +8,8 @@
  * reactivate and a delete made through the window's client, each shown
  * without a refresh and read whole; 260 entries paged in newest first as
  * the list is scrolled, none skipped or repeated; the filter and a row's
- * Show Activity; a reader's refusal.
+ * Show Activity; a reader's refusal; Export… of the entries, read back by
+ * the tests' own CSV reader and compared field by field.
  */
 
 #include "config.h"
@@ -17,10 +18,13 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "bd-activity-export.h"
 #include "bd-activity-page.h"
+#include "bd-export.h"
 #include "bd-format.h"
 #include "bd-product-row.h"
 #include "bd-products-page.h"
+#include "bd-test-csv.h"
 #include "bd-test-service.h"
 #include "bd-test-widgets.h"
 #include "bd-window.h"
@@ -539,6 +543,126 @@ test_filter (Fixture       *f,
   assert_all_of (f, "s1");
 }
 
+/* The amount as the file must hold it: minor units, two decimals. */
+static char *
+expected_amount (gint64 amount,
+                 char   decimal_point)
+{
+  return g_strdup_printf ("%s%" G_GINT64_FORMAT "%c%02d", amount < 0 ? "-" : "",
+                          ABS (amount) / 100, decimal_point, (int) (ABS (amount) % 100));
+}
+
+/* Export… in the header exports the entries loaded: a cancel with its
+ * refund and feedback, and a PATCH of recurring billing, field by field.
+ */
+static void
+test_export (Fixture       *f,
+             gconstpointer  data)
+{
+  BdClient *client = bd_window_get_client (f->window);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(BdCancelAnswer) cancelled = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("billing-desk-activity-XXXXXX", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *key = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *toast = NULL;
+  g_autofree char *refund = NULL;
+  g_autofree char *billing_change = NULL;
+  BdCsvFlavour flavour = bd_export_get_default_flavour ();
+  char separator = flavour == BD_CSV_FLAVOUR_DECIMAL_COMMA ? ';' : ',';
+  char decimal_point = flavour == BD_CSV_FLAVOUR_DECIMAL_COMMA ? ',' : '.';
+  const char *feedback = "Vi samler licenserne i E3; \"nu\"";
+  const char *header[] = {
+    C_("export column", "Time"), C_("export column", "User"),
+    C_("export column", "User ID"), C_("export column", "Action"),
+    C_("export column", "Subscription ID"), C_("export column", "Product"),
+    C_("export column", "Reason"), C_("export column", "Change"),
+    C_("export column", "Refund"), C_("export column", "Currency"),
+    C_("export column", "Feedback"), NULL,
+  };
+  GListModel *entries;
+  GtkWidget *button;
+  char **fields;
+  gsize length;
+
+  g_assert_nonnull (dir);
+  path = g_build_filename (dir, "activity.csv", NULL);
+  file = g_file_new_for_path (path);
+
+  key = bd_client_new_idempotency_key ();
+  bd_client_cancel_async (client, "s1", BD_CANCEL_REASON_TOO_EXPENSIVE, feedback, key, NULL,
+                          bd_test_store_result_cb, &result);
+  cancelled = bd_client_cancel_finish (client, finish (&result), &error);
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_assert_true (cancelled->has_refund);
+  patch (f, "s3", TRUE, BD_RECURRING_BILLING_OFF, -1);
+
+  open_activity (f, NULL);
+  wait_for_rows (f, 2);
+
+  /* The header's button, named for a screen reader. */
+  button = bd_test_find_by_action (f->page, "activity.export");
+  g_assert_nonnull (button);
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, _("Export…"));
+
+  /* As the chooser's answer would. */
+  bd_activity_export_to_file (f->page, file, flavour);
+  toast = g_strdup_printf (ngettext ("Exported %u entry", "Exported %u entries", 2), 2);
+  bd_test_wait_for_text (f->window, toast);
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  rows = bd_test_csv_parse (contents, length, separator, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 3);
+  g_assert_cmpstrv (g_ptr_array_index (rows, 0), header);
+
+  entries = bd_activity_page_get_entries (f->page);
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(BdOperation) operation = g_list_model_get_item (entries, i);
+      g_autofree char *time = bd_test_format (bd_operation_get_time (operation));
+
+      fields = g_ptr_array_index (rows, i + 1);
+      g_assert_cmpuint (g_strv_length (fields), ==, 11);
+      g_assert_cmpstr (fields[0], ==, time);
+      g_assert_cmpstr (fields[1], ==, "Anne Berg");
+      g_assert_cmpstr (fields[2], ==, "u1");
+    }
+
+  /* Newest first: the PATCH, then the cancel. */
+  billing_change = g_strdup_printf ("%s → %s", C_("recurring billing state", "On"),
+                                    C_("recurring billing state", "Off"));
+  fields = g_ptr_array_index (rows, 1);
+  g_assert_cmpstr (fields[3], ==, C_("activity action", "Changed recurring billing"));
+  g_assert_cmpstr (fields[4], ==, "s3");
+  g_assert_cmpstr (fields[5], ==, "Microsoft 365 Business Standard");
+  g_assert_cmpstr (fields[6], ==, "");
+  g_assert_cmpstr (fields[7], ==, billing_change);
+  g_assert_cmpstr (fields[8], ==, "");
+  g_assert_cmpstr (fields[9], ==, "");
+  g_assert_cmpstr (fields[10], ==, "");
+
+  refund = expected_amount (cancelled->refund.amount, decimal_point);
+  fields = g_ptr_array_index (rows, 2);
+  g_assert_cmpstr (fields[3], ==, C_("activity action", "Cancelled"));
+  g_assert_cmpstr (fields[4], ==, "s1");
+  g_assert_cmpstr (fields[5], ==, "Microsoft 365 Business Premium");
+  g_assert_cmpstr (fields[6], ==, _("Too expensive"));
+  g_assert_cmpstr (fields[7], ==, "");
+  g_assert_cmpstr (fields[8], ==, refund);
+  g_assert_cmpstr (fields[9], ==, cancelled->refund.currency);
+  g_assert_cmpstr (fields[10], ==, feedback);
+
+  bd_test_remove_tree (dir);
+}
+
 /* A reader is told why, and the ledger is not asked for. */
 static void
 test_reader (Fixture       *f,
@@ -571,6 +695,8 @@ main (int   argc,
   g_test_add ("/activity/paging", Fixture, NULL, fixture_set_up, test_paging,
               fixture_tear_down);
   g_test_add ("/activity/filter", Fixture, NULL, fixture_set_up, test_filter,
+              fixture_tear_down);
+  g_test_add ("/activity/export", Fixture, NULL, fixture_set_up, test_export,
               fixture_tear_down);
   g_test_add ("/activity/reader", Fixture, READER, fixture_set_up, test_reader,
               fixture_tear_down);

@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bd-activity-export.h"
 #include "bd-activity-page.h"
 #include "bd-activity-text.h"
 
@@ -38,6 +39,7 @@ struct _BdActivityPage
   GListStore        *filter_items;  /* "All Subscriptions", then the subscriptions */
   gboolean           setting_filter;
 
+  AdwToastOverlay   *toast_overlay;
   GtkWidget         *box;
   GtkWidget         *filter_box;
   GtkDropDown       *filter_dropdown;
@@ -364,6 +366,14 @@ activity_filter_action (GtkWidget  *widget,
 }
 
 static void
+activity_export_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  bd_activity_export_choose (BD_ACTIVITY_PAGE (widget));
+}
+
+static void
 activity_load_more_action (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *parameter)
@@ -413,6 +423,7 @@ bd_activity_page_class_init (BdActivityPageClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/billingdesk/BillingDesk/bd-activity-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, BdActivityPage, box);
   gtk_widget_class_bind_template_child (widget_class, BdActivityPage, filter_box);
   gtk_widget_class_bind_template_child (widget_class, BdActivityPage, filter_dropdown);
@@ -431,6 +442,7 @@ bd_activity_page_class_init (BdActivityPageClass *klass)
   gtk_widget_class_install_action (widget_class, "activity.load-more", NULL,
                                    activity_load_more_action);
   gtk_widget_class_install_action (widget_class, "activity.filter", NULL, activity_filter_action);
+  gtk_widget_class_install_action (widget_class, "activity.export", NULL, activity_export_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
                                        "activity.filter", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.show-products",

@@ -180,11 +180,17 @@ on_open_folder_cb (AdwToast *toast,
   gtk_show_uri (NULL, uri, GDK_CURRENT_TIME);
 }
 
+/* The toast overlay @widget is in, or else the one it holds as its child:
+ * a page that takes the window's whole content (Activity) has its own.
+ */
 static void
 add_toast (GtkWidget *widget,
            AdwToast  *toast)
 {
   GtkWidget *overlay = gtk_widget_get_ancestor (widget, ADW_TYPE_TOAST_OVERLAY);
+
+  if (overlay == NULL && ADW_IS_TOAST_OVERLAY (gtk_widget_get_first_child (widget)))
+    overlay = gtk_widget_get_first_child (widget);
 
   if (overlay != NULL)
     adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);

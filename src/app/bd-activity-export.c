@@ -1,0 +1,181 @@
+/* bd-activity-export.c
+ *
+ * SPDX-FileCopyrightText: 2026 The Billing Desk authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "bd-activity-export"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "bd-activity-export.h"
+#include "bd-export.h"
+#include "bd-format.h"
+
+/* Activity as CSV (docs/design.md, "Export"): the entries the page holds,
+ * for the subscription it is filtered to or all, newest first, one a row.
+ */
+
+static const char *
+action_text (BdAction action)
+{
+  switch (action)
+    {
+    case BD_ACTION_CANCEL:
+      return C_("activity action", "Cancelled");
+    case BD_ACTION_CHANGE_RECURRING_BILLING:
+      return C_("activity action", "Changed recurring billing");
+    case BD_ACTION_CHANGE_QUANTITY:
+      return C_("activity action", "Changed licenses");
+    case BD_ACTION_REACTIVATE:
+      return C_("activity action", "Reactivated");
+    case BD_ACTION_DELETE:
+      return C_("activity action", "Deleted");
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/* What changed, as "On → Off", "10 → 5" or "Expired → Active"; %NULL for a
+ * cancel, whose refund has its own columns.
+ */
+static char *
+change_text (BdOperation *operation)
+{
+  BdRecurringBilling billing_from, billing_to;
+  BdStatus status_from, status_to;
+  gint64 quantity_from, quantity_to;
+
+  if (bd_operation_get_recurring_billing_change (operation, &billing_from, &billing_to))
+    return g_strdup_printf ("%s → %s", bd_format_recurring_billing (billing_from),
+                            bd_format_recurring_billing (billing_to));
+  if (bd_operation_get_quantity_change (operation, &quantity_from, &quantity_to))
+    return g_strdup_printf ("%" G_GINT64_FORMAT " → %" G_GINT64_FORMAT,
+                            quantity_from, quantity_to);
+  if (bd_operation_get_status_change (operation, &status_from, &status_to))
+    return g_strdup_printf ("%s → %s", bd_format_status (status_from),
+                            bd_format_status (status_to));
+  return NULL;
+}
+
+/* In a worker thread: the operations are not changed once read. */
+static guint
+write_rows (BdCsvWriter *writer,
+            gpointer     user_data)
+{
+  GPtrArray *rows = user_data;
+
+  bd_csv_writer_add_text (writer, C_("export column", "Time"));
+  bd_csv_writer_add_text (writer, C_("export column", "User"));
+  bd_csv_writer_add_text (writer, C_("export column", "User ID"));
+  bd_csv_writer_add_text (writer, C_("export column", "Action"));
+  bd_csv_writer_add_text (writer, C_("export column", "Subscription ID"));
+  bd_csv_writer_add_text (writer, C_("export column", "Product"));
+  bd_csv_writer_add_text (writer, C_("export column", "Reason"));
+  bd_csv_writer_add_text (writer, C_("export column", "Change"));
+  bd_csv_writer_add_text (writer, C_("export column", "Refund"));
+  bd_csv_writer_add_text (writer, C_("export column", "Currency"));
+  bd_csv_writer_add_text (writer, C_("export column", "Feedback"));
+  bd_csv_writer_end_row (writer);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      BdOperation *operation = g_ptr_array_index (rows, i);
+      g_autofree char *change = change_text (operation);
+      BdCancelReason reason;
+      BdRefundMethod method;
+      BdMoney refund;
+
+      bd_csv_writer_add_time (writer, bd_operation_get_time (operation));
+      bd_csv_writer_add_text (writer, bd_operation_get_user_display_name (operation));
+      bd_csv_writer_add_text (writer, bd_operation_get_user_id (operation));
+      bd_csv_writer_add_text (writer, action_text (bd_operation_get_action (operation)));
+      bd_csv_writer_add_text (writer, bd_operation_get_subscription_id (operation));
+      bd_csv_writer_add_text (writer, bd_operation_get_product_name (operation));
+      bd_csv_writer_add_text (writer, bd_operation_get_cancel_reason (operation, &reason)
+                                      ? bd_format_cancel_reason (reason) : NULL);
+      bd_csv_writer_add_text (writer, change);
+      if (bd_operation_get_refund (operation, &refund, &method))
+        bd_csv_writer_add_money (writer, &refund,
+                                 bd_format_currency_digits (refund.currency));
+      else
+        {
+          bd_csv_writer_add_text (writer, NULL);
+          bd_csv_writer_add_text (writer, NULL);
+        }
+      bd_csv_writer_add_text (writer, bd_operation_get_feedback (operation));
+      bd_csv_writer_end_row (writer);
+    }
+
+  return rows->len;
+}
+
+static char *
+describe_done (guint n_rows)
+{
+  /* Translators: a toast after an export of Activity */
+  return g_strdup_printf (ngettext ("Exported %u entry", "Exported %u entries", n_rows),
+                          n_rows);
+}
+
+static void
+chosen_cb (GtkWidget    *widget,
+           GFile        *file,
+           BdCsvFlavour  flavour)
+{
+  bd_activity_export_to_file (BD_ACTIVITY_PAGE (widget), file, flavour);
+}
+
+/**
+ * bd_activity_export_choose:
+ *
+ * Asks where to export the entries @page holds, and exports them there
+ * once chosen.
+ */
+void
+bd_activity_export_choose (BdActivityPage *page)
+{
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (today, "%Y-%m-%d");
+  g_autofree char *name = NULL;
+
+  g_return_if_fail (BD_IS_ACTIVITY_PAGE (page));
+
+  /* Translators: the file name an export of Activity suggests; %s is
+   * today's date, as 2026-12-03
+   */
+  name = g_strdup_printf (_("Billing Desk activity %s.csv"), date);
+  bd_export_choose_file (GTK_WIDGET (page), _("Export Activity"), name, chosen_cb);
+}
+
+/**
+ * bd_activity_export_to_file:
+ * @file: where to write, as the chooser gave it
+ * @flavour: the CSV's separators
+ *
+ * Exports the entries @page holds now (the pages loaded so far), newest
+ * first, to @file, and says how it went in a toast (bd_export_write ()).
+ */
+void
+bd_activity_export_to_file (BdActivityPage *page,
+                            GFile          *file,
+                            BdCsvFlavour    flavour)
+{
+  GListModel *entries;
+  GPtrArray *rows;
+  guint n;
+
+  g_return_if_fail (BD_IS_ACTIVITY_PAGE (page));
+  g_return_if_fail (G_IS_FILE (file));
+
+  entries = bd_activity_page_get_entries (page);
+  n = g_list_model_get_n_items (entries);
+  rows = g_ptr_array_new_full (n, g_object_unref);
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (rows, g_list_model_get_item (entries, i));
+
+  bd_export_write (GTK_WIDGET (page), file, flavour, write_rows, rows,
+                   (GDestroyNotify) g_ptr_array_unref, describe_done);
+}
