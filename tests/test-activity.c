@@ -261,6 +261,7 @@ test_changes (Fixture       *f,
 
   open_activity (f, NULL);
   g_assert_cmpstr (bd_activity_page_get_state (f->page), ==, "empty");
+  g_assert_false (bd_test_action_enabled (f->page, "activity.export"));
   bd_test_assert_shows (f->page, _("No Activity"));
   bd_test_assert_shows (f->page, _("Changes to the subscriptions are listed here."));
 
@@ -609,6 +610,7 @@ test_export (Fixture       *f,
   button = bd_test_find_by_action (f->page, "activity.export");
   g_assert_nonnull (button);
   g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==, _("Export…"));
+  g_assert_true (bd_test_action_enabled (f->page, "activity.export"));
 
   /* As the chooser's answer would. */
   bd_activity_export_to_file (f->page, file, flavour);
@@ -671,6 +673,7 @@ test_reader (Fixture       *f,
   open_activity (f, NULL);
   g_assert_cmpstr (bd_activity_page_get_state (f->page), ==, "refused");
   g_assert_cmpuint (g_list_model_get_n_items (bd_activity_page_get_entries (f->page)), ==, 0);
+  g_assert_false (bd_test_action_enabled (f->page, "activity.export"));
   bd_test_assert_shows (f->page, _("Activity Is for Admins"));
   bd_test_assert_shows (f->page,
                         _("Only Global admins and Billing admins can see who changed the subscriptions."));

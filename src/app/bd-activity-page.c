@@ -67,6 +67,8 @@ show_state (BdActivityPage *self,
   gtk_spinner_set_spinning (self->spinner, g_str_equal (name, "loading"));
   /* Nothing to filter for someone who may not read any of it. */
   gtk_widget_set_visible (self->filter_box, !g_str_equal (name, "refused"));
+  /* Nothing to export but the entries. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "activity.export", g_str_equal (name, "list"));
 }
 
 static void
@@ -465,6 +467,7 @@ bd_activity_page_init (BdActivityPage *self)
   GListModel *filter_model;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "activity.export", FALSE);
 
   self->entries = g_list_store_new (BD_TYPE_OPERATION);
   gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->entries), create_row, self, NULL);
