@@ -1378,21 +1378,51 @@ use_never_listening_service (const char *dir)
   g_setenv ("BILLING_DESK_SERVICE_PROGRAM", program, TRUE);
 }
 
+/* @body run while the demo's service is still starting (it never says
+ * where it listens); the window it names in its data must be gone after.
+ */
 static void
-test_quit_while_starting (void)
+run_while_starting (Body body)
 {
   g_autofree char *dir = g_dir_make_tmp ("bd-test-accounts-XXXXXX", NULL);
   g_autofree char *real = g_strdup (g_getenv ("BILLING_DESK_SERVICE_PROGRAM"));
   BdWindow *window = NULL;
 
-  /* The start is still on its way when the window is closed. */
   use_never_listening_service (dir);
   reset_settings ();
-  run_app (NULL, quit_while_starting_body, &window);
+  run_app (NULL, body, &window);
   g_setenv ("BILLING_DESK_SERVICE_PROGRAM", real, TRUE);
   bd_test_settle (500);
   g_assert_null (window);
   bd_test_remove_tree (dir);
+}
+
+static void
+test_quit_while_starting (void)
+{
+  run_while_starting (quit_while_starting_body);
+}
+
+/* A window closed while it waits for the demo's service goes at once: the
+ * request does not hold it, and the service's start is not waited for.
+ */
+static void
+closed_while_starting_body (gpointer data)
+{
+  BdWindow **window = data;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
+  *window = nth_window (1);
+  g_assert_nonnull (*window);
+  g_object_add_weak_pointer (G_OBJECT (*window), (gpointer *) window);
+  gtk_window_destroy (GTK_WINDOW (*window));
+  g_assert_null (*window);
+}
+
+static void
+test_closed_while_starting (void)
+{
+  run_while_starting (closed_while_starting_body);
 }
 
 /* The processes this test process (its main thread) has started and not
@@ -1888,6 +1918,7 @@ main (int   argc,
   g_test_add ("/accounts/switch-to-removed", Fixture, switch_to_removed_body, fixture_set_up,
               test_body, fixture_tear_down);
   g_test_add_func ("/accounts/quit-while-starting", test_quit_while_starting);
+  g_test_add_func ("/accounts/closed-while-starting", test_closed_while_starting);
   g_test_add ("/accounts/quit", Fixture, quit_body, fixture_set_up, test_body,
               fixture_tear_down);
   g_test_add ("/accounts/switch-back", Fixture, switch_back_body, fixture_set_up, test_body,

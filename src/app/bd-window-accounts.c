@@ -147,7 +147,7 @@ connect_cb (GObject      *object,
             GAsyncResult *result,
             gpointer      user_data)
 {
-  g_autoptr(BdWindow) self = user_data;
+  BdWindow *self = user_data;
   g_autoptr(BdClient) client = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *demo_user_id = NULL;
@@ -235,8 +235,10 @@ switch_now (BdWindow *self)
     g_settings_set_string (bd_application_get_settings (app), "last-account",
                            bd_account_get_key (self->account));
 
+  /* Not a reference: closed while it connects, the window goes at once
+   * (dispose cancels, and the callback returns before touching it). */
   bd_application_connect_async (app, self->account, self->session_url, self->demo_user_id,
-                                self->connect_cancellable, connect_cb, g_object_ref (self));
+                                self->connect_cancellable, connect_cb, self);
 }
 
 static gboolean
