@@ -107,6 +107,24 @@ is_loaded (gpointer data)
   return strstr (text, what) != NULL || strstr (text, blocked) != NULL;
 }
 
+/* Whether the timeline has placed every mark it shows (a layout is made at
+ * each allocation: this fixture's pane has had no other dates). */
+static gboolean
+is_laid_out (gpointer data)
+{
+  BdTimeline *timeline = data;
+
+  for (guint mark = 0; mark < BD_TIMELINE_N_MARKS; mark++)
+    {
+      GtkWidget *label = GTK_WIDGET (_bd_timeline_get_mark_label (timeline, mark));
+
+      if (gtk_widget_get_visible (gtk_widget_get_parent (label)) &&
+          (!gtk_widget_get_mapped (label) || _bd_timeline_get_mark_x (timeline, mark) < 0))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* Opens the pane on @id, as the window would, and returns its timeline
  * once the answer is shown and laid out. */
 static BdTimeline *
@@ -129,7 +147,7 @@ open_pane (Fixture    *f,
 
   timeline = BD_TIMELINE (bd_test_find_shown_by_type (f->pane, BD_TYPE_TIMELINE));
   g_assert_nonnull (timeline);
-  bd_test_settle (200);
+  g_assert_true (bd_test_wait_until (is_laid_out, timeline, WAIT_MS));
   return timeline;
 }
 

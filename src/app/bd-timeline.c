@@ -224,6 +224,15 @@ label_heights (BdTimeline   *self,
  * Texts
  */
 
+/* Whether @mark has passed: the refund window is closed at its end, as the
+ * rules have it (bd_rules_cancel_blockers ()); today is never past. */
+static gboolean
+is_past (BdTimeline    *self,
+         BdTimelineMark mark)
+{
+  return mark != BD_TIMELINE_TODAY && self->times[mark] <= self->now;
+}
+
 static const char *
 mark_label (BdTimeline    *self,
             BdTimelineMark mark)
@@ -233,7 +242,7 @@ mark_label (BdTimeline    *self,
     case BD_TIMELINE_TODAY:
       return _("Today");
     case BD_TIMELINE_WINDOW_END:
-      return self->times[mark] < self->now ? _("Refund window ended") : _("Refund window ends");
+      return is_past (self, mark) ? _("Refund window ended") : _("Refund window ends");
     case BD_TIMELINE_TERM_END:
       return _("Term ends");
     case BD_TIMELINE_DELETABLE:
@@ -261,7 +270,7 @@ mark_sentence (BdTimeline    *self,
       /* Translators: %s is a date, such as "Nov 3, 2026" */
       return g_strdup_printf (_("Today is %s."), date);
     case BD_TIMELINE_WINDOW_END:
-      if (self->times[mark] < self->now)
+      if (is_past (self, mark))
         /* Translators: %s is a date, such as "Nov 8, 2026" */
         return g_strdup_printf (_("The refund window ended on %s."), date);
       /* Translators: %s is a date, such as "Nov 8, 2026" */
@@ -296,7 +305,7 @@ update_marks (BdTimeline *self)
       BdTimelineMark mark = order[i];
       g_autofree char *date = bd_format_date (self->times[mark]);
       g_autofree char *sentence = mark_sentence (self, mark, date);
-      gboolean past = self->times[mark] < self->now;
+      gboolean past = is_past (self, mark);
 
       gtk_label_set_label (self->labels[mark], mark_label (self, mark));
       gtk_label_set_label (self->dates[mark], date);
@@ -475,7 +484,7 @@ bd_timeline_snapshot (GtkWidget   *widget,
       BdTimelineMark mark = layout->order[i];
       double x = rtl ? width - layout->x[i] : layout->x[i];
       const GdkRGBA *dot = mark == BD_TIMELINE_TODAY ? &accent
-                         : self->times[mark] < self->now ? &dim
+                         : is_past (self, mark) ? &dim
                          : &color;
 
       append_dot (snapshot, x, self->line_y, dot);
