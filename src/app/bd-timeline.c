@@ -558,6 +558,12 @@ bd_timeline_init (BdTimeline *self)
  * Public API
  */
 
+/**
+ * bd_timeline_new:
+ *
+ * Returns: (transfer floating): a timeline with no marks until
+ *   bd_timeline_set_dates ()
+ */
 BdTimeline *
 bd_timeline_new (void)
 {
