@@ -386,6 +386,37 @@ test_rtl (Fixture       *f,
   bd_test_save_screenshot (f->window, "timeline-rtl");
 }
 
+/* Alone, in windows from 240 px to 960 px wide: the five marks' labels
+ * never touch, whether side by side, above and below the line or
+ * wrapped. */
+static void
+test_widths (void)
+{
+  for (int width = 240; width <= 960; width += 40)
+    {
+      GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+      BdTimeline *timeline = bd_timeline_new ();
+
+      gtk_window_set_decorated (window, FALSE);
+      gtk_window_set_default_size (window, width, 200);
+      gtk_window_set_child (window, GTK_WIDGET (timeline));
+      bd_timeline_set_dates (timeline, bd_test_time (NOW), bd_test_time ("2026-11-08T00:00:00Z"),
+                             bd_test_time ("2026-12-01T00:00:00Z"),
+                             bd_test_time ("2026-12-03T00:00:00Z"),
+                             bd_test_time ("2027-05-02T00:00:00Z"));
+      gtk_window_present (window);
+      g_assert_true (bd_test_wait_until (is_laid_out, timeline, WAIT_MS));
+
+      g_test_message ("%d px: the timeline is %d px wide", width,
+                      gtk_widget_get_width (GTK_WIDGET (timeline)));
+      assert_labels_clear (timeline);
+      for (guint mark = 1; mark < BD_TIMELINE_N_MARKS; mark++)
+        g_assert_cmpfloat (_bd_timeline_get_mark_x (timeline, mark - 1), <,
+                           _bd_timeline_get_mark_x (timeline, mark));
+      gtk_window_destroy (window);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -412,6 +443,7 @@ main (int   argc,
   g_test_add ("/timeline/narrow", Fixture, GINT_TO_POINTER (360), fixture_set_up, test_narrow,
               fixture_tear_down);
   ADD ("rtl", test_rtl);
+  g_test_add_func ("/timeline/widths", test_widths);
 
 #undef ADD
 
