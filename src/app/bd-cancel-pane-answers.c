@@ -74,6 +74,27 @@ active_users_link (BdCancelPane *self)
                                           : LINK_ACTIVE_USERS_WORLDWIDE;
 }
 
+/* The subscription's life: the data dates are those of a cancel today, so
+ * they are shown only where it can be cancelled; a trial's refund window
+ * says nothing (it can be cancelled at any time), as in what happens.
+ */
+static void
+show_timeline (BdCancelPane *self)
+{
+  const BdSubscriptionData *data = bd_subscription_get_data (self->subscription);
+  gboolean allowed = bd_cancellation_get_allowed (self->cancellation);
+  gint64 now = self->now != BD_TIME_NONE ? self->now : g_get_real_time () / G_USEC_PER_SEC;
+
+  bd_timeline_set_dates (self->timeline, now,
+                         data->is_trial ? BD_TIME_NONE
+                                        : bd_cancellation_get_window_end (self->cancellation),
+                         data->term_end_date,
+                         allowed ? bd_cancellation_get_deletable_from (self->cancellation)
+                                 : BD_TIME_NONE,
+                         allowed ? bd_cancellation_get_deleted_by (self->cancellation)
+                                 : BD_TIME_NONE);
+}
+
 /* The reasons of the answer; the one chosen stays chosen when it is still
  * offered, so that a reload keeps the form as typed.
  */
@@ -227,6 +248,7 @@ show_blocked (BdCancelPane *self)
 void
 _bd_cancel_pane_show_answer (BdCancelPane *self)
 {
+  show_timeline (self);
   if (bd_cancellation_get_allowed (self->cancellation))
     show_allowed (self);
   else

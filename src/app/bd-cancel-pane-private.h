@@ -9,6 +9,7 @@
 #include "bd-blocker-card.h"
 #include "bd-cancel-pane.h"
 #include "bd-change-attempt.h"
+#include "bd-timeline.h"
 
 G_BEGIN_DECLS
 
@@ -91,6 +92,7 @@ struct _BdCancelPane
   AdwPreferencesRow    *window_row;
   AdwPreferencesRow    *data_row;
   AdwPreferencesRow    *others_row;
+  BdTimeline           *timeline;
   GtkWidget            *checklist_group;
   GtkLinkButton        *export_link;
   AdwPreferencesRow    *domain_row;

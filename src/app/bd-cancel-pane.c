@@ -15,9 +15,7 @@
 /* A side pane of about 400 px; narrower when the window is. */
 #define NATURAL_WIDTH 400
 
-/* Microsoft's links; those of the admin centre, which differ by cloud, are
- * set when the pane shows them (bd-cancel-pane-answers.c).
- */
+/* Microsoft's links (the admin centre's differ by cloud: bd-cancel-pane-answers.c sets them). */
 #define LINK_MOVE_USERS \
   "https://learn.microsoft.com/microsoft-365/commerce/subscriptions/" \
   "move-users-different-subscription"
@@ -520,6 +518,7 @@ bd_cancel_pane_class_init (BdCancelPaneClass *klass)
 
   gtk_widget_class_set_template_from_resource (
     widget_class, "/io/github/billingdesk/BillingDesk/bd-cancel-pane.ui");
+  g_type_ensure (BD_TYPE_TIMELINE);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, box);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, close_button);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, subtitle_label);
@@ -535,6 +534,7 @@ bd_cancel_pane_class_init (BdCancelPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, window_row);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, data_row);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, others_row);
+  gtk_widget_class_bind_template_child (widget_class, BdCancelPane, timeline);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, checklist_group);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, export_link);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, domain_row);
