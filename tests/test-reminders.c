@@ -27,6 +27,7 @@
 #include "bd-preferences-window.h"
 #include "bd-products-page.h"
 #include "bd-settings.h"
+#include "bd-test-app.h"
 #include "bd-test-keyring.h"
 #include "bd-test-service.h"
 #include "bd-test-widgets.h"
@@ -234,67 +235,18 @@ server_invoke_default (Received *received)
  * The application
  */
 
-typedef void (*Body) (gpointer data);
-
-typedef struct
-{
-  Body     body;
-  gpointer data;
-} Run;
-
-static gboolean
-no_windows (gpointer data)
-{
-  return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
-}
-
-static gboolean
-run_body_cb (gpointer data)
-{
-  Run *run = data;
-  g_autoptr(GList) windows = NULL;
-
-  run->body (run->data);
-
-  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
-  for (const GList *l = windows; l != NULL; l = l->next)
-    gtk_window_close (l->data);
-  g_assert_true (bd_test_wait_until (no_windows, NULL, WAIT_MS));
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_startup_cb (GApplication *application,
-               Run          *run)
-{
-  g_object_set (gtk_settings_get_default (),
-                "gtk-enable-animations", FALSE,
-                "gtk-cursor-blink", FALSE,
-                NULL);
-  g_idle_add (run_body_cb, run);
-}
-
 /* A BdApplication launched on @service as @token, @body called once its
  * window is opened; it ends when @body's windows are closed.
  */
 static void
 run_app (BdTestService *service,
          const char    *token,
-         Body           body,
+         BdTestAppBody  body,
          gpointer       data)
 {
-  g_autoptr(BdApplication) application = bd_application_new ();
-  const char *argv[] = { "billing-desk", "--service", service->url, "--token", token, NULL };
-  Run run = { body, data };
+  const char *args[] = { "--service", service->url, "--token", token, NULL };
 
-  g_application_set_flags (G_APPLICATION (application),
-                           g_application_get_flags (G_APPLICATION (application)) |
-                           G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (application, "startup", G_CALLBACK (on_startup_cb), &run);
-  app = application;
-  g_assert_cmpint (g_application_run (G_APPLICATION (application), 5, (char **) argv), ==, 0);
-  app = NULL;
+  bd_test_app_run (&app, args, body, data, NULL, NULL);
 }
 
 static BdWindow *
@@ -660,12 +612,6 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
 
   g_test_init (&argc, &argv, NULL);
-  {
-    g_autofree char *demo = g_test_build_filename (G_TEST_DIST, "..", "data", "demo-tenant.json",
-                                                  NULL);
-
-    g_setenv ("BILLING_DESK_DEMO_TENANT", demo, TRUE);
-  }
   server_start ();
 
   g_test_add ("/reminders/once", Fixture, NULL, fixture_set_up, test_once, fixture_tear_down);
