@@ -260,6 +260,12 @@ the_window (void)
   return NULL;
 }
 
+static gboolean
+no_window (gpointer data)
+{
+  return the_window () == NULL;
+}
+
 static BdProductsPage *
 page_of (BdWindow *window)
 {
@@ -556,6 +562,41 @@ test_action (Fixture       *f,
   run_app (f->service, ADMIN, action_body, f);
 }
 
+/* With no window on the account any more (the app still running), the
+ * action opens one on it, with the pane. */
+static gboolean
+a_window_shows_s1 (gpointer data)
+{
+  BdWindow *window = the_window ();
+
+  return window != NULL && pane_shows_s1 (window);
+}
+
+static void
+action_new_window_body (gpointer data)
+{
+  BdWindow *window = the_window ();
+
+  wait_loaded (window);
+  g_assert_true (bd_test_wait_until (received_one, NULL, WAIT_MS));
+
+  g_application_hold (G_APPLICATION (app));
+  gtk_window_close (GTK_WINDOW (window));
+  g_assert_true (bd_test_wait_until (no_window, NULL, WAIT_MS));
+  server_invoke_default (g_ptr_array_index (server.received, 0));
+  g_assert_true (bd_test_wait_until (a_window_shows_s1, NULL, WAIT_MS));
+  g_application_release (G_APPLICATION (app));
+  /* The new window's load sent nothing again. */
+  g_assert_cmpuint (server.received->len, ==, 1);
+}
+
+static void
+test_action_new_window (Fixture       *f,
+                        gconstpointer  data)
+{
+  run_app (f->service, ADMIN, action_new_window_body, f);
+}
+
 /* A file that is not what the app writes: passed over with a warning, the
  * reminder sent, the file written anew. */
 static void
@@ -621,6 +662,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/reminders/action", Fixture, NULL, fixture_set_up, test_action,
               fixture_tear_down);
+  g_test_add ("/reminders/action-new-window", Fixture, NULL, fixture_set_up,
+              test_action_new_window, fixture_tear_down);
   g_test_add ("/reminders/bad-file", Fixture, NULL, fixture_set_up, test_bad_file,
               fixture_tear_down);
 
