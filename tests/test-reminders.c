@@ -613,6 +613,8 @@ test_bad_file (Fixture       *f,
 {
   const char *bad[] = { "{\"reminded\": [{\"account\": 4", "[]",
                         "{\"reminded\": [{\"account\": \"a\", \"subscription\": \"s1\"}]}",
+                        "{\"reminded\": [{\"account\": {}, \"subscription\": [\"s1\"], "
+                        "\"windowEnd\": \"2026-11-08T00:00:00Z\"}]}",
                         "\xff\xfe", NULL };
   g_autofree char *path = reminders_file ();
   g_autofree char *dir = g_path_get_dirname (path);

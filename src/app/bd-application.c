@@ -517,7 +517,6 @@ bd_application_get_demo_users (BdApplication *self)
   return self->demo_users;
 }
 
-
 /**
  * bd_application_get_reminders:
  *

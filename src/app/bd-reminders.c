@@ -81,24 +81,44 @@ remember (BdReminders *self,
   return TRUE;
 }
 
-/* One entry of the file, or FALSE when it is not one. */
+/* A member that is a string, or NULL: any other node is not one (json-glib's
+ * _with_default () getters are critical about an object or an array). */
+static const char *
+get_string (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
+/* One entry of the file, remembered, or FALSE when it is not one. */
 static gboolean
-read_entry (JsonNode *node,
-            Sent     *sent)
+read_entry (BdReminders *self,
+            JsonNode    *node)
 {
   JsonObject *object;
+  const char *account;
+  const char *subscription;
   const char *end;
+  gint64 window_end;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     return FALSE;
   object = json_node_get_object (node);
-  sent->account = (char *) json_object_get_string_member_with_default (object, "account", NULL);
-  sent->subscription =
-    (char *) json_object_get_string_member_with_default (object, "subscription", NULL);
-  end = json_object_get_string_member_with_default (object, "windowEnd", NULL);
+  account = get_string (object, "account");
+  subscription = get_string (object, "subscription");
+  end = get_string (object, "windowEnd");
+  if (account == NULL || subscription == NULL || end == NULL ||
+      !bd_time_parse_rfc3339 (end, &window_end))
+    return FALSE;
 
-  return sent->account != NULL && sent->subscription != NULL && end != NULL &&
-         bd_time_parse_rfc3339 (end, &sent->window_end);
+  remember (self, account, subscription, window_end);
+  return TRUE;
 }
 
 static gboolean
@@ -129,16 +149,13 @@ read_file (BdReminders  *self,
   entries = json_object_get_array_member (json_node_get_object (root), "reminded");
   for (guint i = 0; i < json_array_get_length (entries); i++)
     {
-      Sent sent = { NULL, NULL, 0 };
-
-      if (!read_entry (json_array_get_element (entries, i), &sent))
+      if (!read_entry (self, json_array_get_element (entries, i)))
         {
           g_hash_table_remove_all (self->sent);
           g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
                        "entry %u is not an account, a subscription and a window's end", i);
           return FALSE;
         }
-      remember (self, sent.account, sent.subscription, sent.window_end);
     }
 
   return TRUE;
