@@ -6,10 +6,11 @@
  * Reminders (docs/design.md "Reminders"): the application in the test
  * process, on a D-Bus bus of its own on which the test is the notification
  * server, its window on a real service (a command line's --service and
- * --token) whose clock is 3 hours before a refund window closes. A
- * reminder is received once, in English and in Danish; never for a reader;
- * not again after a restart (a second application, the same state
- * directory, the keyfile settings backend); not while switched off in
+ * --token) whose clock is 3 hours before refund windows close. A reminder
+ * comes once for each window the user can still use (not a trial's, a
+ * reseller's or a domain subscription's), in English and in Danish; never
+ * for a reader; not again after a restart (a second application, the same
+ * state directory, the keyfile settings backend); not while switched off in
  * Preferences; its action opens the pane; a bad reminders.json is passed
  * over.
  */
@@ -36,10 +37,21 @@
 
 #define WAIT_MS BD_TEST_WIDGET_WAIT_MS
 
-/* s1's refund window closes at 2026-11-08T00:00:00Z (its last renewal + 168
- * hours): 3 hours later than this. s5 (a trial) has a window too, and no
- * reminder; the others have none (no billing profile). */
+/* The refund windows of the subscriptions with a billing profile close at
+ * 2026-11-08T00:00:00Z (their last renewal + 168 hours): 3 hours later than
+ * this. Those the user can still use are reminded of: s1, and s13 (a custom
+ * domain, which an admin can remove); not s5 (a trial: cancelled at any
+ * time, with no refund), s14 (a reseller's: its seller cancels it) nor s15
+ * (a domain subscription: never cancelled). The others have no window (no
+ * billing profile). */
 #define NEAR "2026-11-07T21:00:00Z"
+
+#define WINDOWS_TOO \
+  SUB ("s13", "Microsoft 365 E3", "\"quantity\":5,\"billingProfileId\":\"bp1\"") "," \
+  SUB ("s14", "Microsoft 365 E5", "\"quantity\":2,\"billingProfileId\":\"bp1\"," \
+       "\"purchaseChannel\":\"reseller\"") "," \
+  SUB ("s15", "Domain", "\"quantity\":1,\"billingProfileId\":\"bp1\"," \
+       "\"isDomainSubscription\":true")
 
 static BdApplication *app;
 
@@ -209,10 +221,11 @@ server_transcript (void)
     {
       Received *received = g_ptr_array_index (server.received, i);
 
-      g_string_append_printf (out, "Title: %s\nBody: %s\nActions:", received->title,
-                              received->body);
+      g_string_append_printf (out, "%sorg.freedesktop.Notifications.Notify\n"
+                              "Title: %s\nBody: %s\nActions:", i > 0 ? "\n" : "",
+                              received->title, received->body);
       for (guint j = 0; received->actions[j] != NULL && received->actions[j + 1] != NULL; j += 2)
-        g_string_append_printf (out, " %s “%s”", received->actions[j], received->actions[j + 1]);
+        g_string_append_printf (out, " %s \"%s\"", received->actions[j], received->actions[j + 1]);
       g_string_append (out, "\n");
     }
 
@@ -292,10 +305,28 @@ wait_loaded (BdWindow *window)
   g_assert_true (bd_test_wait_until (is_loaded, window, WAIT_MS));
 }
 
+/* s1's and s13's reminders, or more. */
 static gboolean
-received_one (gpointer data)
+received_both (gpointer data)
 {
-  return server.received->len >= 1;
+  return server.received->len >= 2;
+}
+
+/* The reminder whose body names @product. */
+static Received *
+received_for (const char *product)
+{
+  g_autofree char *start = g_strconcat (product, ":", NULL);
+
+  for (guint i = 0; i < server.received->len; i++)
+    {
+      Received *received = g_ptr_array_index (server.received, i);
+
+      if (g_str_has_prefix (received->body, start))
+        return received;
+    }
+
+  g_error ("no reminder for %s", product);
 }
 
 /* Nothing comes: the app's window loaded (list and /v1/me), and a while
@@ -314,19 +345,27 @@ refresh (BdWindow *window)
   wait_loaded (window);
 }
 
-/* The reminder, whole, in the test's language. */
+/* The two reminders, whole, in the test's language, and no other. */
 static void
-assert_reminder (Received *received)
+assert_reminders (void)
 {
-  g_assert_cmpstr (received->title, ==,
-                   in_danish () ? "Refusionsperioden lukker" : "Refund Window Closing");
-  g_assert_cmpstr (received->body, ==,
-                   in_danish ()
-                   ? "Microsoft 365 Business Premium: refusionsperioden lukker om 3 timer."
-                   : "Microsoft 365 Business Premium: the refund window closes in 3 hours.");
-  /* Its default action, and no button. */
-  g_assert_cmpuint (g_strv_length (received->actions), ==, 2);
-  g_assert_cmpstr (received->actions[0], ==, "default");
+  const char *products[] = { "Microsoft 365 Business Premium", "Microsoft 365 E3" };
+
+  g_assert_cmpuint (server.received->len, ==, G_N_ELEMENTS (products));
+  for (guint i = 0; i < G_N_ELEMENTS (products); i++)
+    {
+      Received *received = received_for (products[i]);
+      g_autofree char *body = g_strdup_printf (
+        in_danish () ? "%s: refusionsperioden lukker om 3 timer."
+                     : "%s: the refund window closes in 3 hours.", products[i]);
+
+      g_assert_cmpstr (received->title, ==,
+                       in_danish () ? "Refusionsperioden lukker" : "Refund Window Closing");
+      g_assert_cmpstr (received->body, ==, body);
+      /* Its default action, and no button. */
+      g_assert_cmpuint (g_strv_length (received->actions), ==, 2);
+      g_assert_cmpstr (received->actions[0], ==, "default");
+    }
 }
 
 static char *
@@ -366,13 +405,19 @@ fixture_set_up (Fixture       *f,
 {
   g_autoptr(GSettings) settings = bd_settings_new (NULL);
   g_autofree char *path = reminders_file ();
+  g_autoptr(GString) tenant = g_string_new (TENANT);
 
   g_assert_nonnull (settings);
   g_settings_reset (settings, "reminders");
   g_settings_sync ();
   g_remove (path);
   g_ptr_array_set_size (server.received, 0);
-  f->service = bd_test_service_new (TENANT, NEAR);
+  /* The tenant of the service tests, with three windows more. */
+  g_string_truncate (tenant, tenant->len - strlen ("]}"));
+  g_string_append (tenant, "," WINDOWS_TOO "]}");
+  g_assert_cmpuint (g_string_replace (tenant, "\"subscriptionIds\":[\"s6\"]",
+                                      "\"subscriptionIds\":[\"s6\",\"s13\"]", 1), ==, 1);
+  f->service = bd_test_service_new (tenant->str, NEAR);
 }
 
 static void
@@ -394,16 +439,16 @@ once_body (gpointer data)
   BdWindow *window = the_window ();
 
   wait_loaded (window);
-  g_assert_true (bd_test_wait_until (received_one, NULL, WAIT_MS));
-  g_assert_cmpuint (server.received->len, ==, 1);
-  assert_reminder (g_ptr_array_index (server.received, 0));
+  g_assert_true (bd_test_wait_until (received_both, NULL, WAIT_MS));
+  bd_test_settle (1000);
+  assert_reminders ();
   save_transcript ();
 
   refresh (window);
   g_action_group_activate_action (G_ACTION_GROUP (app), "new-window", NULL);
   g_assert_nonnull (the_window ());
   bd_test_settle (1000);
-  g_assert_cmpuint (server.received->len, ==, 1);
+  g_assert_cmpuint (server.received->len, ==, 2);
 }
 
 static void
@@ -427,7 +472,10 @@ test_once (Fixture       *f,
   g_assert_no_error (error);
   g_assert_nonnull (strstr (text, "\"subscription\" : \"s1\""));
   g_assert_nonnull (strstr (text, "\"windowEnd\" : \"2026-11-08T00:00:00Z\""));
+  g_assert_nonnull (strstr (text, "\"subscription\" : \"s13\""));
   g_assert_null (strstr (text, "\"s5\""));
+  g_assert_null (strstr (text, "\"s14\""));
+  g_assert_null (strstr (text, "\"s15\""));
 
   /* A restart remembers it. */
   g_ptr_array_set_size (server.received, 0);
@@ -508,8 +556,9 @@ switched_off_body (gpointer data)
 
   g_settings_set_boolean (settings, "reminders", TRUE);
   refresh (window);
-  g_assert_true (bd_test_wait_until (received_one, NULL, WAIT_MS));
-  assert_reminder (g_ptr_array_index (server.received, 0));
+  g_assert_true (bd_test_wait_until (received_both, NULL, WAIT_MS));
+  bd_test_settle (1000);
+  assert_reminders ();
 }
 
 static void
@@ -545,12 +594,12 @@ action_body (gpointer data)
   BdWindow *window = the_window ();
 
   wait_loaded (window);
-  g_assert_true (bd_test_wait_until (received_one, NULL, WAIT_MS));
+  g_assert_true (bd_test_wait_until (received_both, NULL, WAIT_MS));
   g_assert_false (pane_shows_s1 (window));
 
   /* The window shows Activity meanwhile: the pane is Your Products'. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-activity", "s", ""));
-  server_invoke_default (g_ptr_array_index (server.received, 0));
+  server_invoke_default (received_for ("Microsoft 365 Business Premium"));
   g_assert_true (bd_test_wait_until (pane_shows_s1, window, WAIT_MS));
   bd_test_assert_shows (window, "Microsoft 365 Business Premium");
 }
@@ -578,16 +627,16 @@ action_new_window_body (gpointer data)
   BdWindow *window = the_window ();
 
   wait_loaded (window);
-  g_assert_true (bd_test_wait_until (received_one, NULL, WAIT_MS));
+  g_assert_true (bd_test_wait_until (received_both, NULL, WAIT_MS));
 
   g_application_hold (G_APPLICATION (app));
   gtk_window_close (GTK_WINDOW (window));
   g_assert_true (bd_test_wait_until (no_window, NULL, WAIT_MS));
-  server_invoke_default (g_ptr_array_index (server.received, 0));
+  server_invoke_default (received_for ("Microsoft 365 Business Premium"));
   g_assert_true (bd_test_wait_until (a_window_shows_s1, NULL, WAIT_MS));
   g_application_release (G_APPLICATION (app));
   /* The new window's load sent nothing again. */
-  g_assert_cmpuint (server.received->len, ==, 1);
+  g_assert_cmpuint (server.received->len, ==, 2);
 }
 
 static void
@@ -603,8 +652,9 @@ static void
 bad_file_body (gpointer data)
 {
   wait_loaded (the_window ());
-  g_assert_true (bd_test_wait_until (received_one, NULL, WAIT_MS));
-  assert_reminder (g_ptr_array_index (server.received, 0));
+  g_assert_true (bd_test_wait_until (received_both, NULL, WAIT_MS));
+  bd_test_settle (1000);
+  assert_reminders ();
 }
 
 static void
