@@ -324,19 +324,6 @@ bd_reminders_new (GApplication *application,
 }
 
 /**
- * bd_reminders_get_path:
- *
- * Returns: where what was reminded is kept
- */
-const char *
-bd_reminders_get_path (BdReminders *self)
-{
-  g_return_val_if_fail (BD_IS_REMINDERS (self), NULL);
-
-  return self->path;
-}
-
-/**
  * bd_reminders_window_end:
  *
  * The refund window that the user can still use (rule 2): an Active
