@@ -380,7 +380,8 @@ bd_reminders_dup_body (const char *product_name,
  *
  * Sends a notification for each refund window the user can still use that
  * closes within 24 hours and was not reminded of for this account, unless
- * the "reminders" setting is off; remembers them.
+ * the "reminders" setting is off (or the application is not on a session
+ * bus); remembers them.
  *
  * Returns: how many were sent
  */
@@ -399,7 +400,10 @@ bd_reminders_check (BdReminders *self,
 
   changed = prune (self, account_key, now);
 
-  if (g_settings_get_boolean (self->settings, "reminders"))
+  /* With no session bus (GApplication not on D-Bus), no notification can
+   * go anywhere: none is sent, nor remembered as sent. */
+  if (g_settings_get_boolean (self->settings, "reminders") &&
+      g_application_get_dbus_connection (self->application) != NULL)
     {
       for (guint i = 0; i < g_list_model_get_n_items (subscriptions); i++)
         {
