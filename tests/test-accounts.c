@@ -30,6 +30,7 @@
 #include "bd-manage-accounts-window.h"
 #include "bd-products-page.h"
 #include "bd-settings.h"
+#include "bd-test-app.h"
 #include "bd-test-child.h"
 #include "bd-test-keyring.h"
 #include "bd-test-service.h"
@@ -233,13 +234,7 @@ proxy_was_asked_again (gpointer data)
  * Running the application in the test process
  */
 
-typedef void (*Body) (gpointer data);
-
-typedef struct
-{
-  Body     body;
-  gpointer data;
-} Run;
+typedef BdTestAppBody Body;
 
 static gboolean
 no_windows (gpointer data)
@@ -247,42 +242,6 @@ no_windows (gpointer data)
   return gtk_application_get_windows (GTK_APPLICATION (app)) == NULL;
 }
 
-static gboolean
-run_body_cb (gpointer data)
-{
-  Run *run = data;
-  g_autoptr(GList) windows = NULL;
-
-  run->body (run->data);
-
-  /* Closed as a person closes them: each saves its size. */
-  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (app)));
-  for (const GList *l = windows; l != NULL; l = l->next)
-    gtk_window_close (l->data);
-  g_assert_true (bd_test_wait_until (no_windows, NULL, WAIT_MS));
-
-  return G_SOURCE_REMOVE;
-}
-
-static void
-on_startup_cb (GApplication *application,
-               Run          *run)
-{
-  /* As in test-action-dialogs: no animation frame depends on this
-   * machine's speed, and no cursor blinks (Xvfb has no window manager: an
-   * entry whose window goes keeps its focus without a focus-out, and
-   * GTK 4.8 warns, fatally here, when the blink fires then). */
-  g_object_set (gtk_settings_get_default (),
-                "gtk-enable-animations", FALSE,
-                "gtk-cursor-blink", FALSE,
-                NULL);
-  g_idle_add (run_body_cb, run);
-}
-
-/* A BdApplication run with @args as a launch would give them, @body
- * called once its windows are opened; it ends when @body closed them.
- * Not unique: tests never meet another instance on the bus.
- */
 static void
 run_app_watching (const char * const *args,
                   Body                body,
@@ -290,26 +249,7 @@ run_app_watching (const char * const *args,
                   GCallback           window_added,
                   gpointer            window_added_data)
 {
-  g_autoptr(BdApplication) application = bd_application_new ();
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) argv = NULL;
-  Run run = { body, data };
-
-  g_strv_builder_add (builder, "billing-desk");
-  if (args != NULL)
-    g_strv_builder_addv (builder, (const char **) args);
-  argv = g_strv_builder_end (builder);
-
-  g_application_set_flags (G_APPLICATION (application),
-                           g_application_get_flags (G_APPLICATION (application)) |
-                           G_APPLICATION_NON_UNIQUE);
-  g_signal_connect (application, "startup", G_CALLBACK (on_startup_cb), &run);
-  if (window_added != NULL)
-    g_signal_connect (application, "window-added", window_added, window_added_data);
-  app = application;
-  g_assert_cmpint (g_application_run (G_APPLICATION (application), g_strv_length (argv), argv),
-                   ==, 0);
-  app = NULL;
+  bd_test_app_run (&app, args, body, data, window_added, window_added_data);
 }
 
 static void

@@ -9,6 +9,7 @@
 #include "bd-application.h"
 #include "bd-core.h"
 #include "bd-local-service.h"
+#include "bd-reminders.h"
 
 G_BEGIN_DECLS
 
@@ -31,6 +32,7 @@ struct _BdApplication
   GError         *demo_error;     /* why the demo can't be used, once it is known */
   BdTenantFile   *demo_tenant;
   GMenuModel     *demo_users;
+  BdReminders    *reminders;
   GCancellable   *cancellable;
 };
 

@@ -10,8 +10,10 @@
 
 #include <glib/gi18n.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bd-application-private.h"
+#include "bd-preferences-window.h"
 #include "bd-settings.h"
 #include "bd-tls-database.h"
 #include "bd-window.h"
@@ -110,6 +112,68 @@ app_about_action (GSimpleAction *action,
   gtk_window_present (GTK_WINDOW (about));
 }
 
+static void
+app_preferences_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  BdApplication *self = user_data;
+  GtkWindow *window = bd_preferences_window_new (self->settings);
+
+  gtk_window_set_transient_for (window, GTK_WINDOW (active_window (self)));
+  gtk_window_present (window);
+}
+
+/* A reminder's default action: the pane of its subscription, in the window
+ * on its account, or in a new one on it when none is open (or on the
+ * command line's service that the key names).
+ */
+static void
+app_show_reminder_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  BdApplication *self = user_data;
+  const char *key;
+  const char *id;
+  const char *space;
+  g_autofree char *session_url = NULL;
+  BdAccount *account;
+  BdWindow *window;
+
+  g_variant_get (parameter, "(&s&s)", &key, &id);
+
+  for (const GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL;
+       l = l->next)
+    {
+      g_autofree char *window_key = BD_IS_WINDOW (l->data)
+                                    ? bd_window_dup_account_key (l->data) : NULL;
+
+      if (g_strcmp0 (window_key, key) == 0)
+        {
+          bd_window_show_subscription (l->data, id);
+          return;
+        }
+    }
+
+  account = bd_account_list_lookup (self->accounts, key);
+  space = strrchr (key, ' ');
+  if (account == NULL && space != NULL)
+    session_url = g_strndup (key, space - key);
+  /* An account removed since, or a service of a launch before this one. */
+  if (account == NULL && !g_hash_table_contains (self->sessions, session_url ? session_url : ""))
+    return;
+
+  if (account != NULL && bd_account_is_demo (account))
+    _bd_application_start_demo (self);
+  window = bd_window_new (GTK_APPLICATION (self));
+  if (account != NULL)
+    bd_window_open_account (window, account, NULL);
+  else
+    bd_window_open_session (window, session_url);
+  bd_window_show_subscription (window, id);
+}
+
 /* Closing each window lets a window with a cancel in flight refuse. */
 static void
 app_quit_action (GSimpleAction *action,
@@ -127,6 +191,8 @@ app_quit_action (GSimpleAction *action,
 
 static const GActionEntry app_actions[] = {
   { .name = "new-window", .activate = app_new_window_action },
+  { .name = "preferences", .activate = app_preferences_action },
+  { .name = "show-reminder", .activate = app_show_reminder_action, .parameter_type = "(ss)" },
   { .name = "about", .activate = app_about_action },
   { .name = "quit", .activate = app_quit_action },
 };
@@ -302,6 +368,7 @@ bd_application_startup (GApplication *application)
   self->accounts = bd_account_list_new (self->settings);
   self->token_store = bd_token_store_new (APPLICATION_ID ".Token");
   self->cancellable = g_cancellable_new ();
+  self->reminders = bd_reminders_new (application, self->settings, NULL);
 
   if (!_bd_application_load_demo (self, &self->demo_error))
     g_warning ("%s", self->demo_error->message);
@@ -336,6 +403,7 @@ bd_application_finalize (GObject *object)
   g_clear_object (&self->demo_users);
   g_clear_object (&self->accounts);
   g_clear_object (&self->token_store);
+  g_clear_object (&self->reminders);
   g_clear_object (&self->settings);
   g_clear_pointer (&self->sessions, g_hash_table_unref);
 
@@ -449,3 +517,15 @@ bd_application_get_demo_users (BdApplication *self)
   return self->demo_users;
 }
 
+/**
+ * bd_application_get_reminders:
+ *
+ * Returns: (transfer none): the reminders (set up at startup)
+ */
+BdReminders *
+bd_application_get_reminders (BdApplication *self)
+{
+  g_return_val_if_fail (BD_IS_APPLICATION (self), NULL);
+
+  return self->reminders;
+}

@@ -10,6 +10,7 @@
 
 #include "bd-account-list.h"
 #include "bd-client.h"
+#include "bd-reminders.h"
 #include "bd-token-store.h"
 
 G_BEGIN_DECLS
@@ -33,6 +34,7 @@ GSettings     *bd_application_get_settings      (BdApplication       *self);
 BdAccountList *bd_application_get_accounts      (BdApplication       *self);
 BdTokenStore  *bd_application_get_token_store   (BdApplication       *self);
 GMenuModel    *bd_application_get_demo_users    (BdApplication       *self);
+BdReminders   *bd_application_get_reminders     (BdApplication       *self);
 void           bd_application_connect_async     (BdApplication       *self,
                                                  BdAccount           *account,
                                                  const char          *session_url,

@@ -57,6 +57,10 @@ struct _BdWindow
   BdUser               *user;             /* (nullable): as /v1/me said */
   GtkWidget            *activity_page;    /* (nullable): made when first shown */
   GtkWidget            *products_content; /* (nullable): Your Products, while Activity is shown */
+
+  /* Reminders (bd-window-reminders.c). */
+  guint                 reminders_id;     /* the check every 15 minutes */
+  char                 *reminder_pane_id; /* (nullable): a pane to open once the list is loaded */
 };
 
 void     _bd_window_accounts_init        (BdWindow *self);
@@ -74,5 +78,10 @@ void     _bd_window_activity_dispose     (BdWindow       *self);
 void     _bd_window_activity_set_client  (BdWindow       *self);
 void     _bd_window_activity_set_user    (BdWindow       *self,
                                           BdUser         *user);
+
+gint64   _bd_window_service_now          (BdWindow       *self);
+void     _bd_window_reminders_init       (BdWindow       *self);
+void     _bd_window_reminders_dispose    (BdWindow       *self);
+void     _bd_window_reminders_check      (BdWindow       *self);
 
 G_END_DECLS

@@ -62,6 +62,7 @@ get_me_cb (GObject      *object,
   self->cloud = bd_tenant_get_cloud (tenant);
   self->server_time = server_time;
   self->server_time_at = g_get_monotonic_time ();
+  _bd_window_reminders_check (self);
 }
 
 static gint64
@@ -70,6 +71,13 @@ service_now (BdWindow *self)
   if (self->server_time == BD_TIME_NONE)
     return g_get_real_time () / G_USEC_PER_SEC;
   return self->server_time + (g_get_monotonic_time () - self->server_time_at) / G_USEC_PER_SEC;
+}
+
+/* The service's clock now, for bd-window-reminders.c. */
+gint64
+_bd_window_service_now (BdWindow *self)
+{
+  return service_now (self);
 }
 
 static BdSubscription *
@@ -373,6 +381,7 @@ on_page_loading_changed_cb (BdWindow *self)
   /* The first load shows its spinner in place of the list; later ones here. */
   gtk_widget_set_visible (GTK_WIDGET (self->header_spinner), loading && has_rows);
   gtk_spinner_set_spinning (self->header_spinner, loading && has_rows);
+  _bd_window_reminders_check (self);
 }
 
 static void
@@ -415,6 +424,7 @@ bd_window_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   _bd_window_accounts_dispose (self);
   _bd_window_activity_dispose (self);
+  _bd_window_reminders_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_WINDOW);
   g_clear_object (&self->client);
   g_clear_pointer (&self->pane_subscription_id, g_free);
@@ -534,6 +544,7 @@ bd_window_init (BdWindow *self)
                           G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
   gtk_search_bar_set_key_capture_widget (search_bar, GTK_WIDGET (self));
   _bd_window_accounts_init (self);
+  _bd_window_reminders_init (self);
 
 #if DEVELOPMENT_BUILD
   gtk_widget_add_css_class (GTK_WIDGET (self), "devel");

@@ -33,5 +33,8 @@ void       bd_window_open_session      (BdWindow       *self,
                                         const char     *service_url);
 void       bd_window_open_like         (BdWindow       *self,
                                         BdWindow       *other);
+char      *bd_window_dup_account_key   (BdWindow       *self);
+void       bd_window_show_subscription (BdWindow       *self,
+                                        const char     *id);
 
 G_END_DECLS
