@@ -30,6 +30,9 @@ void         bd_export_choose_file         (GtkWidget          *widget,
                                             const char         *title,
                                             const char         *suggested_name,
                                             BdExportChosenFunc  chosen);
+void         bd_export_show_error          (GtkWidget          *widget,
+                                            GFile              *file,
+                                            const GError       *error);
 void         bd_export_write               (GtkWidget          *widget,
                                             GFile              *file,
                                             BdCsvFlavour        flavour,
