@@ -7,8 +7,8 @@
  * of a cancel, a PATCH of recurring billing, one of the licenses, a
  * reactivate and a delete made through the window's client, each shown
  * without a refresh and read whole; 260 entries paged in newest first as
- * the list is scrolled, none skipped or repeated; the filter and a row's
- * Show Activity; a reader's refusal; Export… of the entries, read back by
+ * the list is scrolled, none skipped or repeated; the filter, two
+ * subscriptions of one product told apart in it, and a row's Show Activity; a reader's refusal; Export… of the entries, read back by
  * the tests' own CSV reader and compared field by field: with 250 entries,
  * most not loaded yet, every one of them, once, newest first; and a
  * service that stops while they come in writes nothing and says why.
@@ -546,6 +546,102 @@ test_filter (Fixture       *f,
   assert_all_of (f, "s1");
 }
 
+/* Where the filter lists subscription @id. */
+static guint
+filter_position (GtkDropDown *dropdown,
+                 const char  *id)
+{
+  GListModel *items = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 1; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(BdSubscription) item = g_list_model_get_item (items, i);
+
+      if (g_str_equal (bd_subscription_get_id (item), id))
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+/* What the filter reads for @item (its label, which its search finds). */
+static char *
+filter_label (GtkDropDown *dropdown,
+              gpointer     item)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_assert_true (gtk_expression_evaluate (gtk_drop_down_get_expression (dropdown), item,
+                                          &value));
+  return g_value_dup_string (&value);
+}
+
+static char *
+licenses_of (const char *product,
+             guint       n)
+{
+  return g_strdup_printf (ngettext ("%1$s – %2$u license", "%1$s – %2$u licenses", n), product,
+                          n);
+}
+
+/* Subscriptions of one product read apart in the filter: by their
+ * licenses, and by their ids too where they have as many; the others by
+ * their product alone.
+ */
+static void
+test_filter_names (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *ten = NULL;
+  g_autofree char *want_s1 = NULL;
+  g_autofree char *want_s2 = NULL;
+  g_autofree char *want_s3 = NULL;
+  g_autofree char *want_s4 = NULL;
+  const char *premium = "Microsoft 365 Business Premium";
+  const char *standard = "Microsoft 365 Business Standard";
+  GtkDropDown *dropdown;
+  GListModel *items;
+
+  /* s2 gets as many licenses as s1 has: 10. */
+  patch (f, "s2", FALSE, BD_RECURRING_BILLING_ON, 10);
+  ten = licenses_of (premium, 10);
+  want_s1 = g_strdup_printf (_("%1$s (%2$s)"), ten, "s1");
+  want_s2 = g_strdup_printf (_("%1$s (%2$s)"), ten, "s2");
+  want_s3 = licenses_of (standard, 25);
+  want_s4 = licenses_of (standard, 26);
+
+  open_activity (f, NULL);
+  dropdown = GTK_DROP_DOWN (bd_test_find_by_type (f->page, GTK_TYPE_DROP_DOWN));
+  items = gtk_drop_down_get_model (dropdown);
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==,
+                    1 + g_list_model_get_n_items (bd_products_page_get_model (f->products)));
+  for (guint i = 1; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(BdSubscription) item = g_list_model_get_item (items, i);
+      const char *id = bd_subscription_get_id (item);
+      char *label = filter_label (dropdown, item);
+
+      if (g_str_equal (id, "s1"))
+        g_assert_cmpstr (label, ==, want_s1);
+      else if (g_str_equal (id, "s2"))
+        g_assert_cmpstr (label, ==, want_s2);
+      else if (g_str_equal (id, "s3"))
+        g_assert_cmpstr (label, ==, want_s3);
+      else if (g_str_equal (id, "s4"))
+        g_assert_cmpstr (label, ==, want_s4);
+      else
+        g_assert_cmpstr (label, ==, bd_subscription_get_product_name (item));
+      g_assert_false (g_hash_table_contains (seen, label));
+      g_hash_table_add (seen, label);
+    }
+
+  /* Chosen, it reads so. */
+  gtk_drop_down_set_selected (dropdown, filter_position (dropdown, "s4"));
+  g_assert_true (bd_test_wait_until (page_settled, f, 10000));
+  g_assert_cmpstr (bd_activity_page_get_filter (f->page), ==, "s4");
+  bd_test_assert_shows (dropdown, want_s4);
+}
+
 /* The amount as the file must hold it: minor units, two decimals. */
 static char *
 expected_amount (gint64 amount,
@@ -805,6 +901,16 @@ test_export_all (Fixture       *f,
   bd_test_remove_tree (dir);
 }
 
+/* Nothing in @dir: no file, no temporary file beside it. */
+static void
+assert_empty (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+
+  g_assert_nonnull (listing);
+  g_assert_null (g_dir_read_name (listing));
+}
+
 typedef struct
 {
   Fixture *f;
@@ -838,9 +944,7 @@ test_export_fails (Fixture       *f,
                    gconstpointer  data)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GDir) listing = NULL;
   g_autofree char *dir = g_dir_make_tmp ("billing-desk-activity-XXXXXX", NULL);
-  g_autofree char *path = NULL;
   g_autofree char *toast = NULL;
   const char *unreachable = _("The billing service could not be reached. "
                               "Nothing was changed; try again.");
@@ -850,7 +954,6 @@ test_export_fails (Fixture       *f,
 
   g_assert_nonnull (dir);
   file = open_long_activity (f, dir);
-  path = g_file_get_path (file);
   entries = bd_activity_page_get_entries (f->page);
   stop.n_loaded = g_list_model_get_n_items (entries);
 
@@ -865,10 +968,7 @@ test_export_fails (Fixture       *f,
   bd_test_save_screenshot (f->window, "activity-export-failed");
 
   /* Nothing written, nothing left behind. */
-  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  listing = g_dir_open (dir, 0, NULL);
-  g_assert_nonnull (listing);
-  g_assert_null (g_dir_read_name (listing));
+  assert_empty (dir);
 
   /* The page that came in stays; under it, why the next did not. */
   g_assert_cmpuint (g_list_model_get_n_items (entries), ==, stop.n_loaded + 50);
@@ -876,6 +976,38 @@ test_export_fails (Fixture       *f,
   g_assert_true (bd_activity_page_has_more (f->page));
   bd_test_assert_shows (f->page, unreachable);
   assert_exporting (f, FALSE);
+
+  bd_test_remove_tree (dir);
+}
+
+/* Another subscription chosen while Export… waits for the entries: the
+ * wait is cancelled, nothing is written and nothing is said.
+ */
+static void
+test_export_cancelled (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("billing-desk-activity-XXXXXX", NULL);
+  g_autofree char *failed = NULL;
+  GtkDropDown *dropdown;
+
+  g_assert_nonnull (dir);
+  file = open_long_activity (f, dir);
+  dropdown = GTK_DROP_DOWN (bd_test_find_by_type (f->page, GTK_TYPE_DROP_DOWN));
+
+  bd_activity_export_to_file (f->page, file, bd_export_get_default_flavour ());
+  assert_exporting (f, TRUE);
+  gtk_drop_down_set_selected (dropdown, filter_position (dropdown, "s3"));
+  g_assert_cmpstr (bd_activity_page_get_filter (f->page), ==, "s3");
+  g_assert_true (bd_test_wait_until (page_settled, f, 10000));
+  bd_test_settle (300);
+  g_assert_cmpstr (bd_activity_page_get_state (f->page), ==, "list");
+  assert_exporting (f, FALSE);
+
+  assert_empty (dir);
+  failed = g_strdup_printf (_("Could not export to “%1$s”: %2$s"), "activity.csv", "");
+  bd_test_assert_not_shown (f->window, failed);
 
   bd_test_remove_tree (dir);
 }
@@ -914,12 +1046,16 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/activity/filter", Fixture, NULL, fixture_set_up, test_filter,
               fixture_tear_down);
+  g_test_add ("/activity/filter-names", Fixture, NULL, fixture_set_up, test_filter_names,
+              fixture_tear_down);
   g_test_add ("/activity/export", Fixture, NULL, fixture_set_up, test_export,
               fixture_tear_down);
   g_test_add ("/activity/export-all", Fixture, NULL, fixture_set_up, test_export_all,
               fixture_tear_down);
   g_test_add ("/activity/export-fails", Fixture, NULL, fixture_set_up, test_export_fails,
               fixture_tear_down);
+  g_test_add ("/activity/export-cancelled", Fixture, NULL, fixture_set_up,
+              test_export_cancelled, fixture_tear_down);
   g_test_add ("/activity/reader", Fixture, READER, fixture_set_up, test_reader,
               fixture_tear_down);
 

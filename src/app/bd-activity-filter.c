@@ -20,7 +20,43 @@ struct _BdActivityFilter
 {
   GtkDropDown *dropdown;  /* the page's template child */
   GListStore  *items;     /* a list of "All Subscriptions", then one of the subscriptions */
+  GHashTable  *products;  /* product name -> GPtrArray of its subscriptions (the copy's) */
 };
+
+/* A subscription as the dropdown names it: its product; where another
+ * subscription is of the same product, with its licenses, as the Cancel
+ * Subscription pane's subtitle has them (the licenses change, the name
+ * does not); and where one of those has as many, with its id too.
+ */
+static char *
+subscription_label (BdActivityFilter *self,
+                    BdSubscription   *subscription)
+{
+  const char *name = bd_subscription_get_product_name (subscription);
+  GPtrArray *same = g_hash_table_lookup (self->products, name);
+  guint quantity = bd_subscription_get_quantity (subscription);
+  g_autofree char *licenses = NULL;
+  gboolean tied = FALSE;
+
+  if (same == NULL || same->len < 2)
+    return g_strdup (name);
+
+  for (guint i = 0; i < same->len; i++)
+    tied |= same->pdata[i] != subscription &&
+            bd_subscription_get_quantity (same->pdata[i]) == quantity;
+
+  licenses = g_strdup_printf (ngettext ("%1$s – %2$u license", "%1$s – %2$u licenses", quantity),
+                              name, quantity);
+  if (!tied)
+    return g_steal_pointer (&licenses);
+
+  /* Translators: in Activity's filter, one of several subscriptions of
+   * the same product with as many licenses: %1$s is the product and its
+   * licenses ("Microsoft 365 Business Premium – 10 licenses"), %2$s the
+   * subscription's id
+   */
+  return g_strdup_printf (_("%1$s (%2$s)"), licenses, bd_subscription_get_id (subscription));
+}
 
 /* What the dropdown shows and searches for an item. */
 static char *
@@ -28,7 +64,7 @@ item_label (GObject          *item,
             BdActivityFilter *self)
 {
   if (BD_IS_SUBSCRIPTION (item))
-    return g_strdup (bd_subscription_get_product_name (BD_SUBSCRIPTION (item)));
+    return subscription_label (self, BD_SUBSCRIPTION (item));
   if (GTK_IS_STRING_OBJECT (item))
     return g_strdup (gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
   return NULL;
@@ -41,8 +77,9 @@ on_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *label = gtk_label_new (NULL);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
+  /* In the middle: the end tells two of the same product apart. */
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 60);
   gtk_list_item_set_child (list_item, label);
 }
 
@@ -73,6 +110,8 @@ bd_activity_filter_new (GtkDropDown *dropdown)
   GtkExpression *expression;
 
   self->dropdown = dropdown;
+  self->products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) g_ptr_array_unref);
 
   /* "All Subscriptions" first, then a list of the subscriptions (a
    * GListStore of one GListModel, replaced by set_subscriptions ()).
@@ -102,6 +141,7 @@ bd_activity_filter_free (BdActivityFilter *self)
     return;
 
   g_clear_object (&self->items);
+  g_clear_pointer (&self->products, g_hash_table_unref);
   g_free (self);
 }
 
@@ -121,8 +161,22 @@ bd_activity_filter_set_subscriptions (BdActivityFilter *self,
   g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
   guint n = g_list_model_get_n_items (subscriptions);
 
+  /* The subscriptions of each product, which the copy keeps alive. */
+  g_hash_table_remove_all (self->products);
   for (guint i = 0; i < n; i++)
-    g_ptr_array_add (items, g_list_model_get_item (subscriptions, i));
+    {
+      BdSubscription *subscription = g_list_model_get_item (subscriptions, i);
+      const char *name = bd_subscription_get_product_name (subscription);
+      GPtrArray *same = g_hash_table_lookup (self->products, name);
+
+      if (same == NULL)
+        {
+          same = g_ptr_array_new ();
+          g_hash_table_insert (self->products, g_strdup (name), same);
+        }
+      g_ptr_array_add (same, subscription);
+      g_ptr_array_add (items, subscription);
+    }
   g_list_store_splice (copy, 0, 0, items->pdata, items->len);
 
   if (g_list_model_get_n_items (G_LIST_MODEL (self->items)) > 1)
