@@ -306,6 +306,36 @@ bd_export_get_default_flavour (void)
 }
 
 /**
+ * bd_export_suggest_name:
+ * @list: what is exported
+ *
+ * Returns: (transfer full): the file name the chooser suggests for @list,
+ *   with today's date: "Billing Desk products 2026-12-03.csv"
+ */
+char *
+bd_export_suggest_name (BdExportList list)
+{
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (today, "%Y-%m-%d");
+
+  switch (list)
+    {
+    case BD_EXPORT_LIST_PRODUCTS:
+      /* Translators: the file name an export suggests; %s is today's date, as
+       * 2026-12-03
+       */
+      return g_strdup_printf (_("Billing Desk products %s.csv"), date);
+    case BD_EXPORT_LIST_ACTIVITY:
+      /* Translators: the file name an export of Activity suggests; %s is
+       * today's date, as 2026-12-03
+       */
+      return g_strdup_printf (_("Billing Desk activity %s.csv"), date);
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/**
  * bd_export_choose_file:
  * @widget: the widget that exports, in a window
  * @title: the chooser's title, such as "Export Your Products"
