@@ -845,6 +845,7 @@ test_export_all (Fixture       *f,
 
   bd_activity_export_to_file (f->page, file, bd_export_get_default_flavour ());
   assert_exporting (f, TRUE);
+  bd_test_save_screenshot (f->window, "activity-exporting");
   toast = g_strdup_printf (ngettext ("Exported %u entry", "Exported %u entries", N_CHANGES),
                            N_CHANGES);
   bd_test_wait_for_text (f->window, toast);
