@@ -7,9 +7,11 @@
  * of a cancel, a PATCH of recurring billing, one of the licenses, a
  * reactivate and a delete made through the window's client, each shown
  * without a refresh and read whole; 260 entries paged in newest first as
- * the list is scrolled, none skipped or repeated; the filter and a row's
- * Show Activity; a reader's refusal; Export… of the entries, read back by
- * the tests' own CSV reader and compared field by field.
+ * the list is scrolled, none skipped or repeated; the filter, two
+ * subscriptions of one product told apart in it, and a row's Show Activity; a reader's refusal; Export… of the entries, read back by
+ * the tests' own CSV reader and compared field by field: with 250 entries,
+ * most not loaded yet, every one of them, once, newest first; and a
+ * service that stops while they come in writes nothing and says why.
  */
 
 #include "config.h"
@@ -544,6 +546,102 @@ test_filter (Fixture       *f,
   assert_all_of (f, "s1");
 }
 
+/* Where the filter lists subscription @id. */
+static guint
+filter_position (GtkDropDown *dropdown,
+                 const char  *id)
+{
+  GListModel *items = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 1; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(BdSubscription) item = g_list_model_get_item (items, i);
+
+      if (g_str_equal (bd_subscription_get_id (item), id))
+        return i;
+    }
+  g_assert_not_reached ();
+}
+
+/* What the filter reads for @item (its label, which its search finds). */
+static char *
+filter_label (GtkDropDown *dropdown,
+              gpointer     item)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+
+  g_assert_true (gtk_expression_evaluate (gtk_drop_down_get_expression (dropdown), item,
+                                          &value));
+  return g_value_dup_string (&value);
+}
+
+static char *
+licenses_of (const char *product,
+             guint       n)
+{
+  return g_strdup_printf (ngettext ("%1$s – %2$u license", "%1$s – %2$u licenses", n), product,
+                          n);
+}
+
+/* Subscriptions of one product read apart in the filter: by their
+ * licenses, and by their ids too where they have as many; the others by
+ * their product alone.
+ */
+static void
+test_filter_names (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *ten = NULL;
+  g_autofree char *want_s1 = NULL;
+  g_autofree char *want_s2 = NULL;
+  g_autofree char *want_s3 = NULL;
+  g_autofree char *want_s4 = NULL;
+  const char *premium = "Microsoft 365 Business Premium";
+  const char *standard = "Microsoft 365 Business Standard";
+  GtkDropDown *dropdown;
+  GListModel *items;
+
+  /* s2 gets as many licenses as s1 has: 10. */
+  patch (f, "s2", FALSE, BD_RECURRING_BILLING_ON, 10);
+  ten = licenses_of (premium, 10);
+  want_s1 = g_strdup_printf (_("%1$s (%2$s)"), ten, "s1");
+  want_s2 = g_strdup_printf (_("%1$s (%2$s)"), ten, "s2");
+  want_s3 = licenses_of (standard, 25);
+  want_s4 = licenses_of (standard, 26);
+
+  open_activity (f, NULL);
+  dropdown = GTK_DROP_DOWN (bd_test_find_by_type (f->page, GTK_TYPE_DROP_DOWN));
+  items = gtk_drop_down_get_model (dropdown);
+  g_assert_cmpuint (g_list_model_get_n_items (items), ==,
+                    1 + g_list_model_get_n_items (bd_products_page_get_model (f->products)));
+  for (guint i = 1; i < g_list_model_get_n_items (items); i++)
+    {
+      g_autoptr(BdSubscription) item = g_list_model_get_item (items, i);
+      const char *id = bd_subscription_get_id (item);
+      char *label = filter_label (dropdown, item);
+
+      if (g_str_equal (id, "s1"))
+        g_assert_cmpstr (label, ==, want_s1);
+      else if (g_str_equal (id, "s2"))
+        g_assert_cmpstr (label, ==, want_s2);
+      else if (g_str_equal (id, "s3"))
+        g_assert_cmpstr (label, ==, want_s3);
+      else if (g_str_equal (id, "s4"))
+        g_assert_cmpstr (label, ==, want_s4);
+      else
+        g_assert_cmpstr (label, ==, bd_subscription_get_product_name (item));
+      g_assert_false (g_hash_table_contains (seen, label));
+      g_hash_table_add (seen, label);
+    }
+
+  /* Chosen, it reads so. */
+  gtk_drop_down_set_selected (dropdown, filter_position (dropdown, "s4"));
+  g_assert_true (bd_test_wait_until (page_settled, f, 10000));
+  g_assert_cmpstr (bd_activity_page_get_filter (f->page), ==, "s4");
+  bd_test_assert_shows (dropdown, want_s4);
+}
+
 /* The amount as the file must hold it: minor units, two decimals. */
 static char *
 expected_amount (gint64 amount,
@@ -551,6 +649,25 @@ expected_amount (gint64 amount,
 {
   return g_strdup_printf ("%s%" G_GINT64_FORMAT "%c%02d", amount < 0 ? "-" : "",
                           ABS (amount) / 100, decimal_point, (int) (ABS (amount) % 100));
+}
+
+/* The file @path, read back with the tests' own reader in the flavour of
+ * the interface language.
+ */
+static GPtrArray *
+read_back (const char *path)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  char separator = bd_export_get_default_flavour () == BD_CSV_FLAVOUR_DECIMAL_COMMA ? ';' : ',';
+  GPtrArray *rows;
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  rows = bd_test_csv_parse (contents, length, separator, &error);
+  g_assert_no_error (error);
+  return rows;
 }
 
 /* Export… in the header exports the entries loaded: a cancel with its
@@ -569,12 +686,10 @@ test_export (Fixture       *f,
   g_autofree char *dir = g_dir_make_tmp ("billing-desk-activity-XXXXXX", NULL);
   g_autofree char *path = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *contents = NULL;
   g_autofree char *toast = NULL;
   g_autofree char *refund = NULL;
   g_autofree char *billing_change = NULL;
   BdCsvFlavour flavour = bd_export_get_default_flavour ();
-  char separator = flavour == BD_CSV_FLAVOUR_DECIMAL_COMMA ? ';' : ',';
   char decimal_point = flavour == BD_CSV_FLAVOUR_DECIMAL_COMMA ? ',' : '.';
   const char *feedback = "Vi samler licenserne i E3; \"nu\"";
   const char *header[] = {
@@ -588,7 +703,6 @@ test_export (Fixture       *f,
   GListModel *entries;
   GtkWidget *button;
   char **fields;
-  gsize length;
 
   g_assert_nonnull (dir);
   path = g_build_filename (dir, "activity.csv", NULL);
@@ -617,10 +731,7 @@ test_export (Fixture       *f,
   toast = g_strdup_printf (ngettext ("Exported %u entry", "Exported %u entries", 2), 2);
   bd_test_wait_for_text (f->window, toast);
 
-  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
-  g_assert_no_error (error);
-  rows = bd_test_csv_parse (contents, length, separator, &error);
-  g_assert_no_error (error);
+  rows = read_back (path);
   g_assert_cmpuint (rows->len, ==, 3);
   g_assert_cmpstrv (g_ptr_array_index (rows, 0), header);
 
@@ -665,6 +776,243 @@ test_export (Fixture       *f,
   bd_test_remove_tree (dir);
 }
 
+/* 250 changes of s3's licenses, 25 → 26 → … → 275: each entry tells
+ * where it is in the ledger.
+ */
+#define N_CHANGES 250
+
+static void
+change_licenses (Fixture *f)
+{
+  for (guint i = 0; i < N_CHANGES; i++)
+    patch (f, "s3", FALSE, BD_RECURRING_BILLING_ON, 26 + i);
+}
+
+/* Export…'s button spins while the entries not loaded come in. */
+static void
+assert_exporting (Fixture  *f,
+                  gboolean  exporting)
+{
+  GtkWidget *button = bd_test_find_by_action (f->page, "activity.export");
+  GtkWidget *spinner = bd_test_find_by_type (button, GTK_TYPE_SPINNER);
+
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (button), ==,
+                   exporting ? _("Exporting…") : _("Export…"));
+  g_assert_true (bd_test_action_enabled (f->page, "activity.export") == !exporting);
+  g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (spinner)) == exporting);
+  g_assert_true (gtk_widget_get_mapped (spinner) == exporting);
+}
+
+/* 250 entries, and Activity open with two pages of 50 or more of them
+ * still to come. Returns the file to export to, in @dir.
+ */
+static GFile *
+open_long_activity (Fixture    *f,
+                    const char *dir)
+{
+  g_autofree char *path = g_build_filename (dir, "activity.csv", NULL);
+
+  change_licenses (f);
+  open_activity (f, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (bd_activity_page_get_entries (f->page)), <=,
+                    N_CHANGES - 100);
+  g_assert_true (bd_activity_page_has_more (f->page));
+  assert_exporting (f, FALSE);
+  return g_file_new_for_path (path);
+}
+
+/* Export… writes every entry, not only those loaded: the pages not loaded
+ * come into the list first, and the file holds each entry once, newest
+ * first, field by field as the service's ledger has it.
+ */
+static void
+test_export_all (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(BdTestAnswer) ledger = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("billing-desk-activity-XXXXXX", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *toast = NULL;
+  GListModel *entries;
+  JsonArray *value;
+
+  g_assert_nonnull (dir);
+  file = open_long_activity (f, dir);
+  path = g_file_get_path (file);
+  entries = bd_activity_page_get_entries (f->page);
+
+  bd_activity_export_to_file (f->page, file, bd_export_get_default_flavour ());
+  assert_exporting (f, TRUE);
+  bd_test_save_screenshot (f->window, "activity-exporting");
+  toast = g_strdup_printf (ngettext ("Exported %u entry", "Exported %u entries", N_CHANGES),
+                           N_CHANGES);
+  bd_test_wait_for_text (f->window, toast);
+  bd_test_save_screenshot (f->window, "activity-exported");
+  assert_exporting (f, FALSE);
+
+  /* They came into the list, as scrolling would have brought them. */
+  g_assert_false (bd_activity_page_has_more (f->page));
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, N_CHANGES);
+  g_assert_cmpuint (n_rows (f), ==, N_CHANGES);
+
+  ledger = bd_test_service_request (f->service, "GET", "/v1/operations?order=newest&top=500",
+                                    ADMIN, NULL, NULL);
+  g_assert_cmpuint (ledger->status, ==, 200);
+  value = json_object_get_array_member (json_node_get_object (ledger->json), "value");
+  g_assert_cmpuint (json_array_get_length (value), ==, N_CHANGES);
+
+  rows = read_back (path);
+  g_assert_cmpuint (rows->len, ==, 1 + N_CHANGES);
+  for (guint i = 0; i < N_CHANGES; i++)
+    {
+      JsonObject *entry = json_array_get_object_element (value, i);
+      JsonObject *detail = json_object_get_object_member (entry, "detail");
+      g_autoptr(BdOperation) shown = g_list_model_get_item (entries, i);
+      g_autofree char *time = bd_test_format (bd_test_time (json_object_get_string_member (entry,
+                                                                                          "time")));
+      g_autofree char *change = NULL;
+      char **fields = g_ptr_array_index (rows, i + 1);
+      /* Newest first: the last change, 274 → 275, first. */
+      gint64 from = 25 + N_CHANGES - 1 - i;
+
+      g_assert_cmpstr (bd_operation_get_id (shown), ==,
+                       json_object_get_string_member (entry, "id"));
+      g_assert_cmpint (json_object_get_int_member (detail, "from"), ==, from);
+      change = g_strdup_printf ("%" G_GINT64_FORMAT " → %" G_GINT64_FORMAT,
+                                json_object_get_int_member (detail, "from"),
+                                json_object_get_int_member (detail, "to"));
+
+      g_assert_cmpuint (g_strv_length (fields), ==, 11);
+      g_assert_cmpstr (fields[0], ==, time);
+      g_assert_cmpstr (fields[1], ==, json_object_get_string_member (entry, "userDisplayName"));
+      g_assert_cmpstr (fields[2], ==, json_object_get_string_member (entry, "userId"));
+      g_assert_cmpstr (json_object_get_string_member (entry, "action"), ==, "changeQuantity");
+      g_assert_cmpstr (fields[3], ==, C_("activity action", "Changed licenses"));
+      g_assert_cmpstr (fields[4], ==, json_object_get_string_member (entry, "subscriptionId"));
+      g_assert_cmpstr (fields[5], ==, json_object_get_string_member (entry, "productName"));
+      g_assert_cmpstr (fields[6], ==, "");
+      g_assert_cmpstr (fields[7], ==, change);
+      g_assert_cmpstr (fields[8], ==, "");
+      g_assert_cmpstr (fields[9], ==, "");
+      g_assert_cmpstr (fields[10], ==, "");
+    }
+
+  bd_test_remove_tree (dir);
+}
+
+/* Nothing in @dir: no file, no temporary file beside it. */
+static void
+assert_empty (const char *dir)
+{
+  g_autoptr(GDir) listing = g_dir_open (dir, 0, NULL);
+
+  g_assert_nonnull (listing);
+  g_assert_null (g_dir_read_name (listing));
+}
+
+typedef struct
+{
+  Fixture *f;
+  guint    n_loaded;
+  gboolean stopped;
+} Stop;
+
+/* The service stops listening once the export's first page is in: the
+ * next page is asked of nobody.
+ */
+static void
+on_entries_changed_cb (GListModel *entries,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       Stop       *stop)
+{
+  if (stop->stopped || g_list_model_get_n_items (entries) <= stop->n_loaded)
+    return;
+
+  bd_server_disconnect (stop->f->service->server);
+  g_clear_object (&stop->f->service->server);
+  stop->stopped = TRUE;
+}
+
+/* A page that fails while Export… loads them writes nothing and says why;
+ * the page loaded before it stays in the list, and Export… is offered again.
+ */
+static void
+test_export_fails (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("billing-desk-activity-XXXXXX", NULL);
+  g_autofree char *toast = NULL;
+  const char *unreachable = _("The billing service could not be reached. "
+                              "Nothing was changed; try again.");
+  GListModel *entries;
+  Stop stop = { f, 0, FALSE };
+  gulong handler;
+
+  g_assert_nonnull (dir);
+  file = open_long_activity (f, dir);
+  entries = bd_activity_page_get_entries (f->page);
+  stop.n_loaded = g_list_model_get_n_items (entries);
+
+  handler = g_signal_connect (entries, "items-changed", G_CALLBACK (on_entries_changed_cb),
+                              &stop);
+  bd_activity_export_to_file (f->page, file, bd_export_get_default_flavour ());
+  assert_exporting (f, TRUE);
+  toast = g_strdup_printf (_("Could not export to “%1$s”: %2$s"), "activity.csv", unreachable);
+  bd_test_wait_for_text (f->window, toast);
+  g_signal_handler_disconnect (entries, handler);
+  g_assert_true (stop.stopped);
+  bd_test_save_screenshot (f->window, "activity-export-failed");
+
+  /* Nothing written, nothing left behind. */
+  assert_empty (dir);
+
+  /* The page that came in stays; under it, why the next did not. */
+  g_assert_cmpuint (g_list_model_get_n_items (entries), ==, stop.n_loaded + 50);
+  g_assert_cmpuint (n_rows (f), ==, stop.n_loaded + 50);
+  g_assert_true (bd_activity_page_has_more (f->page));
+  bd_test_assert_shows (f->page, unreachable);
+  assert_exporting (f, FALSE);
+
+  bd_test_remove_tree (dir);
+}
+
+/* Another subscription chosen while Export… waits for the entries: the
+ * wait is cancelled, nothing is written and nothing is said.
+ */
+static void
+test_export_cancelled (Fixture       *f,
+                       gconstpointer  data)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("billing-desk-activity-XXXXXX", NULL);
+  g_autofree char *failed = NULL;
+  GtkDropDown *dropdown;
+
+  g_assert_nonnull (dir);
+  file = open_long_activity (f, dir);
+  dropdown = GTK_DROP_DOWN (bd_test_find_by_type (f->page, GTK_TYPE_DROP_DOWN));
+
+  bd_activity_export_to_file (f->page, file, bd_export_get_default_flavour ());
+  assert_exporting (f, TRUE);
+  gtk_drop_down_set_selected (dropdown, filter_position (dropdown, "s3"));
+  g_assert_cmpstr (bd_activity_page_get_filter (f->page), ==, "s3");
+  g_assert_true (bd_test_wait_until (page_settled, f, 10000));
+  bd_test_settle (300);
+  g_assert_cmpstr (bd_activity_page_get_state (f->page), ==, "list");
+  assert_exporting (f, FALSE);
+
+  assert_empty (dir);
+  failed = g_strdup_printf (_("Could not export to “%1$s”: %2$s"), "activity.csv", "");
+  bd_test_assert_not_shown (f->window, failed);
+
+  bd_test_remove_tree (dir);
+}
+
 /* A reader is told why, and the ledger is not asked for. */
 static void
 test_reader (Fixture       *f,
@@ -699,8 +1047,16 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/activity/filter", Fixture, NULL, fixture_set_up, test_filter,
               fixture_tear_down);
+  g_test_add ("/activity/filter-names", Fixture, NULL, fixture_set_up, test_filter_names,
+              fixture_tear_down);
   g_test_add ("/activity/export", Fixture, NULL, fixture_set_up, test_export,
               fixture_tear_down);
+  g_test_add ("/activity/export-all", Fixture, NULL, fixture_set_up, test_export_all,
+              fixture_tear_down);
+  g_test_add ("/activity/export-fails", Fixture, NULL, fixture_set_up, test_export_fails,
+              fixture_tear_down);
+  g_test_add ("/activity/export-cancelled", Fixture, NULL, fixture_set_up,
+              test_export_cancelled, fixture_tear_down);
   g_test_add ("/activity/reader", Fixture, READER, fixture_set_up, test_reader,
               fixture_tear_down);
 

@@ -434,6 +434,27 @@ test_cannot_write (Fixture       *f,
   g_assert_cmpstr (contents, ==, "a file, not a folder");
 }
 
+/* Both exports suggest a name with today's date, in the interface
+ * language, from the one place that builds it.
+ */
+static void
+test_suggested_names (void)
+{
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (today, "%Y-%m-%d");
+  g_autofree char *products = bd_export_suggest_name (BD_EXPORT_LIST_PRODUCTS);
+  g_autofree char *activity = bd_export_suggest_name (BD_EXPORT_LIST_ACTIVITY);
+  g_autofree char *expected_products = NULL;
+  g_autofree char *expected_activity = NULL;
+
+  expected_products = g_strdup_printf (in_danish () ? "Billing Desk produkter %s.csv"
+                                                    : "Billing Desk products %s.csv", date);
+  expected_activity = g_strdup_printf (in_danish () ? "Billing Desk aktivitet %s.csv"
+                                                    : "Billing Desk activity %s.csv", date);
+  g_assert_cmpstr (products, ==, expected_products);
+  g_assert_cmpstr (activity, ==, expected_activity);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -447,6 +468,7 @@ main (int   argc,
   adw_init ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
+  g_test_add_func ("/export/suggested-names", test_suggested_names);
   g_test_add ("/export/products/whole-list", Fixture, NULL, fixture_set_up, test_whole_list,
               fixture_tear_down);
   g_test_add ("/export/products/filtered", Fixture, NULL, fixture_set_up, test_filtered,

@@ -14,9 +14,28 @@
 #include "bd-export.h"
 #include "bd-format.h"
 
-/* Activity as CSV (docs/design.md, "Export"): the entries the page holds,
- * for the subscription it is filtered to or all, newest first, one a row.
+/* Activity as CSV (docs/design.md, "Export"): every entry of the ledger,
+ * for the subscription the page is filtered to or all, newest first, one a
+ * row. The pages not loaded yet are loaded into the page's list first.
  */
+
+/* An export waiting for the page to load every entry. */
+typedef struct
+{
+  BdActivityPage *page;  /* weak */
+  GFile          *file;
+  BdCsvFlavour    flavour;
+} Export;
+
+static void
+export_free (Export *export)
+{
+  g_clear_weak_pointer (&export->page);
+  g_clear_object (&export->file);
+  g_free (export);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Export, export_free)
 
 static const char *
 action_text (BdAction action)
@@ -131,44 +150,29 @@ chosen_cb (GtkWidget    *widget,
 /**
  * bd_activity_export_choose:
  *
- * Asks where to export the entries @page holds, and exports them there
- * once chosen.
+ * Asks where to export the entries of the ledger @page shows, and exports
+ * all of them there once chosen (bd_activity_export_to_file ()).
  */
 void
 bd_activity_export_choose (BdActivityPage *page)
 {
-  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (today, "%Y-%m-%d");
   g_autofree char *name = NULL;
 
   g_return_if_fail (BD_IS_ACTIVITY_PAGE (page));
 
-  /* Translators: the file name an export of Activity suggests; %s is
-   * today's date, as 2026-12-03
-   */
-  name = g_strdup_printf (_("Billing Desk activity %s.csv"), date);
+  name = bd_export_suggest_name (BD_EXPORT_LIST_ACTIVITY);
   bd_export_choose_file (GTK_WIDGET (page), _("Export Activity"), name, chosen_cb);
 }
 
-/**
- * bd_activity_export_to_file:
- * @file: where to write, as the chooser gave it
- * @flavour: the CSV's separators
- *
- * Exports the entries @page holds now (the pages loaded so far), newest
- * first, to @file, and says how it went in a toast (bd_export_write ()).
- */
-void
-bd_activity_export_to_file (BdActivityPage *page,
-                            GFile          *file,
-                            BdCsvFlavour    flavour)
+/* The entries @page holds, now all of them, to @file. */
+static void
+write_entries (BdActivityPage *page,
+               GFile          *file,
+               BdCsvFlavour    flavour)
 {
   GListModel *entries;
   GPtrArray *rows;
   guint n;
-
-  g_return_if_fail (BD_IS_ACTIVITY_PAGE (page));
-  g_return_if_fail (G_IS_FILE (file));
 
   entries = bd_activity_page_get_entries (page);
   n = g_list_model_get_n_items (entries);
@@ -178,4 +182,52 @@ bd_activity_export_to_file (BdActivityPage *page,
 
   bd_export_write (GTK_WIDGET (page), file, flavour, write_rows, rows,
                    (GDestroyNotify) g_ptr_array_unref, describe_done);
+}
+
+static void
+load_all_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(Export) export = user_data;
+  g_autoptr(GError) error = NULL;
+
+  /* Cancelled: the page went, or shows other entries now. */
+  if (!bd_activity_page_load_all_finish (result, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && export->page != NULL)
+        bd_export_show_error (GTK_WIDGET (export->page), export->file, error);
+      return;
+    }
+
+  if (export->page != NULL)
+    write_entries (export->page, export->file, export->flavour);
+}
+
+/**
+ * bd_activity_export_to_file:
+ * @file: where to write, as the chooser gave it
+ * @flavour: the CSV's separators
+ *
+ * Exports every entry of the ledger @page shows (those for its filter),
+ * newest first, to @file: the pages not loaded yet are loaded into @page's
+ * list first (its Export button spinning meanwhile), then the CSV is
+ * written (bd_export_write ()). A page that fails to load writes nothing,
+ * and a toast says why, as it says how the write went.
+ */
+void
+bd_activity_export_to_file (BdActivityPage *page,
+                            GFile          *file,
+                            BdCsvFlavour    flavour)
+{
+  Export *export;
+
+  g_return_if_fail (BD_IS_ACTIVITY_PAGE (page));
+  g_return_if_fail (G_IS_FILE (file));
+
+  export = g_new0 (Export, 1);
+  g_set_weak_pointer (&export->page, page);
+  export->file = g_object_ref (file);
+  export->flavour = flavour;
+  bd_activity_page_load_all_async (page, load_all_cb, export);
 }

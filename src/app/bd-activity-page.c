@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "bd-activity-export.h"
+#include "bd-activity-filter.h"
 #include "bd-activity-page.h"
 #include "bd-activity-text.h"
 
@@ -36,10 +37,16 @@ struct _BdActivityPage
   gboolean           more_failed;   /* the next page failed: Try Again asks again */
 
   GListStore        *entries;       /* BdOperation, newest first */
-  GListStore        *filter_items;  /* "All Subscriptions", then the subscriptions */
+  BdActivityFilter  *filter;
   gboolean           setting_filter;
 
+  GTask             *load_all;      /* (nullable): Export… waits for every entry */
+  GCancellable      *load_all_cancellable;
+
   AdwToastOverlay   *toast_overlay;
+  GtkWidget         *export_button;
+  GtkStack          *export_stack;
+  GtkSpinner        *export_spinner;
   GtkWidget         *box;
   GtkWidget         *filter_box;
   GtkDropDown       *filter_dropdown;
@@ -59,6 +66,70 @@ G_DEFINE_FINAL_TYPE (BdActivityPage, bd_activity_page, GTK_TYPE_WIDGET)
 static void load_first (BdActivityPage *self);
 static void load_more  (BdActivityPage *self);
 
+/* Export… is offered while the list shows entries (nothing to export but
+ * them), and not again while it waits for the rest of them: meanwhile its
+ * button spins.
+ */
+static void
+update_export (BdActivityPage *self)
+{
+  gboolean busy = self->load_all != NULL;
+  const char *label = busy ? _("Exporting…") : _("Export…");
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "activity.export",
+                                 !busy && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack),
+                                                     "list") == 0);
+  gtk_stack_set_visible_child_name (self->export_stack, busy ? "busy" : "idle");
+  gtk_spinner_set_spinning (self->export_spinner, busy);
+  gtk_widget_set_tooltip_text (self->export_button, label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->export_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+/* Export…'s wait is over: every entry is in (@error %NULL), or not. */
+static void
+finish_load_all (BdActivityPage *self,
+                 GError         *error)
+{
+  g_autoptr(GTask) task = g_steal_pointer (&self->load_all);
+
+  g_clear_object (&self->load_all_cancellable);
+  update_export (self);
+  if (task == NULL)
+    g_clear_error (&error);
+  else if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/* The entries Export… waits for are no longer those of the page: it goes,
+ * or shows another subscription's, or another client's, or none.
+ */
+static void
+cancel_load_all (BdActivityPage *self)
+{
+  /* Its task then returns G_IO_ERROR_CANCELLED (g_task_set_check_cancellable ()). */
+  if (self->load_all != NULL)
+    g_cancellable_cancel (self->load_all_cancellable);
+  finish_load_all (self, NULL);
+}
+
+/* Export… waits for every entry: the next page, unless one is on its way
+ * (its answer comes back here), or the end.
+ */
+static void
+continue_load_all (BdActivityPage *self)
+{
+  if (self->load_all == NULL || self->loading)
+    return;
+
+  if (self->next_link != NULL)
+    load_more (self);
+  else
+    finish_load_all (self, NULL);
+}
+
 static void
 show_state (BdActivityPage *self,
             const char     *name)
@@ -67,8 +138,7 @@ show_state (BdActivityPage *self,
   gtk_spinner_set_spinning (self->spinner, g_str_equal (name, "loading"));
   /* Nothing to filter for someone who may not read any of it. */
   gtk_widget_set_visible (self->filter_box, !g_str_equal (name, "refused"));
-  /* Nothing to export but the entries. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "activity.export", g_str_equal (name, "list"));
+  update_export (self);
 }
 
 static void
@@ -108,31 +178,7 @@ static GtkWidget *
 create_row (gpointer item,
             gpointer user_data)
 {
-  BdOperation *operation = item;
-  g_autofree char *sentence = bd_activity_text_sentence (operation);
-  g_autofree char *detail = bd_activity_text_detail (operation);
-  g_autofree char *when = bd_activity_text_time (operation);
-  GtkWidget *row = adw_action_row_new ();
-  GtkWidget *time_label = gtk_label_new (when);
-
-  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sentence);
-  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
-  if (detail != NULL)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), detail);
-  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
-
-  gtk_widget_add_css_class (time_label, "dim-label");
-  gtk_widget_add_css_class (time_label, "numeric");
-  adw_action_row_add_suffix (ADW_ACTION_ROW (row), time_label);
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, sentence,
-                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
-                                  detail != NULL ? detail : when,
-                                  -1);
-
-  return row;
+  return bd_activity_text_new_row (item);
 }
 
 static void
@@ -174,6 +220,8 @@ list_operations_cb (GObject      *object,
           gtk_label_set_text (self->footer_error_label, error->message);
           show_footer (self, "error");
         }
+      /* Export… says why it wrote nothing. */
+      finish_load_all (self, g_steal_pointer (&error));
       return;
     }
 
@@ -188,7 +236,10 @@ list_operations_cb (GObject      *object,
   show_footer (self, "none");
   show_state (self, g_list_model_get_n_items (G_LIST_MODEL (self->entries)) > 0 ? "list"
                                                                                  : "empty");
-  maybe_load_more (self);
+  if (self->load_all != NULL)
+    continue_load_all (self);
+  else
+    maybe_load_more (self);
 }
 
 static void
@@ -201,15 +252,24 @@ request_page (BdActivityPage *self,
                                    self->cancellable, list_operations_cb, self);
 }
 
-/* The first page again; entries shown stay until it is in. */
+/* No page on its way any more. */
 static void
-load_first (BdActivityPage *self)
+stop_loading (BdActivityPage *self)
 {
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->next_link, g_free);
   self->loading = FALSE;
   self->more_failed = FALSE;
+}
+
+/* The first page again; entries shown stay until it is in. Export…, if
+ * it waits, goes on from it: it gets the list as it is now.
+ */
+static void
+load_first (BdActivityPage *self)
+{
+  stop_loading (self);
   show_footer (self, "none");
 
   if (self->client == NULL)
@@ -217,6 +277,7 @@ load_first (BdActivityPage *self)
 
   if (!may_read (self))
     {
+      cancel_load_all (self);
       g_list_store_remove_all (self->entries);
       show_state (self, "refused");
       return;
@@ -248,12 +309,6 @@ load_more (BdActivityPage *self)
   request_page (self, self->next_link);
 }
 
-static void
-on_adjustment_changed_cb (BdActivityPage *self)
-{
-  maybe_load_more (self);
-}
-
 /* Shown or not, the page follows the window's changes: shown, it loads
  * its first page again; hidden, it does when it is shown.
  */
@@ -266,54 +321,16 @@ on_subscription_changed_cb (BdClient       *client,
     load_first (self);
 }
 
-static const char *
-filter_item_id (gpointer item)
-{
-  return BD_IS_SUBSCRIPTION (item) ? bd_subscription_get_id (item) : NULL;
-}
-
-/* What the dropdown shows and searches for an item. */
-static char *
-filter_item_label (GObject  *item,
-                   gpointer  user_data)
-{
-  if (BD_IS_SUBSCRIPTION (item))
-    return g_strdup (bd_subscription_get_product_name (BD_SUBSCRIPTION (item)));
-  if (GTK_IS_STRING_OBJECT (item))
-    return g_strdup (gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
-  return NULL;
-}
-
-static void
-on_filter_setup_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *list_item)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 40);
-  gtk_list_item_set_child (list_item, label);
-}
-
-static void
-on_filter_bind_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *list_item)
-{
-  g_autofree char *text = filter_item_label (gtk_list_item_get_item (list_item), NULL);
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (list_item)), text);
-}
-
 static void
 on_filter_selected_cb (BdActivityPage *self)
 {
   gpointer item = gtk_drop_down_get_selected_item (self->filter_dropdown);
-  const char *id = filter_item_id (item);
+  const char *id = bd_activity_filter_item_id (item);
 
   if (self->setting_filter || item == NULL || g_strcmp0 (id, self->filter_id) == 0)
     return;
 
+  cancel_load_all (self);
   g_free (self->filter_id);
   self->filter_id = g_strdup (id);
   g_list_store_remove_all (self->entries);
@@ -324,23 +341,7 @@ on_filter_selected_cb (BdActivityPage *self)
 static void
 select_filter (BdActivityPage *self)
 {
-  GListModel *items = gtk_drop_down_get_model (self->filter_dropdown);
-  guint position = 0;
-
-  if (self->filter_id != NULL)
-    {
-      position = GTK_INVALID_LIST_POSITION;
-      for (guint i = 1; i < g_list_model_get_n_items (items); i++)
-        {
-          g_autoptr(GObject) item = g_list_model_get_item (items, i);
-
-          if (g_strcmp0 (filter_item_id (item), self->filter_id) == 0)
-            {
-              position = i;
-              break;
-            }
-        }
-    }
+  guint position = bd_activity_filter_find (self->filter, self->filter_id);
 
   self->setting_filter = TRUE;
   gtk_drop_down_set_selected (self->filter_dropdown, position);
@@ -392,13 +393,13 @@ bd_activity_page_dispose (GObject *object)
 {
   BdActivityPage *self = (BdActivityPage *)object;
 
+  cancel_load_all (self);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_ACTIVITY_PAGE);
   g_clear_object (&self->client);
   g_clear_object (&self->user);
   g_clear_object (&self->entries);
-  g_clear_object (&self->filter_items);
 
   G_OBJECT_CLASS (bd_activity_page_parent_class)->dispose (object);
 }
@@ -410,6 +411,8 @@ bd_activity_page_finalize (GObject *object)
 
   g_free (self->filter_id);
   g_free (self->next_link);
+  /* After the template: the dropdown's expression reads it. */
+  bd_activity_filter_free (self->filter);
 
   G_OBJECT_CLASS (bd_activity_page_parent_class)->finalize (object);
 }
@@ -426,6 +429,9 @@ bd_activity_page_class_init (BdActivityPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/billingdesk/BillingDesk/bd-activity-page.ui");
   gtk_widget_class_bind_template_child (widget_class, BdActivityPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, export_button);
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, export_stack);
+  gtk_widget_class_bind_template_child (widget_class, BdActivityPage, export_spinner);
   gtk_widget_class_bind_template_child (widget_class, BdActivityPage, box);
   gtk_widget_class_bind_template_child (widget_class, BdActivityPage, filter_box);
   gtk_widget_class_bind_template_child (widget_class, BdActivityPage, filter_dropdown);
@@ -460,48 +466,20 @@ bd_activity_page_class_init (BdActivityPageClass *klass)
 static void
 bd_activity_page_init (BdActivityPage *self)
 {
-  g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkStringObject) all = NULL;
-  GtkExpression *expression;
   GtkAdjustment *adjustment;
-  GListModel *filter_model;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "activity.export", FALSE);
 
   self->entries = g_list_store_new (BD_TYPE_OPERATION);
-  gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->entries), create_row, self, NULL);
+  gtk_list_box_bind_model (self->list_box, G_LIST_MODEL (self->entries), create_row, NULL, NULL);
 
-  /* "All Subscriptions" first, then a list of the subscriptions (a
-   * GListStore of one GListModel, replaced by set_subscriptions ()).
-   */
-  all = gtk_string_object_new (_("All Subscriptions"));
-  self->filter_items = g_list_store_new (G_TYPE_LIST_MODEL);
-  {
-    g_autoptr(GListStore) head = g_list_store_new (G_TYPE_OBJECT);
-
-    g_list_store_append (head, all);
-    g_list_store_append (self->filter_items, head);
-  }
-  filter_model = G_LIST_MODEL (gtk_flatten_list_model_new (
-                                 G_LIST_MODEL (g_object_ref (self->filter_items))));
-  g_signal_connect (factory, "setup", G_CALLBACK (on_filter_setup_cb), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (on_filter_bind_cb), NULL);
-  expression = gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL,
-                                            G_CALLBACK (filter_item_label), NULL, NULL);
-  self->setting_filter = TRUE;
-  gtk_drop_down_set_factory (self->filter_dropdown, factory);
-  gtk_drop_down_set_expression (self->filter_dropdown, expression);
-  gtk_drop_down_set_model (self->filter_dropdown, filter_model);
-  gtk_drop_down_set_selected (self->filter_dropdown, 0);
-  self->setting_filter = FALSE;
-  gtk_expression_unref (expression);
-  g_object_unref (filter_model);
+  self->filter = bd_activity_filter_new (self->filter_dropdown);
 
   adjustment = gtk_scrolled_window_get_vadjustment (self->scrolled_window);
-  g_signal_connect_object (adjustment, "changed", G_CALLBACK (on_adjustment_changed_cb), self,
+  g_signal_connect_object (adjustment, "changed", G_CALLBACK (maybe_load_more), self,
                            G_CONNECT_SWAPPED);
-  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (on_adjustment_changed_cb),
+  g_signal_connect_object (adjustment, "value-changed", G_CALLBACK (maybe_load_more),
                            self, G_CONNECT_SWAPPED);
 }
 
@@ -526,6 +504,9 @@ bd_activity_page_set_client (BdActivityPage *self,
   if (self->client == client)
     return;
 
+  /* Nothing of the other client's comes in any more. */
+  cancel_load_all (self);
+  stop_loading (self);
   if (self->client != NULL)
     g_signal_handlers_disconnect_by_data (self->client, self);
   g_set_object (&self->client, client);
@@ -572,25 +553,11 @@ void
 bd_activity_page_set_subscriptions (BdActivityPage *self,
                                     GListModel     *subscriptions)
 {
-  g_autoptr(GListStore) copy = g_list_store_new (BD_TYPE_SUBSCRIPTION);
-  g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
-  guint n;
-
   g_return_if_fail (BD_IS_ACTIVITY_PAGE (self));
   g_return_if_fail (G_IS_LIST_MODEL (subscriptions));
 
-  /* A copy, not the live list: a refresh of Your Products then moves no
-   * selection under the person choosing.
-   */
-  n = g_list_model_get_n_items (subscriptions);
-  for (guint i = 0; i < n; i++)
-    g_ptr_array_add (items, g_list_model_get_item (subscriptions, i));
-  g_list_store_splice (copy, 0, 0, items->pdata, items->len);
-
   self->setting_filter = TRUE;
-  if (g_list_model_get_n_items (G_LIST_MODEL (self->filter_items)) > 1)
-    g_list_store_remove (self->filter_items, 1);
-  g_list_store_append (self->filter_items, copy);
+  bd_activity_filter_set_subscriptions (self->filter, subscriptions);
   self->setting_filter = FALSE;
   select_filter (self);
 }
@@ -609,6 +576,7 @@ bd_activity_page_show (BdActivityPage *self,
 
   if (g_strcmp0 (self->filter_id, subscription_id) != 0)
     {
+      cancel_load_all (self);
       g_free (self->filter_id);
       self->filter_id = g_strdup (subscription_id);
       g_list_store_remove_all (self->entries);
@@ -654,6 +622,45 @@ bd_activity_page_get_entries (BdActivityPage *self)
   g_return_val_if_fail (BD_IS_ACTIVITY_PAGE (self), NULL);
 
   return G_LIST_MODEL (self->entries);
+}
+
+/**
+ * bd_activity_page_load_all_async:
+ *
+ * Loads the pages of the ledger not loaded yet into the list, one after
+ * the other, as scrolling would, the list first again if it is reloaded
+ * meanwhile. Fails as the page fails to load one; cancelled when the page
+ * goes, or shows another subscription's entries or another client's.
+ */
+void
+bd_activity_page_load_all_async (BdActivityPage      *self,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (BD_IS_ACTIVITY_PAGE (self));
+  g_return_if_fail (self->load_all == NULL);
+
+  /* No source object: the page is not kept alive for its answer. */
+  self->load_all_cancellable = g_cancellable_new ();
+  self->load_all = g_task_new (NULL, self->load_all_cancellable, callback, user_data);
+  g_task_set_source_tag (self->load_all, bd_activity_page_load_all_async);
+  update_export (self);
+  self->more_failed = FALSE;
+  continue_load_all (self);
+}
+
+/**
+ * bd_activity_page_load_all_finish:
+ *
+ * Returns: whether every entry is in the list now
+ */
+gboolean
+bd_activity_page_load_all_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 gboolean

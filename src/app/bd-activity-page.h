@@ -30,5 +30,10 @@ GListModel *bd_activity_page_get_entries       (BdActivityPage *self);
 gboolean    bd_activity_page_is_loading        (BdActivityPage *self);
 gboolean    bd_activity_page_has_more          (BdActivityPage *self);
 const char *bd_activity_page_get_state         (BdActivityPage *self);
+void        bd_activity_page_load_all_async    (BdActivityPage      *self,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+gboolean    bd_activity_page_load_all_finish   (GAsyncResult        *result,
+                                                GError             **error);
 
 G_END_DECLS

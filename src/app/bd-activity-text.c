@@ -181,3 +181,38 @@ bd_activity_text_time (BdOperation *operation)
 
   return bd_format_date_time (bd_operation_get_time (operation));
 }
+
+/**
+ * bd_activity_text_new_row:
+ *
+ * Returns: (transfer floating): @operation as a row of the Activity list:
+ *   the sentence, what changed under it, and when beside it
+ */
+GtkWidget *
+bd_activity_text_new_row (BdOperation *operation)
+{
+  g_autofree char *sentence = bd_activity_text_sentence (operation);
+  g_autofree char *detail = bd_activity_text_detail (operation);
+  g_autofree char *when = bd_activity_text_time (operation);
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *time_label = gtk_label_new (when);
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), sentence);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 0);
+  if (detail != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), detail);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 0);
+
+  gtk_widget_add_css_class (time_label, "dim-label");
+  gtk_widget_add_css_class (time_label, "numeric");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), time_label);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, sentence,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  detail != NULL ? detail : when,
+                                  -1);
+
+  return row;
+}

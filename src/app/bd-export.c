@@ -206,7 +206,6 @@ write_cb (GObject      *source_object,
   g_autoptr(Report) report = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
-  g_autofree char *name = NULL;
   gssize n_rows;
   AdwToast *toast;
 
@@ -216,12 +215,7 @@ write_cb (GObject      *source_object,
 
   if (error != NULL)
     {
-      name = g_file_get_basename (report->file);
-      /* Translators: a toast; %1$s is a file's name, %2$s why it could not
-       * be written, such as "Permission denied"
-       */
-      message = g_strdup_printf (_("Could not export to “%1$s”: %2$s"), name, error->message);
-      add_toast (report->widget, adw_toast_new (message));
+      bd_export_show_error (report->widget, report->file, error);
       return;
     }
 
@@ -312,6 +306,36 @@ bd_export_get_default_flavour (void)
 }
 
 /**
+ * bd_export_suggest_name:
+ * @list: what is exported
+ *
+ * Returns: (transfer full): the file name the chooser suggests for @list,
+ *   with today's date: "Billing Desk products 2026-12-03.csv"
+ */
+char *
+bd_export_suggest_name (BdExportList list)
+{
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (today, "%Y-%m-%d");
+
+  switch (list)
+    {
+    case BD_EXPORT_LIST_PRODUCTS:
+      /* Translators: the file name an export suggests; %s is today's date, as
+       * 2026-12-03
+       */
+      return g_strdup_printf (_("Billing Desk products %s.csv"), date);
+    case BD_EXPORT_LIST_ACTIVITY:
+      /* Translators: the file name an export of Activity suggests; %s is
+       * today's date, as 2026-12-03
+       */
+      return g_strdup_printf (_("Billing Desk activity %s.csv"), date);
+    default:
+      g_return_val_if_reached (NULL);
+    }
+}
+
+/**
  * bd_export_choose_file:
  * @widget: the widget that exports, in a window
  * @title: the chooser's title, such as "Export Your Products"
@@ -352,6 +376,34 @@ bd_export_choose_file (GtkWidget          *widget,
   choice->chosen = chosen;
   g_signal_connect (native, "response", G_CALLBACK (on_chooser_response_cb), choice);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+}
+
+/**
+ * bd_export_show_error:
+ * @widget: the widget that exports, in an AdwToastOverlay or holding one
+ * @file: the file it was to write
+ * @error: why nothing was written: the file's error, or the list's
+ *
+ * Says in a toast on @widget that @file was not written, and why.
+ */
+void
+bd_export_show_error (GtkWidget    *widget,
+                      GFile        *file,
+                      const GError *error)
+{
+  g_autofree char *name = NULL;
+  g_autofree char *message = NULL;
+
+  g_return_if_fail (GTK_IS_WIDGET (widget));
+  g_return_if_fail (G_IS_FILE (file));
+  g_return_if_fail (error != NULL);
+
+  name = g_file_get_basename (file);
+  /* Translators: a toast; %1$s is a file's name, %2$s why it could not
+   * be written, such as "Permission denied"
+   */
+  message = g_strdup_printf (_("Could not export to “%1$s”: %2$s"), name, error->message);
+  add_toast (widget, adw_toast_new (message));
 }
 
 /**

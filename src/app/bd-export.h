@@ -12,6 +12,13 @@
 
 G_BEGIN_DECLS
 
+/* The lists there are to export. */
+typedef enum
+{
+  BD_EXPORT_LIST_PRODUCTS,
+  BD_EXPORT_LIST_ACTIVITY,
+} BdExportList;
+
 /* Writes the rows of an export: called in a worker thread with the rows the
  * caller took (nothing of the main thread's to touch), it returns how many
  * rows it wrote, its header not counted.
@@ -26,10 +33,14 @@ typedef void  (*BdExportChosenFunc) (GtkWidget    *widget,
                                      BdCsvFlavour  flavour);
 
 BdCsvFlavour bd_export_get_default_flavour (void);
+char        *bd_export_suggest_name        (BdExportList        list);
 void         bd_export_choose_file         (GtkWidget          *widget,
                                             const char         *title,
                                             const char         *suggested_name,
                                             BdExportChosenFunc  chosen);
+void         bd_export_show_error          (GtkWidget          *widget,
+                                            GFile              *file,
+                                            const GError       *error);
 void         bd_export_write               (GtkWidget          *widget,
                                             GFile              *file,
                                             BdCsvFlavour        flavour,

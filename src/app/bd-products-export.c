@@ -82,16 +82,11 @@ chosen_cb (GtkWidget    *widget,
 void
 bd_products_export_choose (BdProductsPage *page)
 {
-  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
-  g_autofree char *date = g_date_time_format (today, "%Y-%m-%d");
   g_autofree char *name = NULL;
 
   g_return_if_fail (BD_IS_PRODUCTS_PAGE (page));
 
-  /* Translators: the file name an export suggests; %s is today's date, as
-   * 2026-12-03
-   */
-  name = g_strdup_printf (_("Billing Desk products %s.csv"), date);
+  name = bd_export_suggest_name (BD_EXPORT_LIST_PRODUCTS);
   bd_export_choose_file (GTK_WIDGET (page), _("Export Your Products"), name, chosen_cb);
 }
 
