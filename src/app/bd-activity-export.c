@@ -196,7 +196,14 @@ load_all_cb (GObject      *object,
   if (!bd_activity_page_load_all_finish (result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) && export->page != NULL)
-        bd_export_show_error (GTK_WIDGET (export->page), export->file, error);
+        {
+          /* Why is said under the list, whole; a toast has one line. */
+          g_autoptr(GError) short_error = NULL;
+
+          short_error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED,
+                                             _("Not every entry could be loaded"));
+          bd_export_show_error (GTK_WIDGET (export->page), export->file, short_error);
+        }
       return;
     }
 
