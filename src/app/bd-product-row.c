@@ -208,6 +208,21 @@ create_menu_cb (GtkMenuButton *button,
     }
 }
 
+static void
+update_check_label (BdProductRow *self)
+{
+  g_autofree char *name = NULL;
+
+  if (self->subscription == NULL)
+    return;
+
+  /* Translators: the accessible name of a row's check box in selection
+   * mode; %s is a product name */
+  name = g_strdup_printf (_("Select %s"), bd_subscription_get_product_name (self->subscription));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->select_check),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 /* The actions the user may take now, from allowedActions; Cancel
  * Subscription opens the pane for every Active subscription an admin may
  * manage, even a blocked one, which the pane then explains (docs/design.md
@@ -265,6 +280,8 @@ update_actions (BdProductRow *self)
       gtk_widget_set_name (GTK_WIDGET (self->menu_button),
                            bd_subscription_get_id (self->subscription));
     }
+
+  update_check_label (self);
 }
 
 static void
@@ -292,6 +309,56 @@ row_none_action (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
+}
+
+/* Selection mode: the row asks the page (products page's
+ * "page.select-row") to select it or not; the page's selection then sets
+ * the check box (bd_product_row_set_selection ()).
+ */
+static void
+ask_selected (BdProductRow *self,
+              gboolean      selected)
+{
+  if (self->subscription != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "page.select-row", "(sb)",
+                                bd_subscription_get_id (self->subscription), selected);
+}
+
+static void
+on_select_check_toggled_cb (BdProductRow *self)
+{
+  if (!self->setting_check)
+    ask_selected (self, gtk_check_button_get_active (self->select_check));
+}
+
+/* Ctrl+click starts selection mode with this row; in selection mode a
+ * click (not on the menu button, not Shift+click, which the list extends)
+ * turns the row's check on or off.
+ */
+static void
+on_click_pressed_cb (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     BdProductRow    *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (
+    GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *target = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+
+  if (self->subscription == NULL || self->unavailable_reason != NULL)
+    return;
+  if (target != NULL && (target == GTK_WIDGET (self->menu_button) ||
+                         gtk_widget_is_ancestor (target, GTK_WIDGET (self->menu_button))))
+    return;
+
+  if (!self->selection_mode && (state & GDK_CONTROL_MASK) == 0)
+    return;
+  if (self->selection_mode && (state & GDK_SHIFT_MASK) != 0)
+    return;
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  ask_selected (self, !self->selection_mode || !gtk_check_button_get_active (self->select_check));
 }
 
 static void
@@ -343,6 +410,7 @@ bd_product_row_class_init (BdProductRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/billingdesk/BillingDesk/bd-product-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, BdProductRow, select_check);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, product_label);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, channel_tag);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, trial_tag);
@@ -353,6 +421,7 @@ bd_product_row_class_init (BdProductRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, actions_menu);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, reasons_section);
+  gtk_widget_class_bind_template_callback (widget_class, on_select_check_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "row.cancel", NULL, row_action);
   gtk_widget_class_install_action (widget_class, "row.edit-recurring-billing", NULL, row_action);
@@ -369,8 +438,14 @@ bd_product_row_class_init (BdProductRowClass *klass)
 static void
 bd_product_row_init (BdProductRow *self)
 {
+  GtkGesture *click = gtk_gesture_click_new ();
+
   self->now = BD_TIME_NONE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Before the list item's own click (which selects by its rules). */
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_cb, self, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.none", FALSE);
   update_actions (self);
@@ -455,6 +530,27 @@ bd_product_row_set_unavailable (BdProductRow *self,
   g_free (self->unavailable_reason);
   self->unavailable_reason = g_strdup (reason);
   update_actions (self);
+}
+
+/**
+ * bd_product_row_set_selection:
+ * @selection_mode: whether the row shows its check box
+ * @selected: whether it is checked
+ *
+ * Selection mode: the page's selection, shown on a recycled row.
+ */
+void
+bd_product_row_set_selection (BdProductRow *self,
+                              gboolean      selection_mode,
+                              gboolean      selected)
+{
+  g_return_if_fail (BD_IS_PRODUCT_ROW (self));
+
+  self->selection_mode = selection_mode;
+  gtk_widget_set_visible (GTK_WIDGET (self->select_check), selection_mode);
+  self->setting_check = TRUE;
+  gtk_check_button_set_active (self->select_check, selection_mode && selected);
+  self->setting_check = FALSE;
 }
 
 /**
