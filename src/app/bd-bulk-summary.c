@@ -13,15 +13,17 @@
 #include "bd-blocker-text.h"
 #include "bd-bulk-summary.h"
 
-/* The lists' order: what was done first, what needs a look last but one,
- * what was never sent last.
+/* The lists' order: what needs a look first (failed, not known, skipped,
+ * not sent), what was done last: the heading already says how many were
+ * turned off, and a list of thirty of them would push the rest out of
+ * sight.
  */
 static const BdBulkOutcome order[] = {
-  BD_BULK_OUTCOME_CHANGED,
-  BD_BULK_OUTCOME_SKIPPED,
   BD_BULK_OUTCOME_FAILED,
   BD_BULK_OUTCOME_UNKNOWN,
+  BD_BULK_OUTCOME_SKIPPED,
   BD_BULK_OUTCOME_NOT_STARTED,
+  BD_BULK_OUTCOME_CHANGED,
 };
 
 static char *
@@ -127,7 +129,8 @@ bd_bulk_summary_heading (BdBulkRun *run)
  * bd_bulk_summary_text:
  *
  * Returns: (transfer full): each outcome that happened, with how many and
- *   a line a subscription, in the order selected; a blank line between
+ *   a line a subscription, in the order selected; a blank line between;
+ *   failures first
  */
 char *
 bd_bulk_summary_text (BdBulkRun *run)
