@@ -16,9 +16,13 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <gdk/x11/gdkx.h>
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <string.h>
+#include <X11/Xlib.h>
+#include <X11/extensions/XTest.h>
+#include <X11/keysym.h>
 
 #include "bd-bulk-run.h"
 #include "bd-format.h"
@@ -860,6 +864,100 @@ test_reader (Fixture       *f,
   g_assert_cmpuint (f->n_received, ==, 0);
 }
 
+/* A real click (XTest, through the X server) on the product name of @id's
+ * row, with Control held if @control.
+ */
+static void
+click_row (Fixture    *f,
+           const char *id,
+           gboolean    control)
+{
+  Display *display = gdk_x11_display_get_xdisplay (gdk_display_get_default ());
+  GtkWidget *row = bd_test_find_row (f->window, id);
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (f->window));
+  KeyCode control_key = XKeysymToKeycode (display, XK_Control_L);
+  graphene_point_t point;
+  double surface_x, surface_y;
+  int root_x, root_y;
+  Window child;
+
+  g_assert_nonnull (row);
+  /* Near the start of the product's name: text, not the check box or the
+   * menu button. */
+  g_assert_true (gtk_widget_compute_point (row, GTK_WIDGET (f->window),
+                                           &GRAPHENE_POINT_INIT (60, 8), &point));
+  gtk_native_get_surface_transform (GTK_NATIVE (f->window), &surface_x, &surface_y);
+  XTranslateCoordinates (display, gdk_x11_surface_get_xid (surface), DefaultRootWindow (display),
+                         (int) (point.x + surface_x), (int) (point.y + surface_y),
+                         &root_x, &root_y, &child);
+  XTestFakeMotionEvent (display, -1, root_x, root_y, CurrentTime);
+  if (control)
+    XTestFakeKeyEvent (display, control_key, True, CurrentTime);
+  XTestFakeButtonEvent (display, 1, True, CurrentTime);
+  XTestFakeButtonEvent (display, 1, False, CurrentTime);
+  if (control)
+    XTestFakeKeyEvent (display, control_key, False, CurrentTime);
+  XFlush (display);
+}
+
+typedef struct
+{
+  Fixture *f;
+  guint    n;
+} Selected;
+
+static gboolean
+n_selected (gpointer data)
+{
+  Selected *selected = data;
+
+  return bd_products_page_get_selection_mode (selected->f->page) &&
+         count_selected (selected->f) == selected->n;
+}
+
+static void
+assert_selected (Fixture *f,
+                 guint    n)
+{
+  Selected selected = { f, n };
+
+  if (!bd_test_wait_until (n_selected, &selected, WAIT_MS))
+    g_error ("%u selected, not %u", count_selected (f), n);
+}
+
+/* Ctrl+click on a row starts selection mode with it; then a click turns a
+ * row on or off.
+ */
+static void
+test_ctrl_click (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *text = NULL;
+
+  open_window (f, ADMIN);
+  bd_test_keys_focus_window (GTK_WINDOW (f->window));
+  g_assert_false (bd_products_page_get_selection_mode (f->page));
+
+  /* A plain click does not select. */
+  click_row (f, "s02", FALSE);
+  bd_test_settle (200);
+  g_assert_false (bd_products_page_get_selection_mode (f->page));
+
+  click_row (f, "s02", TRUE);
+  assert_selected (f, 1);
+  g_assert_true (gtk_selection_model_is_selected (bd_products_page_get_selection (f->page), 1));
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (select_button (f))));
+  bd_test_settle (100);
+  click_row (f, "s04", FALSE);
+  assert_selected (f, 2);
+  text = selected_text (2);
+  bd_test_wait_for_text (f->page, text);
+  bd_test_settle (100);
+  click_row (f, "s04", FALSE);
+  assert_selected (f, 1);
+  g_assert_false (gtk_selection_model_is_selected (bd_products_page_get_selection (f->page), 3));
+}
+
 /* Escape leaves selection mode (Ctrl+A is in test_summary). */
 static void
 test_escape (Fixture       *f,
@@ -900,6 +998,8 @@ main (int   argc,
   g_test_add ("/bulk/unknown", Fixture, NULL, fixture_set_up, test_unknown, fixture_tear_down);
   g_test_add ("/bulk/reader", Fixture, NULL, fixture_set_up, test_reader, fixture_tear_down);
   g_test_add ("/bulk/escape", Fixture, NULL, fixture_set_up, test_escape, fixture_tear_down);
+  g_test_add ("/bulk/ctrl-click", Fixture, NULL, fixture_set_up, test_ctrl_click,
+              fixture_tear_down);
 
   return g_test_run ();
 }

@@ -89,7 +89,7 @@ figures_width (BdProductRow *self)
 static int
 check_width (BdProductRow *self)
 {
-  if (!gtk_widget_should_layout (GTK_WIDGET (self->select_check)))
+  if (self->select_check == NULL || !gtk_widget_should_layout (GTK_WIDGET (self->select_check)))
     return 0;
 
   return natural_width (GTK_WIDGET (self->select_check)) + ROW_SPACING;

@@ -26,7 +26,7 @@ struct _BdProductRow
   gboolean        selection_mode; /* the check box shows */
   gboolean        setting_check;  /* the check box is set, not toggled by the user */
 
-  GtkCheckButton *select_check;
+  GtkCheckButton *select_check;   /* made when selection mode first shows */
   GtkLabel       *product_label;
   GtkLabel       *channel_tag;
   GtkLabel       *trial_tag;

@@ -213,7 +213,7 @@ update_check_label (BdProductRow *self)
 {
   g_autofree char *name = NULL;
 
-  if (self->subscription == NULL)
+  if (self->subscription == NULL || self->select_check == NULL)
     return;
 
   /* Translators: the accessible name of a row's check box in selection
@@ -358,7 +358,8 @@ on_click_pressed_cb (GtkGestureClick *gesture,
     return;
 
   gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
-  ask_selected (self, !self->selection_mode || !gtk_check_button_get_active (self->select_check));
+  ask_selected (self, !self->selection_mode || self->select_check == NULL ||
+                     !gtk_check_button_get_active (self->select_check));
 }
 
 static void
@@ -391,6 +392,8 @@ bd_product_row_dispose (GObject *object)
   g_clear_object (&self->subscription);
   g_clear_pointer (&self->profile_name, g_free);
   g_clear_pointer (&self->unavailable_reason, g_free);
+  if (self->select_check != NULL)
+    gtk_widget_unparent (GTK_WIDGET (g_steal_pointer (&self->select_check)));
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_PRODUCT_ROW);
 
   G_OBJECT_CLASS (bd_product_row_parent_class)->dispose (object);
@@ -410,7 +413,6 @@ bd_product_row_class_init (BdProductRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/billingdesk/BillingDesk/bd-product-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, BdProductRow, select_check);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, product_label);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, channel_tag);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, trial_tag);
@@ -421,7 +423,6 @@ bd_product_row_class_init (BdProductRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, menu_button);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, actions_menu);
   gtk_widget_class_bind_template_child (widget_class, BdProductRow, reasons_section);
-  gtk_widget_class_bind_template_callback (widget_class, on_select_check_toggled_cb);
 
   gtk_widget_class_install_action (widget_class, "row.cancel", NULL, row_action);
   gtk_widget_class_install_action (widget_class, "row.edit-recurring-billing", NULL, row_action);
@@ -547,6 +548,19 @@ bd_product_row_set_selection (BdProductRow *self,
   g_return_if_fail (BD_IS_PRODUCT_ROW (self));
 
   self->selection_mode = selection_mode;
+  if (self->select_check == NULL)
+    {
+      /* Rows that never show it (no selection mode yet) make none. */
+      if (!selection_mode)
+        return;
+      self->select_check = GTK_CHECK_BUTTON (gtk_check_button_new ());
+      gtk_widget_set_valign (GTK_WIDGET (self->select_check), GTK_ALIGN_CENTER);
+      /* First: read and focused before the rest of the row. */
+      gtk_widget_insert_after (GTK_WIDGET (self->select_check), GTK_WIDGET (self), NULL);
+      g_signal_connect_swapped (self->select_check, "toggled",
+                                G_CALLBACK (on_select_check_toggled_cb), self);
+      update_check_label (self);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->select_check), selection_mode);
   self->setting_check = TRUE;
   gtk_check_button_set_active (self->select_check, selection_mode && selected);
