@@ -682,6 +682,9 @@ test_summary (Fixture       *f,
       else
         assert_recurring (f, n, "off");
     }
+  /* The rows say it in place: the first one shown, turned off. */
+  bd_test_assert_shows (bd_test_find_row (f->window, "s01"), _("Recurring billing off"));
+
   /* The stale one was read again: its row shows the quantity changed. */
   g_assert_cmpint (bd_subscription_get_data (stale)->quantity, ==, 28);
 
