@@ -545,11 +545,12 @@ assert_recurring (Fixture    *f,
 {
   g_autofree char *id = g_strdup_printf ("s%02u", n);
   BdSubscription *row = bd_test_find_subscription (bd_products_page_get_model (f->page), id);
+  BdRecurringBilling recurring;
 
   bd_test_service_assert_says (f->service, ADMIN, id, "recurringBilling", value);
   g_assert_nonnull (row);
-  g_assert_cmpstr (bd_recurring_billing_to_string (bd_subscription_get_data (row)->recurring_billing),
-                   ==, value);
+  recurring = bd_subscription_get_data (row)->recurring_billing;
+  g_assert_cmpstr (bd_recurring_billing_to_string (recurring), ==, value);
 }
 
 static gboolean

@@ -230,8 +230,8 @@ start_run (BdProductsPage *self,
            BdBulkRun      *run)
 {
   self->bulk_run = g_object_ref (run);
-  self->bulk_progress_id = g_signal_connect_swapped (run, "notify", G_CALLBACK (on_bulk_progress_cb),
-                                                     self);
+  self->bulk_progress_id = g_signal_connect_swapped (run, "notify",
+                                                     G_CALLBACK (on_bulk_progress_cb), self);
   /* Not a reference: the page cancels the run when it goes, and the
    * callback returns before it touches the page. */
   bd_bulk_run_start_async (run, self->bulk_cancellable, bulk_run_cb, self);
