@@ -963,6 +963,30 @@ test_ctrl_click (Fixture       *f,
   g_assert_false (gtk_selection_model_is_selected (bd_products_page_get_selection (f->page), 3));
 }
 
+/* In selection mode a row's focus is its check box: Space turns it on
+ * and off, a real key.
+ */
+static void
+test_space (Fixture       *f,
+            gconstpointer  data)
+{
+  GtkRoot *root;
+
+  open_window (f, ADMIN);
+  bd_products_page_set_selection_mode (f->page, TRUE);
+  bd_test_keys_focus_window (GTK_WINDOW (f->window));
+  bd_test_settle (100);
+  g_assert_true (gtk_widget_grab_focus (bd_test_find_row (f->window, "s03")));
+  root = gtk_widget_get_root (GTK_WIDGET (f->page));
+  g_assert_true (GTK_IS_CHECK_BUTTON (gtk_root_get_focus (root)));
+
+  bd_test_keys_press (GTK_WINDOW (f->window), GDK_KEY_space, 0);
+  assert_selected (f, 1);
+  g_assert_true (gtk_selection_model_is_selected (bd_products_page_get_selection (f->page), 2));
+  bd_test_keys_press (GTK_WINDOW (f->window), GDK_KEY_space, 0);
+  assert_selected (f, 0);
+}
+
 /* Escape leaves selection mode (Ctrl+A is in test_summary). */
 static void
 test_escape (Fixture       *f,
@@ -1036,6 +1060,7 @@ main (int   argc,
   g_test_add ("/bulk/ctrl-click", Fixture, NULL, fixture_set_up, test_ctrl_click,
               fixture_tear_down);
   g_test_add ("/bulk/filtered", Fixture, NULL, fixture_set_up, test_filtered, fixture_tear_down);
+  g_test_add ("/bulk/space", Fixture, NULL, fixture_set_up, test_space, fixture_tear_down);
 
   return g_test_run ();
 }

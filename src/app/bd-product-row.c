@@ -374,12 +374,18 @@ on_subscription_notify_cb (BdProductRow *self)
  */
 
 /* The row itself takes no focus: its More Actions button does, where the
- * focus was when its menu opened (the window gives it back so).
+ * focus was when its menu opened (the window gives it back so); in
+ * selection mode its check box, which Space turns on or off.
  */
 static gboolean
 bd_product_row_grab_focus (GtkWidget *widget)
 {
-  return gtk_widget_grab_focus (GTK_WIDGET (BD_PRODUCT_ROW (widget)->menu_button));
+  BdProductRow *self = BD_PRODUCT_ROW (widget);
+
+  if (self->selection_mode && self->select_check != NULL)
+    return gtk_widget_grab_focus (GTK_WIDGET (self->select_check));
+
+  return gtk_widget_grab_focus (GTK_WIDGET (self->menu_button));
 }
 
 static void
