@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "bd-product-row.h"
 #include "bd-products-page.h"
 #include "bd-test-service.h"
 #include "bd-test-widgets.h"
@@ -330,4 +331,25 @@ bd_test_page_has_rows (gpointer page)
 {
   return !bd_products_page_is_loading (page) &&
          g_list_model_get_n_items (bd_products_page_get_model (page)) > 0;
+}
+
+static gboolean
+is_row_of (GtkWidget     *widget,
+           gconstpointer  data)
+{
+  BdSubscription *subscription;
+
+  if (!BD_IS_PRODUCT_ROW (widget))
+    return FALSE;
+  subscription = bd_product_row_get_subscription (BD_PRODUCT_ROW (widget));
+  return subscription != NULL && g_strcmp0 (bd_subscription_get_id (subscription), data) == 0;
+}
+
+/* The row that shows subscription @id among those the list under @widget
+ * made, or NULL. */
+GtkWidget *
+bd_test_find_row (gpointer    widget,
+                  const char *id)
+{
+  return bd_test_find_widget (widget, is_row_of, id);
 }

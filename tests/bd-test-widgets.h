@@ -50,5 +50,7 @@ gint64     bd_test_count_frames       (gpointer     widget,
 gboolean   bd_test_action_enabled     (gpointer     widget,
                                        const char  *action);
 gboolean   bd_test_page_has_rows      (gpointer     page);
+GtkWidget *bd_test_find_row           (gpointer     widget,
+                                       const char  *id);
 
 G_END_DECLS

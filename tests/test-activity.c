@@ -425,19 +425,6 @@ test_paging (Fixture       *f,
     }
 }
 
-/* The row of subscription @data among those the list made. */
-static gboolean
-is_row_of (GtkWidget     *widget,
-           gconstpointer  data)
-{
-  BdSubscription *subscription;
-
-  if (!BD_IS_PRODUCT_ROW (widget))
-    return FALSE;
-  subscription = bd_product_row_get_subscription (BD_PRODUCT_ROW (widget));
-  return subscription != NULL && g_strcmp0 (bd_subscription_get_id (subscription), data) == 0;
-}
-
 /* A menu item (GTK's GtkModelButton) that reads @data. */
 static gboolean
 is_item (GtkWidget     *widget,
@@ -520,7 +507,7 @@ test_filter (Fixture       *f,
   /* Back (Escape), then s1's More Actions > Show Activity. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "win.show-products", NULL));
   bd_test_settle (50);
-  row = BD_PRODUCT_ROW (bd_test_find_widget (f->products, is_row_of, "s1"));
+  row = BD_PRODUCT_ROW (bd_test_find_row (f->products, "s1"));
   g_assert_nonnull (row);
   button = GTK_MENU_BUTTON (bd_test_find_by_type (row, GTK_TYPE_MENU_BUTTON));
   gtk_menu_button_popup (button);

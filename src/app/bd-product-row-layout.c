@@ -83,12 +83,26 @@ figures_width (BdProductRow *self)
               natural_width (GTK_WIDGET (self->status_label)));
 }
 
-/* What the text leaves to the rest: the figures, the button, the spacing. */
+/* The check box of selection mode, before the text, with its spacing; 0
+ * when hidden.
+ */
+static int
+check_width (BdProductRow *self)
+{
+  if (self->select_check == NULL || !gtk_widget_should_layout (GTK_WIDGET (self->select_check)))
+    return 0;
+
+  return natural_width (GTK_WIDGET (self->select_check)) + ROW_SPACING;
+}
+
+/* What the text leaves to the rest: the check box, the figures, the
+ * button, the spacing.
+ */
 static int
 fixed_width (BdProductRow *self)
 {
-  return figures_width (self) + natural_width (GTK_WIDGET (self->menu_button)) +
-         2 * ROW_SPACING;
+  return check_width (self) + figures_width (self) +
+         natural_width (GTK_WIDGET (self->menu_button)) + 2 * ROW_SPACING;
 }
 
 static void
@@ -248,14 +262,19 @@ _bd_product_row_size_allocate (GtkWidget *widget,
   gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
   GtkWidget *tags[] = { GTK_WIDGET (self->channel_tag), GTK_WIDGET (self->trial_tag) };
   RowLayout layout;
+  int check = check_width (self);
   int x, y;
 
   compute_layout (self, width, &layout);
 
+  /* The check box first, centred by its valign; the rest after it. */
+  if (check > 0)
+    place (GTK_WIDGET (self->select_check), rtl, width, 0, 0, check - ROW_SPACING, height);
+
   /* The text, from the top; the name and its tags on one line. */
-  place (GTK_WIDGET (self->product_label), rtl, width, 0, 0, layout.name_width,
+  place (GTK_WIDGET (self->product_label), rtl, width, check, 0, layout.name_width,
          layout.title_height);
-  x = layout.name_width;
+  x = check + layout.name_width;
   for (guint i = 0; i < G_N_ELEMENTS (tags); i++)
     {
       int tag_width;
@@ -268,17 +287,17 @@ _bd_product_row_size_allocate (GtkWidget *widget,
       x += tag_width;
     }
   y = layout.title_height + LINE_SPACING;
-  place (GTK_WIDGET (self->details_label), rtl, width, 0, y, layout.text_width,
+  place (GTK_WIDGET (self->details_label), rtl, width, check, y, layout.text_width,
          layout.details_height);
   if (gtk_widget_should_layout (GTK_WIDGET (self->window_label)))
     {
       y += layout.details_height + LINE_SPACING;
-      place (GTK_WIDGET (self->window_label), rtl, width, 0, y, layout.text_width,
+      place (GTK_WIDGET (self->window_label), rtl, width, check, y, layout.text_width,
              layout.window_height);
     }
 
   /* The licenses over the status, centred as one. */
-  x = layout.text_width + ROW_SPACING;
+  x = check + layout.text_width + ROW_SPACING;
   y = (height - (layout.licenses_height + FIGURES_SPACING + layout.status_height)) / 2;
   place (GTK_WIDGET (self->licenses_label), rtl, width, x, y, layout.figures_width,
          layout.licenses_height);

@@ -23,7 +23,10 @@ struct _BdProductRow
   char           *unavailable_reason; /* every action off, for this reason */
   gint64          now;
   gulong          notify_id;
+  gboolean        selection_mode; /* the check box shows */
+  gboolean        setting_check;  /* the check box is set, not toggled by the user */
 
+  GtkCheckButton *select_check;   /* made when selection mode first shows */
   GtkLabel       *product_label;
   GtkLabel       *channel_tag;
   GtkLabel       *trial_tag;

@@ -208,6 +208,21 @@ create_menu_cb (GtkMenuButton *button,
     }
 }
 
+static void
+update_check_label (BdProductRow *self)
+{
+  g_autofree char *name = NULL;
+
+  if (self->subscription == NULL || self->select_check == NULL)
+    return;
+
+  /* Translators: the accessible name of a row's check box in selection
+   * mode; %s is a product name */
+  name = g_strdup_printf (_("Select %s"), bd_subscription_get_product_name (self->subscription));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->select_check),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 /* The actions the user may take now, from allowedActions; Cancel
  * Subscription opens the pane for every Active subscription an admin may
  * manage, even a blocked one, which the pane then explains (docs/design.md
@@ -265,6 +280,8 @@ update_actions (BdProductRow *self)
       gtk_widget_set_name (GTK_WIDGET (self->menu_button),
                            bd_subscription_get_id (self->subscription));
     }
+
+  update_check_label (self);
 }
 
 static void
@@ -294,6 +311,57 @@ row_none_action (GtkWidget  *widget,
 {
 }
 
+/* Selection mode: the row asks the page (products page's
+ * "page.select-row") to select it or not; the page's selection then sets
+ * the check box (bd_product_row_set_selection ()).
+ */
+static void
+ask_selected (BdProductRow *self,
+              gboolean      selected)
+{
+  if (self->subscription != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "page.select-row", "(sb)",
+                                bd_subscription_get_id (self->subscription), selected);
+}
+
+static void
+on_select_check_toggled_cb (BdProductRow *self)
+{
+  if (!self->setting_check)
+    ask_selected (self, gtk_check_button_get_active (self->select_check));
+}
+
+/* Ctrl+click starts selection mode with this row; in selection mode a
+ * click (not on the menu button, not Shift+click, which the list extends)
+ * turns the row's check on or off.
+ */
+static void
+on_click_pressed_cb (GtkGestureClick *gesture,
+                     int              n_press,
+                     double           x,
+                     double           y,
+                     BdProductRow    *self)
+{
+  GdkModifierType state = gtk_event_controller_get_current_event_state (
+    GTK_EVENT_CONTROLLER (gesture));
+  GtkWidget *target = gtk_widget_pick (GTK_WIDGET (self), x, y, GTK_PICK_DEFAULT);
+
+  if (self->subscription == NULL || self->unavailable_reason != NULL)
+    return;
+  if (target != NULL && (target == GTK_WIDGET (self->menu_button) ||
+                         gtk_widget_is_ancestor (target, GTK_WIDGET (self->menu_button))))
+    return;
+
+  if (!self->selection_mode && (state & GDK_CONTROL_MASK) == 0)
+    return;
+  if (self->selection_mode && (state & GDK_SHIFT_MASK) != 0)
+    return;
+
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  ask_selected (self, !self->selection_mode || self->select_check == NULL ||
+                     !gtk_check_button_get_active (self->select_check));
+}
+
 static void
 on_subscription_notify_cb (BdProductRow *self)
 {
@@ -306,12 +374,18 @@ on_subscription_notify_cb (BdProductRow *self)
  */
 
 /* The row itself takes no focus: its More Actions button does, where the
- * focus was when its menu opened (the window gives it back so).
+ * focus was when its menu opened (the window gives it back so); in
+ * selection mode its check box, which Space turns on or off.
  */
 static gboolean
 bd_product_row_grab_focus (GtkWidget *widget)
 {
-  return gtk_widget_grab_focus (GTK_WIDGET (BD_PRODUCT_ROW (widget)->menu_button));
+  BdProductRow *self = BD_PRODUCT_ROW (widget);
+
+  if (self->selection_mode && self->select_check != NULL)
+    return gtk_widget_grab_focus (GTK_WIDGET (self->select_check));
+
+  return gtk_widget_grab_focus (GTK_WIDGET (self->menu_button));
 }
 
 static void
@@ -324,6 +398,8 @@ bd_product_row_dispose (GObject *object)
   g_clear_object (&self->subscription);
   g_clear_pointer (&self->profile_name, g_free);
   g_clear_pointer (&self->unavailable_reason, g_free);
+  if (self->select_check != NULL)
+    gtk_widget_unparent (GTK_WIDGET (g_steal_pointer (&self->select_check)));
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_PRODUCT_ROW);
 
   G_OBJECT_CLASS (bd_product_row_parent_class)->dispose (object);
@@ -369,8 +445,14 @@ bd_product_row_class_init (BdProductRowClass *klass)
 static void
 bd_product_row_init (BdProductRow *self)
 {
+  GtkGesture *click = gtk_gesture_click_new ();
+
   self->now = BD_TIME_NONE;
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* Before the list item's own click (which selects by its rules). */
+  gtk_event_controller_set_propagation_phase (GTK_EVENT_CONTROLLER (click), GTK_PHASE_CAPTURE);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_click_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
   gtk_menu_button_set_create_popup_func (self->menu_button, create_menu_cb, self, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.none", FALSE);
   update_actions (self);
@@ -455,6 +537,40 @@ bd_product_row_set_unavailable (BdProductRow *self,
   g_free (self->unavailable_reason);
   self->unavailable_reason = g_strdup (reason);
   update_actions (self);
+}
+
+/**
+ * bd_product_row_set_selection:
+ * @selection_mode: whether the row shows its check box
+ * @selected: whether it is checked
+ *
+ * Selection mode: the page's selection, shown on a recycled row.
+ */
+void
+bd_product_row_set_selection (BdProductRow *self,
+                              gboolean      selection_mode,
+                              gboolean      selected)
+{
+  g_return_if_fail (BD_IS_PRODUCT_ROW (self));
+
+  self->selection_mode = selection_mode;
+  if (self->select_check == NULL)
+    {
+      /* Rows that never show it (no selection mode yet) make none. */
+      if (!selection_mode)
+        return;
+      self->select_check = GTK_CHECK_BUTTON (gtk_check_button_new ());
+      gtk_widget_set_valign (GTK_WIDGET (self->select_check), GTK_ALIGN_CENTER);
+      /* First: read and focused before the rest of the row. */
+      gtk_widget_insert_after (GTK_WIDGET (self->select_check), GTK_WIDGET (self), NULL);
+      g_signal_connect_swapped (self->select_check, "toggled",
+                                G_CALLBACK (on_select_check_toggled_cb), self);
+      update_check_label (self);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->select_check), selection_mode);
+  self->setting_check = TRUE;
+  gtk_check_button_set_active (self->select_check, selection_mode && selected);
+  self->setting_check = FALSE;
 }
 
 /**

@@ -24,6 +24,9 @@ void            bd_product_row_set_subscription (BdProductRow   *self,
                                                  gint64          now);
 void            bd_product_row_set_unavailable  (BdProductRow   *self,
                                                  const char     *reason);
+void            bd_product_row_set_selection    (BdProductRow   *self,
+                                                 gboolean        selection_mode,
+                                                 gboolean        selected);
 
 void            bd_product_row_popup_menu       (BdProductRow   *self);
 

@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "bd-bulk-run.h"
 #include "bd-offline-bar.h"
 #include "bd-products-page.h"
 
@@ -54,6 +55,14 @@ struct _BdProductsPage
   /* The rows are the cached list, read-only. */
   gboolean            offline;
 
+  /* Selection mode and the bulk run (bd-products-page-selection.c). */
+  GtkSelectionModel  *no_selection;
+  GtkMultiSelection  *multi_selection;
+  gboolean            selection_mode;
+  BdBulkRun          *bulk_run;       /* while it runs */
+  GCancellable       *bulk_cancellable; /* cancelled only when the page goes */
+  gulong              bulk_progress_id;
+
   GtkWidget          *box;           /* bound, so that dispose unparents it */
   BdOfflineBar       *offline_bar;
   GtkSearchBar       *search_bar;
@@ -68,6 +77,11 @@ struct _BdProductsPage
   GtkWidget          *signed_out_try_again_button;
   GtkListView        *list_view;
   GtkLabel           *count_label;
+  GtkActionBar       *action_bar;
+  GtkLabel           *selection_label;
+  GtkSpinner         *bulk_spinner;
+  GtkWidget          *turn_off_button;
+  GtkWidget          *stop_button;
 };
 
 void         _bd_products_page_update_state        (BdProductsPage *self);
@@ -94,6 +108,20 @@ void         _bd_products_page_queue_rows          (BdProductsPage *self,
                                                     GPtrArray      *page);
 void         _bd_products_page_clear_pending       (BdProductsPage *self);
 void         _bd_products_page_finish_load         (BdProductsPage *self);
+
+void         _bd_products_page_init_selection      (BdProductsPage *self);
+void         _bd_products_page_dispose_selection   (BdProductsPage *self);
+void         _bd_products_page_setup_selection     (BdProductsPage *self,
+                                                    GtkListItem    *item);
+void         _bd_products_page_bind_selection      (BdProductsPage *self,
+                                                    GtkListItem    *item);
+void         _bd_products_page_update_selection    (BdProductsPage *self);
+void         _bd_products_page_set_property        (GObject        *object,
+                                                    guint           prop_id,
+                                                    const GValue   *value,
+                                                    GParamSpec     *pspec);
+GParamSpec  *_bd_products_page_new_selection_mode_pspec (void);
+void         _bd_products_page_class_init_selection (GtkWidgetClass *widget_class);
 
 GtkCustomFilter *_bd_products_page_new_filter        (BdProductsPage *self);
 void             _bd_products_page_class_init_search (GtkWidgetClass *widget_class);

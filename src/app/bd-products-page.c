@@ -30,6 +30,7 @@ enum {
   PROP_0,
   PROP_LOADING,
   PROP_OFFLINE,
+  PROP_SELECTION_MODE,
   N_PROPS
 };
 
@@ -360,6 +361,7 @@ on_factory_setup_cb (GtkSignalListItemFactory *factory,
                      BdProductsPage           *self)
 {
   gtk_list_item_set_child (item, GTK_WIDGET (bd_product_row_new ()));
+  _bd_products_page_setup_selection (self, item);
 }
 
 static void
@@ -374,6 +376,7 @@ on_factory_bind_cb (GtkSignalListItemFactory *factory,
                                    profile_name (self, gtk_list_item_get_item (item)),
                                    service_now (self));
   g_ptr_array_add (self->bound_rows, row);
+  _bd_products_page_bind_selection (self, item);
 }
 
 static void
@@ -400,6 +403,7 @@ bd_products_page_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_cancellable_cancel (self->save_cancellable);
   g_clear_object (&self->save_cancellable);
+  _bd_products_page_dispose_selection (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), BD_TYPE_PRODUCTS_PAGE);
   g_clear_object (&self->client);
   g_clear_object (&self->filtered);
@@ -433,6 +437,9 @@ bd_products_page_get_property (GObject    *object,
     case PROP_OFFLINE:
       g_value_set_boolean (value, self->offline);
       break;
+    case PROP_SELECTION_MODE:
+      g_value_set_boolean (value, self->selection_mode);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -446,6 +453,7 @@ bd_products_page_class_init (BdProductsPageClass *klass)
 
   object_class->dispose = bd_products_page_dispose;
   object_class->get_property = bd_products_page_get_property;
+  object_class->set_property = _bd_products_page_set_property;
 
   properties [PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
@@ -454,6 +462,7 @@ bd_products_page_class_init (BdProductsPageClass *klass)
   properties [PROP_OFFLINE] =
     g_param_spec_boolean ("offline", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties [PROP_SELECTION_MODE] = _bd_products_page_new_selection_mode_pspec ();
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -486,6 +495,7 @@ bd_products_page_class_init (BdProductsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, list_view);
   gtk_widget_class_bind_template_child (widget_class, BdProductsPage, count_label);
   _bd_products_page_class_init_search (widget_class);
+  _bd_products_page_class_init_selection (widget_class);
 
   gtk_widget_class_install_action (widget_class, "page.reload", NULL, page_reload_action);
   gtk_widget_class_install_action (widget_class, "page.popup-row-menu", NULL,
@@ -503,7 +513,6 @@ static void
 bd_products_page_init (BdProductsPage *self)
 {
   g_autoptr(GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkNoSelection) selection = NULL;
 
   self->server_time = BD_TIME_NONE;
   self->bound_rows = g_ptr_array_new ();
@@ -523,8 +532,7 @@ bd_products_page_init (BdProductsPage *self)
   g_signal_connect (factory, "bind", G_CALLBACK (on_factory_bind_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (on_factory_unbind_cb), self);
   gtk_list_view_set_factory (self->list_view, factory);
-  selection = gtk_no_selection_new (G_LIST_MODEL (g_object_ref (self->filtered)));
-  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (selection));
+  _bd_products_page_init_selection (self);
 
   _bd_products_page_update_state (self);
 }
@@ -550,6 +558,7 @@ _bd_products_page_clear (BdProductsPage *self)
   self->list_complete = FALSE;
   g_clear_pointer (&self->billing_profiles, g_ptr_array_unref);
   _bd_products_page_leave_offline (self);
+  bd_products_page_set_selection_mode (self, FALSE);
   _bd_products_page_update_state (self);
   gtk_stack_set_visible_child_name (self->stack, "loading");
 }
@@ -571,6 +580,7 @@ bd_products_page_set_client (BdProductsPage *self,
     return;
 
   _bd_products_page_clear (self);
+  _bd_products_page_update_selection (self);
   if (client != NULL)
     bd_products_page_reload (self);
 }
@@ -659,6 +669,7 @@ _bd_products_page_set_offline (BdProductsPage *self,
     return;
 
   self->offline = offline;
+  _bd_products_page_update_selection (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties [PROP_OFFLINE]);
 }
 

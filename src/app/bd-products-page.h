@@ -39,5 +39,10 @@ GtkSearchBar *bd_products_page_get_search_bar (BdProductsPage *self);
 GListModel   *bd_products_page_get_shown      (BdProductsPage *self);
 void          bd_products_page_set_search     (BdProductsPage *self,
                                                const char     *text);
+void          bd_products_page_set_selection_mode (BdProductsPage *self,
+                                                   gboolean        selection_mode);
+gboolean      bd_products_page_get_selection_mode (BdProductsPage *self);
+GtkSelectionModel *bd_products_page_get_selection (BdProductsPage *self);
+gboolean      bd_products_page_is_busy        (BdProductsPage *self);
 
 G_END_DECLS

@@ -469,7 +469,8 @@ gboolean
 _bd_window_is_busy (BdWindow *self)
 {
   return bd_cancel_pane_get_busy (self->cancel_pane) ||
-         bd_action_dialogs_busy_for (GTK_WINDOW (self));
+         bd_action_dialogs_busy_for (GTK_WINDOW (self)) ||
+         bd_products_page_is_busy (self->products_page);
 }
 
 /* The organisation in the subtitle: on the demo, "Demo", so that nobody
