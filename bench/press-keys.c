@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include <glib.h>
@@ -26,6 +27,13 @@
  * focus, clicks at X,Y in it (on a row, which takes the focus), then presses
  * KEY (a keysym name) COUNT times, one every INTERVAL_MS on a fixed schedule,
  * and prints "press I T" for each (T: CLOCK_MONOTONIC µs), then "done T".
+ *
+ *   press-keys --keys PID INTERVAL_MS KEY...
+ *
+ * presses each KEY in turn, one every INTERVAL_MS, where the window of PID
+ * has its focus already (neither the X focus nor a click moves it: a popover
+ * open in the app stays open): a keysym name, after Shift+, Control+ or Alt+
+ * for a modifier held while it goes (Shift+F10, Alt+s). It prints the same.
  */
 
 #define FIND_TIMEOUT_US (60 * G_USEC_PER_SEC)
@@ -93,6 +101,102 @@ click (Display *display,
   XSync (display, False);
 }
 
+/* "Shift+F10" and the like: the modifiers' key codes (at most 3) and the key's. */
+static gboolean
+parse_key (Display    *display,
+           const char *spec,
+           KeyCode     modifiers[3],
+           guint      *n_modifiers,
+           KeyCode    *code)
+{
+  static const struct { const char *prefix; const char *keysym; } names[] = {
+    { "Shift+", "Shift_L" }, { "Control+", "Control_L" }, { "Alt+", "Alt_L" },
+  };
+  const char *rest = spec;
+  gboolean found = TRUE;
+
+  *n_modifiers = 0;
+  while (found && *n_modifiers < 3)
+    {
+      found = FALSE;
+      for (guint i = 0; i < G_N_ELEMENTS (names) && !found; i++)
+        if (g_str_has_prefix (rest, names[i].prefix))
+          {
+            modifiers[(*n_modifiers)++] = XKeysymToKeycode (display,
+                                                            XStringToKeysym (names[i].keysym));
+            rest += strlen (names[i].prefix);
+            found = TRUE;
+          }
+    }
+  *code = XKeysymToKeycode (display, XStringToKeysym (rest));
+
+  return *code != 0;
+}
+
+static Window
+wait_for_window (Display *display,
+                 gulong   pid)
+{
+  gint64 deadline = g_get_monotonic_time () + FIND_TIMEOUT_US;
+  Window window;
+
+  while ((window = window_of_pid (display, pid)) == None && g_get_monotonic_time () < deadline)
+    g_usleep (50 * 1000);
+  if (window == None)
+    g_printerr ("press-keys: no window of process %lu\n", pid);
+
+  return window;
+}
+
+/* press-keys --keys PID INTERVAL_MS KEY... */
+static int
+press_sequence (Display  *display,
+                int       argc,
+                char     *argv[])
+{
+  gulong pid = strtoul (argv[2], NULL, 10);
+  guint interval_ms = (guint) strtoul (argv[3], NULL, 10);
+  gint64 next;
+
+  /* Every key understood before the first goes. */
+  for (int i = 4; i < argc; i++)
+    {
+      KeyCode modifiers[3], code;
+      guint n;
+
+      if (!parse_key (display, argv[i], modifiers, &n, &code))
+        {
+          g_printerr ("press-keys: no key %s\n", argv[i]);
+          return 1;
+        }
+    }
+  if (wait_for_window (display, pid) == None)
+    return 1;
+
+  next = g_get_monotonic_time ();
+  for (int i = 4; i < argc; i++)
+    {
+      KeyCode modifiers[3], code;
+      guint n;
+
+      parse_key (display, argv[i], modifiers, &n, &code);
+      sleep_until (next);
+      for (guint m = 0; m < n; m++)
+        XTestFakeKeyEvent (display, modifiers[m], True, CurrentTime);
+      XTestFakeKeyEvent (display, code, True, CurrentTime);
+      XTestFakeKeyEvent (display, code, False, CurrentTime);
+      for (guint m = n; m > 0; m--)
+        XTestFakeKeyEvent (display, modifiers[m - 1], False, CurrentTime);
+      XFlush (display);
+      g_print ("press %d %" G_GINT64_FORMAT "\n", i - 3, g_get_monotonic_time ());
+      next += interval_ms * 1000;
+    }
+  XSync (display, False);
+  g_print ("done %" G_GINT64_FORMAT "\n", g_get_monotonic_time ());
+
+  return 0;
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -102,11 +206,25 @@ main (int   argc,
   KeyCode code;
   gulong pid;
   guint count, interval_ms;
-  gint64 deadline, next;
+  gint64 next;
+  int status;
 
+  if (argc >= 5 && strcmp (argv[1], "--keys") == 0)
+    {
+      display = XOpenDisplay (NULL);
+      if (display == NULL)
+        {
+          g_printerr ("press-keys: cannot open the display\n");
+          return 1;
+        }
+      status = press_sequence (display, argc, argv);
+      XCloseDisplay (display);
+      return status;
+    }
   if (argc != 7)
     {
-      g_printerr ("Usage: %s PID X Y KEY COUNT INTERVAL_MS\n", argv[0]);
+      g_printerr ("Usage: %s PID X Y KEY COUNT INTERVAL_MS\n"
+                  "       %s --keys PID INTERVAL_MS KEY...\n", argv[0], argv[0]);
       return 2;
     }
   pid = strtoul (argv[1], NULL, 10);
@@ -126,14 +244,9 @@ main (int   argc,
       return 1;
     }
 
-  deadline = g_get_monotonic_time () + FIND_TIMEOUT_US;
-  while ((window = window_of_pid (display, pid)) == None && g_get_monotonic_time () < deadline)
-    g_usleep (50 * 1000);
+  window = wait_for_window (display, pid);
   if (window == None)
-    {
-      g_printerr ("press-keys: no window of process %lu\n", pid);
-      return 1;
-    }
+    return 1;
 
   XSetInputFocus (display, window, RevertToParent, CurrentTime);
   XSync (display, False);

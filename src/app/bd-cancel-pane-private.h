@@ -107,8 +107,8 @@ struct _BdCancelPane
   GtkStack             *save_stack;
   GtkLabel             *save_label;
   GtkSpinner           *save_spinner;
-  AdwPreferencesRow    *done_refund_row;
-  AdwPreferencesRow    *done_data_row;
+  GtkLabel             *done_refund_label;
+  GtkLabel             *done_data_label;
   GtkLinkButton        *active_users_link;
   GtkLinkButton        *move_users_link;
   GtkLinkButton        *uninstall_office_link;

@@ -549,8 +549,8 @@ bd_cancel_pane_class_init (BdCancelPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, save_stack);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, save_label);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, save_spinner);
-  gtk_widget_class_bind_template_child (widget_class, BdCancelPane, done_refund_row);
-  gtk_widget_class_bind_template_child (widget_class, BdCancelPane, done_data_row);
+  gtk_widget_class_bind_template_child (widget_class, BdCancelPane, done_refund_label);
+  gtk_widget_class_bind_template_child (widget_class, BdCancelPane, done_data_label);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, active_users_link);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, move_users_link);
   gtk_widget_class_bind_template_child (widget_class, BdCancelPane, uninstall_office_link);
