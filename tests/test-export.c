@@ -425,7 +425,7 @@ test_cannot_write (Fixture       *f,
                              g_strerror (ENOTDIR));
   bd_test_wait_for_text (f->window, message);
   if (in_danish ())
-    bd_test_assert_shows (f->window, "Kunne ikke eksportere til “products.csv”");
+    bd_test_assert_shows (f->window, "Kunne ikke eksportere til »products.csv«");
   bd_test_save_screenshot (f->window, "export-error-toast");
 
   names = list_dir (f->dir);
