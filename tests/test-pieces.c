@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "bd-format.h"
 #include "bd-products-page.h"
 #include "bd-test-service.h"
 #include "bd-test-widgets.h"
@@ -119,7 +120,8 @@ assert_rows (Fixture    *f,
              guint       n)
 {
   GListModel *model = bd_products_page_get_model (f->page);
-  g_autofree char *count = g_strdup_printf (ngettext ("%u product", "%u products", n), n);
+  g_autofree char *number = bd_format_count (n);
+  g_autofree char *count = g_strdup_printf (ngettext ("%s product", "%s products", n), number);
 
   g_assert_cmpuint (g_list_model_get_n_items (model), ==, n);
   for (guint i = 0; i < n; i++)

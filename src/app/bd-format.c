@@ -487,6 +487,7 @@ bd_format_time_until (gint64 time,
   guint64 minutes;
   guint64 hours;
   guint days;
+  g_autofree char *count = NULL;
 
   if (time <= now)
     return NULL;
@@ -500,29 +501,38 @@ bd_format_time_until (gint64 time,
     {
       guint n = (guint) minutes;
 
+      count = bd_format_count (n);
+
       /* Translators: how long until a deadline, rounded up, placed in a
-       * sentence such as "The refund window closes in 5 minutes".
+       * sentence such as "The refund window closes in 5 minutes"; %s is
+       * the number, written as the language writes numbers.
        */
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %u minute", "in %u minutes", n),
-                              n);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %s minute", "in %s minutes", n),
+                              count);
     }
 
   if (hours < 24)
     {
       guint n = (guint) hours;
 
+      count = bd_format_count (n);
+
       /* Translators: how long until a deadline, rounded up, placed in a
-       * sentence such as "The refund window closes in 5 hours".
+       * sentence such as "The refund window closes in 5 hours"; %s is the
+       * number.
        */
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %u hour", "in %u hours", n), n);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %s hour", "in %s hours", n),
+                              count);
     }
 
   days = (guint) MIN (seconds / 86400 + (seconds % 86400 != 0), G_MAXUINT);
+  count = bd_format_count (days);
 
   /* Translators: how long until a deadline, rounded up to whole days, placed
-   * in a sentence such as "The refund window closes in 2 days".
+   * in a sentence such as "The refund window closes in 2 days"; %s is the
+   * number.
    */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %u day", "in %u days", days), days);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %s day", "in %s days", days), count);
 }
 
 /**
