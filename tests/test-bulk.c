@@ -372,7 +372,9 @@ action_bar (Fixture *f)
 static char *
 selected_text (guint n)
 {
-  return g_strdup_printf (ngettext ("%u selected", "%u selected", n), n);
+  g_autofree char *count = bd_format_count (n);
+
+  return g_strdup_printf (ngettext ("%s selected", "%s selected", n), count);
 }
 
 static guint
@@ -457,6 +459,7 @@ turn_off_confirmed (Fixture *f,
                     guint    skipped)
 {
   AdwMessageDialog *confirm;
+  g_autofree char *to_send_count = bd_format_count (to_send);
   g_autofree char *change = NULL;
   g_autofree char *expected = NULL;
 
@@ -464,20 +467,21 @@ turn_off_confirmed (Fixture *f,
   confirm = wait_for_dialog ("bulk-confirm");
   g_assert_cmpstr (adw_message_dialog_get_heading (confirm), ==,
                    _("Turn Off Recurring Billing?"));
-  change = g_strdup_printf (ngettext ("Recurring billing will be turned off for %u subscription. "
+  change = g_strdup_printf (ngettext ("Recurring billing will be turned off for %s subscription. "
                                       "It stays active until its term ends, and nothing more "
                                       "is charged for it.",
-                                      "Recurring billing will be turned off for %u "
+                                      "Recurring billing will be turned off for %s "
                                       "subscriptions. Each stays active until its term ends, "
                                       "and nothing more is charged for them.", to_send),
-                            to_send);
+                            to_send_count);
   if (skipped > 0)
     {
-      g_autofree char *skip = g_strdup_printf (ngettext ("%u selected subscription can’t be "
+      g_autofree char *skipped_count = bd_format_count (skipped);
+      g_autofree char *skip = g_strdup_printf (ngettext ("%s selected subscription can’t be "
                                                          "changed and is skipped.",
-                                                         "%u selected subscriptions can’t be "
+                                                         "%s selected subscriptions can’t be "
                                                          "changed and are skipped.", skipped),
-                                               skipped);
+                                               skipped_count);
 
       expected = g_strdup_printf (C_("two sentences", "%1$s %2$s"), change, skip);
     }
@@ -519,8 +523,8 @@ static void
 append_skipped (GString    *expected,
                 GListModel *shown)
 {
-  g_autofree char *title = g_strdup_printf (ngettext ("Skipped %u subscription:",
-                                                      "Skipped %u subscriptions:", 5), 5);
+  g_autofree char *title = g_strdup_printf (ngettext ("Skipped %s subscription:",
+                                                      "Skipped %s subscriptions:", 5), "5");
 
   append_section (expected, title);
   for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
@@ -637,18 +641,19 @@ test_summary (Fixture       *f,
       failed += kind == KIND_STALE;
     }
   g_assert_cmpuint (changed, ==, 24);
-  append_section (expected, text = g_strdup_printf (ngettext ("Failed for %u subscription:",
-                                                              "Failed for %u subscriptions:",
-                                                              failed), failed));
+  g_assert_cmpuint (failed, ==, 1);
+  append_section (expected, text = g_strdup_printf (ngettext ("Failed for %s subscription:",
+                                                              "Failed for %s subscriptions:",
+                                                              failed), "1"));
   g_clear_pointer (&text, g_free);
   append_line (expected, bd_subscription_get_product_name (stale),
                _("Someone else changed this subscription. It has been reloaded."));
 
   g_assert_cmpuint (skipped, ==, 5);
   append_skipped (expected, shown);
-  append_section (done, text = g_strdup_printf (ngettext ("Turned off for %u subscription:",
-                                                              "Turned off for %u subscriptions:",
-                                                              changed), changed));
+  append_section (done, text = g_strdup_printf (ngettext ("Turned off for %s subscription:",
+                                                              "Turned off for %s subscriptions:",
+                                                              changed), "24"));
   g_clear_pointer (&text, g_free);
   for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
     {
@@ -660,9 +665,9 @@ test_summary (Fixture       *f,
     }
   append_section (expected, done->str);
 
-  heading = g_strdup_printf (ngettext ("Recurring Billing Turned Off for %u Subscription",
-                                       "Recurring Billing Turned Off for %u Subscriptions",
-                                       changed), changed);
+  heading = g_strdup_printf (ngettext ("Recurring Billing Turned Off for %s Subscription",
+                                       "Recurring Billing Turned Off for %s Subscriptions",
+                                       changed), "24");
   g_assert_cmpstr (adw_message_dialog_get_heading (summary), ==, heading);
   g_assert_cmpstr (summary_text (summary), ==, expected->str);
   if (in_danish ())
@@ -729,8 +734,8 @@ test_cancel (Fixture       *f,
 
   g_assert_true (bd_test_wait_until (two_held, f, WAIT_MS));
   g_assert_true (bd_products_page_is_busy (f->page));
-  title = g_strdup_printf (ngettext ("Turning off recurring billing: %1$u of %2$u",
-                                     "Turning off recurring billing: %1$u of %2$u", 25), 0, 25);
+  title = g_strdup_printf (ngettext ("Turning off recurring billing: %1$s of %2$s",
+                                     "Turning off recurring billing: %1$s of %2$s", 25), "0", "25");
   bd_test_assert_shows (f->page, title);
   g_clear_pointer (&title, g_free);
 
@@ -746,11 +751,11 @@ test_cancel (Fixture       *f,
   g_assert_cmpuint (f->n_answered, ==, f->n_received);
 
   append_skipped (expected, shown);
-  append_section (expected, title = g_strdup_printf (ngettext ("Not sent for %u subscription, "
+  append_section (expected, title = g_strdup_printf (ngettext ("Not sent for %s subscription, "
                                                                "as the run was cancelled:",
-                                                               "Not sent for %u subscriptions, "
+                                                               "Not sent for %s subscriptions, "
                                                                "as the run was cancelled:", 21),
-                                                     21));
+                                                     "21"));
   g_clear_pointer (&title, g_free);
   for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
     {
@@ -759,9 +764,9 @@ test_cancel (Fixture       *f,
       if (can_change (kind_of (number_of (subscription))) && sent++ >= 4)
         append_line (expected, bd_subscription_get_product_name (subscription), NULL);
     }
-  append_section (expected, title = g_strdup_printf (ngettext ("Turned off for %u subscription:",
-                                                               "Turned off for %u subscriptions:",
-                                                               4), 4));
+  append_section (expected, title = g_strdup_printf (ngettext ("Turned off for %s subscription:",
+                                                               "Turned off for %s subscriptions:",
+                                                               4), "4"));
   g_clear_pointer (&title, g_free);
   sent = 0;
   for (guint i = 0; i < g_list_model_get_n_items (shown) && sent < 4; i++)
@@ -813,19 +818,19 @@ test_unknown (Fixture       *f,
   turn_off_confirmed (f, 5, 0);
   summary = wait_for_dialog ("bulk-summary");
 
-  append_section (expected, title = g_strdup_printf (ngettext ("Result not known for %u "
+  append_section (expected, title = g_strdup_printf (ngettext ("Result not known for %s "
                                                                "subscription — check it before "
                                                                "trying again:",
-                                                               "Result not known for %u "
+                                                               "Result not known for %s "
                                                                "subscriptions — check them before "
-                                                               "trying again:", 1), 1));
+                                                               "trying again:", 1), "1"));
   g_clear_pointer (&title, g_free);
   name = product_name (3);
   append_line (expected, name,
                _("The billing service had a problem, so the result is not known yet."));
-  append_section (expected, title = g_strdup_printf (ngettext ("Turned off for %u subscription:",
-                                                               "Turned off for %u subscriptions:",
-                                                               4), 4));
+  append_section (expected, title = g_strdup_printf (ngettext ("Turned off for %s subscription:",
+                                                               "Turned off for %s subscriptions:",
+                                                               4), "4"));
   g_clear_pointer (&title, g_free);
   for (guint n = 1; n <= 6; n++)
     {
@@ -862,8 +867,8 @@ test_reader (Fixture       *f,
 
   g_assert_cmpstr (adw_message_dialog_get_heading (summary), ==,
                    _("Recurring Billing Not Turned Off"));
-  title = g_strdup_printf (ngettext ("Skipped %u subscription:", "Skipped %u subscriptions:",
-                                     N_SUBSCRIPTIONS), N_SUBSCRIPTIONS);
+  title = g_strdup_printf (ngettext ("Skipped %s subscription:", "Skipped %s subscriptions:",
+                                     N_SUBSCRIPTIONS), "30");
   g_assert_true (g_str_has_prefix (summary_text (summary), title));
   bd_test_assert_shows (summary, _("Only Global admins and Billing admins can make changes"));
   g_assert_cmpuint (f->n_received, ==, 0);

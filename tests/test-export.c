@@ -106,7 +106,9 @@ in_danish (void)
 static char *
 done_message (guint n)
 {
-  return g_strdup_printf (ngettext ("Exported %u product", "Exported %u products", n), n);
+  g_autofree char *count = bd_format_count (n);
+
+  return g_strdup_printf (ngettext ("Exported %s product", "Exported %s products", n), count);
 }
 
 /* The names in @dir, sorted, joined by '|'. */

@@ -881,8 +881,8 @@ test_options_stall_close (Fixture       *f,
   /* Another subscription, answered: only it is shown. */
   open_pane (f, "s2");
   g_assert_true (bd_cancel_pane_get_subscription (f->pane) == find_subscription (f, "s2"));
-  subtitle = g_strdup_printf (ngettext ("%1$s – %2$u license", "%1$s – %2$u licenses", 5),
-                              "Microsoft 365 Business Premium", 5);
+  subtitle = g_strdup_printf (ngettext ("%1$s – %2$s license", "%1$s – %2$s licenses", 5),
+                              "Microsoft 365 Business Premium", "5");
   bd_test_assert_shows (f->pane, subtitle);
   g_assert_cmpuint (f->faults->n_faulted, ==, 1);
 }

@@ -16,7 +16,9 @@
 
 /* The strings are ICU 72's (CLDR 42), byte for byte: ICU puts a no-break
  * space (U+00A0) between amount and currency, and English puts a narrow
- * no-break space (U+202F) before AM/PM.
+ * no-break space (U+202F) before AM/PM; French groups digits with a narrow
+ * no-break space, Swedish, Norwegian, Finnish and Polish with a no-break
+ * space.
  */
 #define NBSP "\u00a0"
 #define NNBSP "\u202f"
@@ -74,6 +76,73 @@ static const MoneyCase money_cases[] = {
   { "en largest", "en", G_MAXINT64, "DKK", "DKK" NBSP "92,233,720,368,547,758.07" },
   { "en smallest", "en", G_MININT64, "DKK", "-DKK" NBSP "92,233,720,368,547,758.08" },
 };
+
+typedef struct
+{
+  const char *description;
+  const char *language;
+  guint n;
+  const char *expected;
+} CountCase;
+
+static const CountCase count_cases[] = {
+  { "en zero", "en", 0, "0" },
+  { "en one", "en", 1, "1" },
+  { "en below a thousand", "en", 999, "999" },
+  { "en a thousand", "en", 1000, "1,000" },
+  { "en footer", "en", 100000, "100,000" },
+  { "en largest", "en", G_MAXUINT, "4,294,967,295" },
+  { "da footer", "da", 100000, "100.000" },
+  { "da a thousand", "da", 1000, "1.000" },
+  { "da largest", "da", G_MAXUINT, "4.294.967.295" },
+  { "de footer", "de", 100000, "100.000" },
+  { "fr footer", "fr", 100000, "100" NNBSP "000" },
+  { "sv footer", "sv", 100000, "100" NBSP "000" },
+  { "nb footer", "nb", 100000, "100" NBSP "000" },
+  { "fi footer", "fi", 100000, "100" NBSP "000" },
+  { "nl footer", "nl", 100000, "100.000" },
+  /* CLDR groups Spanish and Polish from five digits on */
+  { "es footer", "es", 100000, "100.000" },
+  { "es a thousand", "es", 1000, "1000" },
+  { "pl footer", "pl", 100000, "100" NBSP "000" },
+  { "pl a thousand", "pl", 1000, "1000" },
+  /* Arabic-Indic digits and the Arabic thousands separator U+066C */
+  { "ar footer", "ar", 100000, "١٠٠٬٠٠٠" },
+  { "ar seven", "ar", 7, "٧" },
+};
+
+static void
+test_count (gconstpointer data)
+{
+  const CountCase *row = data;
+  g_autofree char *text = NULL;
+
+  bd_format_set_language (row->language);
+  text = bd_format_count (row->n);
+  g_assert_cmpstr (text, ==, row->expected);
+}
+
+/* Money and counts have formats of their own: a count after an amount
+ * (the one format would carry the currency over) and an amount after a
+ * count.
+ */
+static void
+test_count_and_money (void)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *count = NULL;
+  g_autofree char *after = NULL;
+  BdMoney money;
+
+  bd_format_set_language ("da");
+  bd_money_init (&money, 148400, "DKK");
+  before = bd_format_money (&money);
+  count = bd_format_count (1484);
+  after = bd_format_money (&money);
+  g_assert_cmpstr (before, ==, "1.484,00" NBSP "kr.");
+  g_assert_cmpstr (count, ==, "1.484");
+  g_assert_cmpstr (after, ==, before);
+}
 
 static void
 test_money (gconstpointer data)
@@ -189,6 +258,7 @@ test_time_until (gconstpointer data)
   gint64 now = bd_test_time ("2026-11-20T12:01:00Z");
   g_autofree char *text = NULL;
 
+  bd_format_set_language ("en");
   text = bd_format_time_until (now + row->ahead, now);
   g_assert_cmpstr (text, ==, row->expected);
 }
@@ -201,13 +271,15 @@ test_time_until_extremes (void)
   g_autofree char *overflowing = NULL;
   g_autofree char *none = NULL;
 
-  /* 315537897599 s: 3652058.99... days */
+  bd_format_set_language ("en");
+
+  /* 315537897599 s: 3652058.99... days, grouped as counts are */
   widest = bd_format_time_until (BD_TIME_MAX, BD_TIME_MIN);
-  g_assert_cmpstr (widest, ==, "in 3652059 days");
+  g_assert_cmpstr (widest, ==, "in 3,652,059 days");
 
   /* Beyond gint64's differences: no overflow, a count clamped to guint */
   overflowing = bd_format_time_until (G_MAXINT64, G_MININT64);
-  g_assert_cmpstr (overflowing, ==, "in 4294967295 days");
+  g_assert_cmpstr (overflowing, ==, "in 4,294,967,295 days");
 
   none = bd_format_time_until (BD_TIME_NONE, now);
   g_assert_null (none);
@@ -328,6 +400,9 @@ main (int   argc,
 
   bd_test_add_table ("/format/money", money_cases, sizeof (MoneyCase),
                      G_N_ELEMENTS (money_cases), test_money);
+  bd_test_add_table ("/format/count", count_cases, sizeof (CountCase),
+                     G_N_ELEMENTS (count_cases), test_count);
+  g_test_add_func ("/format/count/after-money", test_count_and_money);
   bd_test_add_table ("/format/date", date_cases, sizeof (DateCase),
                      G_N_ELEMENTS (date_cases), test_date);
   g_test_add_func ("/format/date/local-zone", test_date_local_zone);

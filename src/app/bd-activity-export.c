@@ -134,9 +134,12 @@ write_rows (BdCsvWriter *writer,
 static char *
 describe_done (guint n_rows)
 {
-  /* Translators: a toast after an export of Activity */
-  return g_strdup_printf (ngettext ("Exported %u entry", "Exported %u entries", n_rows),
-                          n_rows);
+  g_autofree char *count = bd_format_count (n_rows);
+
+  /* Translators: a toast after an export of Activity; %s is the number
+   * of entries */
+  return g_strdup_printf (ngettext ("Exported %s entry", "Exported %s entries", n_rows),
+                          count);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "bd-activity-filter.h"
+#include "bd-format.h"
 
 /* The model of Activity's filter dropdown, what each item reads and which
  * subscription it stands for. The page owns it and frees it after its
@@ -35,6 +36,7 @@ subscription_label (BdActivityFilter *self,
   const char *name = bd_subscription_get_product_name (subscription);
   GPtrArray *same = g_hash_table_lookup (self->products, name);
   guint quantity = bd_subscription_get_quantity (subscription);
+  g_autofree char *count = NULL;
   g_autofree char *licenses = NULL;
   gboolean tied = FALSE;
 
@@ -45,8 +47,9 @@ subscription_label (BdActivityFilter *self,
     tied |= same->pdata[i] != subscription &&
             bd_subscription_get_quantity (same->pdata[i]) == quantity;
 
-  licenses = g_strdup_printf (ngettext ("%1$s – %2$u license", "%1$s – %2$u licenses", quantity),
-                              name, quantity);
+  count = bd_format_count (quantity);
+  licenses = g_strdup_printf (ngettext ("%1$s – %2$s license", "%1$s – %2$s licenses", quantity),
+                              name, count);
   if (!tied)
     return g_steal_pointer (&licenses);
 

@@ -121,6 +121,18 @@ cancel_detail (BdOperation *operation)
   return g_string_free (text, FALSE);
 }
 
+static char *
+quantity_detail (guint from,
+                 guint to)
+{
+  g_autofree char *from_count = bd_format_count (from);
+  g_autofree char *to_count = bd_format_count (to);
+
+  /* Translators: under an Activity entry, such as "Licenses: 10 → 5";
+   * %1$s and %2$s are the numbers of licenses before and after */
+  return g_strdup_printf (_("Licenses: %1$s → %2$s"), from_count, to_count);
+}
+
 /**
  * bd_activity_text_detail:
  *
@@ -152,9 +164,7 @@ bd_activity_text_detail (BdOperation *operation)
     case BD_ACTION_CHANGE_QUANTITY:
       if (!bd_operation_get_quantity_change (operation, &quantity_from, &quantity_to))
         return NULL;
-      /* Translators: under an Activity entry, such as "Licenses: 10 → 5" */
-      return g_strdup_printf (_("Licenses: %1$u → %2$u"), (guint) quantity_from,
-                              (guint) quantity_to);
+      return quantity_detail ((guint) quantity_from, (guint) quantity_to);
     case BD_ACTION_REACTIVATE:
     case BD_ACTION_DELETE:
       if (!bd_operation_get_status_change (operation, &status_from, &status_to))

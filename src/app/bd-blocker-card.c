@@ -59,6 +59,7 @@ set_sentences (BdBlockerCard            *self,
   g_autofree char *turn_off = NULL;
   g_autofree char *reduce = NULL;
   g_autofree char *term_end = bd_format_date (data->term_end_date);
+  g_autofree char *most = bd_format_count (BD_MAX_LICENSES_TO_CANCEL);
 
   gtk_label_set_label (self->sentence_label, text);
 
@@ -66,15 +67,16 @@ set_sentences (BdBlockerCard            *self,
   if (blocker == BD_BLOCKER_TOO_MANY_LICENSES &&
       data->assigned_licenses > BD_MAX_LICENSES_TO_CANCEL)
     {
+      g_autofree char *count = bd_format_count (data->assigned_licenses);
       g_autofree char *assigned = NULL;
 
-      /* Translators: %u is the number of licenses assigned to users */
-      assigned = g_strdup_printf (ngettext ("%u license is assigned to users. Unassign "
+      /* Translators: %s is the number of licenses assigned to users */
+      assigned = g_strdup_printf (ngettext ("%s license is assigned to users. Unassign "
                                             "licenses first, so that fewer can be kept.",
-                                            "%u licenses are assigned to users. Unassign "
+                                            "%s licenses are assigned to users. Unassign "
                                             "licenses first, so that fewer can be kept.",
                                             data->assigned_licenses),
-                                  data->assigned_licenses);
+                                  count);
       gtk_label_set_label (self->assigned_label, assigned);
       gtk_widget_set_visible (GTK_WIDGET (self->assigned_label), TRUE);
     }
@@ -84,13 +86,13 @@ set_sentences (BdBlockerCard            *self,
                                 "that."), term_end);
   gtk_label_set_label (self->turn_off_label, turn_off);
 
-  /* Translators: %u is 25, the most licenses a subscription without
+  /* Translators: %s is 25, the most licenses a subscription without
    * a billing profile may have to be cancelled */
-  reduce = g_strdup_printf (ngettext ("Remove licenses until %u or fewer are left; then you "
+  reduce = g_strdup_printf (ngettext ("Remove licenses until %s or fewer are left; then you "
                                       "can cancel.",
-                                      "Remove licenses until %u or fewer are left; then you "
+                                      "Remove licenses until %s or fewer are left; then you "
                                       "can cancel.", BD_MAX_LICENSES_TO_CANCEL),
-                            BD_MAX_LICENSES_TO_CANCEL);
+                            most);
   gtk_label_set_label (self->reduce_label, reduce);
 }
 

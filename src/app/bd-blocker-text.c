@@ -277,13 +277,17 @@ bd_blocker_text_for_cancel_pane (const BdSubscriptionData *data,
     }
 
   if (c == CASE_TOO_MANY_LICENSES)
-    /* Translators: %u is the number of licenses the subscription has */
-    return g_strdup_printf (ngettext ("Without a billing profile, only subscriptions with 25 or "
-                                      "fewer licenses can be cancelled. This one has %u.",
-                                      "Without a billing profile, only subscriptions with 25 or "
-                                      "fewer licenses can be cancelled. This one has %u.",
-                                      data->quantity),
-                            data->quantity);
+    {
+      g_autofree char *count = bd_format_count (data->quantity);
+
+      /* Translators: %s is the number of licenses the subscription has */
+      return g_strdup_printf (ngettext ("Without a billing profile, only subscriptions with 25 "
+                                        "or fewer licenses can be cancelled. This one has %s.",
+                                        "Without a billing profile, only subscriptions with 25 "
+                                        "or fewer licenses can be cancelled. This one has %s.",
+                                        data->quantity),
+                              count);
+    }
 
   return g_strdup (sentences[c].pane != NULL ? _(sentences[c].pane) : "");
 }

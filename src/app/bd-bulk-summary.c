@@ -12,6 +12,7 @@
 
 #include "bd-blocker-text.h"
 #include "bd-bulk-summary.h"
+#include "bd-format.h"
 
 /* The lists' order: what needs a look first (failed, not known, skipped,
  * not sent), what was done last: the heading already says how many were
@@ -30,27 +31,29 @@ static char *
 section_title (BdBulkOutcome outcome,
                guint         n)
 {
+  g_autofree char *count = bd_format_count (n);
+
   switch (outcome)
     {
     case BD_BULK_OUTCOME_CHANGED:
-      return g_strdup_printf (ngettext ("Turned off for %u subscription:",
-                                        "Turned off for %u subscriptions:", n), n);
+      return g_strdup_printf (ngettext ("Turned off for %s subscription:",
+                                        "Turned off for %s subscriptions:", n), count);
     case BD_BULK_OUTCOME_SKIPPED:
-      return g_strdup_printf (ngettext ("Skipped %u subscription:",
-                                        "Skipped %u subscriptions:", n), n);
+      return g_strdup_printf (ngettext ("Skipped %s subscription:",
+                                        "Skipped %s subscriptions:", n), count);
     case BD_BULK_OUTCOME_FAILED:
-      return g_strdup_printf (ngettext ("Failed for %u subscription:",
-                                        "Failed for %u subscriptions:", n), n);
+      return g_strdup_printf (ngettext ("Failed for %s subscription:",
+                                        "Failed for %s subscriptions:", n), count);
     case BD_BULK_OUTCOME_UNKNOWN:
-      return g_strdup_printf (ngettext ("Result not known for %u subscription — check it "
+      return g_strdup_printf (ngettext ("Result not known for %s subscription — check it "
                                         "before trying again:",
-                                        "Result not known for %u subscriptions — check them "
-                                        "before trying again:", n), n);
+                                        "Result not known for %s subscriptions — check them "
+                                        "before trying again:", n), count);
     case BD_BULK_OUTCOME_NOT_STARTED:
-      return g_strdup_printf (ngettext ("Not sent for %u subscription, as the run was "
+      return g_strdup_printf (ngettext ("Not sent for %s subscription, as the run was "
                                         "cancelled:",
-                                        "Not sent for %u subscriptions, as the run was "
-                                        "cancelled:", n), n);
+                                        "Not sent for %s subscriptions, as the run was "
+                                        "cancelled:", n), count);
     case BD_BULK_OUTCOME_WAITING:
     case BD_BULK_OUTCOME_SENDING:
     default:
@@ -113,6 +116,7 @@ char *
 bd_bulk_summary_heading (BdBulkRun *run)
 {
   guint changed;
+  g_autofree char *count = NULL;
 
   g_return_val_if_fail (BD_IS_BULK_RUN (run), NULL);
 
@@ -120,9 +124,10 @@ bd_bulk_summary_heading (BdBulkRun *run)
   if (changed == 0)
     return g_strdup (_("Recurring Billing Not Turned Off"));
 
-  return g_strdup_printf (ngettext ("Recurring Billing Turned Off for %u Subscription",
-                                    "Recurring Billing Turned Off for %u Subscriptions",
-                                    changed), changed);
+  count = bd_format_count (changed);
+  return g_strdup_printf (ngettext ("Recurring Billing Turned Off for %s Subscription",
+                                    "Recurring Billing Turned Off for %s Subscriptions",
+                                    changed), count);
 }
 
 /**

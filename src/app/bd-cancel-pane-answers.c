@@ -28,6 +28,42 @@
  * Texts
  */
 
+/**
+ * _bd_cancel_pane_subtitle_text:
+ *
+ * Returns: (transfer full): the pane's subtitle: @subscription's product and
+ *   licenses
+ */
+char *
+_bd_cancel_pane_subtitle_text (BdSubscription *subscription)
+{
+  guint quantity = bd_subscription_get_quantity (subscription);
+  g_autofree char *count = bd_format_count (quantity);
+
+  /* Translators: the pane's subtitle: a product and its number of
+   * licenses, such as "Microsoft 365 Business Premium – 10 licenses" */
+  return g_strdup_printf (ngettext ("%1$s – %2$s license", "%1$s – %2$s licenses", quantity),
+                          bd_subscription_get_product_name (subscription), count);
+}
+
+/**
+ * _bd_cancel_pane_counter_text:
+ * @n_chars: the characters of feedback written
+ *
+ * Returns: (transfer full): the counter under the feedback, such as
+ *   "23 / 2,000"
+ */
+char *
+_bd_cancel_pane_counter_text (guint n_chars)
+{
+  g_autofree char *written = bd_format_count (n_chars);
+  g_autofree char *most = bd_format_count (BD_FEEDBACK_MAX_CHARS);
+
+  /* Translators: the characters of feedback written (%1$s), of at most
+   * %2$s (2000), each written as the language writes numbers */
+  return g_strdup_printf (_("%1$s / %2$s"), written, most);
+}
+
 /* What comes back, and how; a trial has nothing to return. */
 static char *
 refund_text (BdSubscription       *subscription,

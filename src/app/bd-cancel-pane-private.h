@@ -140,7 +140,9 @@ gboolean    _bd_cancel_pane_grab_focus             (GtkWidget         *widget);
 void        _bd_cancel_pane_focus_if_here          (BdCancelPane      *self,
                                                     GtkWidget         *widget);
 
-/* bd-cancel-pane-answers.c: what the answers show */
+/* bd-cancel-pane-answers.c: what the answers show, and the pane's texts */
+char       *_bd_cancel_pane_subtitle_text          (BdSubscription    *subscription);
+char       *_bd_cancel_pane_counter_text           (guint              n_chars);
 void        _bd_cancel_pane_show_answer            (BdCancelPane      *self);
 void        _bd_cancel_pane_show_load_error        (BdCancelPane      *self,
                                                     const char        *message);

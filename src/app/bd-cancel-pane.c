@@ -104,8 +104,7 @@ update_form (BdCancelPane *self)
   BdCancelReason reason = BD_CANCEL_REASON_OTHER;
   const char *save_text;
 
-  /* Translators: characters of feedback written, of at most 2000 */
-  counter = g_strdup_printf (_("%u / 2000"), (guint) n_chars);
+  counter = _bd_cancel_pane_counter_text ((guint) n_chars);
   gtk_label_set_label (self->counter_label, counter);
   if (too_long)
     gtk_widget_add_css_class (GTK_WIDGET (self->counter_label), "error");
@@ -250,17 +249,11 @@ static void
 update_title (BdCancelPane *self)
 {
   g_autofree char *subtitle = NULL;
-  guint quantity;
 
   if (self->subscription == NULL)
     return;
 
-  quantity = bd_subscription_get_quantity (self->subscription);
-  /* Translators: the pane's subtitle: a product and its number of
-   * licenses, such as "Microsoft 365 Business Premium – 10 licenses" */
-  subtitle = g_strdup_printf (ngettext ("%1$s – %2$u license", "%1$s – %2$u licenses",
-                                        quantity),
-                              bd_subscription_get_product_name (self->subscription), quantity);
+  subtitle = _bd_cancel_pane_subtitle_text (self->subscription);
   gtk_label_set_label (self->subtitle_label, subtitle);
 }
 

@@ -31,7 +31,8 @@ static const char *interface_language;
  * on first use and kept for the life of the process. Keyed by the interned
  * language's pointer: UNumberFormat * or UDateFormat *.
  */
-static GHashTable *number_formats;
+static GHashTable *currency_formats;
+static GHashTable *count_formats;
 static GHashTable *date_formats;
 static GHashTable *date_time_formats;
 
@@ -122,31 +123,73 @@ to_icu_locale (const char *language,
     g_strlcpy (locale, language, ULOC_FULLNAME_CAPACITY);
 }
 
+/* ICU's format for @language in @style: UNUM_CURRENCY for money, or
+ * UNUM_DECIMAL for counts (grouped as the language groups: "100.000" in
+ * Danish).
+ */
 static UNumberFormat *
-get_number_format (const char *language)
+get_number_format (const char        *language,
+                   UNumberFormatStyle style)
 {
+  GHashTable **formats = style == UNUM_CURRENCY ? &currency_formats : &count_formats;
   UNumberFormat *format;
   UErrorCode status = U_ZERO_ERROR;
   char locale[ULOC_FULLNAME_CAPACITY];
 
-  if (number_formats == NULL)
-    number_formats = g_hash_table_new (NULL, NULL);
+  g_assert (style == UNUM_CURRENCY || style == UNUM_DECIMAL);
 
-  format = g_hash_table_lookup (number_formats, language);
+  if (*formats == NULL)
+    *formats = g_hash_table_new (NULL, NULL);
+
+  format = g_hash_table_lookup (*formats, language);
   if (format != NULL)
     return format;
 
   to_icu_locale (language, locale);
-  format = unum_open (UNUM_CURRENCY, NULL, 0, locale, NULL, &status);
+  format = unum_open (style, NULL, 0, locale, NULL, &status);
   if (U_FAILURE (status))
     {
-      g_warning ("Could not open ICU's currency format for %s: %s", locale,
-                 u_errorName (status));
+      g_warning ("Could not open ICU's %s format for %s: %s",
+                 style == UNUM_CURRENCY ? "currency" : "decimal", locale, u_errorName (status));
       return NULL;
     }
 
-  g_hash_table_insert (number_formats, (gpointer) language, format);
+  /* CLDR's minimum grouping digits: Spanish and Polish write "1000" but
+   * "10.000"; the old API groups from four digits on unless asked.
+   */
+  if (style == UNUM_DECIMAL)
+    unum_setAttribute (format, UNUM_MINIMUM_GROUPING_DIGITS, UNUM_MINIMUM_GROUPING_DIGITS_AUTO);
+
+  g_hash_table_insert (*formats, (gpointer) language, format);
   return format;
+}
+
+/* @decimal (ICU's decimal number syntax, "690.02") through @format, or NULL
+ * when ICU fails.
+ */
+static char *
+format_decimal (UNumberFormat *format,
+                const char    *decimal)
+{
+  UErrorCode status = U_ZERO_ERROR;
+  UChar buffer[128];
+  g_autofree UChar *heap = NULL;
+  int32_t length;
+
+  length = unum_formatDecimal (format, decimal, -1, buffer, G_N_ELEMENTS (buffer), NULL, &status);
+  if (status == U_BUFFER_OVERFLOW_ERROR)
+    {
+      heap = g_new (UChar, length + 1);
+      status = U_ZERO_ERROR;
+      length = unum_formatDecimal (format, decimal, -1, heap, length + 1, NULL, &status);
+    }
+  if (U_FAILURE (status))
+    {
+      g_warning ("Could not format %s with ICU: %s", decimal, u_errorName (status));
+      return NULL;
+    }
+
+  return uchars_to_utf8 (heap != NULL ? heap : buffer, length);
 }
 
 static UDateFormat *
@@ -260,11 +303,9 @@ bd_format_money (const BdMoney *money)
   UNumberFormat *format;
   UErrorCode status = U_ZERO_ERROR;
   UChar currency[4];
-  UChar buffer[128];
-  g_autofree UChar *heap = NULL;
   g_autofree char *decimal = NULL;
+  char *text = NULL;
   guint digits;
-  int32_t length = 0;
 
   g_return_val_if_fail (money != NULL, NULL);
   g_return_val_if_fail (bd_currency_is_valid (money->currency), NULL);
@@ -274,32 +315,46 @@ bd_format_money (const BdMoney *money)
   digits = bd_format_currency_digits (money->currency);
   decimal = minor_units_to_decimal (money->amount, digits);
 
-  format = get_number_format (bd_format_get_language ());
+  format = get_number_format (bd_format_get_language (), UNUM_CURRENCY);
   if (format == NULL)
     return g_strdup_printf ("%s %s", money->currency, decimal);
 
   /* The shared format takes each amount's currency, and with it the
    * currency's decimals and symbol.
    */
-  status = U_ZERO_ERROR;
   unum_setTextAttribute (format, UNUM_CURRENCY_CODE, currency, 3, &status);
   if (U_SUCCESS (status))
-    length = unum_formatDecimal (format, decimal, -1, buffer, G_N_ELEMENTS (buffer), NULL,
-                                 &status);
-  if (status == U_BUFFER_OVERFLOW_ERROR)
-    {
-      heap = g_new (UChar, length + 1);
-      status = U_ZERO_ERROR;
-      length = unum_formatDecimal (format, decimal, -1, heap, length + 1, NULL, &status);
-    }
-  if (U_FAILURE (status))
-    {
-      g_warning ("Could not format %s %s with ICU: %s", money->currency, decimal,
-                 u_errorName (status));
-      return g_strdup_printf ("%s %s", money->currency, decimal);
-    }
+    text = format_decimal (format, decimal);
+  else
+    g_warning ("Could not set the currency %s in ICU: %s", money->currency, u_errorName (status));
 
-  return uchars_to_utf8 (heap != NULL ? heap : buffer, length);
+  return text != NULL ? text : g_strdup_printf ("%s %s", money->currency, decimal);
+}
+
+/**
+ * bd_format_count:
+ * @n: a count of things, such as products
+ *
+ * Formats @n in the interface language, through ICU, grouped as that
+ * language groups digits: "100,000" in English, "100.000" in Danish and
+ * German, "100 000" in French (with a narrow no-break space), "١٠٠٬٠٠٠" in
+ * Arabic. Put it in a message with %s, and choose the message's plural form
+ * with @n itself. Main thread only, as bd_format_money ().
+ *
+ * Returns: (transfer full): the count as the user reads it
+ */
+char *
+bd_format_count (guint n)
+{
+  UNumberFormat *format = get_number_format (bd_format_get_language (), UNUM_DECIMAL);
+  char decimal[16];
+  char *text = NULL;
+
+  g_snprintf (decimal, sizeof decimal, "%u", n);
+  if (format != NULL)
+    text = format_decimal (format, decimal);
+
+  return text != NULL ? text : g_strdup (decimal);
 }
 
 /**
@@ -341,7 +396,7 @@ bd_format_currency_digits (const char *currency)
 gboolean
 bd_format_uses_decimal_comma (void)
 {
-  UNumberFormat *format = get_number_format (bd_format_get_language ());
+  UNumberFormat *format = get_number_format (bd_format_get_language (), UNUM_CURRENCY);
   UErrorCode status = U_ZERO_ERROR;
   UChar symbol[8];
   int32_t length;
@@ -432,6 +487,7 @@ bd_format_time_until (gint64 time,
   guint64 minutes;
   guint64 hours;
   guint days;
+  g_autofree char *count = NULL;
 
   if (time <= now)
     return NULL;
@@ -445,29 +501,38 @@ bd_format_time_until (gint64 time,
     {
       guint n = (guint) minutes;
 
+      count = bd_format_count (n);
+
       /* Translators: how long until a deadline, rounded up, placed in a
-       * sentence such as "The refund window closes in 5 minutes".
+       * sentence such as "The refund window closes in 5 minutes"; %s is
+       * the number, written as the language writes numbers.
        */
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %u minute", "in %u minutes", n),
-                              n);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %s minute", "in %s minutes", n),
+                              count);
     }
 
   if (hours < 24)
     {
       guint n = (guint) hours;
 
+      count = bd_format_count (n);
+
       /* Translators: how long until a deadline, rounded up, placed in a
-       * sentence such as "The refund window closes in 5 hours".
+       * sentence such as "The refund window closes in 5 hours"; %s is the
+       * number.
        */
-      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %u hour", "in %u hours", n), n);
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %s hour", "in %s hours", n),
+                              count);
     }
 
   days = (guint) MIN (seconds / 86400 + (seconds % 86400 != 0), G_MAXUINT);
+  count = bd_format_count (days);
 
   /* Translators: how long until a deadline, rounded up to whole days, placed
-   * in a sentence such as "The refund window closes in 2 days".
+   * in a sentence such as "The refund window closes in 2 days"; %s is the
+   * number.
    */
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %u day", "in %u days", days), days);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "in %s day", "in %s days", days), count);
 }
 
 /**

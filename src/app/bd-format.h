@@ -10,7 +10,7 @@
 
 G_BEGIN_DECLS
 
-/* Money, dates and "in N days" in the interface language, through ICU:
+/* Money, counts, dates and "in N days" in the interface language, through ICU:
  * the language is the first of g_get_language_names () for which the app
  * has a catalog (or "en"), not ICU's default locale, which ignores
  * LANGUAGE.
@@ -19,6 +19,7 @@ G_BEGIN_DECLS
 const char *bd_format_get_language      (void);
 void        bd_format_set_language      (const char    *language);
 char       *bd_format_money             (const BdMoney *money);
+char       *bd_format_count             (guint          n);
 guint       bd_format_currency_digits   (const char    *currency);
 gboolean    bd_format_uses_decimal_comma (void);
 char       *bd_format_language_name     (void);

@@ -98,26 +98,27 @@ update_notes (BdLicensesDialog *self)
   gboolean unassign = self->suggested_quantity > 0 &&
                       data->assigned_licenses > self->suggested_quantity;
   gboolean minimum = !unassign && data->assigned_licenses > 1;
+  g_autofree char *assigned = bd_format_count (data->assigned_licenses);
 
   if (unassign)
     {
       g_autofree char *text =
-        g_strdup_printf (ngettext ("Unassign licenses first: %u is assigned.",
-                                   "Unassign licenses first: %u are assigned.",
+        g_strdup_printf (ngettext ("Unassign licenses first: %s is assigned.",
+                                   "Unassign licenses first: %s are assigned.",
                                    data->assigned_licenses),
-                         data->assigned_licenses);
+                         assigned);
 
       gtk_label_set_label (self->unassign_label, text);
     }
   else if (minimum)
     {
       g_autofree char *text =
-        g_strdup_printf (ngettext ("The new quantity can’t be fewer than the %u license "
+        g_strdup_printf (ngettext ("The new quantity can’t be fewer than the %s license "
                                    "assigned to users.",
-                                   "The new quantity can’t be fewer than the %u licenses "
+                                   "The new quantity can’t be fewer than the %s licenses "
                                    "assigned to users.",
                                    data->assigned_licenses),
-                         data->assigned_licenses);
+                         assigned);
 
       gtk_label_set_label (self->minimum_label, text);
     }
@@ -160,8 +161,8 @@ bd_licenses_dialog_refresh (BdActionDialog *dialog)
 {
   BdLicensesDialog *self = BD_LICENSES_DIALOG (dialog);
   const BdSubscriptionData *data = bd_action_dialog_get_data (dialog);
-  g_autofree char *total = g_strdup_printf ("%u", data->quantity);
-  g_autofree char *assigned = g_strdup_printf ("%u", data->assigned_licenses);
+  g_autofree char *total = bd_format_count (data->quantity);
+  g_autofree char *assigned = bd_format_count (data->assigned_licenses);
 
   gtk_label_set_label (self->total_label, total);
   gtk_label_set_label (self->assigned_label, assigned);
@@ -215,11 +216,12 @@ static char *
 bd_licenses_dialog_success_message (BdActionDialog *dialog)
 {
   const BdSubscriptionData *data = bd_action_dialog_get_data (dialog);
+  g_autofree char *count = bd_format_count (data->quantity);
 
-  /* Translators: a toast; %1$u is a number of licenses, %2$s a product name */
-  return g_strdup_printf (ngettext ("%2$s now has %1$u license",
-                                    "%2$s now has %1$u licenses", data->quantity),
-                          data->quantity, data->product_name);
+  /* Translators: a toast; %1$s is a number of licenses, %2$s a product name */
+  return g_strdup_printf (ngettext ("%2$s now has %1$s license",
+                                    "%2$s now has %1$s licenses", data->quantity),
+                          count, data->product_name);
 }
 
 /*

@@ -76,6 +76,8 @@ static void
 update (BdProductRow *self)
 {
   const BdSubscriptionData *data;
+  g_autofree char *assigned = NULL;
+  g_autofree char *quantity = NULL;
   g_autofree char *licenses = NULL;
   g_autofree char *lifecycle = NULL;
   g_autofree char *details = NULL;
@@ -92,10 +94,12 @@ update (BdProductRow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   data->product_name, -1);
 
-  /* Translators: licenses assigned of licenses purchased */
-  licenses = g_strdup_printf (ngettext ("%1$u of %2$u license", "%1$u of %2$u licenses",
+  assigned = bd_format_count (data->assigned_licenses);
+  quantity = bd_format_count (data->quantity);
+  /* Translators: licenses assigned (%1$s) of licenses purchased (%2$s) */
+  licenses = g_strdup_printf (ngettext ("%1$s of %2$s license", "%1$s of %2$s licenses",
                                         data->quantity),
-                              data->assigned_licenses, data->quantity);
+                              assigned, quantity);
   gtk_label_set_label (self->licenses_label, licenses);
 
   gtk_label_set_label (self->status_label, bd_format_status (data->status));

@@ -60,9 +60,12 @@ write_rows (BdCsvWriter *writer,
 static char *
 describe_done (guint n_rows)
 {
-  /* Translators: a toast after an export of Your Products */
-  return g_strdup_printf (ngettext ("Exported %u product", "Exported %u products", n_rows),
-                          n_rows);
+  g_autofree char *count = bd_format_count (n_rows);
+
+  /* Translators: a toast after an export of Your Products; %s is the
+   * number of products */
+  return g_strdup_printf (ngettext ("Exported %s product", "Exported %s products", n_rows),
+                          count);
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "bd-bulk-summary.h"
+#include "bd-format.h"
 #include "bd-product-row.h"
 #include "bd-products-page-private.h"
 
@@ -83,16 +84,23 @@ _bd_products_page_update_selection (BdProductsPage *self)
   if (running)
     {
       guint total = bd_bulk_run_get_n_to_send (self->bulk_run);
+      g_autofree char *answered = bd_format_count (bd_bulk_run_get_n_answered (self->bulk_run));
+      g_autofree char *to_send = bd_format_count (total);
 
       /* Translators: progress of a bulk Turn Off Recurring Billing:
-       * answers received of requests to send */
-      text = g_strdup_printf (ngettext ("Turning off recurring billing: %1$u of %2$u",
-                                        "Turning off recurring billing: %1$u of %2$u", total),
-                              bd_bulk_run_get_n_answered (self->bulk_run), total);
+       * answers received (%1$s) of requests to send (%2$s) */
+      text = g_strdup_printf (ngettext ("Turning off recurring billing: %1$s of %2$s",
+                                        "Turning off recurring billing: %1$s of %2$s", total),
+                              answered, to_send);
     }
   else
-    /* Translators: subscriptions selected in selection mode */
-    text = g_strdup_printf (ngettext ("%u selected", "%u selected", selected), selected);
+    {
+      g_autofree char *count = bd_format_count (selected);
+
+      /* Translators: subscriptions selected in selection mode; %s is
+       * their number */
+      text = g_strdup_printf (ngettext ("%s selected", "%s selected", selected), count);
+    }
 
   gtk_label_set_label (self->selection_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->bulk_spinner), running);
@@ -259,26 +267,28 @@ confirm_run (BdProductsPage *self,
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   guint to_send = bd_bulk_run_get_n_to_send (run);
   guint skipped = bd_bulk_run_get_n_items (run) - to_send;
+  g_autofree char *to_send_count = bd_format_count (to_send);
   g_autofree char *body = NULL;
   g_autofree char *change = NULL;
   GtkWidget *dialog;
 
-  change = g_strdup_printf (ngettext ("Recurring billing will be turned off for %u subscription. "
+  change = g_strdup_printf (ngettext ("Recurring billing will be turned off for %s subscription. "
                                       "It stays active until its term ends, and nothing more "
                                       "is charged for it.",
-                                      "Recurring billing will be turned off for %u "
+                                      "Recurring billing will be turned off for %s "
                                       "subscriptions. Each stays active until its term ends, "
                                       "and nothing more is charged for them.", to_send),
-                            to_send);
+                            to_send_count);
   if (skipped > 0)
     {
+      g_autofree char *skipped_count = bd_format_count (skipped);
       g_autofree char *skip = NULL;
 
-      skip = g_strdup_printf (ngettext ("%u selected subscription can’t be changed and is "
+      skip = g_strdup_printf (ngettext ("%s selected subscription can’t be changed and is "
                                         "skipped.",
-                                        "%u selected subscriptions can’t be changed and are "
+                                        "%s selected subscriptions can’t be changed and are "
                                         "skipped.", skipped),
-                              skipped);
+                              skipped_count);
       /* Translators: two sentences of a confirmation, one after the other */
       body = g_strdup_printf (C_("two sentences", "%1$s %2$s"), change, skip);
     }

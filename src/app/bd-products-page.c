@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "bd-format.h"
 #include "bd-product-row.h"
 #include "bd-products-page-private.h"
 
@@ -73,6 +74,7 @@ _bd_products_page_update_state (BdProductsPage *self)
   guint total = g_list_model_get_n_items (G_LIST_MODEL (self->store));
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
   const char *shown_page = gtk_stack_get_visible_child_name (self->stack);
+  g_autofree char *number = bd_format_count (shown);
   g_autofree char *count = NULL;
   const char *page;
 
@@ -90,7 +92,7 @@ _bd_products_page_update_state (BdProductsPage *self)
 
   gtk_stack_set_visible_child_name (self->stack, page);
 
-  count = g_strdup_printf (ngettext ("%u product", "%u products", shown), shown);
+  count = g_strdup_printf (ngettext ("%s product", "%s products", shown), number);
   gtk_label_set_label (self->count_label, total > 0 ? count : "");
 }
 
