@@ -65,6 +65,36 @@ bd_test_assert_error (GError     *error,
 }
 
 /**
+ * bd_test_for_language:
+ * @language: the interface's language, such as "da"
+ * @table: rows whose first member is a language (const char *)
+ *
+ * The row of @table for @language: what a test writes out word for word in
+ * each language it runs in (tests/meson.build's ui_languages), to prove that
+ * the catalog is loaded. In English, the source strings, %NULL when @table
+ * has no row for it; any other language without a row fails the test, so
+ * one added to ui_languages cannot pass unchecked.
+ */
+gconstpointer
+bd_test_for_language (const char    *language,
+                      gconstpointer  table,
+                      gsize          row_size,
+                      gsize          n_rows)
+{
+  for (gsize i = 0; i < n_rows; i++)
+    {
+      const char *const *row = (const char *const *) ((const char *) table + i * row_size);
+
+      if (g_strcmp0 (*row, language) == 0)
+        return row;
+    }
+
+  if (g_strcmp0 (language, "en") != 0)
+    g_error ("The test has no sentences for the language “%s”", language);
+  return NULL;
+}
+
+/**
  * bd_test_add_row:
  * @paths: the paths taken so far (owned strings), to keep each one unique
  *

@@ -30,6 +30,10 @@ BdSubscriptionData *bd_test_subscription (const char *start,
                                           const char *term_end);
 void                bd_test_assert_error (GError     *error,
                                           const char *path);
+gconstpointer       bd_test_for_language (const char    *language,
+                                          gconstpointer  table,
+                                          gsize          row_size,
+                                          gsize          n_rows);
 void                bd_test_add_row      (GHashTable    *paths,
                                           const char    *prefix,
                                           const char    *name,

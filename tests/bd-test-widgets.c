@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "bd-format.h"
 #include "bd-product-row.h"
 #include "bd-products-page.h"
 #include "bd-test-service.h"
@@ -224,6 +225,24 @@ bd_test_save_screenshot (gpointer    widget,
   path = g_strdup_printf ("%s" G_DIR_SEPARATOR_S "%s.png", dir, name);
   g_assert_true (gdk_texture_save_to_png (texture, path));
   g_test_message ("saved %s", path);
+}
+
+/* NAME-xx, xx the interface's language ("en", "da", ...): a name for each
+ * language's picture beside the others'. */
+char *
+bd_test_name_in_language (const char *name)
+{
+  return g_strdup_printf ("%s-%s", name, bd_format_get_language ());
+}
+
+/* bd_test_save_screenshot () as NAME-xx.png (bd_test_name_in_language ()) */
+void
+bd_test_save_screenshot_in_language (gpointer    widget,
+                                     const char *name)
+{
+  g_autofree char *full = bd_test_name_in_language (name);
+
+  bd_test_save_screenshot (widget, full);
 }
 
 /* The subscription @id in @model (of #BdSubscription), or %NULL; the model

@@ -37,6 +37,9 @@ GtkWidget *bd_test_find_by_action     (gpointer     widget,
 void       bd_test_click              (GtkWidget   *button);
 void       bd_test_save_screenshot    (gpointer     widget,
                                        const char  *name);
+char      *bd_test_name_in_language   (const char  *name);
+void       bd_test_save_screenshot_in_language (gpointer     widget,
+                                                const char  *name);
 BdSubscription *bd_test_find_subscription (GListModel *model,
                                            const char *id);
 GtkWidget *bd_test_find_widget        (gpointer           widget,

@@ -96,24 +96,16 @@ fixture_tear_down (Fixture       *f,
   g_clear_pointer (&f->service, bd_test_service_free);
 }
 
-static gboolean
-in_danish (void)
-{
-  return g_strcmp0 (bd_format_get_language (), "da") == 0;
-}
-
-/* NAME-en.png or NAME-da.png */
+/* NAME-en.png, NAME-da.png, ...: bd_test_save_screenshot_in_language () */
 static void
 screenshot (gpointer    widget,
             const char *name)
 {
-  g_autofree char *full = g_strdup_printf ("%s-%s", name, in_danish () ? "da" : "en");
-
   /* A window grows to new content a moment after it is shown: the picture
    * waits for that (only when pictures are asked for). */
   if (g_getenv ("BD_TEST_SCREENSHOT_DIR") != NULL)
     bd_test_settle (200);
-  bd_test_save_screenshot (widget, full);
+  bd_test_save_screenshot_in_language (widget, name);
 }
 
 static void

@@ -97,10 +97,60 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
 }
 
-static gboolean
-in_danish (void)
+/* What the administrator reads, word for word, in each language: the
+ * format the chooser offers first and the file it writes. The decimal
+ * comma goes with a language whose ICU decimal separator is a comma; Arabic's
+ * is "٫", and its export is the standard CSV (ASCII digits, which
+ * spreadsheets read as numbers), its headers in Arabic. Arabic's toast,
+ * with a count, is left to the catalog comparison, as its digits are the
+ * count's formatting's to choose. */
+typedef struct
 {
-  return g_strcmp0 (bd_format_get_language (), "da") == 0;
+  const char   *language;
+  BdCsvFlavour  flavour;
+  const char   *choice;
+  const char   *choice_label;
+  const char   *products_file;    /* its name before the date */
+  const char   *activity_file;
+  const char   *exported_8;
+  const char   *header;           /* the file begins so, after its BOM */
+  const char   *row_s2;
+  const char   *cannot_write;
+} Words;
+
+static const Words words_by_language[] = {
+  { "en", BD_CSV_FLAVOUR_STANDARD, "standard", "Standard CSV",
+    "Billing Desk products ", "Billing Desk activity ", "Exported 8 products",
+    "Product,Status,Subscription ID,",
+    "\r\n\"'=HYPERLINK(\"\"x\"\")\",Active,s2,5,5,159.00,DKK,"
+    "On,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z\r\n",
+    "Could not export to “products.csv”" },
+  { "da", BD_CSV_FLAVOUR_DECIMAL_COMMA, "decimal-comma", "Til regneark på dansk",
+    "Billing Desk produkter ", "Billing Desk aktivitet ", "Eksporterede 8 produkter",
+    "Produkt;Status;Abonnements-id;",
+    "\r\n\"'=HYPERLINK(\"\"x\"\")\";Aktiv;s2;5;5;159,00;DKK;"
+    "Til;2026-11-01T00:00:00Z;2026-12-01T00:00:00Z\r\n",
+    "Kunne ikke eksportere til »products.csv«" },
+  { "de", BD_CSV_FLAVOUR_DECIMAL_COMMA, "decimal-comma", "Für Tabellenkalkulationen auf Deutsch",
+    "Billing Desk Produkte ", "Billing Desk Aktivität ", "8 Produkte exportiert",
+    "Produkt;Status;Abonnement-ID;",
+    "\r\n\"'=HYPERLINK(\"\"x\"\")\";Aktiv;s2;5;5;159,00;DKK;"
+    "Ein;2026-11-01T00:00:00Z;2026-12-01T00:00:00Z\r\n",
+    "Export nach „products.csv“ nicht möglich" },
+  { "ar", BD_CSV_FLAVOUR_STANDARD, "standard", "CSV قياسي",
+    "منتجات Billing Desk ", "نشاط Billing Desk ", NULL,
+    "المنتج,الحالة,معرّف الاشتراك,",
+    "\r\n\"'=HYPERLINK(\"\"x\"\")\",نشط,s2,5,5,159.00,DKK,"
+    "تشغيل,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z\r\n",
+    "تعذّر التصدير إلى ”products.csv“" },
+};
+
+/* The row for the interface's language. */
+static const Words *
+words (void)
+{
+  return bd_test_for_language (bd_format_get_language (), words_by_language, sizeof (Words),
+                               G_N_ELEMENTS (words_by_language));
 }
 
 static char *
@@ -325,15 +375,10 @@ test_chooser (Fixture       *f,
 
   g_assert_cmpstr (gtk_window_get_title (dialog), ==, _("Export Your Products"));
   suggested = gtk_file_chooser_get_current_name (chooser);
-  expected_name = g_strdup_printf (in_danish () ? "Billing Desk produkter %s.csv"
-                                                : "Billing Desk products %s.csv", date);
+  expected_name = g_strconcat (words ()->products_file, date, ".csv", NULL);
   g_assert_cmpstr (suggested, ==, expected_name);
-  g_assert_cmpstr (gtk_file_chooser_get_choice (chooser, "format"), ==,
-                   in_danish () ? "decimal-comma" : "standard");
-  if (in_danish ())
-    bd_test_assert_shows (dialog, "Til regneark på dansk");
-  else
-    bd_test_assert_shows (dialog, "Standard CSV");
+  g_assert_cmpstr (gtk_file_chooser_get_choice (chooser, "format"), ==, words ()->choice);
+  bd_test_assert_shows (dialog, words ()->choice_label);
   bd_test_save_screenshot (dialog, "export-dialog");
 
   /* Cancelled, it writes nothing and says nothing. */
@@ -353,31 +398,22 @@ test_whole_list (Fixture       *f,
   g_autofree char *path = g_build_filename (f->dir, "products.csv", NULL);
   g_autofree char *names = NULL;
   g_autofree char *contents = NULL;
+  g_autofree char *header = NULL;
 
-  /* Danish writes decimals with a comma, English with a point. */
-  g_assert_cmpint (bd_export_get_default_flavour (), ==,
-                   in_danish () ? BD_CSV_FLAVOUR_DECIMAL_COMMA : BD_CSV_FLAVOUR_STANDARD);
+  /* Danish and German write decimals with a comma, English with a point. */
+  g_assert_cmpint (bd_export_get_default_flavour (), ==, words ()->flavour);
 
   export_and_compare (f, path, bd_export_get_default_flavour ());
   names = list_dir (f->dir);
   g_assert_cmpstr (names, ==, "products.csv");
 
-  /* What a Danish administrator reads, word for word. */
+  /* What the administrator reads, word for word. */
   g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
-  if (in_danish ())
-    {
-      bd_test_assert_shows (f->window, "Eksporterede 8 produkter");
-      g_assert_true (g_str_has_prefix (contents, "\xef\xbb\xbf" "Produkt;Status;Abonnements-id;"));
-      g_assert_nonnull (strstr (contents, "\r\n\"'=HYPERLINK(\"\"x\"\")\";Aktiv;s2;5;5;159,00;DKK;"
-                                          "Til;2026-11-01T00:00:00Z;2026-12-01T00:00:00Z\r\n"));
-    }
-  else
-    {
-      bd_test_assert_shows (f->window, "Exported 8 products");
-      g_assert_true (g_str_has_prefix (contents, "\xef\xbb\xbf" "Product,Status,Subscription ID,"));
-      g_assert_nonnull (strstr (contents, "\r\n\"'=HYPERLINK(\"\"x\"\")\",Active,s2,5,5,159.00,DKK,"
-                                          "On,2026-11-01T00:00:00Z,2026-12-01T00:00:00Z\r\n"));
-    }
+  if (words ()->exported_8 != NULL)
+    bd_test_assert_shows (f->window, words ()->exported_8);
+  header = g_strconcat ("\xef\xbb\xbf", words ()->header, NULL);
+  g_assert_true (g_str_has_prefix (contents, header));
+  g_assert_nonnull (strstr (contents, words ()->row_s2));
   bd_test_save_screenshot (f->window, "export-toast");
 }
 
@@ -426,8 +462,7 @@ test_cannot_write (Fixture       *f,
   message = g_strdup_printf (_("Could not export to “%1$s”: %2$s"), "products.csv",
                              g_strerror (ENOTDIR));
   bd_test_wait_for_text (f->window, message);
-  if (in_danish ())
-    bd_test_assert_shows (f->window, "Kunne ikke eksportere til »products.csv«");
+  bd_test_assert_shows (f->window, words ()->cannot_write);
   bd_test_save_screenshot (f->window, "export-error-toast");
 
   names = list_dir (f->dir);
@@ -449,10 +484,8 @@ test_suggested_names (void)
   g_autofree char *expected_products = NULL;
   g_autofree char *expected_activity = NULL;
 
-  expected_products = g_strdup_printf (in_danish () ? "Billing Desk produkter %s.csv"
-                                                    : "Billing Desk products %s.csv", date);
-  expected_activity = g_strdup_printf (in_danish () ? "Billing Desk aktivitet %s.csv"
-                                                    : "Billing Desk activity %s.csv", date);
+  expected_products = g_strconcat (words ()->products_file, date, ".csv", NULL);
+  expected_activity = g_strconcat (words ()->activity_file, date, ".csv", NULL);
   g_assert_cmpstr (products, ==, expected_products);
   g_assert_cmpstr (activity, ==, expected_activity);
 }

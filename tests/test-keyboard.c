@@ -56,19 +56,13 @@ typedef void (*Body) (BdWindow *window);
 
 static BdApplication *app;
 
-static gboolean
-in_danish (void)
-{
-  return g_str_has_prefix (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "", "da");
-}
-
 static void
 screenshot (BdWindow   *window,
             const char *name)
 {
-  g_autofree char *file = g_strdup_printf ("keyboard-%s%s", name, in_danish () ? "-da" : "");
+  g_autofree char *file = g_strdup_printf ("keyboard-%s", name);
 
-  bd_test_save_screenshot (window, file);
+  bd_test_save_screenshot_in_language (window, file);
 }
 
 /*

@@ -272,12 +272,6 @@ keys_missing (GHashTable *keys,
   return g_string_free (g_steal_pointer (&missing), FALSE);
 }
 
-static const char *
-language_suffix (void)
-{
-  return g_strcmp0 (bd_format_get_language (), "da") == 0 ? "da" : "en";
-}
-
 static gboolean
 is_mapped (gpointer widget)
 {
@@ -297,7 +291,6 @@ test_shortcuts_window_lists_what_the_app_answers (Fixture       *f,
   g_autoptr(GPtrArray) seen = g_ptr_array_new ();
   g_autofree char *unlisted = NULL;
   g_autofree char *unanswered = NULL;
-  g_autofree char *shot = NULL;
   GtkShortcutsWindow *overlay;
 
   add_application_keys (answered);
@@ -323,8 +316,7 @@ test_shortcuts_window_lists_what_the_app_answers (Fixture       *f,
     g_error ("answered but not in the shortcuts window: [%s]; "
              "in the shortcuts window but answered by nothing: [%s]", unlisted, unanswered);
 
-  shot = g_strdup_printf ("shortcuts-window-%s", language_suffix ());
-  bd_test_save_screenshot (overlay, shot);
+  bd_test_save_screenshot_in_language (overlay, "shortcuts-window");
   gtk_window_close (GTK_WINDOW (overlay));
 }
 
@@ -481,7 +473,6 @@ static void
 test_about (Fixture       *f,
             gconstpointer  data)
 {
-  g_autofree char *shot = NULL;
   const char *credits = _("translator-credits");
   AdwAboutWindow *about;
 
@@ -507,8 +498,7 @@ test_about (Fixture       *f,
     g_assert_cmpstr (adw_about_window_get_translator_credits (about), ==, credits);
 
   g_assert_true (bd_test_wait_until (is_mapped, about, BD_TEST_WIDGET_WAIT_MS));
-  shot = g_strdup_printf ("about-%s", language_suffix ());
-  bd_test_save_screenshot (about, shot);
+  bd_test_save_screenshot_in_language (about, "about");
 
   /* Its Credits page (libadwaita 1.2's own action for its rows). */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (about), "about.subpage", "s",
@@ -516,16 +506,12 @@ test_about (Fixture       *f,
   bd_test_assert_shows (about, _("The Billing Desk authors"));
   if (g_strcmp0 (credits, "translator-credits") != 0)
     bd_test_assert_shows (about, credits);
-  g_free (shot);
-  shot = g_strdup_printf ("about-credits-%s", language_suffix ());
-  bd_test_save_screenshot (about, shot);
+  bd_test_save_screenshot_in_language (about, "about-credits");
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (about), "about.back", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (about), "about.subpage", "s", "legal"));
   bd_test_assert_shows (about, _("© 2026 The Billing Desk authors"));
-  g_free (shot);
-  shot = g_strdup_printf ("about-legal-%s", language_suffix ());
-  bd_test_save_screenshot (about, shot);
+  bd_test_save_screenshot_in_language (about, "about-legal");
   gtk_window_destroy (GTK_WINDOW (about));
 }
 
