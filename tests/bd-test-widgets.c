@@ -372,3 +372,14 @@ bd_test_find_row (gpointer    widget,
 {
   return bd_test_find_widget (widget, is_row_of, id);
 }
+
+/* @n as the interface writes a count (bd_format_count: "2,345", "2.345",
+ * Arabic-Indic digits in Arabic), interned: for the expected text of a
+ * message that takes a count, with no string to free. */
+const char *
+bd_test_count (guint n)
+{
+  g_autofree char *count = bd_format_count (n);
+
+  return g_intern_string (count);
+}

@@ -38,6 +38,7 @@ void       bd_test_click              (GtkWidget   *button);
 void       bd_test_save_screenshot    (gpointer     widget,
                                        const char  *name);
 char      *bd_test_name_in_language   (const char  *name);
+const char *bd_test_count              (guint        n);
 void       bd_test_save_screenshot_in_language (gpointer     widget,
                                                 const char  *name);
 BdSubscription *bd_test_find_subscription (GListModel *model,

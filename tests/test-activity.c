@@ -299,7 +299,8 @@ test_changes (Fixture       *f,
   patch (f, "s3", FALSE, BD_RECURRING_BILLING_ON, 22);
   licenses = g_strdup_printf (_("%1$s changed the licenses of %2$s"), anne,
                               "Microsoft 365 Business Standard");
-  licenses_change = g_strdup_printf (_("Licenses: %1$s → %2$s"), "25", "22");
+  licenses_change = g_strdup_printf (_("Licenses: %1$s → %2$s"),
+                                     bd_test_count (25), bd_test_count (22));
   wait_for_rows (f, 3);
   assert_entry (f, 0, licenses, licenses_change);
 
@@ -717,7 +718,8 @@ test_export (Fixture       *f,
 
   /* As the chooser's answer would. */
   bd_activity_export_to_file (f->page, file, flavour);
-  toast = g_strdup_printf (ngettext ("Exported %s entry", "Exported %s entries", 2), "2");
+  toast = g_strdup_printf (ngettext ("Exported %s entry", "Exported %s entries", 2),
+                           bd_test_count (2));
   bd_test_wait_for_text (f->window, toast);
 
   rows = read_back (path);
@@ -836,7 +838,7 @@ test_export_all (Fixture       *f,
   assert_exporting (f, TRUE);
   bd_test_save_screenshot (f->window, "activity-exporting");
   toast = g_strdup_printf (ngettext ("Exported %s entry", "Exported %s entries", N_CHANGES),
-                           "250");
+                           bd_test_count (250));
   bd_test_wait_for_text (f->window, toast);
   bd_test_save_screenshot (f->window, "activity-exported");
   assert_exporting (f, FALSE);

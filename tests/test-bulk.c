@@ -549,7 +549,8 @@ append_skipped (GString    *expected,
                 GListModel *shown)
 {
   g_autofree char *title = g_strdup_printf (ngettext ("Skipped %s subscription:",
-                                                      "Skipped %s subscriptions:", 5), "5");
+                                                      "Skipped %s subscriptions:", 5),
+                                                      bd_test_count (5));
 
   append_section (expected, title);
   for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
@@ -669,7 +670,7 @@ test_summary (Fixture       *f,
   g_assert_cmpuint (failed, ==, 1);
   append_section (expected, text = g_strdup_printf (ngettext ("Failed for %s subscription:",
                                                               "Failed for %s subscriptions:",
-                                                              failed), "1"));
+                                                              failed), bd_test_count (1)));
   g_clear_pointer (&text, g_free);
   append_line (expected, bd_subscription_get_product_name (stale),
                _("Someone else changed this subscription. It has been reloaded."));
@@ -678,7 +679,7 @@ test_summary (Fixture       *f,
   append_skipped (expected, shown);
   append_section (done, text = g_strdup_printf (ngettext ("Turned off for %s subscription:",
                                                               "Turned off for %s subscriptions:",
-                                                              changed), "24"));
+                                                              changed), bd_test_count (24)));
   g_clear_pointer (&text, g_free);
   for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
     {
@@ -692,7 +693,7 @@ test_summary (Fixture       *f,
 
   heading = g_strdup_printf (ngettext ("Recurring Billing Turned Off for %s Subscription",
                                        "Recurring Billing Turned Off for %s Subscriptions",
-                                       changed), "24");
+                                       changed), bd_test_count (24));
   g_assert_cmpstr (adw_message_dialog_get_heading (summary), ==, heading);
   g_assert_cmpstr (summary_text (summary), ==, expected->str);
   if (words () != NULL)
@@ -760,7 +761,8 @@ test_cancel (Fixture       *f,
   g_assert_true (bd_test_wait_until (two_held, f, WAIT_MS));
   g_assert_true (bd_products_page_is_busy (f->page));
   title = g_strdup_printf (ngettext ("Turning off recurring billing: %1$s of %2$s",
-                                     "Turning off recurring billing: %1$s of %2$s", 25), "0", "25");
+                                     "Turning off recurring billing: %1$s of %2$s", 25),
+                                     bd_test_count (0), bd_test_count (25));
   bd_test_assert_shows (f->page, title);
   g_clear_pointer (&title, g_free);
 
@@ -780,7 +782,7 @@ test_cancel (Fixture       *f,
                                                                "as the run was cancelled:",
                                                                "Not sent for %s subscriptions, "
                                                                "as the run was cancelled:", 21),
-                                                     "21"));
+                                                     bd_test_count (21)));
   g_clear_pointer (&title, g_free);
   for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
     {
@@ -791,7 +793,7 @@ test_cancel (Fixture       *f,
     }
   append_section (expected, title = g_strdup_printf (ngettext ("Turned off for %s subscription:",
                                                                "Turned off for %s subscriptions:",
-                                                               4), "4"));
+                                                               4), bd_test_count (4)));
   g_clear_pointer (&title, g_free);
   sent = 0;
   for (guint i = 0; i < g_list_model_get_n_items (shown) && sent < 4; i++)
@@ -848,14 +850,15 @@ test_unknown (Fixture       *f,
                                                                "trying again:",
                                                                "Result not known for %s "
                                                                "subscriptions — check them before "
-                                                               "trying again:", 1), "1"));
+                                                               "trying again:", 1),
+                                                               bd_test_count (1)));
   g_clear_pointer (&title, g_free);
   name = product_name (3);
   append_line (expected, name,
                _("The billing service had a problem, so the result is not known yet."));
   append_section (expected, title = g_strdup_printf (ngettext ("Turned off for %s subscription:",
                                                                "Turned off for %s subscriptions:",
-                                                               4), "4"));
+                                                               4), bd_test_count (4)));
   g_clear_pointer (&title, g_free);
   for (guint n = 1; n <= 6; n++)
     {
@@ -893,7 +896,7 @@ test_reader (Fixture       *f,
   g_assert_cmpstr (adw_message_dialog_get_heading (summary), ==,
                    _("Recurring Billing Not Turned Off"));
   title = g_strdup_printf (ngettext ("Skipped %s subscription:", "Skipped %s subscriptions:",
-                                     N_SUBSCRIPTIONS), "30");
+                                     N_SUBSCRIPTIONS), bd_test_count (30));
   g_assert_true (g_str_has_prefix (summary_text (summary), title));
   bd_test_assert_shows (summary, _("Only Global admins and Billing admins can make changes"));
   g_assert_cmpuint (f->n_received, ==, 0);

@@ -913,7 +913,7 @@ test_options_stall_close (Fixture       *f,
   open_pane (f, "s2");
   g_assert_true (bd_cancel_pane_get_subscription (f->pane) == find_subscription (f, "s2"));
   subtitle = g_strdup_printf (ngettext ("%1$s – %2$s license", "%1$s – %2$s licenses", 5),
-                              "Microsoft 365 Business Premium", "5");
+                              "Microsoft 365 Business Premium", bd_test_count (5));
   bd_test_assert_shows (f->pane, subtitle);
   g_assert_cmpuint (f->faults->n_faulted, ==, 1);
 }
