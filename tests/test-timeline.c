@@ -233,7 +233,7 @@ static const Words words_by_language[] = {
             "Refund window ended", "انتهت فترة الاسترداد",
             "Term ends", "تنتهي الفترة",
             "Data deletable", "البيانات قابلة للحذف",
-            "Data deleted", "حذف البيانات" } },
+            "Data deleted", "تُحذف البيانات" } },
 };
 
 /* @mark's label is @msgid from the catalog, and in a language of

@@ -211,6 +211,7 @@ test_loads (Fixture       *f,
   g_autofree char *renewal_date = NULL;
   g_autofree char *in_5_days = NULL;
   g_autofree char *window = NULL;
+  g_autofree char *shot = NULL;
   AdwWindowTitle *title = find_window_title (GTK_WIDGET (f->window));
 
   g_assert_cmpstr (adw_window_title_get_title (title), ==, _("Your Products"));
@@ -245,6 +246,25 @@ test_loads (Fixture       *f,
 
   s8 = row_text (f, "s8");
   assert_contains (s8, _("Reseller"));
+
+  /* To look at in each language (BD_TEST_SCREENSHOT_DIR): the rows as read,
+   * and the end of the list, where the expired and disabled ones are. */
+  shot = g_strdup_printf ("your-products-%s", bd_format_get_language ());
+  bd_test_save_screenshot (f->window, shot);
+  if (g_getenv ("BD_TEST_SCREENSHOT_DIR") != NULL)
+    {
+      /* The list the rows are in (the page has others, hidden). */
+      GtkWidget *list = gtk_widget_get_ancestor (GTK_WIDGET (find_row (GTK_WIDGET (f->window),
+                                                                      find_subscription (f, "s1"))),
+                                                 GTK_TYPE_LIST_VIEW);
+      guint n = g_list_model_get_n_items (bd_products_page_get_shown (f->page));
+
+      /* GTK 4.8 has no gtk_list_view_scroll_to (); its list action does it. */
+      g_assert_true (gtk_widget_activate_action (list, "list.scroll-to-item", "u", n - 1));
+      g_free (shot);
+      shot = g_strdup_printf ("your-products-end-%s", bd_format_get_language ());
+      bd_test_save_screenshot (f->window, shot);
+    }
 
   /* What the administrator reads, word for word. */
   if (words () != NULL)
@@ -335,11 +355,15 @@ test_row_menu_opens_pane (Fixture       *f,
   AdwFlap *flap = ADW_FLAP (find_widget_of_type (GTK_WIDGET (f->window), ADW_TYPE_FLAP));
   BdCancelPane *pane = BD_CANCEL_PANE (find_widget_of_type (GTK_WIDGET (f->window),
                                                             BD_TYPE_CANCEL_PANE));
+  g_autofree char *shot = NULL;
 
   g_assert_false (adw_flap_get_reveal_flap (flap));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.cancel", NULL));
   g_assert_true (adw_flap_get_reveal_flap (flap));
   g_assert_true (bd_cancel_pane_get_subscription (pane) == s1);
+  /* The pane beside the list, to compare their words (BD_TEST_SCREENSHOT_DIR). */
+  shot = g_strdup_printf ("products-with-pane-%s", bd_format_get_language ());
+  bd_test_save_screenshot (f->window, shot);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pane), "pane.close", NULL));
   g_assert_false (adw_flap_get_reveal_flap (flap));
