@@ -24,6 +24,7 @@
 #include <X11/extensions/XTest.h>
 #include <X11/keysym.h>
 
+#include "bd-application.h"
 #include "bd-bulk-run.h"
 #include "bd-format.h"
 #include "bd-product-row.h"
@@ -1084,6 +1085,7 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  bd_application_set_default_direction ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add ("/bulk/summary", Fixture, NULL, fixture_set_up, test_summary, fixture_tear_down);
