@@ -8,9 +8,12 @@
  * GTK's. Run as rtl-ar (LANGUAGE=ar: right to left), rtl-he
  * (LANGUAGE=he:da, Hebrew, which GTK has and the app has not, then Danish:
  * a Danish window, left to right, though GTK's own catalog says right to
- * left) and rtl (English). BD_TEST_DIRECTION says
- * which direction the window must have, BD_TEST_GTK_DIRECTION which one
- * gtk_init () took from GTK's catalog ("rtl" or "ltr").
+ * left) and rtl (English). BD_TEST_DIRECTION says which direction the
+ * window must have, BD_TEST_GTK_DIRECTION which one gtk_init () took from
+ * GTK's catalog ("rtl" or "ltr"). Each case checks where something sits:
+ * a row's menu button, Activity's back button and its arrow, the Cancel
+ * Subscription pane; with BD_TEST_SCREENSHOT_DIR set it saves
+ * rtl-products-, rtl-activity- and rtl-cancel-pane-LANGUAGE.
  */
 
 #include "config.h"
@@ -22,6 +25,7 @@
 
 #include "bd-activity-page.h"
 #include "bd-application.h"
+#include "bd-cancel-pane.h"
 #include "bd-product-row-private.h"
 #include "bd-products-page.h"
 #include "bd-test-service.h"
@@ -198,6 +202,46 @@ test_back_arrow (Fixture       *f,
   save_screenshot (f, "rtl-activity");
 }
 
+static gboolean
+pane_loaded (gpointer data)
+{
+  g_autofree char *what = bd_test_without_mnemonic (_("What happens"));
+
+  return bd_test_widget_shows (data, what);
+}
+
+/* The Cancel Subscription pane slides in at the end side of the list: at
+ * its left in a right-to-left window. */
+static void
+test_pane_side (Fixture       *f,
+                gconstpointer  data)
+{
+  GtkWidget *row = bd_test_find_row (f->window, "s1");
+  GtkWidget *page = bd_window_get_products_page (f->window);
+  GtkWidget *pane;
+  double pane_x, page_x;
+
+  g_assert_nonnull (row);
+  g_assert_true (gtk_widget_activate_action (row, "row.cancel", NULL));
+  pane = bd_test_find_shown_by_type (f->window, BD_TYPE_CANCEL_PANE);
+  g_assert_nonnull (pane);
+  g_assert_true (bd_test_wait_until (pane_loaded, pane, BD_TEST_WIDGET_WAIT_MS));
+
+  /* Laid out at its place (the flap allocates it once revealed). */
+  g_assert_true (bd_test_wait_until (is_laid_out, pane, BD_TEST_WIDGET_WAIT_MS));
+  bd_test_settle (200);
+  pane_x = left_in_window (pane, f->window) + gtk_widget_get_width (pane) / 2.0;
+  page_x = left_in_window (page, f->window) + gtk_widget_get_width (page) / 2.0;
+  g_test_message ("pane's centre at x = %.0f (%d wide), list's at x = %.0f (%d wide)", pane_x,
+                  gtk_widget_get_width (pane), page_x, gtk_widget_get_width (page));
+  if (direction_from_env ("BD_TEST_DIRECTION") == GTK_TEXT_DIR_RTL)
+    g_assert_cmpfloat (pane_x, <, page_x);
+  else
+    g_assert_cmpfloat (pane_x, >, page_x);
+
+  save_screenshot (f, "rtl-cancel-pane");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -221,6 +265,8 @@ main (int   argc,
   g_test_add ("/rtl/row-mirrors", Fixture, NULL, fixture_set_up, test_row_mirrors,
               fixture_tear_down);
   g_test_add ("/rtl/back-arrow", Fixture, NULL, fixture_set_up, test_back_arrow,
+              fixture_tear_down);
+  g_test_add ("/rtl/pane-side", Fixture, NULL, fixture_set_up, test_pane_side,
               fixture_tear_down);
 
   status = g_test_run ();
