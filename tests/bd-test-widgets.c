@@ -11,6 +11,7 @@
 
 #include <string.h>
 
+#include "bd-application.h"
 #include "bd-format.h"
 #include "bd-product-row.h"
 #include "bd-products-page.h"
@@ -382,4 +383,26 @@ bd_test_count (guint n)
   g_autofree char *count = bd_format_count (n);
 
   return g_intern_string (count);
+}
+
+/* The real application, registered (its startup run: the accels, the help
+ * overlay, the direction) but never run: a test makes its windows. Not
+ * unique: the test never meets another instance on the bus. Its startup
+ * reads the demo tenant (never started here) from the source tree. */
+BdApplication *
+bd_test_register_application (void)
+{
+  g_autoptr(BdApplication) app = bd_application_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *demo = NULL;
+
+  demo = g_test_build_filename (G_TEST_DIST, "..", "data", "demo-tenant.json", NULL);
+  g_setenv ("BILLING_DESK_DEMO_TENANT", demo, TRUE);
+
+  g_application_set_flags (G_APPLICATION (app),
+                           g_application_get_flags (G_APPLICATION (app)) |
+                           G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&app);
 }

@@ -8,6 +8,7 @@
 
 #include <gtk/gtk.h>
 
+#include "bd-application.h"
 #include "bd-core.h"
 
 G_BEGIN_DECLS
@@ -56,5 +57,6 @@ gboolean   bd_test_action_enabled     (gpointer     widget,
 gboolean   bd_test_page_has_rows      (gpointer     page);
 GtkWidget *bd_test_find_row           (gpointer     widget,
                                        const char  *id);
+BdApplication *bd_test_register_application (void);
 
 G_END_DECLS

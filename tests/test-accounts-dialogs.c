@@ -25,6 +25,7 @@
 #include <gio/gsettingsbackend.h>
 
 #include "bd-add-account-window.h"
+#include "bd-application.h"
 #include "bd-format.h"
 #include "bd-list-cache.h"
 #include "bd-manage-accounts-window.h"
@@ -1158,6 +1159,7 @@ main (int   argc,
   g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  bd_application_set_default_direction ();
   /* As test-action-dialogs.c: no animation, no cursor blink. */
   g_object_set (gtk_settings_get_default (),
                 "gtk-enable-animations", FALSE,

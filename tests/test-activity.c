@@ -22,6 +22,7 @@
 
 #include "bd-activity-export.h"
 #include "bd-activity-page.h"
+#include "bd-application.h"
 #include "bd-export.h"
 #include "bd-format.h"
 #include "bd-product-row.h"
@@ -1031,6 +1032,7 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  bd_application_set_default_direction ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add ("/activity/changes", Fixture, NULL, fixture_set_up, test_changes,

@@ -24,6 +24,7 @@
 #include <X11/extensions/XTest.h>
 #include <X11/keysym.h>
 
+#include "bd-application.h"
 #include "bd-bulk-run.h"
 #include "bd-format.h"
 #include "bd-product-row.h"
@@ -536,7 +537,7 @@ append_line (GString    *text,
 {
   g_string_append_c (text, '\n');
   if (why == NULL)
-    g_string_append_printf (text, "• %s", name);
+    g_string_append_printf (text, _("• %s"), name);
   else
     g_string_append_printf (text, _("• %1$s — %2$s"), name, why);
 }
@@ -915,15 +916,16 @@ click_row (Fixture    *f,
   GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (f->window));
   KeyCode control_key = XKeysymToKeycode (display, XK_Control_L);
   graphene_point_t point;
-  double surface_x, surface_y;
+  double surface_x, surface_y, x;
   int root_x, root_y;
   Window child;
 
   g_assert_nonnull (row);
   /* Near the start of the product's name: text, not the check box or the
-   * menu button. */
+   * menu button; at the right in a right-to-left window. */
+  x = gtk_widget_get_direction (row) == GTK_TEXT_DIR_RTL ? gtk_widget_get_width (row) - 60 : 60;
   g_assert_true (gtk_widget_compute_point (row, GTK_WIDGET (f->window),
-                                           &GRAPHENE_POINT_INIT (60, 8), &point));
+                                           &GRAPHENE_POINT_INIT (x, 8), &point));
   gtk_native_get_surface_transform (GTK_NATIVE (f->window), &surface_x, &surface_y);
   XTranslateCoordinates (display, gdk_x11_surface_get_xid (surface), DefaultRootWindow (display),
                          (int) (point.x + surface_x), (int) (point.y + surface_y),
@@ -1083,6 +1085,7 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  bd_application_set_default_direction ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add ("/bulk/summary", Fixture, NULL, fixture_set_up, test_summary, fixture_tear_down);

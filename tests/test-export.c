@@ -17,6 +17,7 @@
 #include <glib/gstdio.h>
 #include <locale.h>
 
+#include "bd-application.h"
 #include "bd-export.h"
 #include "bd-format.h"
 #include "bd-products-export.h"
@@ -501,6 +502,7 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  bd_application_set_default_direction ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add_func ("/export/suggested-names", test_suggested_names);

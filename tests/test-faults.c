@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "bd-action-dialogs.h"
+#include "bd-application.h"
 #include "bd-cancel-pane.h"
 #include "bd-format.h"
 #include "bd-product-row.h"
@@ -1570,6 +1571,7 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  bd_application_set_default_direction ();
   /* Panes and dialogs appear at once: no frame of an animation depends on
    * how fast this machine draws (AdwFlap 1.2 may allocate a negative width
    * in the middle of one on a slow frame).

@@ -386,6 +386,25 @@ test_language_override (void)
   g_assert_nonnull (bd_format_get_language ());
 }
 
+/* The direction of the interface language, from ICU's data: right to left
+ * for the scripts written so, whatever the form of the language's name. */
+static void
+test_right_to_left (void)
+{
+  static const struct { const char *language; gboolean rtl; } cases[] = {
+    { "ar", TRUE }, { "ar_EG", TRUE }, { "he", TRUE }, { "fa", TRUE }, { "ur", TRUE },
+    { "en", FALSE }, { "da", FALSE }, { "de_AT", FALSE }, { "sr@latin", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].language);
+      bd_format_set_language (cases[i].language);
+      g_assert_cmpint (bd_format_is_right_to_left (), ==, cases[i].rtl);
+    }
+  bd_format_set_language (NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -411,6 +430,7 @@ main (int   argc,
   g_test_add_func ("/format/time-until/extremes", test_time_until_extremes);
   g_test_add_func ("/format/language/lookup", test_language_lookup);
   g_test_add_func ("/format/language/override", test_language_override);
+  g_test_add_func ("/format/language/right-to-left", test_right_to_left);
 
   return g_test_run ();
 }

@@ -770,6 +770,7 @@ fixture_set_up (Fixture       *f,
   /* As the app does at its start (these tests may run first), and as the
    * app's tests set it: no animation, no blinking cursor. */
   adw_init ();
+  bd_application_set_default_direction ();
   g_object_set (gtk_settings_get_default (),
                 "gtk-enable-animations", FALSE,
                 "gtk-cursor-blink", FALSE,

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "bd-action-dialog.h"
+#include "bd-application.h"
 #include "bd-cancel-pane.h"
 #include "bd-format.h"
 #include "bd-list-cache.h"
@@ -879,6 +880,7 @@ main (int   argc,
 
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  bd_application_set_default_direction ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
   g_test_add ("/offline/offline-and-back", Fixture, &admin, fixture_set_up,

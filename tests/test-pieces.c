@@ -17,6 +17,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 
+#include "bd-application.h"
 #include "bd-format.h"
 #include "bd-products-page.h"
 #include "bd-test-service.h"
@@ -259,6 +260,7 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  bd_application_set_default_direction ();
 
   g_test_add ("/pieces/every-row-once", Fixture, NULL, fixture_set_up,
               test_pieces_every_row_once, fixture_tear_down);

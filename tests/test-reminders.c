@@ -58,7 +58,9 @@ static BdApplication *app;
 /* The reminder as the administrator reads it, word for word (from
  * po/xx.po), in English and in each language the test runs in: the product,
  * then these (Arabic's count in Arabic-Indic digits, as bd_format_count
- * writes it). */
+ * writes it). Arabic's begins with a right-to-left mark and isolates the
+ * product's Latin name (U+200F, U+2068…U+2069), so that the line reads
+ * from the right: name_open and name_close. */
 typedef struct
 {
   const char *language;
@@ -66,6 +68,8 @@ typedef struct
   const char *body_start;
   const char *three;
   const char *body_end;
+  const char *name_open;
+  const char *name_close;
 } Words;
 
 static const Words words_by_language[] = {
@@ -73,7 +77,8 @@ static const Words words_by_language[] = {
   { "da", "Refusionsperioden lukker", ": refusionsperioden lukker om ", "3", " timer." },
   { "de", "Rückerstattungsfrist endet", ": Die Rückerstattungsfrist endet in ", "3",
     " Stunden." },
-  { "ar", "فترة الاسترداد تُغلق", ": تُغلق فترة الاسترداد خلال ", "٣", " ساعات." },
+  { "ar", "فترة الاسترداد تُغلق", ": تُغلق فترة الاسترداد خلال ", "٣", " ساعات.",
+    "\u200f\u2068", "\u2069" },
 };
 
 /* The row of the test's language (LANGUAGE). */
@@ -335,11 +340,22 @@ received_both (gpointer data)
   return server.received->len >= 2;
 }
 
+/* The reminder's body up to the end of @product's name. */
+static char *
+body_named (const char *product)
+{
+  const Words *w = words ();
+
+  return g_strconcat (w->name_open != NULL ? w->name_open : "", product,
+                      w->name_close != NULL ? w->name_close : "", NULL);
+}
+
 /* The reminder whose body names @product. */
 static Received *
 received_for (const char *product)
 {
-  g_autofree char *start = g_strconcat (product, ":", NULL);
+  g_autofree char *name = body_named (product);
+  g_autofree char *start = g_strconcat (name, ":", NULL);
 
   for (guint i = 0; i < server.received->len; i++)
     {
@@ -378,7 +394,8 @@ assert_reminders (void)
   for (guint i = 0; i < G_N_ELEMENTS (products); i++)
     {
       Received *received = received_for (products[i]);
-      g_autofree char *start = g_strconcat (products[i], words ()->body_start, NULL);
+      g_autofree char *name = body_named (products[i]);
+      g_autofree char *start = g_strconcat (name, words ()->body_start, NULL);
       g_autofree char *body = g_strconcat (start, words ()->three, words ()->body_end, NULL);
 
       g_assert_cmpstr (received->title, ==, words ()->title);

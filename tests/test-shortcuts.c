@@ -519,8 +519,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *demo = NULL;
   int status;
 
   setlocale (LC_ALL, "");
@@ -534,17 +532,7 @@ main (int   argc,
                 "gtk-cursor-blink", FALSE,
                 NULL);
 
-  /* The startup reads the demo tenant (never started here) from the tree. */
-  demo = g_test_build_filename (G_TEST_DIST, "..", "data", "demo-tenant.json", NULL);
-  g_setenv ("BILLING_DESK_DEMO_TENANT", demo, TRUE);
-
-  /* Not unique: the test never meets another instance on the bus. */
-  app = bd_application_new ();
-  g_application_set_flags (G_APPLICATION (app),
-                           g_application_get_flags (G_APPLICATION (app)) |
-                           G_APPLICATION_NON_UNIQUE);
-  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
-  g_assert_no_error (error);
+  app = bd_test_register_application ();
 
   g_test_add ("/shortcuts/window-lists-what-the-app-answers", Fixture, NULL, fixture_set_up,
               test_shortcuts_window_lists_what_the_app_answers, fixture_tear_down);

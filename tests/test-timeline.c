@@ -20,6 +20,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "bd-application.h"
 #include "bd-cancel-pane.h"
 #include "bd-format.h"
 #include "bd-test-service.h"
@@ -92,7 +93,7 @@ fixture_tear_down (Fixture       *f,
   gtk_window_destroy (f->window);
   g_clear_object (&f->client);
   g_clear_pointer (&f->service, bd_test_service_free);
-  gtk_widget_set_default_direction (GTK_TEXT_DIR_LTR);
+  bd_application_set_default_direction ();
 }
 
 static gboolean
@@ -483,6 +484,7 @@ main (int   argc,
   g_setenv ("GTK_A11Y", "test", TRUE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  bd_application_set_default_direction ();
   g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
 
 #define ADD(path, func) \

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bd-application-private.h"
+#include "bd-format.h"
 #include "bd-preferences-window.h"
 #include "bd-settings.h"
 #include "bd-tls-database.h"
@@ -340,6 +341,10 @@ bd_application_startup (GApplication *application)
 
   G_APPLICATION_CLASS (bd_application_parent_class)->startup (application);
 
+  /* Before any widget is made: gtk_init, just run, took the direction from
+   * GTK's catalog. */
+  bd_application_set_default_direction ();
+
   /* Every window carries the app icon (the resources hold it under this
    * build's id: src/app/meson.build). */
   gtk_window_set_default_icon_name (APPLICATION_ID);
@@ -528,4 +533,25 @@ bd_application_get_reminders (BdApplication *self)
   g_return_val_if_fail (BD_IS_APPLICATION (self), NULL);
 
   return self->reminders;
+}
+
+/**
+ * bd_application_set_default_direction:
+ *
+ * Sets the default direction of widgets made from now on from the language
+ * of the app's own catalog in use (bd_format_is_right_to_left ()), right to
+ * left for Arabic. gtk_init () sets it from GTK's catalog, which under
+ * LANGUAGE=he:da (Hebrew, which GTK has and the app has not, then Danish)
+ * would mirror a Danish interface. (Under LANGUAGE=he alone GLib's
+ * g_dgettext () already keeps GTK's messages, and so its direction, in
+ * English, as the app has no catalog for any of the user's languages.)
+ * Call it after gtk_init () and before any widget is
+ * made: the application's startup does; tests that make widgets without
+ * the application call it themselves.
+ */
+void
+bd_application_set_default_direction (void)
+{
+  gtk_widget_set_default_direction (bd_format_is_right_to_left () ? GTK_TEXT_DIR_RTL
+                                                                   : GTK_TEXT_DIR_LTR);
 }

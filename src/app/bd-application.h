@@ -29,6 +29,7 @@ typedef enum
 } BdApplicationError;
 
 GQuark         bd_application_error_quark       (void);
+void           bd_application_set_default_direction (void);
 BdApplication *bd_application_new               (void);
 GSettings     *bd_application_get_settings      (BdApplication       *self);
 BdAccountList *bd_application_get_accounts      (BdApplication       *self);

@@ -99,8 +99,11 @@ item_line (BdBulkRun     *run,
   else if (error != NULL)
     why = error->message;
 
+  /* Translators: a line of the bulk summary: a product name (in a
+   * right-to-left language, begin with a right-to-left mark, so that the
+   * line, which may start with a Latin name, reads from the right) */
   if (why == NULL)
-    return g_strdup_printf ("• %s", name);
+    return g_strdup_printf (_("• %s"), name);
 
   /* Translators: a line of the bulk summary: a product name, then why it
    * was skipped, failed or has no known result */

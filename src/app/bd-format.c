@@ -289,6 +289,26 @@ bd_format_set_language (const char *language)
 }
 
 /**
+ * bd_format_is_right_to_left:
+ *
+ * Whether the interface language (bd_format_get_language ()) is written
+ * right to left, as ICU's data says (ar, he, fa, ur, ...). The window's
+ * direction follows the app's own catalog, not GTK's: under LANGUAGE=he:da
+ * (Hebrew, which GTK has and the app has not, then Danish) GTK's would
+ * mirror a Danish interface.
+ *
+ * Returns: %TRUE for a right-to-left interface language
+ */
+gboolean
+bd_format_is_right_to_left (void)
+{
+  char locale[ULOC_FULLNAME_CAPACITY];
+
+  to_icu_locale (bd_format_get_language (), locale);
+  return uloc_isRightToLeft (locale);
+}
+
+/**
  * bd_format_money:
  * @money: an amount in minor units and its currency
  *

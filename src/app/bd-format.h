@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 
 const char *bd_format_get_language      (void);
 void        bd_format_set_language      (const char    *language);
+gboolean    bd_format_is_right_to_left  (void);
 char       *bd_format_money             (const BdMoney *money);
 char       *bd_format_count             (guint          n);
 guint       bd_format_currency_digits   (const char    *currency);
