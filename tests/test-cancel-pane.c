@@ -26,6 +26,8 @@
 #include "service-tenant.h"
 
 #define WAIT_MS 15000
+/* The moment s1's refund window closes. */
+#define CLOSED "2026-11-08T00:00:00Z"
 
 #define LINK_ACTIVE_USERS_WORLDWIDE "https://go.microsoft.com/fwlink/p/?linkid=834822"
 #define LINK_ACTIVE_USERS_21VIANET  "https://go.microsoft.com/fwlink/p/?linkid=850628"
@@ -497,17 +499,27 @@ is_loaded (gpointer data)
  * Returns the subscription handed over, which the pane updates in place.
  */
 static BdSubscription *
-open_pane (Fixture    *f,
-           BdClient   *client,
-           const char *id)
+open_pane_at (Fixture    *f,
+              BdClient   *client,
+              const char *id,
+              const char *now)
 {
   BdSubscription *subscription = fetch_subscription (client, id);
 
-  bd_cancel_pane_open (f->pane, client, subscription, BD_CLOUD_WORLDWIDE, bd_test_time (NOW));
+  bd_cancel_pane_open (f->pane, client, subscription, BD_CLOUD_WORLDWIDE, bd_test_time (now));
   g_assert_true (bd_cancel_pane_get_subscription (f->pane) == subscription);
   g_assert_true (bd_test_wait_until (is_loaded, f, WAIT_MS));
 
   return subscription;
+}
+
+/* open_pane_at () with the service's clock at NOW. */
+static BdSubscription *
+open_pane (Fixture    *f,
+           BdClient   *client,
+           const char *id)
+{
+  return open_pane_at (f, client, id, NOW);
 }
 
 static BdClient *
@@ -767,13 +779,18 @@ test_turn_off_recurring_billing (Fixture       *f,
   g_autofree char *stale = NULL;
   g_autoptr(BdSubscription) subscription = NULL;
 
-  bd_test_service_set_now (f->service, "2026-11-08T00:00:00Z");
-  subscription = open_pane (f, client, "s1");
+  /* Just closed; the pane is given the service's clock, as the window
+   * gives it. */
+  bd_test_service_set_now (f->service, CLOSED);
+  subscription = open_pane_at (f, client, "s1", CLOSED);
 
-  closed_on = bd_format_date (bd_test_time ("2026-11-08T00:00:00Z"));
+  closed_on = bd_format_date (bd_test_time (CLOSED));
   sentence = g_strdup_printf (_("The 7-day refund window after the latest renewal closed on %s."),
                               closed_on);
   assert_shows (f, sentence);
+  /* The timeline agrees: its today is that day, the window past. */
+  assert_shows (f, _("Refund window ended"));
+  assert_not_shown (f, _("Refund window ends"));
   g_assert_null (save_button (f));
   g_assert_true (gtk_widget_has_css_class (bd_test_find_by_action (GTK_WIDGET (f->pane),
                                                            "pane.turn-off-recurring-billing"),

@@ -6,8 +6,8 @@
  * The timeline of the Cancel Subscription pane over a real service, under
  * Xvfb: what a screen reader hears of it, whole, for a subscription in its
  * refund window, one past it, a trial and one with recurring billing off;
- * its past marks dim; its labels clear of each other at 360 px; right to
- * left, mirrored.
+ * its past marks dim; its labels clear of each other at 360 px, and
+ * wrapped only between words, long ones too; right to left, mirrored.
  *
  * With BD_TEST_SCREENSHOT_DIR set, it also saves the pane there:
  * timeline-LANG.png, and timeline-rtl.png.
@@ -284,7 +284,35 @@ assert_in_reading_order (BdTimeline *timeline)
     assert_before (timeline, mark - 1, mark);
 }
 
-/* No two labels shown overlap, and each is inside the timeline. */
+/* Each line of @label starts a word: it is wrapped only between words,
+ * never in the middle of one ("Återbetalnings-perioden"). */
+static void
+assert_words_whole (GtkLabel *label)
+{
+  PangoLayout *layout = gtk_label_get_layout (label);
+  const char *text = pango_layout_get_text (layout);
+  const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly (layout, NULL);
+  int text_width;
+
+  for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next)
+    {
+      PangoLayoutLine *line = l->data;
+      glong offset = g_utf8_pointer_to_offset (text, text + pango_layout_line_get_start_index (line));
+
+      if (offset > 0 && !attrs[offset].is_word_start)
+        g_error ("“%s” is wrapped inside a word, before “%s”", text,
+                 text + pango_layout_line_get_start_index (line));
+    }
+
+  /* A word that does not fit is not cut either: it runs out of the label. */
+  pango_layout_get_pixel_size (layout, &text_width, NULL);
+  if (text_width > gtk_widget_get_width (GTK_WIDGET (label)))
+    g_error ("“%s” is %d px wide in a label of %d px", text, text_width,
+             gtk_widget_get_width (GTK_WIDGET (label)));
+}
+
+/* No two labels shown overlap, each is inside the timeline, and none is
+ * wrapped inside a word. */
 static void
 assert_labels_clear (BdTimeline *timeline)
 {
@@ -299,6 +327,7 @@ assert_labels_clear (BdTimeline *timeline)
 
       if (!gtk_widget_get_mapped (box))
         continue;
+      assert_words_whole (_bd_timeline_get_mark_label (timeline, mark));
       g_assert_true (gtk_widget_compute_bounds (box, GTK_WIDGET (timeline), &bounds[n]));
       g_assert_cmpfloat (bounds[n].origin.x, >=, 0);
       g_assert_cmpfloat (bounds[n].origin.x + bounds[n].size.width, <=, width);
@@ -441,6 +470,32 @@ test_rtl (Fixture       *f,
   bd_test_save_screenshot (f->window, "timeline-rtl");
 }
 
+/* A timeline alone in a window @width px wide, with the five marks of
+ * test_in_window (), labelled @labels where given; laid out. */
+static BdTimeline *
+timeline_in_window (int                width,
+                    const char *const *labels)
+{
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  BdTimeline *timeline = bd_timeline_new ();
+
+  gtk_window_set_decorated (window, FALSE);
+  gtk_window_set_default_size (window, width, 200);
+  gtk_window_set_child (window, GTK_WIDGET (timeline));
+  bd_timeline_set_dates (timeline, bd_test_time (NOW), bd_test_time ("2026-11-08T00:00:00Z"),
+                         bd_test_time ("2026-12-01T00:00:00Z"),
+                         bd_test_time ("2026-12-03T00:00:00Z"),
+                         bd_test_time ("2027-05-02T00:00:00Z"));
+  for (guint mark = 0; labels != NULL && mark < BD_TIMELINE_N_MARKS; mark++)
+    gtk_label_set_label (_bd_timeline_get_mark_label (timeline, mark), labels[mark]);
+  gtk_window_present (window);
+  g_assert_true (bd_test_wait_until (is_laid_out, timeline, WAIT_MS));
+
+  g_test_message ("%d px: the timeline is %d px wide", width,
+                  gtk_widget_get_width (GTK_WIDGET (timeline)));
+  return timeline;
+}
+
 /* Alone, in windows from 240 px to 960 px wide: the five marks' labels
  * never touch, whether side by side, above and below the line or
  * wrapped. */
@@ -449,24 +504,36 @@ test_widths (void)
 {
   for (int width = 240; width <= 960; width += 40)
     {
-      GtkWindow *window = GTK_WINDOW (gtk_window_new ());
-      BdTimeline *timeline = bd_timeline_new ();
+      BdTimeline *timeline = timeline_in_window (width, NULL);
 
-      gtk_window_set_decorated (window, FALSE);
-      gtk_window_set_default_size (window, width, 200);
-      gtk_window_set_child (window, GTK_WIDGET (timeline));
-      bd_timeline_set_dates (timeline, bd_test_time (NOW), bd_test_time ("2026-11-08T00:00:00Z"),
-                             bd_test_time ("2026-12-01T00:00:00Z"),
-                             bd_test_time ("2026-12-03T00:00:00Z"),
-                             bd_test_time ("2027-05-02T00:00:00Z"));
-      gtk_window_present (window);
-      g_assert_true (bd_test_wait_until (is_laid_out, timeline, WAIT_MS));
-
-      g_test_message ("%d px: the timeline is %d px wide", width,
-                      gtk_widget_get_width (GTK_WIDGET (timeline)));
       assert_labels_clear (timeline);
       assert_in_reading_order (timeline);
-      gtk_window_destroy (window);
+      gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (timeline))));
+    }
+}
+
+/* Labels with long words, as in Swedish and Dutch, in windows from 240 px
+ * to 520 px wide: no word is cut, none runs out of its label, and the
+ * labels still do not touch (the timeline is wider than the narrowest
+ * windows). */
+static void
+test_long_words (void)
+{
+  static const char *const long_labels[BD_TIMELINE_N_MARKS] = {
+    [BD_TIMELINE_TODAY] = "Vandaag",
+    [BD_TIMELINE_WINDOW_END] = "Återbetalningsperioden stänger",
+    [BD_TIMELINE_TERM_END] = "Perioden upphör",
+    [BD_TIMELINE_DELETABLE] = "Gegevens verwijderbaar",
+    [BD_TIMELINE_DELETED] = "Terugbetalingsperiode",
+  };
+
+  for (int width = 240; width <= 520; width += 40)
+    {
+      BdTimeline *timeline = timeline_in_window (width, long_labels);
+
+      assert_labels_clear (timeline);
+      assert_in_reading_order (timeline);
+      gtk_window_destroy (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (timeline))));
     }
 }
 
@@ -498,6 +565,7 @@ main (int   argc,
               fixture_tear_down);
   ADD ("rtl", test_rtl);
   g_test_add_func ("/timeline/widths", test_widths);
+  g_test_add_func ("/timeline/long-words", test_long_words);
 
 #undef ADD
 

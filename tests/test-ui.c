@@ -183,11 +183,29 @@ static const Words words_by_language[] = {
     "\u200f١٬٤٨٤٫٠٠\u00a0DKK", "ستسترد \u200f١٬٤٨٤٫٠٠\u00a0DKK،" },
 };
 
-/* The row for the interface's language; NULL in English. */
+/* The row for the interface's language; NULL in English. Taking
+ * screenshots (build-aux/screenshots) in a language with no row, NULL too:
+ * what is compared with the catalog still is, the words written here are
+ * not; any other run in such a language fails. */
 static const Words *
 words (void)
 {
-  return bd_test_for_language (bd_format_get_language (), words_by_language, sizeof (Words),
+  const char *language = bd_format_get_language ();
+
+  if (g_getenv ("BD_TEST_SCREENSHOT_DIR") != NULL && !g_str_equal (language, "en"))
+    {
+      gboolean has_row = FALSE;
+
+      for (guint i = 0; i < G_N_ELEMENTS (words_by_language); i++)
+        has_row |= g_str_equal (words_by_language[i].language, language);
+      if (!has_row)
+        {
+          g_test_message ("No words written out for “%s”: only its screenshots", language);
+          return NULL;
+        }
+    }
+
+  return bd_test_for_language (language, words_by_language, sizeof (Words),
                                G_N_ELEMENTS (words_by_language));
 }
 

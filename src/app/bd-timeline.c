@@ -158,29 +158,36 @@ set_widths (BdTimeline *self,
 }
 
 /* All labels under the line at their natural width; or alternating above
- * and below it; or, narrower still, wrapped to the width of a third; or,
- * at last, evenly spaced. */
-static void
+ * and below it; or, narrower still, wrapped to the width of a third, or as
+ * narrow as they go (a label wraps only between words: its longest word
+ * is as narrow as it gets); or, at last, evenly spaced, which the widget's
+ * minimum width (measure_width ()) keeps from happening.
+ * Returns whether the labels fit without the last resort. */
+static gboolean
 compute_layout (BdTimeline *self,
                 int         width,
                 Layout     *layout)
 {
   layout->n = sort_marks (self, layout->order);
   if (layout->n == 0)
-    return;
+    return TRUE;
 
   set_widths (self, layout, TRUE, 0);
   layout->rows = 1;
   if (place_marks (self, layout, width))
-    return;
+    return TRUE;
 
   layout->rows = 2;
   if (place_marks (self, layout, width))
-    return;
+    return TRUE;
 
   set_widths (self, layout, FALSE, (width - 2 * LABEL_GAP) / 3);
   if (place_marks (self, layout, width))
-    return;
+    return TRUE;
+
+  set_widths (self, layout, FALSE, 0);
+  if (place_marks (self, layout, width))
+    return TRUE;
 
   for (guint i = 0; i < layout->n; i++)
     {
@@ -190,6 +197,7 @@ compute_layout (BdTimeline *self,
                                       layout->width[layout->n - 1] / 2.0) * i / (layout->n - 1)
                                    : width / 2.0;
     }
+  return FALSE;
 }
 
 static gboolean
@@ -340,7 +348,8 @@ bd_timeline_get_request_mode (GtkWidget *widget)
   return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
-/* Narrowest: the labels of each side of the line side by side, wrapped;
+/* Narrowest: the labels of each side of the line side by side, wrapped,
+ * or wider where their dates or long words keep them from fitting so;
  * natural: all under the line, unwrapped. */
 static void
 measure_width (BdTimeline *self,
@@ -349,6 +358,7 @@ measure_width (BdTimeline *self,
 {
   Layout layout;
   int sides[2] = { 0, 0 };
+  int fits;
 
   *minimum = *natural = 0;
   layout.n = sort_marks (self, layout.order);
@@ -363,6 +373,20 @@ measure_width (BdTimeline *self,
   for (guint i = 0; i < layout.n; i++)
     *natural += layout.width[i] + (i > 0 ? LABEL_GAP : 0);
   *natural = MAX (*natural, *minimum);
+
+  /* The narrowest width at which they fit, between the two: a label whose
+   * one word is wider than a third needs room that the sums above do not
+   * show. (All under the line, they fit at the natural width.) */
+  fits = *natural;
+  while (*minimum < fits)
+    {
+      int middle = *minimum + (fits - *minimum) / 2;
+
+      if (compute_layout (self, middle, &layout))
+        fits = middle;
+      else
+        *minimum = middle + 1;
+    }
 }
 
 static void
